@@ -1,0 +1,67 @@
+export const EXIT_CODES = `Exit codes:
+  0    success
+  1    a stage failed (its log tail is printed; logs/<stage>.log in the run dir has all of it),
+       or an input file is damaged (e.g. a truncated .onnx)
+  2    bad recipe, bad arguments, or a missing/unusable input (every problem is listed with file:line:col)
+  70   internal error in zooforge (please report it with the printed stack)
+  130  interrupted (Ctrl-C); nothing half-written is left behind`;
+
+const RUN_FLAGS = `  --until STAGE   stop after STAGE (export, simplify, params, calibration, quantize, evaluate, perf, report)
+  --force STAGE   re-run STAGE even when cached (repeatable)
+  --out DIR       run folder (default runs/<recipe file name>/)
+  --cache DIR     stage cache (default $ZOOFORGE_CACHE or .zooforge/cache)
+  --set K=V       override a recipe field, e.g. --set quantize.calibration_type=kl (repeatable)
+  --json          NDJSON events on stdout instead of the progress view
+  --plain         plain progress lines even on a terminal (also when CI is set or stderr is not a TTY)`;
+
+export const HELP: Record<string, string> = {
+  main: `zooforge — regenerate, quantize and evaluate edge models from one recipe.
+
+Usage: zooforge <command> [options]
+
+Commands:
+  run <recipe>             run the pipeline (cached stages are reused), write manifest.json and reports
+  plan <recipe>            say, per stage, whether it is cached or why it would run; runs nothing
+  clean <recipe>           delete the run folder (--purge-cache: also the whole stage cache)
+  params <model.onnx>      count parameters of an ONNX file (fast; payloads are never read)
+  compare <run-dir>...     one table across runs: float/quant Top-1, drop, flips, p-value
+  schema                   print the recipe JSON Schema (yaml/recipe.schema.json is generated from it)
+
+Run 'zooforge <command> --help' for a command's options.
+Example: zooforge run yaml/fashion_resnext.yaml
+
+${EXIT_CODES}`,
+  run: `Usage: zooforge run <recipe.yaml> [options]
+
+Runs export -> simplify -> params -> calibration -> quantize -> evaluate -> perf -> report.
+Each stage is cached by the content of what it reads (recipe slice, input files, tool versions);
+change one quantization setting and only the stages that depend on it re-run.
+
+Options:
+${RUN_FLAGS}
+
+${EXIT_CODES}`,
+  plan: `Usage: zooforge plan <recipe.yaml> [options]
+
+Prints, per stage, "cached (key ...)" or "runs because <input> changed". Runs and writes nothing.
+
+Options:
+${RUN_FLAGS}`,
+  clean: `Usage: zooforge clean <recipe.yaml> [--out DIR] [--purge-cache [--cache DIR]]
+
+Deletes the recipe's run folder. With --purge-cache, also deletes every cached stage result.`,
+  params: `Usage: zooforge params <model.onnx> [--json]
+
+Counts parameters: the elements of every graph initializer (shared ones once), by scanning the protobuf
+without reading tensor payloads. Also: Constant-node tensors (separately), external-data initializers,
+a breakdown by consuming op type, and the largest tensors.
+--json prints {"total": N, "initializers": K, ...}.
+
+${EXIT_CODES}`,
+  compare: `Usage: zooforge compare <run-dir>... [--json]
+
+One table across runs: variant, backend, calibration method, float/quant Top-1, drop, flips, McNemar p.`,
+  schema: `Usage: zooforge schema
+
+Prints the JSON Schema of recipes (generated from the zod schema).`,
+};

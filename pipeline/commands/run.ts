@@ -1,0 +1,79 @@
+import { join, parse as parsePath, resolve } from 'node:path';
+import { CacheStore } from '../cache/store.ts';
+import { HashMemo } from '../cache/hash.ts';
+import { execute } from '../engine/execute.ts';
+import { acquireLock } from '../engine/lock.ts';
+import { readManifest } from '../engine/manifest.ts';
+import { plan } from '../engine/plan.ts';
+import { InterruptedError } from '../errors.ts';
+import { loadRecipe } from '../recipe/load.ts';
+import { ListrReporter } from '../reporters/listr.ts';
+import { NdjsonReporter } from '../reporters/ndjson.ts';
+import { PlainReporter } from '../reporters/plain.ts';
+import type { Reporter } from '../reporters/types.ts';
+import { selectStages } from '../stages/index.ts';
+import { resolvePython } from '../tools/python.ts';
+
+export interface RunFlags {
+  recipe: string;
+  until?: string;
+  force: string[];
+  out?: string;
+  cache?: string;
+  set: string[];
+  json: boolean;
+  plain: boolean;
+}
+
+export function defaultOutDir(recipe: string): string {
+  return resolve('runs', parsePath(recipe).name);
+}
+
+export function cacheRoot(flag?: string): string {
+  return resolve(flag ?? process.env.ZOOFORGE_CACHE ?? join('.zooforge', 'cache'));
+}
+
+function pickReporter(f: RunFlags): Reporter {
+  if (f.json) return new NdjsonReporter();
+  if (f.plain || process.env.CI || !process.stderr.isTTY) return new PlainReporter();
+  return new ListrReporter();
+}
+
+async function prepare(f: RunFlags) {
+  const loaded = loadRecipe(f.recipe, f.set);
+  const stages = selectStages(f.until, f.force);
+  const python = await resolvePython(loaded.recipe.python && resolve(loaded.dir, loaded.recipe.python));
+  return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };
+}
+
+/** `zooforge run`: returns the exit code. Ctrl-C aborts the running worker and exits 130. */
+export async function runCommand(f: RunFlags): Promise<number> {
+  const { loaded, stages, python, outDir, cache } = await prepare(f);
+  const release = acquireLock(outDir);
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const reporter = pickReporter(f);
+  try {
+    const { manifest } = await execute({ loaded, stages, outDir, cache, force: f.force, signal: controller.signal, python, emit: (e) => reporter.onEvent(e) });
+    await reporter.finish();
+    const report = manifest.stages.find((s) => s.id === 'report' && (s.status === 'passed' || s.status === 'cached'));
+    if (report && !f.json) process.stderr.write(`report: ${join(outDir, 'report', 'report.md')}\n`);
+    if (manifest.status === 'interrupted') throw new InterruptedError();
+    return manifest.status === 'passed' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    release();
+  }
+}
+
+/** `zooforge plan`: what would run and why; writes nothing. */
+export async function planCommand(f: RunFlags): Promise<number> {
+  const { loaded, stages, python, outDir, cache } = await prepare(f);
+  const planned = await plan(stages, { loaded, cache, memo: new HashMemo(), versions: python.versions, force: f.force, previous: readManifest(outDir) }, outDir);
+  if (f.json) process.stdout.write(`${JSON.stringify({ outDir, stages: planned })}\n`);
+  else for (const s of planned) process.stdout.write(`${s.id.padEnd(12)} ${s.action === 'disabled' ? `off: ${s.reason}` : s.reason}\n`);
+  return 0;
+}

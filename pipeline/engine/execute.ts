@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { HashMemo, hashPath, sizeOf } from '../cache/hash.ts';
+import { sha256Text } from '../cache/key.ts';
+import { materialize, type CacheStore, type OutputRecord } from '../cache/store.ts';
+import { InterruptedError, isKnownError } from '../errors.ts';
+import type { LoadedRecipe } from '../recipe/load.ts';
+import type { PythonEnv } from '../tools/python.ts';
+import { VERSION } from '../version.ts';
+import type { EventSink } from './events.ts';
+import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type ManifestStage } from './manifest.ts';
+import { decide, plan, type Decision } from './plan.ts';
+import type { Stage, StageResult } from './types.ts';
+
+export interface ExecuteOptions {
+  loaded: LoadedRecipe;
+  stages: readonly Stage[];
+  outDir: string;
+  cache: CacheStore;
+  force: readonly string[];
+  signal: AbortSignal;
+  python: PythonEnv;
+  emit: EventSink;
+}
+
+async function hashOutputs(workDir: string, outputs: Record<string, string>): Promise<Record<string, OutputRecord>> {
+  const records: Record<string, OutputRecord> = {};
+  for (const [name, rel] of Object.entries(outputs)) {
+    const file = join(workDir, rel);
+    records[name] = { path: rel, sha256: await hashPath(file), bytes: await sizeOf(file) };
+  }
+  return records;
+}
+
+/** Runs one stage in a temp dir; on success its outputs land in the cache and the run dir, on failure nowhere. */
+async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
+  const workDir = join(o.outDir, '.tmp', `${stage.id}-${randomBytes(4).toString('hex')}`);
+  const logFile = join(o.outDir, 'logs', `${stage.id}.log`);
+  await mkdir(workDir, { recursive: true });
+  await mkdir(join(o.outDir, 'logs'), { recursive: true });
+  await writeFile(logFile, `# ${stage.id}: ${d.reason}\n`);
+  rec.log = relative(o.outDir, logFile);
+  try {
+    const result = await stage.run({
+      loaded: o.loaded, workDir, files: d.files ?? {}, upstream: Object.fromEntries(upstream), python: o.python,
+      signal: o.signal, logFile,
+      progress: (message, done, total) => o.emit({ type: 'stage-progress', id: stage.id, message, done, total }),
+      warn: (message) => o.emit({ type: 'stage-warning', id: stage.id, message }),
+      command: (cmd) => rec.commands.push(cmd),
+    });
+    if (o.signal.aborted) throw new InterruptedError();
+    const outputs = await hashOutputs(workDir, result.outputs);
+    const target = join(o.outDir, stage.id);
+    if (stage.cacheable && d.key) {
+      const entryDir = await o.cache.commit({ key: d.key, stage: stage.id, createdAt: new Date().toISOString(), outputs, data: result.data, commands: rec.commands }, workDir);
+      await materialize(join(entryDir, 'files'), target);
+    } else {
+      await rm(target, { recursive: true, force: true });
+      await rename(workDir, target);
+    }
+    return { id: stage.id, status: 'passed', key: d.key, dir: target, outputs, data: result.data };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function resultFromCache(stage: Stage, d: Decision, dir: string): StageResult {
+  const entry = d.hit!.entry;
+  return { id: stage.id, status: 'cached', key: d.key, dir, outputs: entry.outputs, data: entry.data as Record<string, unknown> };
+}
+
+/** Plan, then run every stage in order; dependents of a failed stage are skipped and named. */
+export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; path: string }> {
+  const started = Date.now();
+  const previous = readManifest(o.outDir);
+  const memo = new HashMemo();
+  const base = { loaded: o.loaded, cache: o.cache, memo, versions: o.python.versions, force: o.force, previous };
+  o.emit({ type: 'plan', stages: await plan(o.stages, base, o.outDir) });
+  const upstream = new Map<string, StageResult>();
+  const records: ManifestStage[] = [];
+  let status: Manifest['status'] = 'passed';
+  let internal: unknown;
+  for (const stage of o.stages) {
+    const t0 = Date.now();
+    const blocked = stage.after.map((id) => upstream.get(id)).find((r) => r && (r.status === 'failed' || r.status === 'skipped'));
+    const d: Decision = blocked ? { action: 'run', reason: `skipped because ${blocked.id} ${blocked.status === 'failed' ? 'failed' : 'was skipped'}` }
+      : await decide(stage, { ...base, upstream });
+    const rec: ManifestStage = { id: stage.id, title: stage.title, status: 'skipped', reason: d.reason, key: d.key, inputs: d.material, outputs: {}, data: {}, commands: [] };
+    records.push(rec);
+    let result: StageResult;
+    if (blocked || status === 'interrupted') {
+      result = { id: stage.id, status: 'skipped', outputs: {}, data: {} };
+    } else if (d.action === 'disabled') {
+      result = { id: stage.id, status: 'disabled', outputs: {}, data: {} };
+    } else {
+      o.emit({ type: 'stage-start', id: stage.id, title: stage.title, reason: d.reason });
+      try {
+        if (d.hit) {
+          await materialize(join(d.hit.dir, 'files'), join(o.outDir, stage.id));
+          result = resultFromCache(stage, d, join(o.outDir, stage.id));
+          rec.commands = d.hit.entry.commands;
+        } else {
+          result = await runStage(stage, d, o, upstream, rec);
+        }
+      } catch (err) {
+        result = { id: stage.id, status: 'failed', outputs: {}, data: {} };
+        if (err instanceof InterruptedError || o.signal.aborted) status = 'interrupted';
+        else if (status === 'passed') status = 'failed';
+        if (!isKnownError(err) && !o.signal.aborted) internal = err;
+        rec.error = err instanceof Error ? err.message : String(err);
+        rec.detail = (err as { detail?: string }).detail;
+      }
+    }
+    rec.status = result.status;
+    rec.durationMs = Date.now() - t0;
+    rec.data = result.data;
+    rec.outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, { ...v, path: `${stage.id}/${v.path}` }]));
+    upstream.set(stage.id, result);
+    o.emit({ type: 'stage-end', id: stage.id, status: result.status, durationMs: rec.durationMs, key: d.key, error: rec.error ?? (result.status === 'passed' || result.status === 'cached' ? undefined : d.reason), detail: rec.detail });
+  }
+  const manifest: Manifest = {
+    zooforge: VERSION, status, startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(),
+    recipe: { path: o.loaded.path, sha256: sha256Text(readFileSync(o.loaded.path, 'utf8')), overrides: o.loaded.overrides, resolved: o.loaded.recipe },
+    python: { executable: o.python.executable }, tools: o.python.versions,
+    preprocessing: records.find((r) => r.id === 'export')?.data.preprocessing, stages: records,
+  };
+  const path = await writeManifest(o.outDir, manifest);
+  await rm(join(o.outDir, '.tmp'), { recursive: true, force: true });
+  o.emit({ type: 'run-end', status, manifest: path, durationMs: Date.now() - started });
+  if (internal) throw internal;
+  return { manifest, path };
+}
+
+export { MANIFEST_FILE };

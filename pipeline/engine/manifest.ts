@@ -1,0 +1,57 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeyMaterial } from '../cache/key.ts';
+import type { OutputRecord } from '../cache/store.ts';
+import type { StageStatus } from './types.ts';
+
+export interface ManifestStage {
+  id: string;
+  title: string;
+  status: StageStatus;
+  reason: string;
+  key?: string;
+  durationMs?: number;
+  /** Everything the key was computed from: recipe slice, input content hashes, tool versions, stage version. */
+  inputs?: KeyMaterial;
+  /** Output files, paths relative to the run dir. */
+  outputs: Record<string, OutputRecord>;
+  data: Record<string, unknown>;
+  commands: string[];
+  log?: string;
+  error?: string;
+  detail?: string;
+}
+
+export interface Manifest {
+  zooforge: string;
+  status: 'passed' | 'failed' | 'interrupted';
+  recipe: { path: string; sha256: string; overrides: string[]; resolved: unknown };
+  startedAt: string;
+  finishedAt: string;
+  python: { executable: string };
+  tools: Record<string, string | null>;
+  /** The one preprocessing record every image-consuming stage used (from the export stage). */
+  preprocessing?: unknown;
+  stages: ManifestStage[];
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export function readManifest(outDir: string): Manifest | undefined {
+  const path = join(outDir, MANIFEST_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined; // an unreadable old manifest only loses the "because" detail
+    throw err;
+  }
+}
+
+export async function writeManifest(outDir: string, manifest: Manifest): Promise<string> {
+  const path = join(outDir, MANIFEST_FILE);
+  await writeFile(`${path}.tmp`, JSON.stringify(manifest, null, 2));
+  await rename(`${path}.tmp`, path);
+  return path;
+}

@@ -1,0 +1,78 @@
+import type { CacheStore, OutputRecord } from '../cache/store.ts';
+import type { LoadedRecipe } from '../recipe/load.ts';
+import type { PythonEnv } from '../tools/python.ts';
+
+export type StageStatus = 'passed' | 'cached' | 'skipped' | 'failed' | 'disabled';
+
+/** What a finished (run or cached) stage hands to the stages after it. */
+export interface StageResult {
+  id: string;
+  status: StageStatus;
+  key?: string;
+  /** absolute folder holding the outputs in the run dir */
+  dir?: string;
+  outputs: Record<string, OutputRecord>;
+  data: Record<string, unknown>;
+}
+
+/** An input file of a stage: a user file (hashed from disk) or an upstream output (hash already known). */
+export type FileInput = { path: string } | { stage: string; output: string };
+
+export interface StageInputs {
+  /** The slice of the recipe this stage reads (and nothing else). */
+  recipe: unknown;
+  files: Record<string, FileInput>;
+  /** Tool names whose versions can change the output (python, torch, onnx, onnxruntime, ...). */
+  tools: readonly string[];
+}
+
+export interface PlanContext {
+  loaded: LoadedRecipe;
+}
+
+export interface RunContext {
+  loaded: LoadedRecipe;
+  /** Empty folder to write outputs into; moved into the cache and the run dir on success. */
+  workDir: string;
+  /** Resolved input files (absolute paths). */
+  files: Record<string, string>;
+  upstream: Record<string, StageResult>;
+  python: PythonEnv;
+  signal: AbortSignal;
+  logFile: string;
+  progress(message: string, done?: number, total?: number): void;
+  warn(message: string): void;
+  /** Record a command line for the manifest. */
+  command(cmd: string): void;
+}
+
+export interface StageRunResult {
+  /** output name -> path relative to workDir */
+  outputs: Record<string, string>;
+  data: Record<string, unknown>;
+}
+
+export interface Stage {
+  id: string;
+  /** Bump when the stage's code changes its outputs. */
+  version: number;
+  title: string;
+  /** Stages whose outputs this one reads. */
+  after: readonly string[];
+  /** A live board cannot be keyed, so it is never cached; nor is what is cheaper to rebuild than to key. */
+  cacheable: boolean;
+  /** Said in the plan when cacheable is false. */
+  uncachedBecause?: string;
+  /** A reason when the recipe turns this stage off (e.g. simplify.tool: none). */
+  disabledBecause?(loaded: LoadedRecipe): string | undefined;
+  inputs(ctx: PlanContext): StageInputs;
+  run(ctx: RunContext): Promise<StageRunResult>;
+}
+
+export interface EngineOptions {
+  outDir: string;
+  cache: CacheStore;
+  until?: string;
+  force: readonly string[];
+  signal: AbortSignal;
+}

@@ -1,0 +1,132 @@
+import { WIRE, WireReader } from './wire.ts';
+
+export interface TensorInfo {
+  name: string;
+  dims: number[];
+  elements: number;
+  dataType: number;
+  external: boolean;
+}
+
+export interface ParamReport {
+  file: string;
+  fileBytes: number;
+  /** Elements over all graph initializers (each counted once). */
+  total: number;
+  initializers: number;
+  constants: { count: number; elements: number };
+  externalInitializers: number;
+  byOpType: Record<string, number>;
+  largest: (TensorInfo & { opType: string })[];
+  irVersion?: number;
+  opsets: Record<string, number>;
+  producer: string;
+}
+
+// Field numbers from onnx.proto3.
+const MODEL = { irVersion: 1, producer: 2, graph: 7, opset: 8 };
+const GRAPH = { node: 1, initializer: 5 };
+const NODE = { input: 1, opType: 4, attribute: 5 };
+const ATTR = { t: 5 };
+const TENSOR = { dims: 1, dataType: 2, name: 8, dataLocation: 14 };
+
+function readTensor(r: WireReader, end: number): TensorInfo {
+  const t: TensorInfo = { name: '', dims: [], elements: 1, dataType: 0, external: false };
+  while (r.pos < end) {
+    const { field, wire } = r.tag(end);
+    if (field === TENSOR.dims && wire === WIRE.len) {
+      const e = r.lenEnd(end);
+      while (r.pos < e) t.dims.push(r.varint(e));
+    } else if (field === TENSOR.dims && wire === WIRE.varint) t.dims.push(r.varint(end));
+    else if (field === TENSOR.dataType && wire === WIRE.varint) t.dataType = r.varint(end);
+    else if (field === TENSOR.name && wire === WIRE.len) t.name = r.string(end);
+    else if (field === TENSOR.dataLocation && wire === WIRE.varint) t.external = r.varint(end) === 1;
+    else r.skip(wire, end); // raw_data, float_data, ...: skipped without reading
+  }
+  t.elements = t.dims.reduce((a, b) => a * b, 1);
+  return t;
+}
+
+interface NodeInfo { opType: string; inputs: string[]; constant?: TensorInfo }
+
+function readNode(r: WireReader, end: number): NodeInfo {
+  const n: NodeInfo = { opType: '', inputs: [] };
+  while (r.pos < end) {
+    const { field, wire } = r.tag(end);
+    if (field === NODE.input && wire === WIRE.len) n.inputs.push(r.string(end));
+    else if (field === NODE.opType && wire === WIRE.len) n.opType = r.string(end);
+    else if (field === NODE.attribute && wire === WIRE.len) {
+      const ae = r.lenEnd(end);
+      while (r.pos < ae) {
+        const a = r.tag(ae);
+        if (a.field === ATTR.t && a.wire === WIRE.len) n.constant = readTensor(r, r.lenEnd(ae));
+        else r.skip(a.wire, ae);
+      }
+    } else r.skip(wire, end);
+  }
+  return n;
+}
+
+function readOpset(r: WireReader, end: number): [string, number] {
+  let domain = '';
+  let version = 0;
+  while (r.pos < end) {
+    const { field, wire } = r.tag(end);
+    if (field === 1 && wire === WIRE.len) domain = r.string(end);
+    else if (field === 2 && wire === WIRE.varint) version = r.varint(end);
+    else r.skip(wire, end);
+  }
+  return [domain || 'ai.onnx', version];
+}
+
+/** Count parameters by scanning the protobuf; tensor payloads are skipped, never decoded or copied. */
+export function countParams(file: string, topN = 10): ParamReport {
+  const r = new WireReader(file);
+  try {
+    const inits = new Map<string, TensorInfo>();
+    const nodes: NodeInfo[] = [];
+    const report: ParamReport = { file, fileBytes: r.size, total: 0, initializers: 0, constants: { count: 0, elements: 0 },
+      externalInitializers: 0, byOpType: {}, largest: [], opsets: {}, producer: '' };
+    let sawGraph = false;
+    while (r.pos < r.size) {
+      const { field, wire } = r.tag(r.size);
+      if (field === MODEL.graph && wire === WIRE.len) {
+        sawGraph = true;
+        const ge = r.lenEnd(r.size);
+        while (r.pos < ge) {
+          const g = r.tag(ge);
+          if (g.field === GRAPH.initializer && g.wire === WIRE.len) {
+            const t = readTensor(r, r.lenEnd(ge));
+            if (!inits.has(t.name)) inits.set(t.name, t);
+          } else if (g.field === GRAPH.node && g.wire === WIRE.len) nodes.push(readNode(r, r.lenEnd(ge)));
+          else r.skip(g.wire, ge);
+        }
+      } else if (field === MODEL.irVersion && wire === WIRE.varint) report.irVersion = r.varint(r.size);
+      else if (field === MODEL.producer && wire === WIRE.len) report.producer = r.string(r.size);
+      else if (field === MODEL.opset && wire === WIRE.len) {
+        const [d, v] = readOpset(r, r.lenEnd(r.size));
+        report.opsets[d] = v;
+      } else r.skip(wire, r.size);
+    }
+    if (!sawGraph) throw r.corrupt('no graph found', 0);
+    const consumer = new Map<string, string>();
+    for (const n of nodes) {
+      for (const i of n.inputs) if (!consumer.has(i)) consumer.set(i, n.opType);
+      if (n.opType === 'Constant' && n.constant) {
+        report.constants.count++;
+        report.constants.elements += n.constant.elements;
+      }
+    }
+    const all = [...inits.values()].map((t) => ({ ...t, opType: consumer.get(t.name) ?? '(unused)' }));
+    for (const t of all) {
+      report.total += t.elements;
+      report.byOpType[t.opType] = (report.byOpType[t.opType] ?? 0) + t.elements;
+      if (t.external) report.externalInitializers++;
+    }
+    report.initializers = all.length;
+    report.largest = all.sort((a, b) => b.elements - a.elements).slice(0, topN);
+    return report;
+  } finally {
+    r.close();
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Where images come from. Shared by `calibration.dataset` and `evaluate.dataset`. */
+export const DatasetSchema = z.union([
+  z.object({
+    fashion_mnist: z.object({
+      split: z.enum(['train', 'test']).default('test').describe('Which Fashion-MNIST split: train (60k) or test (10k).'),
+      root: z.string().default('/usr/share/datasets/fashion-mnist')
+        .describe("Folder with the IDX files (Debian's dataset-fashion-mnist installs them here)."),
+    }).strict().describe('Fashion-MNIST IDX files.'),
+  }).strict(),
+  z.object({
+    folder: z.object({
+      path: z.string().describe('Image folder: ImageNet layout (one subfolder per class) or flat.'),
+      labels: z.string().optional().describe('For a flat folder: a text file with one class index per image, in sorted file order (e.g. ILSVRC2012 ground truth).'),
+      synsets: z.string().optional().describe('Optional class-name list, one per line, giving subfolder order (e.g. synsets.txt); default: sorted subfolder names.'),
+    }).strict().describe('A folder of JPEG/PNG images.'),
+  }).strict(),
+  z.object({
+    hb_calibration_dir: z.object({
+      path: z.string().describe('An existing hb_mapper calibration dir: one raw tensor file per sample.'),
+      dtype: z.enum(['float32', 'uint8']).default('float32').describe('Element type of the raw files (hb_mapper cal_data_type).'),
+      layout: z.enum(['NCHW', 'NHWC']).default('NCHW').describe('Layout of the raw files.'),
+    }).strict().describe('Raw hb_mapper calibration tensors (already resized, 0-255, no mean/std).'),
+  }).strict(),
+]).describe('Image source: one of fashion_mnist, folder, hb_calibration_dir.');
+
+export type Dataset = z.infer<typeof DatasetSchema>;
+
+/** How the one preprocessing record is set; every unset field comes from the model (timm pretrained_cfg). */
+export const PreprocessSchema = z.object({
+  size: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional()
+    .describe('Network input [height, width]; default: the model input shape.'),
+  crop_pct: z.number().gt(0).max(1).optional()
+    .describe('Resize the shorter side to size/crop_pct, then center-crop to size (timm semantics); default from timm, else 1.'),
+  interpolation: z.enum(['bilinear', 'bicubic', 'nearest']).optional().describe('Resize filter; default from timm, else bilinear.'),
+  mean: z.array(z.number()).min(1).optional().describe('Per-channel mean on the 0-1 scale; default from timm.'),
+  std: z.array(z.number().positive()).min(1).optional().describe('Per-channel std on the 0-1 scale; default from timm.'),
+  colour: z.enum(['rgb', 'bgr', 'gray']).optional().describe('Channel order the network was trained on; default rgb (gray for 1-channel input).'),
+}).strict().prefault({}).describe('Preprocessing shared by float evaluation, calibration and quantized evaluation.');
+
+export type PreprocessSettings = z.infer<typeof PreprocessSchema>;

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { LineCounter, parse as parseYamlValue, parseDocument, type Document } from 'yaml';
+import { UserInputError } from '../errors.ts';
+import { problemsFromZod, type RecipeProblem } from './issues.ts';
+import { dotted, locate, type PathSegment } from './locate.ts';
+import { checkRules } from './rules.ts';
+import { RecipeSchema, type Recipe } from './schema.ts';
+
+export interface LoadedRecipe {
+  recipe: Recipe;
+  /** Absolute path of the recipe file. */
+  path: string;
+  /** Folder that relative paths in the recipe are resolved against. */
+  dir: string;
+  /** `--set` overrides applied, as given. */
+  overrides: string[];
+}
+
+function parseOverride(text: string): { path: PathSegment[]; value: unknown } {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UserInputError(`--set ${text}: expected key.path=value, e.g. quantize.calibration_type=kl`);
+  const path = text.slice(0, eq).split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return { path, value: parseYamlValue(text.slice(eq + 1)) };
+}
+
+function readRecipeText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserInputError(`cannot read recipe ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/** Parse, override, validate and check a recipe; every problem is reported at once as file:line:col. */
+export function loadRecipe(file: string, overrides: string[] = []): LoadedRecipe {
+  const path = resolve(file);
+  const shown = relative(process.cwd(), path) || path;
+  const lines = new LineCounter();
+  const doc: Document = parseDocument(readRecipeText(path), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const { line, col } = lines.linePos(e.pos[0]);
+      return `${shown}:${line}:${col}: ${e.message.split('\n')[0]}`;
+    });
+    throw new UserInputError(problems.join('\n'), problems);
+  }
+  const fromSet = new Set<string>();
+  for (const o of overrides) {
+    const { path: keyPath, value } = parseOverride(o);
+    doc.setIn(keyPath, value);
+    fromSet.add(dotted(keyPath));
+  }
+  const input: unknown = doc.toJS() ?? {};
+  const where = (p: RecipeProblem): string =>
+    fromSet.has(dotted(p.path)) ? `${shown} (--set)` : `${shown}:${locate(doc, lines, p.path, p.atKey)}`;
+  const format = (p: RecipeProblem): string => `${where(p)}: ${dotted(p.path) || '(top level)'}: ${p.message}`;
+
+  const parsed = RecipeSchema.safeParse(input);
+  const problems = parsed.success ? checkRules(parsed.data, dirname(path)) : problemsFromZod(parsed.error.issues, input);
+  if (problems.length > 0) {
+    const messages = problems.map(format);
+    throw new UserInputError(messages.join('\n'), messages);
+  }
+  return { recipe: parsed.data as Recipe, path, dir: dirname(path), overrides };
+}
+
+/** Resolve a path written in a recipe (relative to the recipe's folder). */
+export function recipePath(loaded: LoadedRecipe, p: string): string {
+  return resolve(loaded.dir, p);
+}

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Recipe } from './schema.ts';
+import type { RecipeProblem } from './issues.ts';
+
+/** A cross-field rule: small, named, reporting every problem it sees (changesets style). */
+type Rule = (recipe: Recipe, dir: string) => RecipeProblem[];
+
+const needsCalibrationData: Rule = (r) =>
+  !r.calibration.dataset && !['skip', 'load'].includes(r.quantize.calibration_type)
+    ? [{ path: ['calibration', 'dataset'], message: `required unless quantize.calibration_type is skip (it is ${r.quantize.calibration_type})` }]
+    : [];
+
+const filesExist: Rule = (r, dir) => {
+  const out: RecipeProblem[] = [];
+  if (r.model.checkpoint && !existsSync(resolve(dir, r.model.checkpoint))) {
+    out.push({ path: ['model', 'checkpoint'], message: `file not found: ${resolve(dir, r.model.checkpoint)}` });
+  }
+  if ('module' in r.model.source) {
+    const file = r.model.source.module.slice(0, r.model.source.module.lastIndexOf(':'));
+    if (!existsSync(resolve(dir, file))) out.push({ path: ['model', 'source', 'module'], message: `file not found: ${resolve(dir, file)}` });
+  }
+  if (r.quantize.hb_config && !existsSync(resolve(dir, r.quantize.hb_config))) {
+    out.push({ path: ['quantize', 'hb_config'], message: `file not found: ${resolve(dir, r.quantize.hb_config)}` });
+  }
+  return out;
+};
+
+const channelsAgree: Rule = (r) => {
+  const out: RecipeProblem[] = [];
+  const { mean, std, colour } = r.preprocess;
+  if (mean && std && mean.length !== std.length) {
+    out.push({ path: ['preprocess', 'std'], message: `has ${std.length} values but preprocess.mean has ${mean.length}` });
+  }
+  const channels = r.input.shape?.[1];
+  if (channels !== undefined) {
+    for (const [key, list] of [['mean', mean], ['std', std]] as const) {
+      if (list && list.length !== 1 && list.length !== channels) {
+        out.push({ path: ['preprocess', key], message: `has ${list.length} values but the input has ${channels} channels` });
+      }
+    }
+    if (colour === 'gray' && channels !== 1) out.push({ path: ['preprocess', 'colour'], message: `gray needs 1 input channel, input.shape has ${channels}` });
+    if (colour && colour !== 'gray' && channels !== 3) out.push({ path: ['preprocess', 'colour'], message: `${colour} needs 3 input channels, input.shape has ${channels}` });
+  }
+  return out;
+};
+
+const backendSupportsMethod: Rule = (r) =>
+  r.quantize.backend === 'ort' && ['load', 'mix'].includes(r.quantize.calibration_type)
+    ? [{ path: ['quantize', 'calibration_type'], message: `${r.quantize.calibration_type} is hb_mapper-only; the ort backend supports default|kl|max|skip` }]
+    : [];
+
+const horizonNeedsMarch: Rule = (r) =>
+  r.quantize.backend === 'horizon' && !r.quantize.hb_config && !r.quantize.model_parameters.march
+    ? [{ path: ['quantize', 'model_parameters'], message: 'the horizon backend needs march (bernoulli2 | bayes | bayes-e) or hb_config' }]
+    : [];
+
+export const RULES: Record<string, Rule> = { needsCalibrationData, filesExist, channelsAgree, backendSupportsMethod, horizonNeedsMarch };
+
+export function checkRules(recipe: Recipe, dir: string): RecipeProblem[] {
+  return Object.values(RULES).flatMap((rule) => rule(recipe, dir));
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { DatasetSchema, PreprocessSchema } from './dataset-schema.ts';
+import { QuantizeSchema } from './quantize-schema.ts';
+
+const ModelSourceSchema = z.union([
+  z.object({ timm: z.string().min(1).describe('timm model name, e.g. resnext50_32x4d.') }).strict(),
+  z.object({ torchvision: z.string().min(1).describe('torchvision.models function name, e.g. resnet18.') }).strict(),
+  z.object({
+    module: z.string().regex(/^.+\.py:[A-Za-z_]\w*$/, 'expected path/to/file.py:factory')
+      .describe("A user's own network: path/to/file.py:factory (path relative to the recipe)."),
+  }).strict(),
+]).describe('Where the network comes from: timm, torchvision, or module (your own file).');
+
+const ModelSchema = z.object({
+  name: z.string().min(1).describe('Display name in reports, e.g. ResNeXt50_32x4d.'),
+  source: ModelSourceSchema,
+  pretrained: z.boolean().default(false).describe('Load the hub weights (needs network access; else set checkpoint).'),
+  checkpoint: z.string().optional().describe('A state_dict file (.pt/.pth/.safetensors) to load, relative to the recipe.'),
+  num_classes: z.number().int().positive().optional().describe('Classifier size; default: the model default.'),
+  kwargs: z.record(z.string(), z.unknown()).default({}).describe('Extra keyword arguments for the model factory.'),
+}).strict().describe('The network to export.');
+
+const InputSchema = z.object({
+  name: z.string().default('data').describe('ONNX input name.'),
+  shape: z.tuple([z.literal(1), z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
+    .optional().describe('NCHW input shape [1, C, H, W]; default from timm pretrained_cfg.'),
+  output_name: z.string().default('output').describe('ONNX output name.'),
+}).strict().prefault({}).describe('Model input/output naming and shape.');
+
+const ExportSchema = z.object({
+  opset: z.number().int().min(7).max(21).default(11).describe('ONNX opset (hb_mapper for X3/X5 wants 10 or 11).'),
+  constant_folding: z.boolean().default(true).describe('torch.onnx.export do_constant_folding.'),
+  check_samples: z.number().int().min(1).default(8).describe('Images for the torch vs onnxruntime check.'),
+  randomize_batchnorm: z.boolean().default(true)
+    .describe('With random weights only: randomize BatchNorm statistics so folded initializers are non-degenerate.'),
+  seed: z.number().int().default(0).describe('Seed for random weights and check inputs.'),
+}).strict().prefault({}).describe('PyTorch -> ONNX export.');
+
+const SimplifySchema = z.object({
+  tool: z.enum(['onnxsim', 'none']).default('onnxsim').describe('onnxsim, or none to skip the stage.'),
+  overwrite_input_shape: z.boolean().default(false).describe('Pass the recipe input shape to onnxsim (--overwrite-input-shape).'),
+  skip_fuse_bn: z.boolean().default(false).describe('onnxsim --skip-fuse-bn.'),
+  skip_optimization: z.boolean().default(false).describe('onnxsim --skip-optimization.'),
+  check_samples: z.number().int().min(1).default(8).describe('Images for the before/after equivalence check.'),
+  min_cosine: z.number().gt(0).max(1).default(0.9999).describe('Fail when output cosine (before vs after) is below this.'),
+}).strict().prefault({}).describe('Graph simplification and its equivalence check.');
+
+const CalibrationSchema = z.object({
+  dataset: DatasetSchema.optional().describe('Calibration images; required unless quantize.calibration_type is skip.'),
+  count: z.number().int().positive().default(100).describe('Number of calibration samples (hb_mapper docs: ~100).'),
+  seed: z.number().int().default(0).describe('Sampling seed.'),
+  balanced: z.boolean().default(true).describe('Class-balanced sampling when labels exist.'),
+}).strict().prefault({}).describe('Calibration set selection.');
+
+const EvaluateSchema = z.object({
+  dataset: DatasetSchema.optional().describe('Labelled evaluation images; without it, accuracy is not measured.'),
+  limit: z.number().int().positive().optional().describe('Evaluate at most this many images.'),
+  sampling: z.enum(['first', 'stratified']).default('first').describe('How limit picks images.'),
+  batch_size: z.number().int().positive().default(64).describe('Inference batch size.'),
+  perf_runs: z.number().int().min(0).default(50).describe('Host latency: timed single-image runs per model (0 = skip).'),
+}).strict().prefault({}).describe('Float vs quantized accuracy and host performance.');
+
+const ReportSchema = z.object({
+  formats: z.array(z.enum(['md', 'json', 'html'])).default(['md', 'json', 'html']).describe('Report files to write.'),
+  title: z.string().optional().describe('Report title; default: the model name.'),
+}).strict().prefault({}).describe('Report output.');
+
+export const RecipeSchema = z.object({
+  $schema: z.string().optional().describe('JSON Schema reference for editors.'),
+  model: ModelSchema,
+  input: InputSchema,
+  preprocess: PreprocessSchema,
+  export: ExportSchema,
+  simplify: SimplifySchema,
+  calibration: CalibrationSchema,
+  quantize: QuantizeSchema,
+  evaluate: EvaluateSchema,
+  report: ReportSchema,
+  python: z.string().optional().describe('Python interpreter for the workers; default ZOOFORGE_PYTHON, then .venv.'),
+}).strict().describe('A zooforge recipe: one model, from export to report.');
+
+export type Recipe = z.infer<typeof RecipeSchema>;

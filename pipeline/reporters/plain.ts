@@ -1,0 +1,41 @@
+import type { EngineEvent } from '../engine/events.ts';
+import { progressText, seconds } from './format.ts';
+import type { Reporter } from './types.ts';
+
+/** Plain lines for CI and pipes: one line per state change, progress at most every few seconds. */
+export class PlainReporter implements Reporter {
+  private lastProgress = new Map<string, number>();
+  constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
+
+  onEvent(e: EngineEvent): void {
+    switch (e.type) {
+      case 'plan':
+        for (const s of e.stages) this.write(`plan  ${s.id.padEnd(12)} ${s.action === 'disabled' ? `off (${s.reason})` : s.reason}`);
+        break;
+      case 'stage-start':
+        this.write(`start ${e.id.padEnd(12)} ${e.title}`);
+        break;
+      case 'stage-progress': {
+        const now = Date.now();
+        const final = e.done !== undefined && e.done === e.total;
+        if (final || now - (this.lastProgress.get(e.id) ?? 0) > 3000) {
+          this.lastProgress.set(e.id, now);
+          this.write(`      ${e.id.padEnd(12)} ${progressText(e.message, e.done, e.total)}`);
+        }
+        break;
+      }
+      case 'stage-warning':
+        this.write(`warn  ${e.id.padEnd(12)} ${e.message}`);
+        break;
+      case 'stage-end':
+        this.write(`${e.status.padEnd(5)} ${e.id.padEnd(12)} ${seconds(e.durationMs)}${e.error ? `: ${e.error}` : ''}`);
+        if (e.detail) this.write(e.detail.split('\n').map((l) => `      | ${l}`).join('\n'));
+        break;
+      case 'run-end':
+        this.write(`${e.status} in ${seconds(e.durationMs)}; manifest: ${e.manifest}`);
+        break;
+    }
+  }
+
+  async finish(): Promise<void> {}
+}

@@ -1,0 +1,28 @@
+import type { Stage } from '../engine/types.ts';
+import { ORT_TOOLS, PREPROCESS, datasetFiles, floatModel, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+
+/** Float vs quantized Top-1/Top-5 on the same pixels, in one pass, with the paired statistics. */
+export const evaluateStage: Stage = {
+  id: 'evaluate',
+  version: 1,
+  title: 'Evaluate float vs int8',
+  after: ['quantize'],
+  cacheable: true,
+  disabledBecause: ({ recipe }) => (!recipe.evaluate.dataset ? 'evaluate.dataset is not set'
+    : recipe.quantize.backend !== 'ort' ? 'the horizon backend is evaluated by hb_eval (not available here)' : undefined),
+  inputs({ loaded }) {
+    const e = loaded.recipe.evaluate;
+    return {
+      recipe: { evaluate: { limit: e.limit, sampling: e.sampling } },
+      files: { ...workerCode('evaluate.py'),  float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, e.dataset, 'dataset') },
+      tools: [...ORT_TOOLS, 'pillow'],
+    };
+  },
+  async run(ctx) {
+    const e = ctx.loaded.recipe.evaluate;
+    return runWorkerStage(ctx, 'evaluate.py', {
+      float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess,
+      dataset: resolveDataset(ctx.loaded, e.dataset!), limit: e.limit, sampling: e.sampling, batch_size: e.batch_size,
+    });
+  },
+};

@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import type { Stage } from '../engine/types.ts';
+import { ORT_TOOLS, floatModel, runWorkerStage, workerCode } from './common.ts';
+
+/** Host latency/throughput (ORT CPU) for the report's latency and FPS columns when no board is set. */
+export const perfStage: Stage = {
+  id: 'perf',
+  version: 1,
+  title: 'Host performance',
+  after: ['quantize'],
+  cacheable: true,
+  disabledBecause: ({ recipe }) => (recipe.evaluate.perf_runs === 0 ? 'evaluate.perf_runs is 0'
+    : recipe.quantize.backend !== 'ort' ? 'no int8 ONNX model from the horizon backend' : undefined),
+  inputs({ loaded }) {
+    // Timings belong to the machine: its CPU model and core count are part of the key.
+    const host = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
+    return {
+      recipe: { evaluate: { perf_runs: loaded.recipe.evaluate.perf_runs }, host },
+      files: { ...workerCode('perf.py'),  float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: { stage: 'export', output: 'preprocess' } },
+      tools: ORT_TOOLS,
+    };
+  },
+  async run(ctx) {
+    const rec = JSON.parse(await readFile(ctx.files.preprocess, 'utf8')) as { input_shape: number[] };
+    return runWorkerStage(ctx, 'perf.py', {
+      float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, input_shape: rec.input_shape, runs: ctx.loaded.recipe.evaluate.perf_runs,
+    });
+  },
+};

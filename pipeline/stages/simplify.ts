@@ -1,0 +1,26 @@
+import type { Stage } from '../engine/types.ts';
+import { PREPROCESS, datasetFiles, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+
+/** onnxsim plus an honest equivalence check (max |delta|, cosine, Top-1 agreement on real images). */
+export const simplifyStage: Stage = {
+  id: 'simplify',
+  version: 1,
+  title: 'Simplify (onnxsim)',
+  after: ['export'],
+  cacheable: true,
+  disabledBecause: ({ recipe }) => (recipe.simplify.tool === 'none' ? 'simplify.tool is none' : undefined),
+  inputs({ loaded }) {
+    return {
+      recipe: { simplify: loaded.recipe.simplify },
+      files: { ...workerCode('simplify.py'),  model: { stage: 'export', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, loaded.recipe.calibration.dataset, 'check_dataset') },
+      tools: ['python', 'onnx', 'onnxsim', 'onnxruntime', 'numpy'],
+    };
+  },
+  async run(ctx) {
+    const r = ctx.loaded.recipe;
+    return runWorkerStage(ctx, 'simplify.py', {
+      model: ctx.files.model, preprocess: ctx.files.preprocess, simplify: r.simplify,
+      check_dataset: r.calibration.dataset && resolveDataset(ctx.loaded, r.calibration.dataset),
+    });
+  },
+};

@@ -1,0 +1,79 @@
+"""Worker: host performance of the float and int8 models with ONNX Runtime (CPU): single-thread latency
+(median of timed runs) and multi-thread throughput (one session per core, all running at once)."""
+import os
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import platform  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from zf.ort_session import session  # noqa: E402
+from zf.protocol import progress, quiet_onnxruntime, run_worker  # noqa: E402
+
+
+def cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def latency(path: str, x: np.ndarray, runs: int) -> dict:
+    sess = session(path, threads=1)
+    name = sess.get_inputs()[0].name
+    for _ in range(max(3, runs // 10)):
+        sess.run(None, {name: x})
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        sess.run(None, {name: x})
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"median_ms": float(np.median(times)), "p90_ms": float(np.percentile(times, 90)), "runs": runs}
+
+
+def throughput(path: str, x: np.ndarray, threads: int, runs: int) -> dict:
+    """`threads` sessions of one intra-op thread each, run concurrently (ORT releases the GIL)."""
+    sessions = [session(path, threads=1) for _ in range(threads)]
+    name = sessions[0].get_inputs()[0].name
+    lat = [[] for _ in range(threads)]
+    def work(k):
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            sessions[k].run(None, {name: x})
+            lat[k].append((time.perf_counter() - t0) * 1000)
+    for s in sessions:
+        s.run(None, {name: x})
+    start = time.perf_counter()
+    pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - start
+    all_lat = [v for per in lat for v in per]
+    return {"threads": threads, "fps": threads * runs / elapsed, "mean_latency_ms": float(np.mean(all_lat))}
+
+
+def main(p):
+    quiet_onnxruntime()
+    shape = p["input_shape"]
+    x = np.random.RandomState(0).randn(*shape).astype(np.float32)
+    threads = os.cpu_count() or 1
+    out = {"host": {"cpu": cpu_name(), "cores": threads, "onnxruntime_provider": "CPUExecutionProvider"}}
+    for k, path in (("float", p["float_model"]), ("quant", p["quant_model"])):
+        progress(f"timing {k} model")
+        out[k] = {"single": latency(path, x, p["runs"]), "multi": throughput(path, x, threads, p["runs"])}
+    out["speedup_single"] = out["float"]["single"]["median_ms"] / out["quant"]["single"]["median_ms"]
+    out["outputs"] = {}
+    return out
+
+
+if __name__ == "__main__":
+    run_worker(main)

@@ -1,0 +1,137 @@
+"""Worker, backend ort: streaming calibration over the calibration tensors, hb_mapper's method search
+(`default` = {max, max_percentile, kl} x {per-channel on/off}, scored by output cosine on a held-out slice),
+then ONNX Runtime's QDQ writer fed with our ranges."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+from onnxruntime.quantization.quant_utils import load_model_with_shape_infer  # noqa: E402
+from onnxruntime.quantization.shape_inference import quant_pre_process  # noqa: E402
+
+from zf.calibrator import StreamingCalibrator  # noqa: E402
+from zf.checks import cosine, similarity  # noqa: E402
+from zf.node_table import node_table  # noqa: E402
+from zf.ort_session import run_one, session  # noqa: E402
+from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
+from zf.qdq import build_qdq, count_qdq, float_tensors, nodes_kept_float, quant_params, with_outputs  # noqa: E402
+
+METHOD_LABEL = {"max": "max", "max_percentile": "max-percentile", "kl": "kl"}
+
+
+def candidates(q):
+    per_channel = [True, False] if q["per_channel"] == "auto" else [bool(q["per_channel"])]
+    if q["calibration_type"] == "default":
+        return [(m, pc) for m in ("max", "max_percentile", "kl") for pc in per_channel]
+    method = "max_percentile" if q["calibration_type"] == "max" and q["max_percentile"] < 1 else q["calibration_type"]
+    return [(method, per_channel[0])]
+
+
+def calibrate(model_path, names, calib, need_hist):
+    sess = session(with_outputs(onnx.load(model_path), names), threads=2, optimize=False)
+    in_name, out_names = sess.get_inputs()[0].name, [o.name for o in sess.get_outputs()]
+    wanted = set(names)
+    cal = StreamingCalibrator(names, with_hist=need_hist)
+    for i in range(len(calib)):
+        values = sess.run(None, {in_name: np.ascontiguousarray(calib[i:i + 1])})
+        cal.update({n: v for n, v in zip(out_names, values) if n in wanted})
+        progress("calibrating", i + 1, len(calib))
+    return cal
+
+
+def ensure_opset(model, minimum):
+    """Per-channel DequantizeLinear (axis) needs opset 13; the float export may be 10/11 for hb_mapper."""
+    current = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), minimum)
+    if current >= minimum:
+        return model, None
+    converted = onnx.shape_inference.infer_shapes(onnx.version_converter.convert_version(model, minimum))
+    return converted, f"opset {current} -> {minimum} for the int8 model (per-channel QDQ needs 13)"
+
+
+def worst_histograms(cal, nodes, ranges, count=6, bins=64):
+    """|x| histograms (coarsened to `bins`) of the worst nodes' outputs, with the chosen clip range, for the report."""
+    out = []
+    for row in sorted(nodes, key=lambda r: r["cosine"]):
+        name = next((t for t in cal.stats if t == row.get("tensor")), None)
+        st = cal.stats.get(name) if name else None
+        if st is None or st.hist is None:
+            continue
+        out.append({"node": row["node"], "tensor": name, "cosine": row["cosine"], "abs_max": st.hist_max,
+                    "counts": st.hist.reshape(bins, -1).sum(1).tolist(), "range": list(ranges.get(name, (st.lo, st.hi)))})
+        if len(out) == count:
+            break
+    return out
+
+
+def main(p):
+    quiet_onnxruntime()
+    q, work = p["quantize"], p["work_dir"]
+    if q["calibration_type"] == "skip":
+        raise ZfError("calibration_type skip produces no usable accuracy with the ort backend; choose default, kl or max")
+    prep = os.path.join(work, ".prepared.onnx")
+    progress("pre-processing (shape inference, ORT basic optimizations)")
+    quant_pre_process(p["model"], prep, skip_symbolic_shape=False)  # skip_symbolic_shape=True drops the optimized model
+    model, opset_note = ensure_opset(load_model_with_shape_infer(Path(prep)), 13)
+    if opset_note:
+        onnx.save(model, prep)
+    calib = np.load(p["calibration"], mmap_mode="r")
+    if len(calib) == 0:
+        raise ZfError("the calibration set has zero usable images")
+    cands = candidates(q)
+    held = min(q["search_samples"], max(1, len(calib) // 4)) if len(cands) > 1 else 0
+    stats_set, held_set = calib[:len(calib) - held], calib[len(calib) - held:]
+    names = float_tensors(model)
+    cal = calibrate(prep, names, stats_set, need_hist=any(m != "max" for m, _ in cands))
+    exclude, warnings = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], q["float_op_types"])
+    for w in warnings:
+        warn(w)
+    fsess = session(prep, threads=2)
+    score_inputs = [np.ascontiguousarray(held_set[i:i + 1]) for i in range(len(held_set))]
+    ref = [run_one(fsess, x) for x in score_inputs]
+    search, best = [], None
+    for k, (method, pc) in enumerate(cands):
+        progress(f"quantizing ({METHOD_LABEL[method]}{', per_channel' if pc else ''})", k + 1, len(cands))
+        ranges = cal.ranges(method, q["max_percentile"], full_range={i.name for i in model.graph.input})
+        qmodel = build_qdq(model, ranges, pc, exclude)
+        score = None
+        if ref:
+            qsess = session(qmodel, threads=2)
+            score = float(np.mean([cosine(r, run_one(qsess, x)) for r, x in zip(ref, score_inputs)]))
+        search.append({"method": method, "per_channel": pc, "output_cosine": score})
+        if best is None or (score is not None and score > best[0]):
+            best = (score if score is not None else 0.0, method, pc, ranges, qmodel)
+    _, method, pc, ranges, qmodel = best
+    qdq = count_qdq(qmodel)
+    if qdq["QuantizeLinear"] == 0:
+        raise ZfError("the quantizer inserted no QuantizeLinear node: nothing in this model was quantized")
+    selected = f"Select {METHOD_LABEL[method]}{', per_channel' if pc else ''} method."
+    progress(selected)
+    onnx.save(qmodel, os.path.join(work, "model_int8.onnx"))
+    params = quant_params(qmodel)
+    table = {n: {"method": method, "min": float(cal.stats[n].lo), "max": float(cal.stats[n].hi), "range": list(r),
+                 "scale": params.get(n, (None, None))[0], "zero_point": params.get(n, (None, None))[1]} for n, r in ranges.items()}
+    write_json(os.path.join(work, "calibration_table.json"), table)
+    progress("per-node similarity")
+    first = [np.ascontiguousarray(calib[i:i + 1]) for i in range(min(4, len(calib)))]
+    nodes = node_table(model, qmodel, first, ranges, exclude)
+    write_json(os.path.join(work, "nodes.json"), nodes)
+    write_json(os.path.join(work, "histograms.json"), worst_histograms(cal, nodes, ranges))
+    fused = session(qmodel, threads=2)
+    outs = [(run_one(fsess, x), run_one(fused, x)) for x in first]
+    output_sim = similarity(np.concatenate([a for a, _ in outs]), np.concatenate([b for _, b in outs]))
+    ops = sorted({n.op_type for n in model.graph.node})
+    quantized_types = {n.op_type for n in qmodel.graph.node if n.op_type in ops and any(
+        i.endswith("_DequantizeLinear_Output") for i in n.input)}
+    return {"method": method, "per_channel": pc, "selected": selected, "search": search, "held_out": held,
+            "opset_note": opset_note, "calibrated_on": len(stats_set), "tensors": len(ranges), "qdq_nodes": qdq, "excluded_nodes": exclude, "warnings": warnings,
+            "float_op_types": [o for o in ops if o not in quantized_types], "output_similarity": output_sim,
+            "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5],
+            "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
+                        "histograms": "histograms.json"}}
+
+
+if __name__ == "__main__":
+    run_worker(main)

@@ -1,0 +1,1 @@
+"""Shared helpers for zooforge's Python workers (JSON protocol, datasets, preprocessing)."""

@@ -1,0 +1,40 @@
+"""Run a batch-1 ONNX model on batches: make the batch dimension symbolic when the graph allows it, else
+fall back to one image per run (the result is the same; only speed differs)."""
+import copy
+
+import numpy as np
+import onnx
+from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, RuntimeException
+
+from .ort_session import session
+
+
+class BatchedRunner:
+    def __init__(self, path: str, batch: int) -> None:
+        model = onnx.load(path)
+        self.batch = 1
+        self.fallback = None
+        self.sess = session(path, threads=2)
+        if batch > 1:
+            dyn = copy.deepcopy(model)
+            for v in list(dyn.graph.input) + list(dyn.graph.output):
+                v.type.tensor_type.shape.dim[0].dim_param = "N"
+            del dyn.graph.value_info[:]  # stale batch-1 shapes would contradict the symbolic batch
+            try:
+                candidate = session(dyn, threads=2)
+                x = np.zeros([2] + [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim[1:]], np.float32)
+                if candidate.run(None, {candidate.get_inputs()[0].name: x})[0].shape[0] == 2:
+                    self.sess, self.batch = candidate, batch
+            except (Fail, InvalidArgument, InvalidGraph, RuntimeException) as err:
+                # e.g. a Reshape with a hard-coded batch of 1: one image per run gives the same numbers
+                self.fallback = str(err).splitlines()[0][:200]
+        self.name = self.sess.get_inputs()[0].name
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.batch > 1:
+            return self.sess.run(None, {self.name: x})[0]
+        return np.concatenate([self.sess.run(None, {self.name: x[i:i + 1]})[0] for i in range(len(x))])
+
+
+def batched_session(path: str, batch: int) -> BatchedRunner:
+    return BatchedRunner(path, batch)

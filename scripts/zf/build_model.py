@@ -1,0 +1,85 @@
+"""Build the torch network named by a recipe (timm, torchvision, or a user's module) and load its weights."""
+import importlib.util
+import os
+from typing import Any, Dict, Tuple
+
+import torch
+
+from .protocol import ZfError
+
+
+def _from_module(spec: str, kwargs: Dict[str, Any]) -> torch.nn.Module:
+    path, factory = spec.rsplit(":", 1)
+    mod_spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
+    if mod_spec is None or mod_spec.loader is None:
+        raise ZfError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(module)
+    if not hasattr(module, factory):
+        raise ZfError(f"{path} has no function {factory}")
+    return getattr(module, factory)(**kwargs)
+
+
+def _pretrained_error(name: str, err: Exception) -> ZfError:
+    return ZfError(f"could not load pretrained weights for {name} ({type(err).__name__}: {str(err).splitlines()[0][:160]}). "
+                   "Model hubs are unreachable offline: set model.checkpoint to a local weights file, or model.pretrained: false.")
+
+
+def create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
+    """Returns (model, timm pretrained_cfg or None)."""
+    src, kwargs = p["source"], dict(p.get("kwargs") or {})
+    if p.get("num_classes"):
+        kwargs["num_classes"] = p["num_classes"]
+    if "timm" in src:
+        import timm
+        try:
+            model = timm.create_model(src["timm"], pretrained=p["pretrained"], **kwargs)
+        except RuntimeError as err:
+            raise ZfError(f"timm: {err}") if "Unknown model" in str(err) else _pretrained_error(src["timm"], err)
+        except OSError as err:  # hub download failures surface as OSError/HTTP errors
+            raise _pretrained_error(src["timm"], err)
+        return model, getattr(model, "pretrained_cfg", None)
+    if "torchvision" in src:
+        import torchvision
+        fn = getattr(torchvision.models, src["torchvision"], None)
+        if fn is None:
+            raise ZfError(f"torchvision.models has no {src['torchvision']}")
+        try:
+            return fn(weights="DEFAULT" if p["pretrained"] else None, **kwargs), None
+        except (OSError, RuntimeError) as err:
+            raise _pretrained_error(src["torchvision"], err)
+    if p["pretrained"]:
+        raise ZfError("model.pretrained applies to timm/torchvision sources; for module: set model.checkpoint")
+    return _from_module(src["module"], kwargs), None
+
+
+def load_checkpoint(model: torch.nn.Module, path: str) -> None:
+    if path.endswith(".safetensors"):
+        from safetensors.torch import load_file
+        state = load_file(path)
+    else:
+        state = torch.load(path, map_location="cpu")
+    for key in ("state_dict", "model", "model_state_dict"):
+        if isinstance(state, dict) and key in state and isinstance(state[key], dict):
+            state = state[key]
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise ZfError(f"{path} does not fit the model: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}")
+
+
+def randomize_batchnorm(model: torch.nn.Module, seed: int) -> int:
+    """Random (but fixed) BN statistics and affine terms: without them every folded bias is equal and the
+    exporter deduplicates initializers, so the parameter count of a random model would be wrong."""
+    gen = torch.Generator().manual_seed(seed)
+    n = 0
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            c = m.num_features
+            with torch.no_grad():
+                m.running_mean.copy_(torch.randn(c, generator=gen) * 0.1)
+                m.running_var.copy_(torch.rand(c, generator=gen) + 0.5)
+                if m.affine:
+                    m.weight.copy_(torch.rand(c, generator=gen) + 0.5)
+                    m.bias.copy_(torch.randn(c, generator=gen) * 0.1)
+            n += 1
+    return n

@@ -1,0 +1,99 @@
+"""Streaming calibration: one pass over the images; per tensor a running min/max and a histogram of |x|
+whose range doubles (merging bin pairs) as larger values arrive. Memory is tensors x bins, whatever the
+image count; only the current image's activations are ever held.
+
+Thresholds use hb_mapper's method names: max, max_percentile, kl."""
+from typing import Dict, Tuple
+
+import numpy as np
+
+BINS = 2048
+
+
+class TensorStats:
+    __slots__ = ("lo", "hi", "hist", "hist_max")
+
+    def __init__(self) -> None:
+        self.lo, self.hi = np.inf, -np.inf
+        self.hist = None
+        self.hist_max = 0.0
+
+    def update(self, a: np.ndarray, with_hist: bool) -> None:
+        a = a.ravel()
+        lo, hi = float(a.min()), float(a.max())
+        self.lo, self.hi = min(self.lo, lo), max(self.hi, hi)
+        if not with_hist:
+            return
+        absmax = max(-lo, hi)
+        if self.hist is None:
+            self.hist, self.hist_max = np.zeros(BINS, dtype=np.int64), max(absmax, 1e-12)
+        while absmax > self.hist_max:  # double the range: bin pairs merge exactly, nothing is re-read
+            self.hist = np.concatenate([self.hist.reshape(-1, 2).sum(1), np.zeros(BINS // 2, dtype=np.int64)])
+            self.hist_max *= 2
+        idx = np.minimum((np.abs(a) * (BINS / self.hist_max)).astype(np.int64), BINS - 1)
+        self.hist += np.bincount(idx, minlength=BINS)
+
+
+class StreamingCalibrator:
+    def __init__(self, names, with_hist: bool) -> None:
+        self.stats: Dict[str, TensorStats] = {n: TensorStats() for n in names}
+        self.with_hist = with_hist
+        self.samples = 0
+
+    def update(self, values: Dict[str, np.ndarray]) -> None:
+        for name, arr in values.items():
+            if arr.size:
+                self.stats[name].update(arr, self.with_hist)
+        self.samples += 1
+
+    def ranges(self, method: str, percentile: float, full_range=()) -> Dict[str, Tuple[float, float]]:
+        """`full_range`: tensors never clipped (model inputs: pixels, like hb_mapper's fixed preprocess threshold)."""
+        return {n: tensor_range(s, "max" if n in full_range else method, percentile)
+                for n, s in self.stats.items() if np.isfinite(s.lo)}
+
+
+def _percentile_threshold(s: TensorStats, p: float) -> float:
+    cdf = np.cumsum(s.hist)
+    idx = int(np.searchsorted(cdf, p * cdf[-1]))
+    return (idx + 1) * s.hist_max / BINS
+
+
+def _kl_threshold(s: TensorStats, levels: int) -> float:
+    """Entropy calibration: the |x| clip threshold whose `levels`-bin quantized distribution is closest (KL)
+    to the clipped reference, searched over every candidate bin count (strided for speed)."""
+    hist = s.hist.astype(np.float64)
+    hist[0] = 0  # ReLU zeros (and near-zeros) quantize exactly at any scale; their spike would swamp the tail
+    nz = np.nonzero(hist)[0]
+    if len(nz) == 0 or nz[-1] < levels:
+        return (nz[-1] + 1 if len(nz) else BINS) * s.hist_max / BINS
+    best_i, best_kl = BINS, np.inf
+    stride = max(1, (BINS - levels) // 512)
+    for i in range(levels, BINS + 1, stride):
+        ref = hist[:i].copy()
+        ref[-1] += hist[i:].sum()
+        # Quantize the first i bins into `levels` groups, then spread each group evenly over its non-empty bins.
+        groups = np.minimum((np.arange(i) * levels) // i, levels - 1)
+        nonempty = (hist[:i] > 0).astype(np.float64)
+        gsum = np.bincount(groups, weights=hist[:i], minlength=levels)
+        gcnt = np.bincount(groups, weights=nonempty, minlength=levels)
+        q = np.where(nonempty > 0, gsum[groups] / np.maximum(gcnt[groups], 1), 0.0)
+        p_, q_ = ref / ref.sum(), q / max(q.sum(), 1e-300)
+        mask = p_ > 0
+        kl = float(np.sum(p_[mask] * np.log(p_[mask] / np.maximum(q_[mask], 1e-12))))
+        if kl < best_kl:
+            best_kl, best_i = kl, i
+    return best_i * s.hist_max / BINS
+
+
+def tensor_range(s: TensorStats, method: str, percentile: float) -> Tuple[float, float]:
+    """The [rmin, rmax] handed to the quantizer; always contains 0 (uint8 asymmetric activations)."""
+    lo, hi = min(s.lo, 0.0), max(s.hi, 0.0)
+    if method == "max" or s.hist is None:
+        return lo, hi
+    if method == "max_percentile":
+        t = _percentile_threshold(s, percentile)
+    elif method == "kl":
+        t = _kl_threshold(s, 256 if lo >= 0 else 128)
+    else:
+        raise ValueError(f"unknown calibration method {method}")
+    return max(lo, -t), min(hi, t)

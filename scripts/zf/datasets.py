@@ -1,0 +1,148 @@
+"""Image sources named in recipes: fashion_mnist (IDX), folder (ImageNet layout or flat + labels), and
+hb_calibration_dir (raw tensors already at network size). Each yields images by index; sampling is seeded."""
+import os
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+from PIL import Image
+
+from .idx import FASHION_MNIST_CLASSES, load_fashion_mnist
+from .protocol import ZfError
+
+IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".jpe")
+
+
+class Dataset:
+    kind = ""
+    raw = False  # True: items are already raw CHW tensors at network size
+
+    def __init__(self) -> None:
+        self.ids: List[str] = []
+        self.labels: Optional[np.ndarray] = None
+        self.classes: Optional[List[str]] = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def get(self, i: int) -> Any:
+        raise NotImplementedError
+
+    def source(self, i: int) -> str:
+        return self.ids[i]
+
+
+class FashionMnist(Dataset):
+    kind = "fashion_mnist"
+
+    def __init__(self, split: str, root: str) -> None:
+        super().__init__()
+        try:
+            self.images, self.labels = load_fashion_mnist(split, root)
+        except (FileNotFoundError, ValueError) as err:
+            raise ZfError(str(err))
+        self.ids = [f"fashion_mnist/{split}/{i}" for i in range(len(self.images))]
+        self.classes = list(FASHION_MNIST_CLASSES)
+
+    def get(self, i: int) -> np.ndarray:
+        return self.images[i]
+
+
+class Folder(Dataset):
+    kind = "folder"
+
+    def __init__(self, path: str, labels: Optional[str], synsets: Optional[str]) -> None:
+        super().__init__()
+        if not os.path.isdir(path):
+            raise ZfError(f"dataset folder not found: {path}")
+        subdirs = sorted(d for d in os.listdir(path) if os.path.isdir(os.path.join(path, d)))
+        if synsets:
+            with open(synsets) as f:
+                subdirs = [line.split()[0] for line in f if line.strip()]
+        self.paths: List[str] = []
+        if subdirs and not labels:
+            lab = []
+            for ci, d in enumerate(subdirs):
+                files = sorted(f for f in os.listdir(os.path.join(path, d)) if f.lower().endswith(IMAGE_EXTS))
+                self.paths += [os.path.join(path, d, f) for f in files]
+                lab += [ci] * len(files)
+            self.labels, self.classes = np.asarray(lab, dtype=np.int64), subdirs
+        else:
+            self.paths = [os.path.join(path, f) for f in sorted(os.listdir(path)) if f.lower().endswith(IMAGE_EXTS)]
+            if labels:
+                with open(labels) as f:
+                    lab = [int(line.split()[-1]) for line in f if line.strip()]
+                if len(lab) != len(self.paths):
+                    raise ZfError(f"{labels} has {len(lab)} labels but {path} has {len(self.paths)} images")
+                self.labels = np.asarray(lab, dtype=np.int64)
+        if not self.paths:
+            raise ZfError(f"no images ({', '.join(IMAGE_EXTS)}) in {path}")
+        self.ids = [os.path.relpath(p, path) for p in self.paths]
+
+    def get(self, i: int) -> Image.Image:
+        img = Image.open(self.paths[i])
+        img.load()
+        return img
+
+    def source(self, i: int) -> str:
+        return self.paths[i]
+
+
+class HbCalibrationDir(Dataset):
+    kind = "hb_calibration_dir"
+    raw = True
+
+    def __init__(self, path: str, dtype: str, layout: str, chw: List[int]) -> None:
+        super().__init__()
+        if not os.path.isdir(path):
+            raise ZfError(f"calibration dir not found: {path}")
+        self.paths = sorted(os.path.join(path, f) for f in os.listdir(path) if not f.startswith("."))
+        self.ids = [os.path.basename(p) for p in self.paths]
+        self.dtype, self.layout, self.chw = np.dtype(dtype), layout, chw
+
+    def get(self, i: int) -> np.ndarray:
+        c, h, w = self.chw
+        data = np.fromfile(self.paths[i], dtype=self.dtype)
+        if data.size != c * h * w:
+            raise ValueError(f"{self.paths[i]} holds {data.size} values, expected {c}x{h}x{w}")
+        arr = data.reshape((c, h, w) if self.layout == "NCHW" else (h, w, c)).astype(np.float32)
+        return arr if self.layout == "NCHW" else arr.transpose(2, 0, 1)
+
+    def source(self, i: int) -> str:
+        return self.paths[i]
+
+
+def open_dataset(spec: Dict[str, Any], chw: List[int]) -> Dataset:
+    if "fashion_mnist" in spec:
+        s = spec["fashion_mnist"]
+        return FashionMnist(s["split"], s["root"])
+    if "folder" in spec:
+        s = spec["folder"]
+        return Folder(s["path"], s.get("labels"), s.get("synsets"))
+    s = spec["hb_calibration_dir"]
+    return HbCalibrationDir(s["path"], s["dtype"], s["layout"], chw)
+
+
+def sample_indices(ds: Dataset, count: int, seed: int, balanced: bool) -> List[int]:
+    """Seeded sample of `count` indices; round-robin over classes when labels exist and balanced is set."""
+    rng = np.random.RandomState(seed)
+    order = rng.permutation(len(ds))
+    if not balanced or ds.labels is None:
+        return [int(i) for i in order[:count]]
+    by_class: Dict[int, List[int]] = {}
+    for i in order:
+        by_class.setdefault(int(ds.labels[i]), []).append(int(i))
+    queues = [by_class[c] for c in sorted(by_class)]
+    picked: List[int] = []
+    while len(picked) < min(count, len(ds)):
+        for q in queues:
+            if q and len(picked) < count:
+                picked.append(q.pop(0))
+    return picked
+
+
+def eval_indices(ds: Dataset, limit: Optional[int], sampling: str) -> List[int]:
+    if not limit or limit >= len(ds):
+        return list(range(len(ds)))
+    if sampling == "stratified" and ds.labels is not None:
+        return sorted(sample_indices(ds, limit, 0, True))
+    return list(range(limit))

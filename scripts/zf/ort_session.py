@@ -1,0 +1,16 @@
+"""ONNX Runtime sessions configured the same way everywhere (quiet logs, fixed threads)."""
+import onnxruntime as ort
+
+
+def session(model, threads: int = 1, optimize: bool = True) -> ort.InferenceSession:
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize else ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    src = model if isinstance(model, str) else model.SerializeToString()
+    return ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
+
+
+def run_one(sess: ort.InferenceSession, x):
+    return sess.run(None, {sess.get_inputs()[0].name: x})[0]

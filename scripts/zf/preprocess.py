@@ -1,0 +1,44 @@
+"""The one preprocessing record: how an image becomes the network's input tensor.
+
+raw tensor  = resize(shorter side -> size/crop_pct) -> center crop -> colour order -> CHW float32 0..255
+              (exactly what hb_mapper wants as calibration data: it applies mean/scale itself)
+input       = (raw/255 - mean) / std     (what the float ONNX model consumes)
+"""
+import math
+from typing import Any, Dict
+
+import numpy as np
+from PIL import Image
+
+_FILTERS = {"bilinear": Image.BILINEAR, "bicubic": Image.BICUBIC, "nearest": Image.NEAREST}
+
+
+def raw_tensor(image: Any, rec: Dict[str, Any]) -> np.ndarray:
+    """PIL image or uint8 array (HxW or HxWx3, RGB) -> float32 CxHxW in 0..255 following the record."""
+    h, w = rec["size"]
+    gray = rec["colour"] == "gray"
+    if isinstance(image, np.ndarray):
+        image = Image.fromarray(image)
+    image = image.convert("L" if gray else "RGB")
+    if image.size != (w, h):
+        scale = 1.0 / rec["crop_pct"]
+        short = min(image.size)
+        target_h, target_w = math.floor(h * scale), math.floor(w * scale)
+        # Resize the shorter side to size/crop_pct (timm's eval transform), keep aspect, then center-crop.
+        ratio = max(target_h / image.size[1], target_w / image.size[0]) if short else 1.0
+        new_size = (max(w, round(image.size[0] * ratio)), max(h, round(image.size[1] * ratio)))
+        image = image.resize(new_size, _FILTERS[rec["interpolation"]])
+        left, top = (new_size[0] - w) // 2, (new_size[1] - h) // 2
+        image = image.crop((left, top, left + w, top + h))
+    arr = np.asarray(image, dtype=np.float32)
+    if gray:
+        return arr[None, :, :]
+    arr = arr.transpose(2, 0, 1)
+    return arr[::-1].copy() if rec["colour"] == "bgr" else arr
+
+
+def normalize(raw: np.ndarray, rec: Dict[str, Any]) -> np.ndarray:
+    """raw (N)CHW 0..255 -> network input."""
+    mean = np.asarray(rec["mean"], dtype=np.float32).reshape(-1, 1, 1)
+    std = np.asarray(rec["std"], dtype=np.float32).reshape(-1, 1, 1)
+    return ((raw / 255.0 - mean) / std).astype(np.float32)

@@ -1,0 +1,88 @@
+"""Write a QDQ model with ONNX Runtime's quantizer, fed with our own tensor ranges, in the layout ORT's
+x86 kernels fuse completely: uint8 asymmetric activations, int8 symmetric (per-channel) weights, int32 bias."""
+import copy
+from typing import Dict, Iterable, List, Set, Tuple
+
+import numpy as np
+import onnx
+from onnxruntime.quantization import QuantType
+from onnxruntime.quantization.calibrate import CalibrationMethod, TensorData, TensorsData
+from onnxruntime.quantization.qdq_quantizer import QDQQuantizer
+from onnxruntime.quantization.registry import QDQRegistry, QLinearOpsRegistry
+
+# What quantize_static quantizes by default; an empty list would mean "quantize nothing".
+DEFAULT_OP_TYPES = sorted(set(QLinearOpsRegistry) | set(QDQRegistry))
+
+FLOAT = onnx.TensorProto.FLOAT
+
+
+def float_tensors(model: onnx.ModelProto) -> List[str]:
+    """Activations worth calibrating: float inputs/outputs of nodes, minus initializers (weights)."""
+    inits = {i.name for i in model.graph.initializer}
+    typed = {v.name: v.type.tensor_type.elem_type for v in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output)}
+    names: List[str] = []
+    seen: Set[str] = set()
+    for node in model.graph.node:
+        for t in list(node.input) + list(node.output):
+            if t and t not in inits and t not in seen and typed.get(t) == FLOAT:
+                seen.add(t)
+                names.append(t)
+    return names
+
+
+def with_outputs(model: onnx.ModelProto, names: Iterable[str]) -> onnx.ModelProto:
+    """A copy whose graph also outputs `names` (ORT can only fetch graph outputs)."""
+    m = copy.deepcopy(model)
+    existing = {o.name for o in m.graph.output}
+    for n in names:
+        if n not in existing:
+            m.graph.output.append(onnx.helper.make_tensor_value_info(n, FLOAT, None))
+    return m
+
+
+def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: Dict, float_op_types: List[str]) -> Tuple[List[str], List[str]]:
+    """Node names to exclude from quantization, and warnings for what we cannot honour."""
+    names = {n.name for n in model.graph.node}
+    keep, warnings = set(), []
+    for n in run_on_cpu:
+        (keep.add(n) if n in names else warnings.append(f"run_on_cpu names {n}, which is not a node of the model"))
+    for n, info in node_info.items():
+        if n not in names:
+            warnings.append(f"node_info names {n}, which is not a node of the model")
+        elif info.get("ON") == "CPU":
+            keep.add(n)
+        elif "int16" in [v for k, v in info.items() if k != "ON"]:
+            keep.add(n)
+            warnings.append(f"node_info asks int16 for {n}: the ort backend keeps it float instead (int16 QDQ is not fused by ORT's CPU kernels)")
+    for node in model.graph.node:
+        group = next((a.i for a in node.attribute if a.name == "group"), 1)
+        if node.op_type in float_op_types or ("GroupedConv" in float_op_types and node.op_type == "Conv" and group > 1):
+            keep.add(node.name)
+    return sorted(keep), warnings
+
+
+def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], per_channel: bool, exclude: List[str]) -> onnx.ModelProto:
+    data = {n: TensorData(lowest=np.array(lo, dtype=np.float32), highest=np.array(hi, dtype=np.float32)) for n, (lo, hi) in ranges.items()}
+    q = QDQQuantizer(copy.deepcopy(model), per_channel, False, QuantType.QInt8, QuantType.QUInt8,
+                     TensorsData(CalibrationMethod.MinMax, data), [], exclude, DEFAULT_OP_TYPES,
+                     {"ActivationSymmetric": False, "WeightSymmetric": True})
+    out = q.quantize_model()
+    out.producer_name, out.producer_version = "zooforge (onnxruntime.quantization)", "0.1.0"
+    return out
+
+
+def quant_params(model: onnx.ModelProto) -> Dict[str, Tuple[float, int]]:
+    """Activation tensor -> (scale, zero point) read back from the written QDQ model."""
+    inits = {i.name: onnx.numpy_helper.to_array(i) for i in model.graph.initializer}
+    out = {}
+    for node in model.graph.node:
+        if node.op_type == "QuantizeLinear" and len(node.input) >= 3:
+            scale, zp = inits.get(node.input[1]), inits.get(node.input[2])
+            if scale is not None and zp is not None and scale.size == 1:
+                out[node.input[0]] = (float(scale), int(zp))
+    return out
+
+
+def count_qdq(model: onnx.ModelProto) -> Dict[str, int]:
+    ops = [n.op_type for n in model.graph.node]
+    return {"QuantizeLinear": ops.count("QuantizeLinear"), "DequantizeLinear": ops.count("DequantizeLinear")}
