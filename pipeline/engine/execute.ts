@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { HashMemo, hashPath, sizeOf } from '../cache/hash.ts';
 import { sha256Text } from '../cache/key.ts';
 import { materialize, type CacheStore, type OutputRecord } from '../cache/store.ts';
-import { InterruptedError, isKnownError } from '../errors.ts';
+import { InterruptedError, isKnownError, StageFailedError } from '../errors.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { PythonEnv } from '../tools/python.ts';
 import { VERSION } from '../version.ts';
@@ -97,6 +97,7 @@ export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; 
     } else {
       o.emit({ type: 'stage-start', id: stage.id, title: stage.title, reason: d.reason });
       try {
+        if (d.missing) throw new StageFailedError(d.missing);
         if (d.hit) {
           await materialize(join(d.hit.dir, 'files'), join(o.outDir, stage.id));
           result = resultFromCache(stage, d, join(o.outDir, stage.id));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HashMemo } from '../cache/hash.ts';
 import type { KeyMaterial } from '../cache/key.ts';
@@ -6,7 +7,8 @@ import type { Stage, StageInputs, StageResult } from './types.ts';
 
 export type Resolved =
   | { ready: true; material: KeyMaterial; files: Record<string, string> }
-  | { ready: false; waitingFor: string };
+  | { ready: false; waitingFor: string }
+  | { ready: false; missing: string };
 
 /** Turn a stage's declared inputs into key material: content hashes for files, versions for tools. */
 export async function resolveInputs(stage: Stage, inputs: StageInputs, upstream: ReadonlyMap<string, StageResult>,
@@ -15,6 +17,7 @@ export async function resolveInputs(stage: Stage, inputs: StageInputs, upstream:
   const files: Record<string, string> = {};
   for (const [name, input] of Object.entries(inputs.files)) {
     if ('path' in input) {
+      if (!existsSync(input.path)) return { ready: false, missing: `input ${name} not found: ${input.path}` };
       files[name] = input.path;
       fileHashes[name] = await memo.hash(input.path);
       continue;

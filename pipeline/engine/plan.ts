@@ -17,6 +17,8 @@ export interface Decision {
   material?: KeyMaterial;
   files?: Record<string, string>;
   hit?: { entry: CacheEntry; dir: string };
+  /** An input file that does not exist: the stage fails with this message. */
+  missing?: string;
 }
 
 export interface DecideContext {
@@ -48,6 +50,7 @@ export async function decide(stage: Stage, ctx: DecideContext): Promise<Decision
   const off = stage.disabledBecause?.(ctx.loaded);
   if (off) return { action: 'disabled', reason: off };
   const resolved = await resolveInputs(stage, stage.inputs({ loaded: ctx.loaded }), ctx.upstream, ctx.memo, ctx.versions);
+  if ('missing' in resolved) return { action: 'run', reason: `cannot run: ${resolved.missing}`, missing: resolved.missing };
   if (!resolved.ready) return { action: 'run', reason: `runs after ${resolved.waitingFor}` };
   const key = cacheKey(resolved.material);
   const base = { key, material: resolved.material, files: resolved.files };

@@ -59,7 +59,8 @@ export function loadRecipe(file: string, overrides: string[] = []): LoadedRecipe
   const parsed = RecipeSchema.safeParse(input);
   const problems = parsed.success ? checkRules(parsed.data, dirname(path)) : problemsFromZod(parsed.error.issues, input);
   if (problems.length > 0) {
-    const messages = problems.map(format);
+    const position = (m: string): number[] => (m.match(/:(\d+):(\d+): /)?.slice(1).map(Number) ?? [0, 0]);
+    const messages = problems.map(format).sort((a, b) => position(a)[0] - position(b)[0] || position(a)[1] - position(b)[1]);
     throw new UserInputError(messages.join('\n'), messages);
   }
   return { recipe: parsed.data as Recipe, path, dir: dirname(path), overrides };

@@ -24,12 +24,13 @@ export const CHARTS_JS = String.raw`
     const rows = data.nodes;
     const svg = frame('chart-cosine', 760, 260);
     if (!rows.length) { text(svg, 10, 20, 'no per-node data'); return; }
-    const lo = Math.min(0.9, Math.min.apply(null, rows.map(r => r.cosine)));
+    const worst = Math.min.apply(null, rows.map(r => r.cosine));
+    const lo = Math.max(0, worst - Math.max((1 - worst) * 0.25, 1e-4)); // zoom to the data: the spread is what matters
     const X = i => 50 + i * (690 / Math.max(rows.length - 1, 1));
     const Y = v => 20 + (1 - (v - lo) / (1 - lo)) * 200;
     el('line', { x1: 50, y1: 220, x2: 740, y2: 220, stroke: '#999' }, svg);
     el('line', { x1: 50, y1: 20, x2: 50, y2: 220, stroke: '#999' }, svg);
-    text(svg, 45, 24, '1.0', 'end'); text(svg, 45, 222, lo.toFixed(3), 'end');
+    text(svg, 45, 24, '1.0', 'end'); text(svg, 45, 222, lo.toFixed(4), 'end');
     text(svg, 395, 250, 'node (graph order)', 'middle');
     el('path', { d: rows.map((r, i) => (i ? 'L' : 'M') + X(i).toFixed(1) + ' ' + Y(r.cosine).toFixed(1)).join(' '), fill: 'none', stroke: '#1f77b4', 'stroke-width': 1.5, class: 'series' }, svg);
     rows.forEach((r, i) => { const c = el('circle', { cx: X(i), cy: Y(r.cosine), r: 2.5, fill: r.dtype === 'float' ? '#999' : '#1f77b4', class: 'point' }, svg); el('title', {}, c).textContent = r.node + ' (' + r.type + '): ' + r.cosine.toFixed(6); });
@@ -52,7 +53,7 @@ export const CHARTS_JS = String.raw`
       el('line', { x1: cx, y1: 15, x2: cx, y2: 120, stroke: '#d62728', 'stroke-dasharray': '4 2' }, svg);
       text(svg, 20, 12, (k + 1) + '. ' + h.node.slice(0, 48) + '  cos ' + h.cosine.toFixed(4));
       text(svg, 20, 138, '0'); text(svg, 360, 138, '|x| ' + h.abs_max.toPrecision(3), 'end');
-      text(svg, cx + 3, 28, 'clip ' + clip.toPrecision(3));
+      text(svg, cx > 250 ? cx - 3 : cx + 3, 28, 'clip ' + clip.toPrecision(3), cx > 250 ? 'end' : 'start');
     });
   })();
   // 3. Per-class Top-1 delta (int8 - float).
@@ -61,14 +62,14 @@ export const CHARTS_JS = String.raw`
     const svg = frame('chart-classes', 760, 40 + rows.length * 22);
     if (!rows.length) { text(svg, 10, 20, 'no evaluation'); return; }
     const m = Math.max(0.5, Math.max.apply(null, rows.map(r => Math.abs(r.delta))));
-    const X0 = 480, S = 250 / m;
+    const X0 = 560, S = 170 / m;
     el('line', { x1: X0, y1: 10, x2: X0, y2: 20 + rows.length * 22, stroke: '#999' }, svg);
     rows.forEach(function (r, i) {
       const y = 15 + i * 22;
-      text(svg, 200, y + 12, r.class.slice(0, 30), 'end');
+      text(svg, 150, y + 12, r.class.slice(0, 24), 'end');
       const w = Math.abs(r.delta) * S;
       el('rect', { x: r.delta < 0 ? X0 - w : X0, y: y, width: Math.max(w, 1), height: 15, fill: r.delta < 0 ? '#d62728' : '#2ca02c', class: 'bar' }, svg);
-      text(svg, 210, y + 12, 'float ' + r.float.toFixed(1) + ' / int8 ' + r.quant.toFixed(1));
+      text(svg, 160, y + 12, 'float ' + r.float.toFixed(2) + ' / int8 ' + r.quant.toFixed(2));
       text(svg, r.delta < 0 ? X0 - w - 4 : X0 + w + 4, y + 12, (r.delta >= 0 ? '+' : '') + r.delta.toFixed(2), r.delta < 0 ? 'end' : 'start');
     });
   })();

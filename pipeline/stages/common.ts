@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCRIPTS_DIR } from '../paths.ts';
 import { z } from 'zod';
@@ -58,4 +59,12 @@ export async function runWorkerStage(ctx: RunContext, script: string, params: Re
 /** A stage's Python code as key inputs: when a worker or the shared zf/ library changes, its results re-run. */
 export function workerCode(script: string): Record<string, FileInput> {
   return { 'code.worker': { path: join(SCRIPTS_DIR, script) }, 'code.zf': { path: join(SCRIPTS_DIR, 'zf') } };
+}
+
+/** The dataset used for export/simplify checks, when its files exist (else the workers check on random inputs). */
+export function checkDataset(loaded: LoadedRecipe): { dataset?: Dataset; files: Record<string, FileInput> } {
+  const ds = loaded.recipe.calibration.dataset;
+  const files = datasetFiles(loaded, ds, 'check_dataset');
+  const present = Object.values(files).every((f) => 'path' in f && existsSync(f.path));
+  return present && ds ? { dataset: resolveDataset(loaded, ds), files } : { files: {} };
 }

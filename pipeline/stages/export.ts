@@ -1,6 +1,6 @@
 import type { Stage } from '../engine/types.ts';
 import { recipePath } from '../recipe/load.ts';
-import { TORCH_TOOLS, datasetFiles, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+import { checkDataset, runWorkerStage, TORCH_TOOLS, workerCode } from './common.ts';
 
 /** PyTorch -> ONNX, checked against onnxruntime, plus the one preprocessing record. */
 export const exportStage: Stage = {
@@ -11,7 +11,7 @@ export const exportStage: Stage = {
   cacheable: true,
   inputs({ loaded }) {
     const r = loaded.recipe;
-    const files = datasetFiles(loaded, r.calibration.dataset, 'check_dataset');
+    const files = { ...checkDataset(loaded).files };
     if (r.model.checkpoint) files.checkpoint = { path: recipePath(loaded, r.model.checkpoint) };
     if ('module' in r.model.source) files.module = { path: recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, '')) };
     return { recipe: { model: r.model, input: r.input, preprocess: r.preprocess, export: r.export }, files: { ...files, ...workerCode('export.py') }, tools: TORCH_TOOLS };
@@ -24,7 +24,7 @@ export const exportStage: Stage = {
     return runWorkerStage(ctx, 'export.py', {
       model: { ...r.model, source, checkpoint: r.model.checkpoint && ctx.files.checkpoint },
       input: r.input, preprocess: r.preprocess, export: r.export,
-      check_dataset: r.calibration.dataset && resolveDataset(loaded, r.calibration.dataset),
+      check_dataset: checkDataset(loaded).dataset,
     });
   },
 };

@@ -1,5 +1,5 @@
 import type { Stage } from '../engine/types.ts';
-import { PREPROCESS, datasetFiles, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+import { checkDataset, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
 
 /** onnxsim plus an honest equivalence check (max |delta|, cosine, Top-1 agreement on real images). */
 export const simplifyStage: Stage = {
@@ -12,7 +12,7 @@ export const simplifyStage: Stage = {
   inputs({ loaded }) {
     return {
       recipe: { simplify: loaded.recipe.simplify },
-      files: { ...workerCode('simplify.py'),  model: { stage: 'export', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, loaded.recipe.calibration.dataset, 'check_dataset') },
+      files: { ...workerCode('simplify.py'),  model: { stage: 'export', output: 'model' }, preprocess: PREPROCESS, ...checkDataset(loaded).files },
       tools: ['python', 'onnx', 'onnxsim', 'onnxruntime', 'numpy'],
     };
   },
@@ -20,7 +20,7 @@ export const simplifyStage: Stage = {
     const r = ctx.loaded.recipe;
     return runWorkerStage(ctx, 'simplify.py', {
       model: ctx.files.model, preprocess: ctx.files.preprocess, simplify: r.simplify,
-      check_dataset: r.calibration.dataset && resolveDataset(ctx.loaded, r.calibration.dataset),
+      check_dataset: checkDataset(ctx.loaded).dataset,
     });
   },
 };

@@ -19,4 +19,4 @@ def check_inputs(dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int,
         if out:
             return out, f"{len(out)} real images ({ds.kind})"
     rng = np.random.RandomState(seed)
-    return [rng.randn(*shape).astype(np.float32) for _ in range(n)], f"{n} random normal inputs (no dataset in the recipe)"
+    return [rng.randn(*shape).astype(np.float32) for _ in range(n)], f"{n} random normal inputs (the calibration dataset is not available)"

@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../pipeline/paths.ts';
+import { zooforge } from './helpers/cli.ts';
+import { tmp } from './helpers/tmp.ts';
+
+describe('zooforge CLI', () => {
+  it('documents every command, flag and exit code', async () => {
+    const main = await zooforge(['--help']);
+    expect(main.exitCode).toBe(0);
+    for (const cmd of ['run', 'plan', 'clean', 'params', 'compare', 'schema']) expect(main.stdout).toContain(`  ${cmd} `);
+    expect(main.stdout).toMatch(/130\s+interrupted/);
+    const run = await zooforge(['run', '--help']);
+    for (const flag of ['--until', '--force', '--out', '--cache', '--set', '--json', '--plain']) expect(run.stdout).toContain(flag);
+  });
+
+  it('exits 2 with every recipe problem listed', async () => {
+    const f = join(tmp(), 'bad.yaml');
+    writeFileSync(f, 'model: {name: m, source: {timm: r}}\ncalibration: {dataset: {fashion_mnist: {}}}\nquantize: {calibration_type: kll}\nexport: {opset: 3}\n');
+    const r = await zooforge(['run', f]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:3:30: quantize\.calibration_type: expected one of default\|mix\|kl\|max\|load\|skip, got "kll"/);
+    expect(r.stderr).toMatch(/bad\.yaml:4:17: export\.opset: expected >= 7, got number 3/);
+  });
+
+  it('exits 2 on bad arguments and unknown stages', async () => {
+    expect((await zooforge(['run', 'yaml/fashion_resnext.yaml', '--until', 'nope'])).stderr).toMatch(/--until nope: no such stage/);
+    expect((await zooforge(['frobnicate'])).exitCode).toBe(2);
+    expect((await zooforge(['run', 'yaml/fashion_resnext.yaml', '--bogus'])).exitCode).toBe(2);
+  });
+
+  it('params: JSON output, and exit 1 naming the byte offset for a truncated file', async () => {
+    const dir = tmp();
+    const py = join(PROJECT_ROOT, '.venv', 'bin', 'python');
+    const model = join(dir, 'm.onnx');
+    await execa(py, ['-c', `import torch; torch.onnx.export(torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU()), torch.zeros(1, 3, 8, 8), '${model}', opset_version=11)`]);
+    const ok = await zooforge(['params', model, '--json']);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ total: 8 * 3 * 9 + 8, initializers: 2 });
+    const bytes = (await import('node:fs')).readFileSync(model);
+    writeFileSync(join(dir, 't.onnx'), bytes.subarray(0, bytes.length - 50));
+    const bad = await zooforge(['params', join(dir, 't.onnx')]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/at byte offset \d+/);
+  });
+
+  it('Ctrl-C stops the running worker, leaves nothing half-written, exits 130', async () => {
+    const dir = tmp();
+    const out = join(dir, 'run');
+    const child = execa('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', 'yaml/resnext50_32x4d.yaml', '--set', 'model.pretrained=false', '--until', 'export', '--out', out, '--cache', join(dir, 'cache'), '--plain'],
+      { reject: false, cwd: PROJECT_ROOT, env: { CI: '1' } });
+    let sent = false;
+    child.stderr!.on('data', (d: Buffer) => { if (!sent && d.toString().includes('building the network')) { sent = true; child.kill('SIGINT'); } });
+    const r = await child;
+    expect(sent).toBe(true);
+    expect(r.exitCode).toBe(130);
+    expect(existsSync(join(out, 'export'))).toBe(false);
+    expect(existsSync(join(out, '.tmp'))).toBe(false);
+    expect(existsSync(join(out, '.lock'))).toBe(false);
+    expect(existsSync(join(dir, 'cache')) ? readdirSync(join(dir, 'cache')) : []).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest } from '../../pipeline/engine/manifest.ts';
+import type { ReportData } from '../../pipeline/report/model.ts';
+import { zooforge } from '../helpers/cli.ts';
+import { tmp } from '../helpers/tmp.ts';
+
+const RECIPE = 'yaml/fashion_resnext.yaml';
+
+describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () => {
+  const dir = tmp('zf-fashion-');
+  const cache = join(dir, 'cache');
+  const out = join(dir, 'run');
+  let manifest: Manifest;
+  let report: ReportData;
+
+  beforeAll(async () => {
+    const r = await zooforge(['run', RECIPE, '--out', out, '--cache', cache]);
+    expect(r.stderr).toContain('passed in');
+    expect(r.exitCode).toBe(0);
+    manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    report = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8'));
+  });
+
+  it('reaches >= 90 % float Top-1 on the full 10k test set, int8 within 0.3 points', () => {
+    expect(report.n).toBe(10000);
+    expect(report.float!.top1).toBeGreaterThanOrEqual(90);
+    expect(Math.abs(report.float!.top1 - report.quant!.top1)).toBeLessThanOrEqual(0.3);
+    expect(report.mean_output_cosine).toBeLessThan(1); // int8 really differs from float
+    const q = manifest.stages.find((s) => s.id === 'quantize')!.data as { qdq_nodes: { QuantizeLinear: number }; selected: string };
+    expect(q.qdq_nodes.QuantizeLinear).toBeGreaterThan(10);
+    expect(q.selected).toMatch(/^Select (max|max-percentile|kl)(, per_channel)? method\.$/);
+  });
+
+  it('paired counts add up to the Top-1 delta', () => {
+    const f = report.flips!;
+    expect(f.both_right + f.float_only + f.quant_only + f.both_wrong).toBe(report.n);
+    const delta = report.quant!.top1 - report.float!.top1;
+    expect(delta).toBeCloseTo((100 * (f.quant_only - f.float_only)) / report.n!, 10);
+    expect(report.mcnemar_p).toBeGreaterThan(0);
+  });
+
+  it('every report number is traceable to a stage result in manifest.json', () => {
+    const evaluate = manifest.stages.find((s) => s.id === 'evaluate')!;
+    expect(report.provenance.evaluate).toBe(evaluate.key);
+    expect((evaluate.data as { float: { top1: { percent: number } } }).float.top1.percent).toBe(report.float!.top1);
+    expect(evaluate.inputs!.files.quant_model).toBe(manifest.stages.find((s) => s.id === 'quantize')!.outputs.model.sha256);
+    expect(manifest.tools.onnxruntime).toMatch(/^\d+\.\d+/);
+    expect(manifest.preprocessing).toMatchObject({ colour: 'gray', size: [28, 28], mean: [0.286], std: [0.353] });
+    for (const f of ['report.md', 'report.json', 'report.html']) expect(existsSync(join(out, 'report', f))).toBe(true);
+    expect(report.params.total).toBe(54794); // BatchNorm folded into Conv: torch counts 55,658
+    expect(readFileSync(join(out, 'report', 'report.md'), 'utf8')).toContain('| FashionResNeXt | 28x28 | 10 | 0.05 |');
+  });
+
+  it('re-runs nothing on a second run, and changing one quantization setting re-runs only its dependents', async () => {
+    const again = await zooforge(['run', RECIPE, '--out', out, '--cache', cache]);
+    expect(again.exitCode).toBe(0);
+    for (const id of ['export', 'simplify', 'params', 'calibration', 'quantize', 'evaluate', 'perf']) expect(again.stderr).toMatch(new RegExp(`cached ${id}`));
+
+    const plan = await zooforge(['plan', RECIPE, '--out', out, '--cache', cache, '--set', 'quantize.calibration_type=max']);
+    expect(plan.stdout).toMatch(/export\s+cached \(key [0-9a-f]{12}…\)/);
+    expect(plan.stdout).toMatch(/calibration\s+cached/);
+    expect(plan.stdout).toMatch(/quantize\s+runs because quantize\.calibration_type changed/);
+    expect(plan.stdout).toMatch(/evaluate\s+runs after quantize/);
+  });
+
+  it('evaluating the same models twice gives identical numbers', async () => {
+    const other = join(dir, 'again');
+    const r = await zooforge(['run', RECIPE, '--out', other, '--cache', cache, '--force', 'evaluate']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/passed evaluate/);
+    const second = JSON.parse(readFileSync(join(other, 'report', 'report.json'), 'utf8')) as ReportData;
+    expect(second.float).toEqual(report.float);
+    expect(second.quant).toEqual(report.quant);
+    expect(second.flips).toEqual(report.flips);
+  });
+});
