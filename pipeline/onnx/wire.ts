@@ -10,8 +10,10 @@ export const WIRE = { varint: 0, i64: 1, len: 2, i32: 5 } as const;
 export class WireReader {
   readonly size: number;
   pos = 0;
-  private window = Buffer.alloc(0);
+  // Small and reused: after a skipped payload the next read only needs a tensor header (tens of bytes).
+  private readonly window = Buffer.allocUnsafe(4096);
   private windowStart = 0;
+  private windowLength = 0;
   private readonly fd: number;
 
   constructor(readonly file: string) {
@@ -29,11 +31,10 @@ export class WireReader {
 
   private byteAt(p: number, limit: number): number {
     if (p >= limit) throw this.corrupt('unexpected end of message', p);
-    if (p < this.windowStart || p >= this.windowStart + this.window.length) {
-      const len = Math.min(65536, this.size - p);
+    if (p < this.windowStart || p >= this.windowStart + this.windowLength) {
+      const len = Math.min(this.window.length, this.size - p);
       if (len <= 0) throw this.corrupt('unexpected end of file', p);
-      this.window = Buffer.alloc(len);
-      readSync(this.fd, this.window, 0, len, p);
+      this.windowLength = readSync(this.fd, this.window, 0, len, p);
       this.windowStart = p;
     }
     return this.window[p - this.windowStart];
