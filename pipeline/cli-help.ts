@@ -25,6 +25,9 @@ Commands:
   clean <recipe>           delete the run folder (--purge-cache: also the whole stage cache)
   params <model.onnx>      count parameters of an ONNX file (fast; payloads are never read)
   compare <run-dir>...     one table across runs: float/quant Top-1, drop, flips, p-value
+  mapper-config <recipe>   print the hb_mapper makertbin YAML for a recipe (validated with the toolchain's rules)
+  import <hb.yaml>         turn an hb_mapper YAML into a recipe (--out FILE to write it)
+  parse-log <log>          read an hb_mapper makertbin log: versions, calibration choice, node/output tables
   schema                   print the recipe JSON Schema (yaml/recipe.schema.json is generated from it)
 
 Run 'zooforge <command> --help' for a command's options.
@@ -61,6 +64,22 @@ ${EXIT_CODES}`,
   compare: `Usage: zooforge compare <run-dir>... [--json]
 
 One table across runs: variant, backend, calibration method, float/quant Top-1, drop, flips, McNemar p.`,
+  'mapper-config': `Usage: zooforge mapper-config <recipe.yaml> [--set K=V]
+
+Prints the hb_mapper makertbin YAML that the horizon backend writes for this recipe: hb_mapper's groups from
+the recipe (and quantize.hb_config), mean_value = 255*mean and scale_value = 1/(255*std) from the
+preprocessing record unless the recipe sets them. Checked first with the toolchain's own rules (legal
+input_type_train -> input_type_rt pairs, even H/W for nv12, input_layout_rt for non-nv12, per-channel counts,
+max_percentile, optimize_level, core_num per march, no int16 on bernoulli2, balance_factor). Exit 2 on a problem.`,
+  import: `Usage: zooforge import <hb_mapper.yaml> [--out recipe.yaml]
+
+Prints (or writes) a recipe whose generated config is equivalent to the given one (same fields and values after
+hb_mapper's own normalization). Paths are rewritten relative to the recipe's folder.`,
+  'parse-log': `Usage: zooforge parse-log <hb_mapper_makertbin.log> [--json]
+
+Reads the X3 2021, X5 2024 and X5 2025 log formats: tool versions, the calibration method chosen ("Select ...
+method"), the per-node table, the output similarity table and the static "FPS=..., latency = ... us" line.
+An unknown format warns and keeps what it could read.`,
   schema: `Usage: zooforge schema
 
 Prints the JSON Schema of recipes (generated from the zod schema).`,

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { cleanCommand } from './commands/clean.ts';
 import { compareCommand } from './commands/compare.ts';
+import { importCommand, mapperConfigCommand, parseLogCommand } from './commands/horizon.ts';
 import { paramsCommand } from './commands/params.ts';
 import { planCommand, runCommand, type RunFlags } from './commands/run.ts';
 import { ExitCode, isKnownError, UserInputError } from './errors.ts';
@@ -46,6 +47,9 @@ async function dispatch(argv: string[]): Promise<number> {
     case 'clean': return cleanCommand(rest[0], v.out, v['purge-cache'], v.cache);
     case 'params': return paramsCommand(rest[0], v.json);
     case 'compare': return compareCommand(rest, v.json);
+    case 'mapper-config': return mapperConfigCommand(rest[0], v.set);
+    case 'import': return importCommand(rest[0], v.out);
+    case 'parse-log': return parseLogCommand(rest[0], v.json);
     case 'schema': return void process.stdout.write(`${JSON.stringify(z.toJSONSchema(RecipeSchema, { io: 'input' }), null, 2)}\n`), 0;
     default: throw new UserInputError(`unknown command ${command}. Run 'zooforge --help'.`);
   }

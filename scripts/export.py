@@ -14,23 +14,7 @@ from zf.check_inputs import check_inputs  # noqa: E402
 from zf.checks import compare_outputs  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, write_json  # noqa: E402
-
-
-def preprocessing_record(p, cfg) -> dict:
-    """Recipe settings win; the rest comes from timm's pretrained_cfg; then plain defaults."""
-    s, cfg = p["preprocess"], dict(cfg or {})
-    shape = p["input"].get("shape") or [1, *cfg.get("input_size", (3, 224, 224))]
-    size = s.get("size") or list(shape[2:])
-    channels = shape[1]
-    colour = s.get("colour") or ("gray" if channels == 1 else "rgb")
-    default_mean, default_std = ([0.5] * channels, [0.5] * channels) if not cfg else (cfg["mean"], cfg["std"])
-    mean, std = list(s.get("mean") or default_mean), list(s.get("std") or default_std)
-    mean, std = (mean * channels if len(mean) == 1 else mean), (std * channels if len(std) == 1 else std)
-    return {"input_name": p["input"]["name"], "output_name": p["input"]["output_name"], "input_shape": list(shape),
-            "size": list(size), "crop_pct": s.get("crop_pct") or cfg.get("crop_pct") or 1.0,
-            "interpolation": s.get("interpolation") or cfg.get("interpolation") or "bilinear",
-            "mean": mean, "std": std, "colour": colour, "layout": "NCHW",
-            "source": f"timm pretrained_cfg {cfg.get('architecture', '')}.{cfg.get('tag', '')}".rstrip(".") if cfg else "recipe"}
+from zf.record import preprocessing_record  # noqa: E402
 
 
 def torch_export(model, dummy, path, rec, opts) -> None:
@@ -42,8 +26,33 @@ def torch_export(model, dummy, path, rec, opts) -> None:
         torch.onnx.export(model, dummy, path, **kwargs)
 
 
+def existing_onnx(p):
+    """source onnx: copy and check the user's model; no torch reference exists, so the check runs ORT only."""
+    src = p["model"]["source"]["onnx"]
+    model = onnx.load(src)
+    try:
+        onnx.checker.check_model(model)
+    except onnx.checker.ValidationError as err:
+        raise ZfError(f"onnx.checker rejected {src}: {err}")
+    first = model.graph.input[0]
+    dims = [d.dim_value or 1 for d in first.type.tensor_type.shape.dim]
+    spec = dict(p, input={**p["input"], "name": first.name, "output_name": model.graph.output[0].name,
+                           "shape": p["input"].get("shape") or dims})
+    rec = preprocessing_record(spec, None)
+    onnx.save(model, os.path.join(p["work_dir"], "model.onnx"))
+    inputs, described = check_inputs(p.get("check_dataset"), rec, p["export"]["check_samples"], p["export"]["seed"])
+    sess = session(os.path.join(p["work_dir"], "model.onnx"), threads=2)
+    outs = [run_one(sess, x) for x in inputs]
+    write_json(os.path.join(p["work_dir"], "preprocess.json"), rec)
+    return {"preprocessing": rec, "check": {"inputs": described, "runs_in_onnxruntime": True, "finite": bool(all(np.isfinite(o).all() for o in outs))},
+            "weights": "onnx file", "opset": next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None),
+            "outputs": {"model": "model.onnx", "preprocess": "preprocess.json"}}
+
+
 def main(p):
     quiet_onnxruntime()
+    if "onnx" in p["model"]["source"]:
+        return existing_onnx(p)
     opts = p["export"]
     torch.manual_seed(opts["seed"])
     progress("building the network")

@@ -15,9 +15,10 @@ from onnxruntime.quantization.shape_inference import quant_pre_process  # noqa: 
 from zf.calibrator import StreamingCalibrator  # noqa: E402
 from zf.checks import cosine, similarity  # noqa: E402
 from zf.node_table import node_table  # noqa: E402
+from zf.npy_rows import NpyRows  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
-from zf.qdq import build_qdq, count_qdq, float_tensors, nodes_kept_float, quant_params, with_outputs  # noqa: E402
+from zf.qdq import build_qdq, count_qdq, float_tensors, nodes_kept_float, quant_params, with_minmax_outputs, with_outputs  # noqa: E402
 
 METHOD_LABEL = {"max": "max", "max_percentile": "max-percentile", "kl": "kl"}
 
@@ -26,18 +27,30 @@ def candidates(q):
     per_channel = [True, False] if q["per_channel"] == "auto" else [bool(q["per_channel"])]
     if q["calibration_type"] == "default":
         return [(m, pc) for m in ("max", "max_percentile", "kl") for pc in per_channel]
-    method = "max_percentile" if q["calibration_type"] == "max" and q["max_percentile"] < 1 else q["calibration_type"]
+    method = "max_percentile" if q["calibration_type"] == "max" and (q.get("max_percentile") or 1) < 1 else q["calibration_type"]
     return [(method, per_channel[0])]
 
 
+SEARCH_PERCENTILE = 0.99995  # what hb_mapper's default search tries
+
+
 def calibrate(model_path, names, calib, need_hist):
-    sess = session(with_outputs(onnx.load(model_path), names), threads=2, optimize=False)
+    """One pass over `calib` (NpyRows); only the current image's activations are held."""
+    augment = with_outputs if need_hist else with_minmax_outputs
+    data = augment(onnx.load(model_path), names, in_place=True).SerializeToString()  # no second proto held
+    sess = session(data, threads=2, optimize=False, arena=False)
+    del data
     in_name, out_names = sess.get_inputs()[0].name, [o.name for o in sess.get_outputs()]
     wanted = set(names)
     cal = StreamingCalibrator(names, with_hist=need_hist)
     for i in range(len(calib)):
-        values = sess.run(None, {in_name: np.ascontiguousarray(calib[i:i + 1])})
-        cal.update({n: v for n, v in zip(out_names, values) if n in wanted})
+        x = calib.row(i)
+        values = dict(zip(out_names, sess.run(None, {in_name: x})))
+        if need_hist:
+            cal.update({n: v for n, v in values.items() if n in wanted})
+        else:
+            for n in names:
+                cal.update_minmax(n, float(values[f"{n}__zf_ReduceMin"]), float(values[f"{n}__zf_ReduceMax"]))
         progress("calibrating", i + 1, len(calib))
     return cal
 
@@ -77,24 +90,25 @@ def main(p):
     model, opset_note = ensure_opset(load_model_with_shape_infer(Path(prep)), 13)
     if opset_note:
         onnx.save(model, prep)
-    calib = np.load(p["calibration"], mmap_mode="r")
+    calib = NpyRows(p["calibration"])
     if len(calib) == 0:
         raise ZfError("the calibration set has zero usable images")
     cands = candidates(q)
     held = min(q["search_samples"], max(1, len(calib) // 4)) if len(cands) > 1 else 0
-    stats_set, held_set = calib[:len(calib) - held], calib[len(calib) - held:]
+    stats_set, held_set = calib.subset(0, len(calib) - held), calib.subset(len(calib) - held, len(calib))
     names = float_tensors(model)
     cal = calibrate(prep, names, stats_set, need_hist=any(m != "max" for m, _ in cands))
     exclude, warnings = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], q["float_op_types"])
     for w in warnings:
         warn(w)
     fsess = session(prep, threads=2)
-    score_inputs = [np.ascontiguousarray(held_set[i:i + 1]) for i in range(len(held_set))]
+    score_inputs = [held_set.row(i) for i in range(len(held_set))]
     ref = [run_one(fsess, x) for x in score_inputs]
     search, best = [], None
     for k, (method, pc) in enumerate(cands):
         progress(f"quantizing ({METHOD_LABEL[method]}{', per_channel' if pc else ''})", k + 1, len(cands))
-        ranges = cal.ranges(method, q["max_percentile"], full_range={i.name for i in model.graph.input})
+        percentile = q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE
+        ranges = cal.ranges(method, percentile or 1.0, full_range={i.name for i in model.graph.input})
         qmodel = build_qdq(model, ranges, pc, exclude)
         score = None
         if ref:
@@ -115,7 +129,7 @@ def main(p):
                  "scale": params.get(n, (None, None))[0], "zero_point": params.get(n, (None, None))[1]} for n, r in ranges.items()}
     write_json(os.path.join(work, "calibration_table.json"), table)
     progress("per-node similarity")
-    first = [np.ascontiguousarray(calib[i:i + 1]) for i in range(min(4, len(calib)))]
+    first = [calib.row(i) for i in range(min(4, len(calib)))]
     nodes = node_table(model, qmodel, first, ranges, exclude)
     write_json(os.path.join(work, "nodes.json"), nodes)
     write_json(os.path.join(work, "histograms.json"), worst_histograms(cal, nodes, ranges))

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalibrationParameters, CompilerParameters, InputParameters, ModelParameters } from '../horizon/schema.ts';
 
 export const CALIBRATION_TYPES = ['default', 'mix', 'kl', 'max', 'load', 'skip'] as const;
 
@@ -8,30 +9,27 @@ const NodeInfoEntry = z.object({
   OutputType: z.enum(['int8', 'int16']).optional().describe('Precision of all node outputs.'),
 }).catchall(z.enum(['int8', 'int16'])).describe("hb_mapper node_info entry, e.g. {ON: BPU, InputType: int16, OutputType: int16}.");
 
-/** hb_mapper's own parameter groups, in hb_mapper's own words (see reference/hb_mapper.md section 1). */
-const HbGroup = z.record(z.string(), z.unknown());
-
 export const QuantizeSchema = z.object({
   backend: z.enum(['ort', 'horizon']).default('ort')
     .describe('ort: the embedded int8 backend (ONNX Runtime QDQ, runs anywhere); horizon: hb_mapper makertbin.'),
   calibration_type: z.enum(CALIBRATION_TYPES).default('default')
     .describe('hb_mapper calibration method: default (search max/percentile/kl x per-channel), kl, max, mix, load, skip.'),
-  max_percentile: z.number().gt(0).max(1).default(0.99995)
-    .describe('Percentile of |activation| kept by the max method (hb_mapper max_percentile); 1 = plain max.'),
+  max_percentile: z.number().gt(0).max(1).optional()
+    .describe('With calibration_type max: clip at this percentile of |activation| (hb_mapper max_percentile); unset = plain max. The default search always tries 0.99995.'),
   per_channel: z.union([z.boolean(), z.literal('auto')]).default('auto')
     .describe('Per-channel weight scales; auto = searched by calibration_type default, on otherwise.'),
   search_samples: z.number().int().positive().default(16)
     .describe('For calibration_type default: held-out calibration samples used to score candidates by output cosine.'),
   run_on_cpu: z.array(z.string()).default([]).describe('Node names kept float (hb_mapper run_on_cpu).'),
-  node_info: z.record(z.string(), NodeInfoEntry).default({}).describe('Per-node placement/precision in hb_mapper words.'),
+  node_info: z.record(z.string(), NodeInfoEntry).default({}).describe('Per-node placement/precision in hb_mapper words (written to model_parameters.node_info).'),
   optimization: z.array(z.string()).default([]).describe('hb_mapper optimization flags, e.g. set_all_nodes_int16.'),
-  float_op_types: z.array(z.string()).default([])
-    .describe('ort backend: op types kept float (e.g. [GroupedConv] keeps grouped convolutions float).'),
+  float_op_types: z.array(z.string()).default(['GroupedConv'])
+    .describe('ort backend: op types kept float. Default [GroupedConv]: ORT int8 grouped convs are slower than fp32 on x86 (ResNeXt50, 1 thread: all-int8 1.73x vs fp32, grouped kept float 2.24x; npm run bench:int8-speed). [] quantizes everything.'),
   hb_config: z.string().optional().describe('An existing hb_mapper YAML to start from; fields set here override it.'),
-  model_parameters: HbGroup.default({}).describe('hb_mapper model_parameters (march, node_info, remove_node_type, ...).'),
-  input_parameters: HbGroup.default({}).describe('hb_mapper input_parameters (input_type_rt, norm_type, ...).'),
-  calibration_parameters: HbGroup.default({}).describe('Further hb_mapper calibration_parameters (cal_data_type, ...).'),
-  compiler_parameters: HbGroup.default({}).describe('hb_mapper compiler_parameters (compile_mode, optimize_level, ...).'),
+  model_parameters: ModelParameters.default({}).describe('hb_mapper model_parameters (march, node_info, remove_node_type, ...).'),
+  input_parameters: InputParameters.default({}).describe('hb_mapper input_parameters (input_type_rt, norm_type, ...).'),
+  calibration_parameters: CalibrationParameters.default({}).describe('Further hb_mapper calibration_parameters (cal_data_type, ...).'),
+  compiler_parameters: CompilerParameters.default({}).describe('hb_mapper compiler_parameters (compile_mode, optimize_level, ...).'),
 }).strict().prefault({}).describe('Quantization: backend and hb_mapper-vocabulary settings.');
 
 export type QuantizeSettings = z.infer<typeof QuantizeSchema>;

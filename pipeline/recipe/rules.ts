@@ -20,6 +20,9 @@ const filesExist: Rule = (r, dir) => {
     const file = r.model.source.module.slice(0, r.model.source.module.lastIndexOf(':'));
     if (!existsSync(resolve(dir, file))) out.push({ path: ['model', 'source', 'module'], message: `file not found: ${resolve(dir, file)}` });
   }
+  if ('onnx' in r.model.source && !existsSync(resolve(dir, r.model.source.onnx))) {
+    out.push({ path: ['model', 'source', 'onnx'], message: `file not found: ${resolve(dir, r.model.source.onnx)}` });
+  }
   if (r.quantize.hb_config && !existsSync(resolve(dir, r.quantize.hb_config))) {
     out.push({ path: ['quantize', 'hb_config'], message: `file not found: ${resolve(dir, r.quantize.hb_config)}` });
   }

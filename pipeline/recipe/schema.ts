@@ -9,7 +9,8 @@ const ModelSourceSchema = z.union([
     module: z.string().regex(/^.+\.py:[A-Za-z_]\w*$/, 'expected path/to/file.py:factory')
       .describe("A user's own network: path/to/file.py:factory (path relative to the recipe)."),
   }).strict(),
-]).describe('Where the network comes from: timm, torchvision, or module (your own file).');
+  z.object({ onnx: z.string().min(1).describe('An existing ONNX file (relative to the recipe): export copies and checks it.') }).strict(),
+]).describe('Where the network comes from: timm, torchvision, module (your own file), or onnx (an existing model).');
 
 const ModelSchema = z.object({
   name: z.string().min(1).describe('Display name in reports, e.g. ResNeXt50_32x4d.'),

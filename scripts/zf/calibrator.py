@@ -18,9 +18,10 @@ class TensorStats:
         self.hist = None
         self.hist_max = 0.0
 
-    def update(self, a: np.ndarray, with_hist: bool) -> None:
+    def update(self, a: np.ndarray, with_hist: bool, lo: float = None, hi: float = None) -> None:
         a = a.ravel()
-        lo, hi = float(a.min()), float(a.max())
+        if lo is None:
+            lo, hi = float(a.min()), float(a.max())
         self.lo, self.hi = min(self.lo, lo), max(self.hi, hi)
         if not with_hist:
             return
@@ -30,8 +31,11 @@ class TensorStats:
         while absmax > self.hist_max:  # double the range: bin pairs merge exactly, nothing is re-read
             self.hist = np.concatenate([self.hist.reshape(-1, 2).sum(1), np.zeros(BINS // 2, dtype=np.int64)])
             self.hist_max *= 2
-        idx = np.minimum((np.abs(a) * (BINS / self.hist_max)).astype(np.int64), BINS - 1)
-        self.hist += np.bincount(idx, minlength=BINS)
+        scaled = np.abs(a)
+        scaled *= BINS / self.hist_max
+        counts = np.bincount(scaled.astype(np.intp), minlength=BINS + 1)
+        counts[BINS - 1] += counts[BINS:].sum()  # |x| == hist_max lands one past the end
+        self.hist += counts[:BINS]
 
 
 class StreamingCalibrator:
@@ -45,6 +49,11 @@ class StreamingCalibrator:
             if arr.size:
                 self.stats[name].update(arr, self.with_hist)
         self.samples += 1
+
+    def update_minmax(self, name: str, lo: float, hi: float) -> None:
+        """From in-graph ReduceMin/ReduceMax (no histogram needed): two floats per tensor per image."""
+        st = self.stats[name]
+        st.lo, st.hi = min(st.lo, lo), max(st.hi, hi)
 
     def ranges(self, method: str, percentile: float, full_range=()) -> Dict[str, Tuple[float, float]]:
         """`full_range`: tensors never clipped (model inputs: pixels, like hb_mapper's fixed preprocess threshold)."""

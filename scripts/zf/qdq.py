@@ -30,9 +30,9 @@ def float_tensors(model: onnx.ModelProto) -> List[str]:
     return names
 
 
-def with_outputs(model: onnx.ModelProto, names: Iterable[str]) -> onnx.ModelProto:
-    """A copy whose graph also outputs `names` (ORT can only fetch graph outputs)."""
-    m = copy.deepcopy(model)
+def with_outputs(model: onnx.ModelProto, names: Iterable[str], in_place: bool = False) -> onnx.ModelProto:
+    """The model (a copy unless in_place) whose graph also outputs `names` (ORT can only fetch graph outputs)."""
+    m = model if in_place else copy.deepcopy(model)
     existing = {o.name for o in m.graph.output}
     for n in names:
         if n not in existing:
@@ -86,3 +86,16 @@ def quant_params(model: onnx.ModelProto) -> Dict[str, Tuple[float, int]]:
 def count_qdq(model: onnx.ModelProto) -> Dict[str, int]:
     ops = [n.op_type for n in model.graph.node]
     return {"QuantizeLinear": ops.count("QuantizeLinear"), "DequantizeLinear": ops.count("DequantizeLinear")}
+
+
+def with_minmax_outputs(model: onnx.ModelProto, names: Iterable[str], in_place: bool = False) -> onnx.ModelProto:
+    """A copy that outputs ReduceMin/ReduceMax of each tensor: what the max method needs, without copying
+    whole activations out of ORT (the way ORT's own MinMax calibrator augments the graph)."""
+    m = model if in_place else copy.deepcopy(model)
+    for n in names:
+        for op in ("ReduceMin", "ReduceMax"):
+            out = f"{n}__zf_{op}"
+            # keepdims=0 with no axes reduces everything to a scalar (before and after opset 18 moved axes to an input).
+            m.graph.node.append(onnx.helper.make_node(op, [n], [out], keepdims=0, name=out))
+            m.graph.output.append(onnx.helper.make_tensor_value_info(out, FLOAT, None))
+    return m

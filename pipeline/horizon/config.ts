@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, stringify } from 'yaml';
+import type { Recipe } from '../recipe/schema.ts';
+import type { HbConfig } from './schema.ts';
+
+/** The fields of the preprocessing record (scripts/zf/record.py) that the config needs. */
+export interface PreprocessRecord {
+  input_name: string;
+  input_shape: number[];
+  mean: number[];
+  std: number[];
+  colour: 'rgb' | 'bgr' | 'gray';
+}
+
+export interface HbPaths {
+  /** onnx_model as written in the YAML (relative to the YAML's own folder, as the tool resolves it) */
+  onnxModel: string;
+  calDataDir: string;
+}
+
+/** 7 significant digits: 1/(255*0.229) -> 0.01712475, 255*0.485 -> 123.675 — the model zoo's own values. */
+const fmt = (x: number): string => String(Number(x.toPrecision(7)));
+
+/** hb_mapper mean_value/scale_value from the one preprocessing record (HzPreprocess: (x - mean) * scale on 0-255). */
+export function meanScale(rec: PreprocessRecord): { mean_value: string; scale_value: string } {
+  return { mean_value: rec.mean.map((m) => fmt(255 * m)).join(' '), scale_value: rec.std.map((s) => fmt(1 / (255 * s))).join(' ') };
+}
+
+function omitUndefined<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A recipe's starting hb config: quantize.hb_config (an existing YAML), else empty groups. */
+function baseConfig(recipe: Recipe, resolve: (p: string) => string): Partial<HbConfig> {
+  return recipe.quantize.hb_config ? (parseYaml(readFileSync(resolve(recipe.quantize.hb_config), 'utf8')) as Partial<HbConfig>) : {};
+}
+
+/** The makertbin YAML for a recipe: hb_config, then the recipe's groups, then the quantize knobs, then paths. */
+export function buildHbConfig(recipe: Recipe, rec: PreprocessRecord, paths: HbPaths, resolve: (p: string) => string = (p) => p): HbConfig {
+  const q = recipe.quantize;
+  const base = baseConfig(recipe, resolve);
+  const name = recipe.model.name.replace(/[^\w.-]+/g, '_');
+  const rt = rec.colour === 'gray' ? 'gray' : 'nv12';
+  const nodeInfo = Object.keys(q.node_info).length > 0 ? q.node_info : undefined;
+  const model_parameters = omitUndefined({
+    onnx_model: paths.onnxModel, march: 'bayes-e' as const, layer_out_dump: false, working_dir: `${name}_output`, output_model_file_prefix: name,
+    ...base.model_parameters, ...q.model_parameters, ...(nodeInfo ? { node_info: nodeInfo } : {}),
+  });
+  model_parameters.onnx_model = paths.onnxModel;
+  const input_parameters = omitUndefined({
+    input_name: '', input_type_rt: rt, input_type_train: rec.colour, input_layout_train: 'NCHW',
+    ...(rt === 'nv12' ? {} : { input_layout_rt: 'NCHW' }), input_shape: '', norm_type: 'data_mean_and_scale', ...meanScale(rec),
+    ...base.input_parameters, ...q.input_parameters,
+  });
+  const calibration_parameters = omitUndefined({
+    cal_data_dir: paths.calDataDir, cal_data_type: 'float32', ...base.calibration_parameters, ...q.calibration_parameters,
+    calibration_type: q.calibration_type,
+    max_percentile: q.max_percentile,
+    per_channel: typeof q.per_channel === 'boolean' ? q.per_channel : (base.calibration_parameters?.per_channel ?? q.calibration_parameters.per_channel),
+    run_on_cpu: q.run_on_cpu.length > 0 ? q.run_on_cpu.join(';') : undefined,
+    optimization: q.optimization.length > 0 ? q.optimization.join(',') : undefined,
+  });
+  calibration_parameters.cal_data_dir = paths.calDataDir;
+  const compiler_parameters = omitUndefined({ compile_mode: 'latency', debug: false, optimize_level: 'O3', ...base.compiler_parameters, ...q.compiler_parameters });
+  return { model_parameters, input_parameters, calibration_parameters, compiler_parameters };
+}
+
+export function renderHbYaml(config: HbConfig, header: string): string {
+  return `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${stringify(config, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { UserInputError } from '../errors.ts';
+import { hbBool, hbList, hbNodeInfo, hbNumbers } from './normalize.ts';
+import { HbConfigSchema, type HbConfig } from './schema.ts';
+
+const MOVED_TO_QUANTIZE = ['calibration_type', 'max_percentile', 'per_channel', 'run_on_cpu', 'optimization', 'cal_data_dir'] as const;
+
+export function readHbConfig(file: string): HbConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UserInputError(`${file}: not readable YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = HbConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserInputError(`${file}: not an hb_mapper makertbin config:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** hb_mapper YAML -> a zooforge recipe whose generated config is equivalent (same fields and values after the
+ *  tool's normalization). Paths are rewritten relative to the folder the recipe will live in. */
+export function importHbConfig(file: string, recipeDir: string): { text: string; notes: string[] } {
+  const hb = readHbConfig(file);
+  const from = (p: string): string => relative(recipeDir, resolve(dirname(file), p)) || '.';
+  const notes: string[] = [];
+  const { onnx_model, node_info, ...model_parameters } = hb.model_parameters;
+  const ip = hb.input_parameters;
+  const cp = hb.calibration_parameters ?? {};
+  const mean = ip.mean_value !== undefined ? hbNumbers(ip.mean_value)[0] : null;
+  const scale = ip.scale_value !== undefined ? hbNumbers(ip.scale_value)[0] : null;
+  const colour = hbList(ip.input_type_train ?? 'rgb')[0];
+  if (colour === 'featuremap' || colour === 'yuv444') notes.push(`input_type_train ${colour}: images cannot be preprocessed into it; calibration must use hb_calibration_dir`);
+  if (!onnx_model) notes.push('the config has no onnx_model (caffe?): set model.source by hand');
+  const shape = ip.input_shape ? hbList(ip.input_shape)[0]?.split('x').map(Number) : undefined;
+  const calDir = cp.cal_data_dir ? hbList(cp.cal_data_dir)[0] : null;
+  const quantize: Record<string, unknown> = {
+    backend: 'horizon',
+    calibration_type: cp.calibration_type ?? 'default',
+    ...(cp.max_percentile !== undefined ? { max_percentile: Number(cp.max_percentile) } : {}),
+    ...(cp.per_channel !== undefined ? { per_channel: hbBool(cp.per_channel) } : {}),
+    ...(cp.run_on_cpu ? { run_on_cpu: hbList(cp.run_on_cpu).filter(Boolean) } : {}),
+    ...(cp.optimization ? { optimization: String(cp.optimization).split(/[,;]/).map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(node_info ? { node_info: hbNodeInfo(node_info) } : {}),
+    model_parameters,
+    input_parameters: ip,
+    calibration_parameters: Object.fromEntries(Object.entries(cp).filter(([k]) => !(MOVED_TO_QUANTIZE as readonly string[]).includes(k))),
+    compiler_parameters: hb.compiler_parameters ?? {},
+  };
+  const recipe = {
+    model: { name: String(hb.model_parameters.output_model_file_prefix ?? basename(file, '.yaml')), source: { onnx: onnx_model ? from(onnx_model) : 'MODEL.onnx' } },
+    ...(shape?.length === 4 && shape[0] === 1 ? { input: { shape } } : {}),
+    preprocess: {
+      ...(colour && ['rgb', 'bgr', 'gray'].includes(colour) ? { colour } : {}),
+      // HzPreprocess: (x - mean_value) * scale_value on 0-255 pixels == (x/255 - mean) / std
+      ...(mean ? { mean: mean.map((m) => m / 255) } : {}),
+      ...(scale ? { std: scale.map((s) => 1 / (255 * s)) } : {}),
+    },
+    ...(calDir ? { calibration: { dataset: { hb_calibration_dir: { path: from(calDir), dtype: hbList(cp.cal_data_type ?? 'float32')[0] ?? 'float32' } } } } : {}),
+    quantize,
+  };
+  const header = `# Imported from ${file} by zooforge import.\n# hb_mapper's own groups are kept verbatim under quantize; mean/std below are derived from mean_value/scale_value.\n`;
+  return { text: header + stringify(recipe, { lineWidth: 0 }), notes };
+}

@@ -1,0 +1,50 @@
+"""bench:calibration worker: one calibration + QDQ write in this process; prints time and peak RSS.
+Usage: calib_run.py ours|ours-max|ort-minmax|ort-percentile MODEL CALIB_NPY N OUT.onnx
+ours = streaming histograms + max_percentile; ours-max = in-graph min/max (like ORT MinMax)."""
+import json
+import os
+import resource
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+
+mode, model_path, calib_path, n, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+method = {"ours": "max_percentile", "ours-max": "max"}.get(mode)
+from zf.npy_rows import NpyRows  # noqa: E402
+
+rows = NpyRows(calib_path).subset(0, n)
+start = time.perf_counter()
+if method:
+    import contextlib
+    import io
+    from quantize import calibrate
+    from zf.qdq import build_qdq, float_tensors
+    from pathlib import Path
+    from onnxruntime.quantization.quant_utils import load_model_with_shape_infer
+    model = load_model_with_shape_infer(Path(model_path))  # as scripts/quantize.py does
+    names = float_tensors(model)
+    with contextlib.redirect_stdout(io.StringIO()):  # progress lines
+        cal = calibrate(model_path, names, rows, need_hist=method != "max")
+    onnx.save(build_qdq(model, cal.ranges(method, 0.99995), True, []), out)
+else:
+    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.i = 0
+            self.name = onnx.load(model_path, load_external_data=False).graph.input[0].name
+
+        def get_next(self):
+            if self.i >= len(rows):
+                return None
+            self.i += 1
+            return {self.name: rows.row(self.i - 1)}
+
+    method = CalibrationMethod.MinMax if mode == "ort-minmax" else CalibrationMethod.Percentile
+    quantize_static(model_path, out, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, calibrate_method=method)
+seconds = time.perf_counter() - start
+print(json.dumps({"mode": mode, "n": n, "seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

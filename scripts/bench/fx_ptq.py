@@ -1,0 +1,47 @@
+"""bench:ptq-accuracy baseline: PyTorch FX post-training quantization (qnnpack) of the Fashion-MNIST ResNeXt,
+calibrated on exactly the images our calibration stage chose, evaluated on the 10k test set.
+Usage: fx_ptq.py RUN_DIR CHECKPOINT -> JSON {fx_int8_top1, torch_float_top1, calibration_images}"""
+import copy
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch.ao.quantization import get_default_qconfig_mapping  # noqa: E402
+from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx  # noqa: E402
+
+from zf.fashion_resnext import fashion_resnext  # noqa: E402
+from zf.idx import load_fashion_mnist  # noqa: E402
+from zf.preprocess import normalize, raw_tensor  # noqa: E402
+
+run_dir, checkpoint = sys.argv[1], sys.argv[2]
+with open(os.path.join(run_dir, "export", "preprocess.json")) as f:
+    rec = json.load(f)
+with open(os.path.join(run_dir, "calibration", "selection.json")) as f:
+    chosen = [s["index"] for s in json.load(f)["samples"]]
+train_x, _ = load_fashion_mnist("train")
+test_x, test_y = load_fashion_mnist("test")
+prep = lambda imgs: torch.from_numpy(np.stack([normalize(raw_tensor(i, rec), rec) for i in imgs]))  # noqa: E731
+
+model = fashion_resnext()
+model.load_state_dict(torch.load(checkpoint, map_location="cpu"))
+model.eval()
+torch.backends.quantized.engine = "qnnpack"
+prepared = prepare_fx(copy.deepcopy(model), get_default_qconfig_mapping("qnnpack"), (torch.zeros(1, 1, 28, 28),))
+with torch.no_grad():
+    for i in range(0, len(chosen), 16):
+        prepared(prep(train_x[chosen[i:i + 16]]))
+quantized = convert_fx(prepared)
+
+
+def top1(m) -> float:
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, len(test_x), 500):
+            correct += int((m(prep(test_x[i:i + 500])).argmax(1).numpy() == test_y[i:i + 500]).sum())
+    return 100.0 * correct / len(test_x)
+
+
+print(json.dumps({"fx_int8_top1": top1(quantized), "torch_float_top1": top1(model), "calibration_images": len(chosen)}))
