@@ -28,6 +28,6 @@ export async function resolveInputs(stage: Stage, inputs: StageInputs, upstream:
     files[name] = join(from.dir, record.path);
     fileHashes[name] = record.sha256;
   }
-  const tools = Object.fromEntries(inputs.tools.map((t) => [t, versions[t] ?? 'absent']));
+  const tools = { ...Object.fromEntries(inputs.tools.map((t) => [t, versions[t] ?? 'absent'])), ...inputs.toolVersions };
   return { ready: true, files, material: { stage: stage.id, stageVersion: stage.version, recipe: inputs.recipe, files: fileHashes, tools } };
 }

@@ -49,7 +49,7 @@ function whyRun(stage: Stage, material: KeyMaterial, previous?: Manifest): strin
 export async function decide(stage: Stage, ctx: DecideContext): Promise<Decision> {
   const off = stage.disabledBecause?.(ctx.loaded);
   if (off) return { action: 'disabled', reason: off };
-  const resolved = await resolveInputs(stage, stage.inputs({ loaded: ctx.loaded }), ctx.upstream, ctx.memo, ctx.versions);
+  const resolved = await resolveInputs(stage, await stage.inputs({ loaded: ctx.loaded }), ctx.upstream, ctx.memo, ctx.versions);
   if ('missing' in resolved) return { action: 'run', reason: `cannot run: ${resolved.missing}`, missing: resolved.missing };
   if (!resolved.ready) return { action: 'run', reason: `runs after ${resolved.waitingFor}` };
   const key = cacheKey(resolved.material);

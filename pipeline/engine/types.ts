@@ -24,6 +24,8 @@ export interface StageInputs {
   files: Record<string, FileInput>;
   /** Tool names whose versions can change the output (python, torch, onnx, onnxruntime, ...). */
   tools: readonly string[];
+  /** Versions of tools outside the Python env (e.g. hb_mapper through its toolchain), probed by the stage. */
+  toolVersions?: Record<string, string>;
 }
 
 export interface PlanContext {
@@ -65,7 +67,7 @@ export interface Stage {
   uncachedBecause?: string;
   /** A reason when the recipe turns this stage off (e.g. simplify.tool: none). */
   disabledBecause?(loaded: LoadedRecipe): string | undefined;
-  inputs(ctx: PlanContext): StageInputs;
+  inputs(ctx: PlanContext): StageInputs | Promise<StageInputs>;
   run(ctx: RunContext): Promise<StageRunResult>;
 }
 

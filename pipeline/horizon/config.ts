@@ -47,10 +47,15 @@ export function buildHbConfig(recipe: Recipe, rec: PreprocessRecord, paths: HbPa
     ...base.model_parameters, ...q.model_parameters, ...(nodeInfo ? { node_info: nodeInfo } : {}),
   });
   model_parameters.onnx_model = paths.onnxModel;
+  const given = { ...base.input_parameters, ...q.input_parameters };
+  // mean_value/scale_value only where norm_type uses them (data_scale models such as YOLO take no mean).
+  const norm = String(given.norm_type ?? 'data_mean_and_scale');
+  const derived = meanScale(rec);
   const input_parameters = omitUndefined({
     input_name: '', input_type_rt: rt, input_type_train: rec.colour, input_layout_train: 'NCHW',
-    ...(rt === 'nv12' ? {} : { input_layout_rt: 'NCHW' }), input_shape: '', norm_type: 'data_mean_and_scale', ...meanScale(rec),
-    ...base.input_parameters, ...q.input_parameters,
+    ...(rt === 'nv12' ? {} : { input_layout_rt: 'NCHW' }), input_shape: '', norm_type: norm,
+    ...(norm.includes('mean') ? { mean_value: derived.mean_value } : {}), ...(norm.includes('scale') ? { scale_value: derived.scale_value } : {}),
+    ...given,
   });
   const calibration_parameters = omitUndefined({
     cal_data_dir: paths.calDataDir, cal_data_type: 'float32', ...base.calibration_parameters, ...q.calibration_parameters,

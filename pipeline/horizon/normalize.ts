@@ -49,15 +49,23 @@ export function normalizeField(key: string, value: unknown): unknown {
   return typeof value === 'object' ? value : String(value);
 }
 
-/** The whole config as the tool sees it: equal results mean equivalent configs. */
+/** Tool defaults that make an absent field equal to an explicit one. */
+const DEFAULTS: Record<string, Record<string, unknown>> = {
+  model_parameters: { layer_out_dump: false },
+  calibration_parameters: { calibration_type: 'default' },
+};
+
+/** The whole config as the tool sees it: equal results mean equivalent configs. A list of only ''/None is
+ *  the same as an absent field (both mean "take it from the model"). */
 export function normalizeConfig(config: HbConfig): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const [group, fields] of Object.entries(config)) {
     if (!fields) continue;
-    out[group] = {};
+    out[group] = { ...DEFAULTS[group] };
     for (const [k, v] of Object.entries(fields as Record<string, unknown>)) {
       const n = normalizeField(k, v);
-      if (n !== undefined) out[group][k] = n;
+      const empty = Array.isArray(n) && n.every((x) => x === null);
+      if (n !== undefined && !empty) out[group][k] = n;
     }
   }
   return out;

@@ -25,6 +25,11 @@ export const QuantizeSchema = z.object({
   optimization: z.array(z.string()).default([]).describe('hb_mapper optimization flags, e.g. set_all_nodes_int16.'),
   float_op_types: z.array(z.string()).default(['GroupedConv'])
     .describe('ort backend: op types kept float. Default [GroupedConv]: ORT int8 grouped convs are slower than fp32 on x86 (ResNeXt50, 1 thread: all-int8 1.73x vs fp32, grouped kept float 2.24x; npm run bench:int8-speed). [] quantizes everything.'),
+  toolchain: z.object({
+    docker_image: z.string().optional()
+      .describe('Run hb_mapper inside this OpenExplorer image (docker run --rm -v <dir>:<dir> -w <dir>), e.g. openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8.'),
+    command: z.array(z.string()).default([]).describe('A command prefix to run hb_mapper through, e.g. [conda, run, -n, oe]; empty = hb_mapper on PATH.'),
+  }).strict().prefault({}).describe('Where the horizon backend finds hb_mapper: on PATH (default), in a docker image, or behind a command prefix.'),
   hb_config: z.string().optional().describe('An existing hb_mapper YAML to start from; fields set here override it.'),
   model_parameters: ModelParameters.default({}).describe('hb_mapper model_parameters (march, node_info, remove_node_type, ...).'),
   input_parameters: InputParameters.default({}).describe('hb_mapper input_parameters (input_type_rt, norm_type, ...).'),

@@ -49,7 +49,8 @@ function readJson<T>(r: StageResult | undefined, output: string, fallback: T): T
 const usable = (r?: StageResult): StageResult | undefined => (r && (r.status === 'passed' || r.status === 'cached') ? r : undefined);
 
 export function buildReportData(modelName: string, backend: string, upstream: Record<string, StageResult>, tools: Record<string, string | null>): ReportData {
-  const [exp, params, quant, evalr, perf] = ['export', 'params', 'quantize', 'evaluate', 'perf'].map((id) => usable(upstream[id]));
+  const [exp, params, ort, horizon, evalr, perf] = ['export', 'params', 'quantize', 'horizon', 'evaluate', 'perf'].map((id) => usable(upstream[id]));
+  const quant = ort ?? horizon;
   const pre = exp?.data.preprocessing as Data | undefined;
   const e = evalr?.data as Data | undefined;
   const q = quant?.data as Data | undefined;
@@ -62,10 +63,11 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     n: e?.n ?? null, float: accuracy(e?.float), quant: accuracy(e?.quant),
     flips: e ? { float_only: e.paired.float_only, quant_only: e.paired.quant_only, both_right: e.paired.both_right, both_wrong: e.paired.both_wrong } : null,
     mcnemar_p: e?.paired.mcnemar_p ?? null, agreement: e?.paired.agreement ?? null, mean_output_cosine: e?.paired.mean_output_cosine ?? null,
-    calibration: q ? { method: q.method, per_channel: q.per_channel, selected: q.selected, search: q.search, samples: q.calibrated_on ?? null } : null,
+    calibration: ort && q ? { method: q.method, per_channel: q.per_channel, selected: q.selected, search: q.search, samples: q.calibrated_on ?? null }
+      : q ? { method: q.calibration_method ?? 'n/a', per_channel: String(q.calibration_method).includes('per_channel'), selected: `Select ${q.calibration_method} method. (hb_mapper)`, search: [], samples: null } : null,
     perf: pf ? { label: 'host', cpu: pf.host.cpu, cores: pf.host.cores, single_ms: pf.quant.single.median_ms, multi_ms: pf.quant.multi.mean_latency_ms,
       fps: pf.quant.multi.fps, float_single_ms: pf.float.single.median_ms, speedup: pf.speedup_single } : null,
-    output_similarity: q?.output_similarity ?? null,
+    output_similarity: ort ? q?.output_similarity ?? null : q?.output_similarity?.[0] ?? null,
     nodes: readJson<NodeRow[]>(quant, 'nodes', []),
     histograms: readJson<Histogram[]>(quant, 'histograms', []),
     per_class: e?.per_class ?? [], preprocessing: pre ?? null, tools,

@@ -3,6 +3,7 @@ import { UserInputError } from '../errors.ts';
 import { calibrationStage } from './calibration.ts';
 import { evaluateStage } from './evaluate.ts';
 import { exportStage } from './export.ts';
+import { horizonStage } from './horizon.ts';
 import { paramsStage } from './params.ts';
 import { perfStage } from './perf.ts';
 import { quantizeStage } from './quantize.ts';
@@ -11,7 +12,7 @@ import { simplifyStage } from './simplify.ts';
 
 /** The explicit, ordered registry: a stage only reads stages listed before it. */
 export const STAGES: readonly Stage[] = [
-  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, evaluateStage, perfStage, reportStage,
+  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, horizonStage, evaluateStage, perfStage, reportStage,
 ];
 
 export const STAGE_IDS = STAGES.map((s) => s.id);

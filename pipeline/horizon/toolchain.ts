@@ -1,0 +1,35 @@
+import { execa } from 'execa';
+import type { QuantizeSettings } from '../recipe/quantize-schema.ts';
+
+/** How to start a toolchain command: on PATH, in the OpenExplorer docker image, or behind a user prefix. */
+export interface Toolchain {
+  describe: string;
+  argv(cwd: string, tool: string, args: string[]): string[];
+}
+
+export function toolchainFor(q: QuantizeSettings): Toolchain {
+  const t = q.toolchain;
+  if (t.docker_image) {
+    return {
+      describe: `docker image ${t.docker_image}`,
+      // The work dir is mounted at the same path, so every path in the config and the log stays valid.
+      argv: (cwd, tool, args) => ['docker', 'run', '--rm', '-v', `${cwd}:${cwd}`, '-w', cwd, t.docker_image!, tool, ...args],
+    };
+  }
+  if (t.command.length > 0) return { describe: `prefix ${t.command.join(' ')}`, argv: (_cwd, tool, args) => [...t.command, tool, ...args] };
+  return { describe: 'PATH', argv: (_cwd, tool, args) => [tool, ...args] };
+}
+
+/** hb_mapper / hbdk / horizon_nn versions through the same toolchain: part of the horizon stage's cache key. */
+export async function toolchainVersions(tc: Toolchain, cwd: string): Promise<Record<string, string>> {
+  const ask = async (tool: string, args: string[]): Promise<string> => {
+    const [cmd, ...rest] = tc.argv(cwd, tool, args);
+    const r = await execa(cmd, rest, { cwd, reject: false, timeout: 120_000 });
+    return r.exitCode === 0 ? `${r.stdout}`.trim().split('\n').pop()!.trim() : 'absent';
+  };
+  return {
+    hb_mapper: await ask('hb_mapper', ['--version']),
+    hbdk: await ask('hbdk-cc', ['--version']),
+    horizon_nn: await ask('python3', ['-c', 'import horizon_nn; print(horizon_nn.__version__)']),
+  };
+}

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest } from '../../pipeline/engine/manifest.ts';
+import { PROJECT_ROOT } from '../../pipeline/paths.ts';
+import { zooforge } from '../helpers/cli.ts';
+import { tmp } from '../helpers/tmp.ts';
+
+// hb_mapper is closed source and cannot be installed here: these tests drive the real driver code against
+// test/doubles/bin/{hb_mapper,hbdk-cc,docker}, TEST DOUBLES that replay the real recorded logs.
+const DOUBLES = join(PROJECT_ROOT, 'test', 'doubles', 'bin');
+const withDoubles = { PATH: `${DOUBLES}:${process.env.PATH}` };
+const HORIZON = ['--set', 'quantize.backend=horizon', '--set', 'quantize.model_parameters={march: bayes-e, working_dir: out, output_model_file_prefix: fashion}',
+  '--set', 'calibration.count=20', '--until', 'report'];
+
+describe('horizon backend driver (hb_mapper test double)', () => {
+  const dir = tmp('zf-hb-');
+  const cache = join(dir, 'cache');
+  let manifest: Manifest;
+
+  beforeAll(async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--out', join(dir, 'ok'), '--cache', cache], withDoubles);
+    expect(r.stderr).toContain('passed horizon');
+    expect(r.exitCode).toBe(0);
+    manifest = JSON.parse(readFileSync(join(dir, 'ok', 'manifest.json'), 'utf8'));
+  });
+
+  it('runs checker then makertbin on the generated config and collects the .bin and the four ONNX artefacts', () => {
+    const h = manifest.stages.find((s) => s.id === 'horizon')!;
+    expect(h.commands).toEqual([
+      'hb_mapper checker --model-type onnx --march bayes-e --model model.onnx',
+      'hb_mapper makertbin --config config.yaml --model-type onnx',
+    ]);
+    for (const o of ['bin', 'original_float_onnx', 'optimized_float_onnx', 'calibrated_onnx', 'quantized_onnx', 'log', 'config']) {
+      expect(existsSync(join(dir, 'ok', h.outputs[o].path))).toBe(true);
+    }
+    expect(h.outputs.bin.path).toBe('horizon/out/fashion.bin');
+    const config = readFileSync(join(dir, 'ok', h.outputs.config.path), 'utf8');
+    expect(config).toContain('input_type_rt: gray');
+    expect(config).toContain('cal_data_dir: ./calibration_data_gray_f32');
+    expect(h.data).toMatchObject({ versions: { hb_mapper: '1.24.3', horizon_nn: '1.1.0', hbdk: '3.49.15' }, calibration_method: 'max-percentile:percentile=0.99995', node_count: 80 });
+    expect(h.inputs!.tools).toMatchObject({ hb_mapper: 'hb_mapper, version 1.24.3 (test double)', hbdk: 'hbdk-cc 3.49.15 (test double)' });
+    expect(manifest.stages.find((s) => s.id === 'quantize')!.status).toBe('disabled');
+    expect(readFileSync(join(dir, 'ok', 'report', 'report.md'), 'utf8')).toContain('Select max-percentile:percentile=0.99995 method. (hb_mapper)');
+  });
+
+  it('is cached on the second run', async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--out', join(dir, 'ok'), '--cache', cache], withDoubles);
+    expect(r.stderr).toMatch(/cached horizon/);
+  });
+
+  it('fails with the log\'s ERROR line and the config path when makertbin exits 255', async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--out', join(dir, 'fail'), '--cache', join(dir, 'cache-fail')], { ...withDoubles, ZF_HB_DOUBLE_FAIL: '1' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/failed horizon .*hb_mapper makertbin exited 255: Key 'input_parameters' error: \(config: .*config\.yaml\)/);
+    expect(r.stderr).toMatch(/yaml file parse failed/);
+  });
+
+  it('says how to get the toolchain when hb_mapper is missing', async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--out', join(dir, 'missing'), '--cache', join(dir, 'cache-missing')], { PATH: '/usr/bin:/bin' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/hb_mapper not found \(PATH\): install the OpenExplorer toolchain, or set quantize\.toolchain\.docker_image/);
+  });
+
+  it('runs inside the OpenExplorer docker image with the work dir mounted at the same path', async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--set', 'quantize.toolchain.docker_image=openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8',
+      '--out', join(dir, 'docker'), '--cache', join(dir, 'cache-docker')], withDoubles);
+    expect(r.stderr).toContain('passed horizon');
+    const m = JSON.parse(readFileSync(join(dir, 'docker', 'manifest.json'), 'utf8')) as Manifest;
+    const cmd = m.stages.find((s) => s.id === 'horizon')!.commands[1];
+    expect(cmd).toMatch(/^docker run --rm -v (\S+):\1 -w \1 openexplorer\/ai_toolchain_ubuntu_20_x5_cpu:v1\.2\.8 hb_mapper makertbin --config config\.yaml --model-type onnx$/);
+  });
+});
