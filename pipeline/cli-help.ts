@@ -6,7 +6,7 @@ export const EXIT_CODES = `Exit codes:
   70   internal error in zooforge (please report it with the printed stack)
   130  interrupted (Ctrl-C); nothing half-written is left behind`;
 
-const RUN_FLAGS = `  --until STAGE   stop after STAGE (export, simplify, params, calibration, quantize, horizon, evaluate, perf, report)
+const RUN_FLAGS = `  --until STAGE   stop after STAGE (export, simplify, params, calibration, quantize, horizon, evaluate, perf, sensitivity, tune, report)
   --force STAGE   re-run STAGE even when cached (repeatable)
   --out DIR       run folder (default runs/<recipe file name>/)
   --cache DIR     stage cache (default $ZOOFORGE_CACHE or .zooforge/cache)
@@ -25,6 +25,9 @@ Commands:
   clean <recipe>           delete the run folder (--purge-cache: also the whole stage cache)
   params <model.onnx>      count parameters of an ONNX file (fast; payloads are never read)
   compare <run-dir>...     one table across runs: float/quant Top-1, drop, flips, p-value
+  sensitivity <recipe>     rank quantized nodes by what they cost: Top-1 with only that node int8, cosine, SQNR
+  tune <recipe> --max-drop P   fewest sensitive nodes at higher precision so Top-1 drops <= P points
+  sweep <recipe> --vary K=a,b  run every combination (shared cache) and compare them
   mapper-config <recipe>   print the hb_mapper makertbin YAML for a recipe (validated with the toolchain's rules)
   import <hb.yaml>         turn an hb_mapper YAML into a recipe (--out FILE to write it)
   parse-log <log>          read an hb_mapper makertbin log: versions, calibration choice, node/output tables
@@ -64,6 +67,23 @@ ${EXIT_CODES}`,
   compare: `Usage: zooforge compare <run-dir>... [--json]
 
 One table across runs: variant, backend, calibration method, float/quant Top-1, drop, flips, McNemar p.`,
+  sensitivity: `Usage: zooforge sensitivity <recipe.yaml> [run options]
+
+For every quantized node (ort backend): Top-1, output cosine and SQNR on a validation subset when only that
+node is quantized ("single"), next to its cumulative cosine in the fully quantized model ("entire"), ranked.
+Bounded by sensitivity.subset (images) and sensitivity.budget_s (seconds). Also a section of the report.`,
+  tune: `Usage: zooforge tune <recipe.yaml> --max-drop POINTS [run options]
+
+Greedy: moves the most sensitive nodes (see sensitivity) to higher precision — float for the ort backend,
+node_info int16 for X5/Ultra, run_on_cpu for X3 — until the Top-1 drop on the validation subset is within
+POINTS, then confirms on the full evaluation set. Writes <recipe>.tuned.yaml beside the recipe and prints the
+trade-off table (nodes changed, drop, host latency). If the budget cannot be met it says so and keeps the best.`,
+  sweep: `Usage: zooforge sweep <recipe.yaml> --vary KEY=v1,v2 [--vary ...] [--jobs N] [--json]
+
+Runs every combination of the --vary values (each a --set) into runs/<recipe>/sweep/<variant>/, sharing the
+stage cache so export, simplify and calibration run once. Ends with the compare table sorted by quantized
+Top-1; with --json the last line is {"rows": [...]}.
+Example: zooforge sweep yaml/fashion_resnext.yaml --vary quantize.calibration_type=default,kl,max --vary quantize.per_channel=true,false --jobs 2`,
   'mapper-config': `Usage: zooforge mapper-config <recipe.yaml> [--set K=V]
 
 Prints the hb_mapper makertbin YAML that the horizon backend writes for this recipe: hb_mapper's groups from

@@ -2,7 +2,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { cleanCommand } from './commands/clean.ts';
 import { compareCommand } from './commands/compare.ts';
+import { sensitivityCommand, tuneCommand } from './commands/analysis.ts';
 import { importCommand, mapperConfigCommand, parseLogCommand } from './commands/horizon.ts';
+import { sweepCommand } from './commands/sweep.ts';
 import { paramsCommand } from './commands/params.ts';
 import { planCommand, runCommand, type RunFlags } from './commands/run.ts';
 import { ExitCode, isKnownError, UserInputError } from './errors.ts';
@@ -21,6 +23,9 @@ const OPTIONS = {
   set: { type: 'string', multiple: true, default: [] as string[] },
   json: { type: 'boolean', default: false },
   plain: { type: 'boolean', default: false },
+  'max-drop': { type: 'string' },
+  vary: { type: 'string', multiple: true, default: [] as string[] },
+  jobs: { type: 'string', default: '1' },
 } satisfies ParseArgsConfig['options'];
 
 function parse(argv: string[]) {
@@ -47,6 +52,9 @@ async function dispatch(argv: string[]): Promise<number> {
     case 'clean': return cleanCommand(rest[0], v.out, v['purge-cache'], v.cache);
     case 'params': return paramsCommand(rest[0], v.json);
     case 'compare': return compareCommand(rest, v.json);
+    case 'sensitivity': return sensitivityCommand(runFlags());
+    case 'tune': return tuneCommand(runFlags(), v['max-drop']);
+    case 'sweep': return sweepCommand(runFlags(), v.vary, Number(v.jobs));
     case 'mapper-config': return mapperConfigCommand(rest[0], v.set);
     case 'import': return importCommand(rest[0], v.out);
     case 'parse-log': return parseLogCommand(rest[0], v.json);

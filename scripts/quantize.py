@@ -5,17 +5,14 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pathlib import Path  # noqa: E402
-
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
-from onnxruntime.quantization.quant_utils import load_model_with_shape_infer  # noqa: E402
-from onnxruntime.quantization.shape_inference import quant_pre_process  # noqa: E402
 
 from zf.calibrator import StreamingCalibrator  # noqa: E402
 from zf.checks import cosine, similarity  # noqa: E402
 from zf.node_table import node_table  # noqa: E402
 from zf.npy_rows import NpyRows  # noqa: E402
+from zf.prepare import prepare  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
 from zf.qdq import build_qdq, count_qdq, float_tensors, nodes_kept_float, quant_params, with_minmax_outputs, with_outputs  # noqa: E402
@@ -55,15 +52,6 @@ def calibrate(model_path, names, calib, need_hist):
     return cal
 
 
-def ensure_opset(model, minimum):
-    """Per-channel DequantizeLinear (axis) needs opset 13; the float export may be 10/11 for hb_mapper."""
-    current = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), minimum)
-    if current >= minimum:
-        return model, None
-    converted = onnx.shape_inference.infer_shapes(onnx.version_converter.convert_version(model, minimum))
-    return converted, f"opset {current} -> {minimum} for the int8 model (per-channel QDQ needs 13)"
-
-
 def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     """|x| histograms (coarsened to `bins`) of the worst nodes' outputs, with the chosen clip range, for the report."""
     out = []
@@ -86,10 +74,7 @@ def main(p):
         raise ZfError("calibration_type skip produces no usable accuracy with the ort backend; choose default, kl or max")
     prep = os.path.join(work, ".prepared.onnx")
     progress("pre-processing (shape inference, ORT basic optimizations)")
-    quant_pre_process(p["model"], prep, skip_symbolic_shape=False)  # skip_symbolic_shape=True drops the optimized model
-    model, opset_note = ensure_opset(load_model_with_shape_infer(Path(prep)), 13)
-    if opset_note:
-        onnx.save(model, prep)
+    model, opset_note = prepare(p["model"], prep)
     calib = NpyRows(p["calibration"])
     if len(calib) == 0:
         raise ZfError("the calibration set has zero usable images")

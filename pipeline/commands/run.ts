@@ -3,7 +3,7 @@ import { CacheStore } from '../cache/store.ts';
 import { HashMemo } from '../cache/hash.ts';
 import { execute } from '../engine/execute.ts';
 import { acquireLock } from '../engine/lock.ts';
-import { readManifest } from '../engine/manifest.ts';
+import { readManifest, type Manifest } from '../engine/manifest.ts';
 import { plan } from '../engine/plan.ts';
 import { InterruptedError } from '../errors.ts';
 import { loadRecipe } from '../recipe/load.ts';
@@ -33,7 +33,7 @@ export function cacheRoot(flag?: string): string {
   return resolve(flag ?? process.env.ZOOFORGE_CACHE ?? join('.zooforge', 'cache'));
 }
 
-function pickReporter(f: RunFlags): Reporter {
+export function pickReporter(f: RunFlags): Reporter {
   if (f.json) return new NdjsonReporter();
   if (f.plain || process.env.CI || !process.stderr.isTTY) return new PlainReporter();
   return new ListrReporter();
@@ -46,27 +46,34 @@ async function prepare(f: RunFlags) {
   return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };
 }
 
-/** `zooforge run`: returns the exit code. Ctrl-C aborts the running worker and exits 130. */
-export async function runCommand(f: RunFlags): Promise<number> {
+export interface PipelineResult { code: number; manifest: Manifest; outDir: string }
+
+/** Run the pipeline once; Ctrl-C aborts the running worker and the result says interrupted. */
+export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter(f)): Promise<PipelineResult> {
   const { loaded, stages, python, outDir, cache } = await prepare(f);
   const release = acquireLock(outDir);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const reporter = pickReporter(f);
   try {
     const { manifest } = await execute({ loaded, stages, outDir, cache, force: f.force, signal: controller.signal, python, emit: (e) => reporter.onEvent(e) });
     await reporter.finish();
-    const report = manifest.stages.find((s) => s.id === 'report' && (s.status === 'passed' || s.status === 'cached'));
-    if (report && !f.json) process.stderr.write(`report: ${join(outDir, 'report', 'report.md')}\n`);
-    if (manifest.status === 'interrupted') throw new InterruptedError();
-    return manifest.status === 'passed' ? 0 : 1;
+    return { code: manifest.status === 'passed' ? 0 : manifest.status === 'interrupted' ? 130 : 1, manifest, outDir };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     release();
   }
+}
+
+/** `zooforge run`: returns the exit code. */
+export async function runCommand(f: RunFlags): Promise<number> {
+  const { code, manifest, outDir } = await runPipeline(f);
+  const report = manifest.stages.find((s) => s.id === 'report' && (s.status === 'passed' || s.status === 'cached'));
+  if (report && !f.json) process.stderr.write(`report: ${join(outDir, 'report', 'report.md')}\n`);
+  if (code === 130) throw new InterruptedError();
+  return code;
 }
 
 /** `zooforge plan`: what would run and why; writes nothing. */

@@ -61,6 +61,17 @@ const EvaluateSchema = z.object({
   perf_runs: z.number().int().min(0).default(50).describe('Host latency: timed single-image runs per model (0 = skip).'),
 }).strict().prefault({}).describe('Float vs quantized accuracy and host performance.');
 
+const SensitivitySchema = z.object({
+  enabled: z.boolean().default(false).describe('Run the per-layer sensitivity stage (zooforge sensitivity turns it on).'),
+  subset: z.number().int().positive().default(1000).describe('Validation images (stratified from evaluate.dataset) for sensitivity and tune.'),
+  budget_s: z.number().positive().default(600).describe('Time budget in seconds; nodes not reached are listed as unmeasured.'),
+}).strict().prefault({}).describe('Which layers cost accuracy (ort backend).');
+
+const TuneSchema = z.object({
+  max_drop: z.number().min(0).optional().describe('Top-1 drop budget in points; set (or zooforge tune --max-drop) to run the tune stage.'),
+  max_nodes: z.number().int().positive().default(20).describe('Give up after this many nodes moved to higher precision.'),
+}).strict().prefault({}).describe('Greedy mixed precision within an accuracy budget.');
+
 const ReportSchema = z.object({
   formats: z.array(z.enum(['md', 'json', 'html'])).default(['md', 'json', 'html']).describe('Report files to write.'),
   title: z.string().optional().describe('Report title; default: the model name.'),
@@ -76,6 +87,8 @@ export const RecipeSchema = z.object({
   calibration: CalibrationSchema,
   quantize: QuantizeSchema,
   evaluate: EvaluateSchema,
+  sensitivity: SensitivitySchema,
+  tune: TuneSchema,
   report: ReportSchema,
   python: z.string().optional().describe('Python interpreter for the workers; default ZOOFORGE_PYTHON, then .venv.'),
 }).strict().describe('A zooforge recipe: one model, from export to report.');

@@ -73,6 +73,20 @@ export const CHARTS_JS = String.raw`
       text(svg, r.delta < 0 ? X0 - w - 4 : X0 + w + 4, y + 12, (r.delta >= 0 ? '+' : '') + r.delta.toFixed(2), r.delta < 0 ? 'end' : 'start');
     });
   })();
+  // 4. Per-layer sensitivity ranking (when measured).
+  (function () {
+    const rows = data.sensitivity || [];
+    const host = document.getElementById('chart-sensitivity');
+    if (!rows.length) { host.textContent = 'not measured (zooforge sensitivity <recipe>)'; return; }
+    const svg = frame('chart-sensitivity', 760, 20 + rows.length * 20);
+    const m = Math.max.apply(null, rows.map(r => r.single_sqnr_db));
+    rows.forEach(function (r, i) {
+      const y = 10 + i * 20, w = 420 * Math.max(r.single_sqnr_db, 0) / m;
+      text(svg, 250, y + 12, r.rank + '. ' + r.node.slice(-36), 'end');
+      el('rect', { x: 260, y: y, width: Math.max(w, 1), height: 14, fill: '#9467bd', class: 'bar' }, svg);
+      text(svg, 265 + w, y + 12, r.single_sqnr_db.toFixed(1) + ' dB, top-1 drop ' + r.single_top1_drop.toFixed(2));
+    });
+  })();
   document.body.setAttribute('data-charts-drawn', String(document.querySelectorAll('svg.chart').length));
 })();
 `;

@@ -32,7 +32,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding
 pre{background:#f7f7f7;padding:.6em;overflow:auto}code{background:#f1f1f1;padding:0 3px}.charts svg{margin:4px;border:1px solid #eee}`;
 
 export function renderHtml(d: ReportData, title: string): string {
-  const data = JSON.stringify({ nodes: d.nodes, histograms: d.histograms, per_class: d.per_class }).replace(/</g, '\\u003c');
+  const data = JSON.stringify({ nodes: d.nodes, histograms: d.histograms, per_class: d.per_class, sensitivity: d.sensitivity.slice(0, 20) }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}</style></head>
 <body>
@@ -41,6 +41,7 @@ ${mdToHtml(renderMarkdown(d, title))}
 <h3>Per-node output cosine, in graph order (grey: kept float)</h3><div class="charts" id="chart-cosine"></div>
 <h3>Calibration histograms of the worst nodes (|x|, log counts; dashed: clip threshold)</h3><div class="charts" id="chart-histograms"></div>
 <h3>Per-class Top-1 change, int8 − float (points)</h3><div class="charts" id="chart-classes"></div>
+<h3>Per-layer sensitivity: output SQNR with only that node int8 (dB, lower = more sensitive)</h3><div class="charts" id="chart-sensitivity"></div>
 <script type="application/json" id="report-data">${data}</script>
 <script>${CHARTS_JS}</script>
 </body></html>

@@ -1,5 +1,6 @@
 import { mdTable, num, pct, pval, verdict } from './format.ts';
 import type { ReportData } from './model.ts';
+import { sensitivityTable } from './sensitivity.ts';
 
 function zooTable(d: ReportData): string {
   const where = d.perf ? `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU int8` : 'not measured';
@@ -53,6 +54,7 @@ export function renderMarkdown(d: ReportData, title: string): string {
     '## Float vs int8, paired', '', pairedSection(d), '',
     '## Calibration', '', calibrationSection(d), '',
     '## Per-node similarity', '', nodesSection(d), '',
+    ...(d.sensitivity.length ? ['## Per-layer sensitivity', '', 'Each node quantized alone on the validation subset, ranked by Top-1 drop, then output cosine:', '', sensitivityTable(d.sensitivity), ''] : []),
     ...(perClass ? ['## Per class', '', perClass, ''] : []),
     '## Preprocessing record', '', '```json', JSON.stringify(d.preprocessing, null, 2), '```', '',
     '## Tool versions', '', mdTable(['tool', 'version'], Object.entries(d.tools).map(([k, v]) => [k, v ?? 'not installed'])), '',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageResult } from '../engine/types.ts';
+import type { SensitivityRow } from './sensitivity.ts';
 
 /** report.json, schema version 1. Percentages are 0-100. Every number also sits in manifest.json under its stage. */
 export interface ReportData {
@@ -22,6 +23,8 @@ export interface ReportData {
   output_similarity: Record<string, number> | null;
   nodes: NodeRow[];
   histograms: Histogram[];
+  /** per-layer sensitivity ranking (when the sensitivity stage ran) */
+  sensitivity: SensitivityRow[];
   per_class: { class: string; n: number; float: number; quant: number; delta: number }[];
   preprocessing: unknown;
   tools: Record<string, string | null>;
@@ -70,6 +73,7 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     output_similarity: ort ? q?.output_similarity ?? null : q?.output_similarity?.[0] ?? null,
     nodes: readJson<NodeRow[]>(quant, 'nodes', []),
     histograms: readJson<Histogram[]>(quant, 'histograms', []),
+    sensitivity: readJson<ReportData['sensitivity']>(usable(upstream.sensitivity), 'sensitivity', []),
     per_class: e?.per_class ?? [], preprocessing: pre ?? null, tools,
     provenance: Object.fromEntries(Object.entries(upstream).map(([id, r]) => [id, r.key])),
   };

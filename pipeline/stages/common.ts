@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { SCRIPTS_DIR } from '../paths.ts';
 import { z } from 'zod';
 import type { LoadedRecipe } from '../recipe/load.ts';
@@ -56,9 +56,25 @@ export async function runWorkerStage(ctx: RunContext, script: string, params: Re
   return { outputs, data: data as Record<string, unknown> };
 }
 
-/** A stage's Python code as key inputs: when a worker or the shared zf/ library changes, its results re-run. */
+/** The zf modules a Python file imports, transitively (`from zf.x import` / `from .x import`). */
+function zfImports(file: string, seen = new Set<string>()): Set<string> {
+  for (const m of readFileSync(file, 'utf8').matchAll(/^\s*from (?:zf\.|\.)(\w+) import/gm)) {
+    const mod = join(SCRIPTS_DIR, 'zf', `${m[1]}.py`);
+    if (!seen.has(mod) && existsSync(mod)) {
+      seen.add(mod);
+      zfImports(mod, seen);
+    }
+  }
+  return seen;
+}
+
+/** A stage's Python code as key inputs: the worker and the zf modules it imports. Editing one re-runs exactly
+ *  the stages whose workers use it. */
 export function workerCode(script: string): Record<string, FileInput> {
-  return { 'code.worker': { path: join(SCRIPTS_DIR, script) }, 'code.zf': { path: join(SCRIPTS_DIR, 'zf') } };
+  const worker = join(SCRIPTS_DIR, script);
+  const out: Record<string, FileInput> = { 'code.worker': { path: worker } };
+  for (const mod of [...zfImports(worker)].sort()) out[`code.zf.${basename(mod, '.py')}`] = { path: mod };
+  return out;
 }
 
 /** The dataset used for export/simplify checks, when its files exist (else the workers check on random inputs). */

@@ -8,11 +8,12 @@ import { paramsStage } from './params.ts';
 import { perfStage } from './perf.ts';
 import { quantizeStage } from './quantize.ts';
 import { reportStage } from './report.ts';
+import { sensitivityStage, tuneStage } from './sensitivity.ts';
 import { simplifyStage } from './simplify.ts';
 
 /** The explicit, ordered registry: a stage only reads stages listed before it. */
 export const STAGES: readonly Stage[] = [
-  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, horizonStage, evaluateStage, perfStage, reportStage,
+  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, horizonStage, evaluateStage, perfStage, sensitivityStage, tuneStage, reportStage,
 ];
 
 export const STAGE_IDS = STAGES.map((s) => s.id);

@@ -10,8 +10,9 @@ from .ort_session import session
 
 
 class BatchedRunner:
-    def __init__(self, path: str, batch: int) -> None:
-        model = onnx.load(path)
+    def __init__(self, path, batch: int) -> None:
+        """path: an .onnx file or an in-memory ModelProto."""
+        model = onnx.load(path) if isinstance(path, str) else path
         self.batch = 1
         self.fallback = None
         self.sess = session(path, threads=2)
@@ -36,5 +37,5 @@ class BatchedRunner:
         return np.concatenate([self.sess.run(None, {self.name: x[i:i + 1]})[0] for i in range(len(x))])
 
 
-def batched_session(path: str, batch: int) -> BatchedRunner:
+def batched_session(path, batch: int) -> BatchedRunner:
     return BatchedRunner(path, batch)

@@ -61,10 +61,12 @@ def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: D
     return sorted(keep), warnings
 
 
-def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], per_channel: bool, exclude: List[str]) -> onnx.ModelProto:
+def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], per_channel: bool, exclude: List[str],
+              only: List[str] = None) -> onnx.ModelProto:
+    """only: quantize just these nodes (per-layer sensitivity); default every quantizable node."""
     data = {n: TensorData(lowest=np.array(lo, dtype=np.float32), highest=np.array(hi, dtype=np.float32)) for n, (lo, hi) in ranges.items()}
     q = QDQQuantizer(copy.deepcopy(model), per_channel, False, QuantType.QInt8, QuantType.QUInt8,
-                     TensorsData(CalibrationMethod.MinMax, data), [], exclude, DEFAULT_OP_TYPES,
+                     TensorsData(CalibrationMethod.MinMax, data), only or [], exclude, DEFAULT_OP_TYPES,
                      {"ActivationSymmetric": False, "WeightSymmetric": True})
     out = q.quantize_model()
     out.producer_name, out.producer_version = "zooforge (onnxruntime.quantization)", "0.1.0"

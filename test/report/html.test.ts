@@ -19,6 +19,7 @@ function sample(): ReportData {
     perf: null, output_similarity: { cosine: 0.999, l1: 0.1, l2: 0.01, chebyshev: 0.5 }, nodes,
     histograms: [{ node: '/layer11/Conv', tensor: 't', cosine: 0.989, abs_max: 8, counts: Array.from({ length: 64 }, (_, i) => 1000 >> Math.min(i, 10)), range: [0, 6] }],
     per_class: [{ class: 'a', n: 100, float: 90, quant: 88, delta: -2 }, { class: 'b', n: 100, float: 85, quant: 86, delta: 1 }, { class: 'c', n: 100, float: 95, quant: 93, delta: -2 }],
+    sensitivity: [{ rank: 1, node: '/layer11/Conv', type: 'Conv', single_top1_drop: 0.3, single_cosine: 0.999, single_sqnr_db: 30.5, entire_cosine: 0.99 }],
     preprocessing: { size: [28, 28] }, tools: { onnxruntime: '1.32.0' }, provenance: { evaluate: 'abc' },
   };
 }
@@ -30,9 +31,9 @@ describe('report.html', () => {
     writeFileSync(file, renderHtml(sample(), 'T'));
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`];
     const dom = await execa(CHROMIUM, [...flags, '--dump-dom', `file://${file}`], { timeout: 120_000 });
-    expect(dom.stdout).toMatch(/data-charts-drawn="3"/); // cosine + one histogram + per-class
+    expect(dom.stdout).toMatch(/data-charts-drawn="4"/); // cosine + one histogram + per-class + sensitivity
     expect((dom.stdout.match(/class="point"/g) ?? []).length).toBe(12);
-    expect((dom.stdout.match(/class="bar"/g) ?? []).length).toBe(64 + 3);
+    expect((dom.stdout.match(/class="bar"/g) ?? []).length).toBe(64 + 3 + 1);
     expect(dom.stdout).toContain('M&lt;script&gt;');
     await execa(CHROMIUM, [...flags, '--window-size=1100,2200', `--screenshot=${join(dir, 'shot.png')}`, `file://${file}`], { timeout: 120_000 });
     expect(existsSync(join(dir, 'shot.png'))).toBe(true);

@@ -1,0 +1,8 @@
+import { mdTable, num, pct } from './format.ts';
+
+export interface SensitivityRow { rank: number; node: string; type: string; single_top1_drop: number; single_cosine: number; single_sqnr_db: number; entire_cosine: number }
+
+export function sensitivityTable(rows: SensitivityRow[], limit = 20): string {
+  return mdTable(['rank', 'node', 'type', 'Top-1 drop (only this node int8)', 'output cosine (single)', 'SQNR dB (single)', 'cumulative cosine (entire)'],
+    rows.slice(0, limit).map((r) => [String(r.rank), r.node, r.type, pct(r.single_top1_drop), num(r.single_cosine, 6), num(r.single_sqnr_db, 1), num(r.entire_cosine, 6)]));
+}

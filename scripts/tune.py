@@ -1,0 +1,37 @@
+"""Worker: greedy accuracy-budget search. Starting from the fully quantized model, move the most sensitive
+nodes (sensitivity ranking) to higher precision (float in the ort backend) one at a time until the Top-1 drop
+on the validation subset is within max_drop; every step is measured (drop, host latency)."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json  # noqa: E402
+from zf.qdq import build_qdq  # noqa: E402
+from zf.sensitivity_common import QuantSetup, latency_ms  # noqa: E402
+
+
+def main(p):
+    quiet_onnxruntime()
+    with open(p["sensitivity"]) as f:
+        ranking = [r["node"] for r in json.load(f)]
+    q = QuantSetup(p)
+    kept, steps = [], []
+    limit = min(len(ranking), p["max_nodes"])
+    while True:
+        s = q.score(extra_float=kept)
+        lat = latency_ms(build_qdq(q.model, q.ranges, q.per_channel, q.exclude + kept))
+        steps.append({"nodes_changed": len(kept), "node": kept[-1] if kept else None, "top1": s["top1"], "drop": s["drop"], "latency_ms": lat})
+        progress(f"{len(kept)} nodes at higher precision: drop {s['drop']:.2f} points", len(kept), limit)
+        if s["drop"] <= p["max_drop"] or len(kept) >= limit:
+            break
+        kept.append(ranking[len(kept)])
+    met = steps[-1]["drop"] <= p["max_drop"]
+    best = min(steps, key=lambda r: (r["drop"], r["nodes_changed"]))
+    write_json(os.path.join(p["work_dir"], "tune.json"), steps)
+    return {"met": met, "max_drop": p["max_drop"], "nodes": kept if met else ranking[:best["nodes_changed"]], "float_top1": q.float_top1,
+            "subset": len(q.subset.indices), "steps": steps, "best": best, "outputs": {"steps": "tune.json"}}
+
+
+if __name__ == "__main__":
+    run_worker(main)

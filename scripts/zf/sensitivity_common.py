@@ -1,0 +1,52 @@
+"""What sensitivity and tune share: the prepared float model, the chosen ranges, and the validation subset."""
+import json
+import os
+import time
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+
+from .prepare import prepare
+from .qdq import build_qdq
+from .subset_eval import Subset
+
+
+class QuantSetup:
+    def __init__(self, p: Dict[str, Any]) -> None:
+        with open(p["preprocess"]) as f:
+            rec = json.load(f)
+        with open(p["calibration_table"]) as f:
+            table = json.load(f)
+        with open(p["nodes"]) as f:
+            self.nodes: List[Dict[str, Any]] = json.load(f)
+        self.model, _ = prepare(p["model"], os.path.join(p["work_dir"], ".prepared.onnx"))
+        self.ranges: Dict[str, Tuple[float, float]] = {k: tuple(v["range"]) for k, v in table.items()}
+        self.per_channel: bool = p["per_channel"]
+        self.exclude: List[str] = list(p["excluded_nodes"])
+        self.subset = Subset(p["dataset"], rec, p["subset"])
+        self.subset.float_logits = self.subset.logits(self.model)
+        self.float_top1 = self.subset.score(self.subset.float_logits)["top1"]
+
+    def quantized_nodes(self) -> List[Dict[str, Any]]:
+        return [n for n in self.nodes if n["dtype"] != "float"]
+
+    def score(self, extra_float: List[str] = (), only: List[str] = None) -> Dict[str, float]:
+        qmodel = build_qdq(self.model, self.ranges, self.per_channel, self.exclude + list(extra_float), only=only)
+        s = self.subset.score(self.subset.logits(qmodel))
+        s["drop"] = self.float_top1 - s["top1"]
+        return s
+
+
+def latency_ms(model, runs: int = 30) -> float:
+    from .ort_session import session
+    sess = session(model, threads=1)
+    name = sess.get_inputs()[0].name
+    x = np.zeros([d if isinstance(d, int) else 1 for d in sess.get_inputs()[0].shape], np.float32)
+    for _ in range(3):
+        sess.run(None, {name: x})
+    t = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        sess.run(None, {name: x})
+        t.append((time.perf_counter() - t0) * 1000)
+    return float(np.median(t))

@@ -1,0 +1,33 @@
+"""A fixed validation subset, preprocessed once, and what a candidate model does on it versus float:
+Top-1, mean output cosine and SQNR. Deterministic: same subset, same numbers."""
+from typing import Dict, List
+
+import numpy as np
+
+from .batching import batched_session
+from .datasets import eval_indices, open_dataset
+from .preprocess import normalize, raw_tensor
+
+
+class Subset:
+    def __init__(self, dataset: Dict, rec: Dict, limit: int) -> None:
+        ds = open_dataset(dataset, rec["input_shape"][1:])
+        if ds.labels is None:
+            raise ValueError("the evaluation dataset has no labels")
+        self.indices: List[int] = eval_indices(ds, limit, "stratified")
+        self.labels = ds.labels[self.indices]
+        self.x = np.stack([normalize(ds.get(i) if ds.raw else raw_tensor(ds.get(i), rec), rec) for i in self.indices])
+        self.float_logits = None
+
+    def logits(self, model_path_or_bytes, batch: int = 256) -> np.ndarray:
+        run = batched_session(model_path_or_bytes, batch)
+        return np.concatenate([run(self.x[i:i + batch]) for i in range(0, len(self.x), batch)])
+
+    def score(self, logits: np.ndarray) -> Dict[str, float]:
+        ref = self.float_logits
+        top1 = 100.0 * float((logits.argmax(1) == self.labels).mean())
+        dot = (ref * logits).sum(1)
+        cos = dot / np.maximum(np.linalg.norm(ref, axis=1) * np.linalg.norm(logits, axis=1), 1e-30)
+        noise = np.linalg.norm(ref - logits)
+        sqnr = float(20 * np.log10(np.linalg.norm(ref) / max(noise, 1e-30)))
+        return {"top1": top1, "cosine": float(cos.mean()), "sqnr_db": sqnr}

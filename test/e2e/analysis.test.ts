@@ -1,0 +1,65 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from '../../pipeline/engine/manifest.ts';
+import { PROJECT_ROOT } from '../../pipeline/paths.ts';
+import { zooforge } from '../helpers/cli.ts';
+import { tmp } from '../helpers/tmp.ts';
+
+/** The Fashion recipe copied into a temp dir (absolute paths), so variants written beside it stay out of the repo. */
+function recipeCopy(dir: string): string {
+  const text = readFileSync(join(PROJECT_ROOT, 'yaml', 'fashion_resnext.yaml'), 'utf8')
+    .replace('../scripts/', `${PROJECT_ROOT}/scripts/`).replace('../test/', `${PROJECT_ROOT}/test/`);
+  const file = join(dir, 'fashion.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
+  const dir = tmp('zf-analysis-');
+  const recipe = recipeCopy(dir);
+  const cache = join(dir, 'cache');
+
+  it('sweeps 4 variants: upstream stages run once, all variants tabulated, --json ends with {"rows": [...]}', async () => {
+    const r = await zooforge(['sweep', recipe, '--vary', 'quantize.calibration_type=max,kl', '--vary', 'quantize.per_channel=true,false',
+      '--jobs', '2', '--json', '--out', join(dir, 'sw'), '--cache', cache, '--set', 'evaluate.perf_runs=0']);
+    expect(r.exitCode).toBe(0);
+    const { rows } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { rows: { variant: string; quant_top1: number; calibration: string }[] };
+    expect(rows).toHaveLength(4);
+    expect(rows.map((x) => x.quant_top1)).toEqual([...rows.map((x) => x.quant_top1)].sort((a, b) => b - a));
+    expect(new Set(rows.map((x) => x.calibration))).toEqual(new Set(['max, per_channel', 'max', 'kl, per_channel', 'kl']));
+    const manifests = rows.map((x) => JSON.parse(readFileSync(join(dir, 'sw', 'sweep', x.variant, 'manifest.json'), 'utf8')) as Manifest);
+    const exportRuns = manifests.filter((m) => m.stages.find((s) => s.id === 'export')!.status === 'passed');
+    expect(exportRuns).toHaveLength(1); // exported once; the other three are cache hits
+    for (const m of manifests) expect(['passed', 'cached']).toContain(m.stages.find((s) => s.id === 'calibration')!.status);
+    expect(manifests.filter((m) => m.stages.find((s) => s.id === 'quantize')!.status === 'passed')).toHaveLength(4);
+  });
+
+  it('ranks nodes by sensitivity, the same way twice', async () => {
+    const args = ['sensitivity', recipe, '--json', '--out', join(dir, 'sens'), '--cache', cache, '--set', 'sensitivity.subset=500'];
+    const first = await zooforge(args);
+    expect(first.exitCode).toBe(0);
+    const again = await zooforge([...args, '--force', 'sensitivity']);
+    expect(again.stdout).toMatch(/"type":"stage-end","id":"sensitivity","status":"passed"/);
+    const a = JSON.parse(first.stdout.trim().split('\n').pop()!) as { rows: { node: string; single_cosine: number }[]; measured: number; unmeasured: string[] };
+    const b = JSON.parse(again.stdout.trim().split('\n').pop()!) as typeof a;
+    expect(a.measured).toBeGreaterThan(10);
+    expect(a.unmeasured).toEqual([]);
+    expect(b.rows.map((x) => x.node)).toEqual(a.rows.map((x) => x.node));
+    expect(a.rows[0].single_cosine).toBeLessThan(1);
+    expect(readFileSync(join(dir, 'sens', 'manifest.json'), 'utf8')).toContain('"sensitivity"');
+  });
+
+  it('tune with an achievable budget writes a variant whose measured drop is within it', async () => {
+    // subset = the whole test set, so the subset measurement and the confirmation see the same images
+    const r = await zooforge(['tune', recipe, '--max-drop', '0.05', '--out', join(dir, 'tune'), '--cache', cache, '--set', 'sensitivity.subset=10000', '--set', 'evaluate.perf_runs=0']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/Budget met on the 10000-image subset with \d+ node\(s\)/);
+    const m = r.stdout.match(/drop ([\d.]+) points — within the 0.05-point budget/);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeLessThanOrEqual(0.05);
+    const variant = join(dir, 'fashion.tuned.yaml');
+    expect(existsSync(variant)).toBe(true);
+    expect(readFileSync(variant, 'utf8')).toMatch(/run_on_cpu:\n\s+- \//);
+  });
+});
