@@ -10,7 +10,8 @@ const RUN_FLAGS = `  --until STAGE   stop after STAGE (export, simplify, params,
   --force STAGE   re-run STAGE even when cached (repeatable)
   --out DIR       run folder (default runs/<recipe file name>/)
   --cache DIR     stage cache (default $ZOOFORGE_CACHE or .zooforge/cache)
-  --set K=V       override a recipe field, e.g. --set quantize.calibration_type=kl (repeatable)
+  --set K=V       override a recipe field, e.g. --set quantize.calibration_type=kl (repeatable);
+                  values are YAML ({a: 1}, [x, y]); K=null removes the field (back to its default)
   --json          NDJSON events on stdout instead of the progress view
   --plain         plain progress lines even on a terminal (also when CI is set or stderr is not a TTY)`;
 

@@ -9,9 +9,9 @@ import json  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from zf.datasets import open_dataset, sample_indices  # noqa: E402
-from zf.preprocess import normalize, raw_tensor  # noqa: E402
-from zf.protocol import ZfError, progress, run_worker, warn, write_json  # noqa: E402
+from zf.datasets import load_raw, open_dataset, sample_indices  # noqa: E402
+from zf.preprocess import normalize  # noqa: E402
+from zf.protocol import ZfError, progress, run_worker, write_json  # noqa: E402
 
 
 def source_hash(ds, i, item) -> str:
@@ -39,18 +39,15 @@ def main(p):
     for i in candidates:
         if len(chosen) == c["count"]:
             break
-        try:
-            item = ds.get(i)
-            raw = item if ds.raw else raw_tensor(item, rec)
-        except (OSError, ValueError) as err:
-            warn(f"skipping unreadable calibration image {ds.source(i)}: {err}")
+        raw = load_raw(ds, i, rec)
+        if raw is None:
             skipped.append(ds.source(i))
             continue
         k = len(chosen)
         data[k] = normalize(raw, rec)
         name = f"{k:05d}.{rec['colour']}chw"
         raw.astype(np.float32).tofile(os.path.join(hb_dir, name))
-        chosen.append({"index": int(i), "id": ds.ids[i], "sha256": source_hash(ds, i, item), "file": f"{hb_dir_name}/{name}",
+        chosen.append({"index": int(i), "id": ds.ids[i], "sha256": source_hash(ds, i, raw), "file": f"{hb_dir_name}/{name}",
                        "label": int(ds.labels[i]) if ds.labels is not None else None})
         progress("calibration images", len(chosen), c["count"])
     data.flush()

@@ -10,8 +10,8 @@ import json  # noqa: E402
 import numpy as np  # noqa: E402
 
 from zf.batching import batched_session  # noqa: E402
-from zf.datasets import eval_indices, open_dataset  # noqa: E402
-from zf.preprocess import normalize, raw_tensor  # noqa: E402
+from zf.datasets import eval_indices, load_raw, open_dataset  # noqa: E402
+from zf.preprocess import normalize  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker  # noqa: E402
 from zf.stats import mcnemar_exact, wilson  # noqa: E402
 
@@ -41,15 +41,25 @@ def main(p):
     sessions = {k: batched_session(v, p["batch_size"]) for k, v in models.items()}
     logits = {k: [] for k in models}
     def load(i):  # decoding and resizing run in a pool while ORT works on the previous batch
-        item = ds.get(i)
-        return normalize(item if ds.raw else raw_tensor(item, rec), rec)
+        raw = load_raw(ds, i, rec)
+        return None if raw is None else normalize(raw, rec)
+    used, skipped = [], []
     with ThreadPoolExecutor(max_workers=2) as pool:
         for start in range(0, len(idx), p["batch_size"]):
             chunk = idx[start:start + p["batch_size"]]
-            x = np.stack(list(pool.map(load, chunk)))
+            loaded = list(pool.map(load, chunk))
+            skipped += [ds.source(i) for i, t in zip(chunk, loaded) if t is None]
+            good = [(i, t) for i, t in zip(chunk, loaded) if t is not None]
+            if not good:
+                continue
+            used += [i for i, _ in good]
+            x = np.stack([t for _, t in good])
             for k, run in sessions.items():
                 logits[k].append(run(x))
             progress("evaluating images", min(start + len(chunk), len(idx)), len(idx))
+    if not used:
+        raise ZfError(f"no readable image among the {len(idx)} selected for evaluation")
+    idx = used
     labels = ds.labels[idx]
     fl, ql = np.concatenate(logits["float"]), np.concatenate(logits["quant"])
     k = min(5, fl.shape[1])
@@ -66,7 +76,7 @@ def main(p):
                               "float": 100.0 * f1[m].mean(), "quant": 100.0 * q1[m].mean(), "delta": 100.0 * (q1[m].mean() - f1[m].mean())})
     np.savez_compressed(os.path.join(p["work_dir"], "predictions.npz"), index=np.asarray(idx), label=labels,
                         float_pred=fpred, quant_pred=qpred, cosine=cos.astype(np.float32))
-    return {"n": len(idx), "dataset": ds.kind, "topk": k, "batch": {k2: s.batch for k2, s in sessions.items()},
+    return {"n": len(idx), "skipped": skipped, "dataset": ds.kind, "topk": k, "batch": {k2: s.batch for k2, s in sessions.items()},
             "float": {"top1": summary(f1), "top5": summary(f5)}, "quant": {"top1": summary(q1), "top5": summary(q5)},
             "paired": {"both_right": int((f1 & q1).sum()), "float_only": b, "quant_only": c, "both_wrong": int((~f1 & ~q1).sum()),
                        "mcnemar_p": mcnemar_exact(b, c), "agreement": float((fpred == qpred).mean()),

@@ -15,7 +15,7 @@ from zf.npy_rows import NpyRows  # noqa: E402
 from zf.prepare import prepare  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
-from zf.qdq import build_qdq, count_qdq, float_tensors, nodes_kept_float, quant_params, with_minmax_outputs, with_outputs  # noqa: E402
+from zf.qdq import build_qdq, count_qdq, float_compute_ops, float_tensors, nodes_kept_float, quant_params, with_minmax_outputs, with_outputs  # noqa: E402
 
 METHOD_LABEL = {"max": "max", "max_percentile": "max-percentile", "kl": "kl"}
 
@@ -121,12 +121,17 @@ def main(p):
     fused = session(qmodel, threads=2)
     outs = [(run_one(fsess, x), run_one(fused, x)) for x in first]
     output_sim = similarity(np.concatenate([a for a, _ in outs]), np.concatenate([b for _, b in outs]))
-    ops = sorted({n.op_type for n in model.graph.node})
-    quantized_types = {n.op_type for n in qmodel.graph.node if n.op_type in ops and any(
-        i.endswith("_DequantizeLinear_Output") for i in n.input)}
+    kinds = {n.name: n.op_type for n in model.graph.node}
+    requested = {}
+    for name in exclude:
+        requested[kinds.get(name, "?")] = requested.get(kinds.get(name, "?"), 0) + 1
+    unquantized = float_compute_ops(qmodel, requested)
+    if unquantized:
+        warnings.append(f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}")
+        warn(warnings[-1])
     return {"method": method, "per_channel": pc, "selected": selected, "search": search, "held_out": held,
             "opset_note": opset_note, "calibrated_on": len(stats_set), "tensors": len(ranges), "qdq_nodes": qdq, "excluded_nodes": exclude, "warnings": warnings,
-            "float_op_types": [o for o in ops if o not in quantized_types], "output_similarity": output_sim,
+            "unquantized_ops": unquantized, "output_similarity": output_sim,
             "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5],
             "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
                         "histograms": "histograms.json"}}

@@ -48,7 +48,8 @@ export function loadRecipe(file: string, overrides: string[] = []): LoadedRecipe
   const fromSet = new Set<string>();
   for (const o of overrides) {
     const { path: keyPath, value } = parseOverride(o);
-    doc.setIn(keyPath, value);
+    if (value === null) doc.deleteIn(keyPath); // --set key=null (or key=) removes the field: back to its default
+    else doc.setIn(keyPath, value);
     fromSet.add(dotted(keyPath));
   }
   const input: unknown = doc.toJS() ?? {};

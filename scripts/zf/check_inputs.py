@@ -3,8 +3,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .datasets import open_dataset
-from .preprocess import normalize, raw_tensor
+from .datasets import load_raw, open_dataset
+from .preprocess import normalize
 
 
 def check_inputs(dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int, seed: int) -> Tuple[List[np.ndarray], str]:
@@ -12,10 +12,12 @@ def check_inputs(dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int,
     if dataset:
         ds = open_dataset(dataset, shape[1:])
         out = []
-        for i in range(min(n, len(ds))):
-            item = ds.get(i)
-            raw = item if ds.raw else raw_tensor(item, rec)
-            out.append(normalize(raw, rec)[None])
+        for i in range(len(ds)):
+            raw = load_raw(ds, i, rec)
+            if raw is not None:
+                out.append(normalize(raw, rec)[None])
+            if len(out) == n:
+                break
         if out:
             return out, f"{len(out)} real images ({ds.kind})"
     rng = np.random.RandomState(seed)

@@ -111,6 +111,18 @@ class HbCalibrationDir(Dataset):
         return self.paths[i]
 
 
+def load_raw(ds: Dataset, i: int, rec: Dict[str, Any]) -> Optional[np.ndarray]:
+    """Image i as the raw CHW 0-255 tensor of the preprocessing record, or None (with a warning) if unreadable."""
+    from .preprocess import raw_tensor
+    from .protocol import warn
+    try:
+        item = ds.get(i)
+        return item if ds.raw else raw_tensor(item, rec)
+    except (OSError, ValueError) as err:  # PIL's UnidentifiedImageError is an OSError
+        warn(f"skipping unreadable image {ds.source(i)}: {err}")
+        return None
+
+
 def open_dataset(spec: Dict[str, Any], chw: List[int]) -> Dataset:
     if "fashion_mnist" in spec:
         s = spec["fashion_mnist"]

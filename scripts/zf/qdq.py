@@ -101,3 +101,38 @@ def with_minmax_outputs(model: onnx.ModelProto, names: Iterable[str], in_place: 
             m.graph.node.append(onnx.helper.make_node(op, [n], [out], keepdims=0, name=out))
             m.graph.output.append(onnx.helper.make_tensor_value_info(out, FLOAT, None))
     return m
+
+
+# Data movement: runs on uint8 as it is. Everything else that is not an integer kernel computes in float.
+_NEUTRAL = {"QuantizeLinear", "DequantizeLinear", "Flatten", "Reshape", "Transpose", "MaxPool", "Squeeze", "Unsqueeze",
+            "Identity", "Shape", "Gather", "Concat", "Cast", "Constant", "Slice", "Split", "Pad"}
+_INTEGER = {"QGemm", "ConvInteger", "MatMulInteger", "MatMulIntegerToFloat", "DynamicQuantizeMatMul", "QAttention"}
+
+
+def float_compute_ops(qmodel: onnx.ModelProto, excluded_types: Dict[str, int]) -> Dict[str, int]:
+    """Op type -> count of nodes that still compute in float in the graph ONNX Runtime actually runs (after its
+    QDQ fusions), minus the nodes kept float on request. A DQ -> Sin -> Q sandwich is float, whatever the QDQ says."""
+    import os
+    import tempfile
+
+    import onnxruntime as ort
+    with tempfile.TemporaryDirectory() as tmp:
+        so = ort.SessionOptions()
+        so.log_severity_level = 3
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        so.add_session_config_entry("optimization.disable_specified_optimizers", "WeightBiasQuantization")
+        so.optimized_model_filepath = os.path.join(tmp, "optimized.onnx")
+        ort.InferenceSession(qmodel.SerializeToString(), so, providers=["CPUExecutionProvider"])
+        optimized = onnx.load(so.optimized_model_filepath)
+    out: Dict[str, int] = {}
+    for n in optimized.graph.node:
+        op = "Conv" if n.op_type in ("FusedConv", "NhwcConv") else n.op_type
+        if op in _NEUTRAL or op in _INTEGER or op.startswith("QLinear") or n.domain == "com.microsoft.nchwc" and op in ("ReorderInput", "ReorderOutput"):
+            continue
+        out[op] = out.get(op, 0) + 1
+    for op, k in excluded_types.items():
+        if op in out:
+            out[op] -= k
+            if out[op] <= 0:
+                del out[op]
+    return out

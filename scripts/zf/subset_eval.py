@@ -5,8 +5,8 @@ from typing import Dict, List
 import numpy as np
 
 from .batching import batched_session
-from .datasets import eval_indices, open_dataset
-from .preprocess import normalize, raw_tensor
+from .datasets import eval_indices, load_raw, open_dataset
+from .preprocess import normalize
 
 
 class Subset:
@@ -14,9 +14,10 @@ class Subset:
         ds = open_dataset(dataset, rec["input_shape"][1:])
         if ds.labels is None:
             raise ValueError("the evaluation dataset has no labels")
-        self.indices: List[int] = eval_indices(ds, limit, "stratified")
+        raws = {i: load_raw(ds, i, rec) for i in eval_indices(ds, limit, "stratified")}
+        self.indices: List[int] = [i for i, r in raws.items() if r is not None]
         self.labels = ds.labels[self.indices]
-        self.x = np.stack([normalize(ds.get(i) if ds.raw else raw_tensor(ds.get(i), rec), rec) for i in self.indices])
+        self.x = np.stack([normalize(raws[i], rec) for i in self.indices])
         self.float_logits = None
 
     def logits(self, model_path_or_bytes, batch: int = 256) -> np.ndarray:

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest } from '../../pipeline/engine/manifest.ts';
+import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
+import type { ReportData } from '../../pipeline/report/model.ts';
+import { zooforge } from '../helpers/cli.ts';
+import { tmp } from '../helpers/tmp.ts';
+
+const N = 300;
+
+describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG files)', () => {
+  const dir = tmp('zf-data-');
+  const imgs = join(dir, 'imgs');
+  const cache = join(dir, 'cache');
+  const run = (out: string, sets: string[]) => zooforge(['run', 'yaml/fashion_resnext.yaml', '--out', join(dir, out), '--cache', cache,
+    '--set', 'evaluate.perf_runs=0', '--set', 'calibration.count=50', ...sets.flatMap((s) => ['--set', s])]);
+  const report = (out: string): ReportData => JSON.parse(readFileSync(join(dir, out, 'report', 'report.json'), 'utf8'));
+
+  beforeAll(async () => {
+    await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'make_image_folder.py'), imgs, String(N), '2']);
+  });
+
+  it('an ImageNet-style folder and a flat folder + labels give exactly the IDX numbers on the same images', async () => {
+    const idx = await run('idx', [`evaluate.limit=${N}`]);
+    expect(idx.exitCode).toBe(0);
+    const tree = await run('tree', [`evaluate.dataset={folder: {path: ${imgs}/tree}}`]);
+    expect(tree.exitCode).toBe(0);
+    expect(tree.stderr).toMatch(/warn\s+evaluate\s+skipping unreadable image .*zz_broken0\.png/);
+    const flat = await run('flat', [`evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_labels.txt}}`]);
+    expect(flat.exitCode).toBe(0);
+    for (const r of [report('tree'), report('flat')]) {
+      expect(r.n).toBe(N);
+      expect(r.float).toEqual(report('idx').float);
+      expect(r.quant).toEqual(report('idx').quant);
+    }
+  });
+
+  it('calibration from a folder skips unreadable images with a warning naming them', async () => {
+    const r = await run('calfolder', [`calibration.dataset={folder: {path: ${imgs}/tree}}`, 'calibration.count=290', 'evaluate.limit=100']);
+    expect(r.exitCode).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'calfolder', 'manifest.json'), 'utf8')) as Manifest;
+    const cal = m.stages.find((s) => s.id === 'calibration')!.data as { count: number; skipped: string[] };
+    expect(cal.count).toBe(290);
+    expect(cal.skipped.map((s) => s.split('/').pop()).sort()).toEqual(['zz_broken0.png', 'zz_broken1.png']);
+  });
+
+  it('fails clearly when no calibration image is usable', async () => {
+    const r = await run('nocal', [`calibration.dataset={folder: {path: ${imgs}/broken}}`]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/failed calibration .*only 0 usable calibration images of the 50 requested \(2 unreadable, 2 in the dataset\)/);
+  });
+
+  it('keeps an op ONNX Runtime cannot quantize float, and says so', async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', '--out', join(dir, 'sin'), '--cache', cache, '--until', 'quantize',
+      '--set', `model.source={module: ${PROJECT_ROOT}/test/fixtures/tiny_nets.py:sin_net}`, '--set', 'model.checkpoint=null', '--set', 'calibration.count=20']);
+    expect(r.stderr).toMatch(/warn\s+quantize\s+kept float, ONNX Runtime cannot run them in int8: Sin \(1\)/);
+    expect(r.exitCode).toBe(0);
+  });
+});
