@@ -2,6 +2,7 @@
 Wilson intervals, the paired view (flips both ways, McNemar exact p, agreement, output cosine), per class."""
 import os
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -44,10 +45,14 @@ def main(p):
         raw = load_raw(ds, i, rec)
         return None if raw is None else normalize(raw, rec)
     used, skipped = [], []
+    started = time.perf_counter()
+    chunks = [idx[k:k + p["batch_size"]] for k in range(0, len(idx), p["batch_size"])]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for start in range(0, len(idx), p["batch_size"]):
-            chunk = idx[start:start + p["batch_size"]]
-            loaded = list(pool.map(load, chunk))
+        pending = [pool.submit(load, i) for i in chunks[0]] if chunks else []
+        for c, chunk in enumerate(chunks):
+            loaded = [f.result() for f in pending]
+            # Decode the next batch while ONNX Runtime works on this one.
+            pending = [pool.submit(load, i) for i in chunks[c + 1]] if c + 1 < len(chunks) else []
             skipped += [ds.source(i) for i, t in zip(chunk, loaded) if t is None]
             good = [(i, t) for i, t in zip(chunk, loaded) if t is not None]
             if not good:
@@ -56,7 +61,8 @@ def main(p):
             x = np.stack([t for _, t in good])
             for k, run in sessions.items():
                 logits[k].append(run(x))
-            progress("evaluating images", min(start + len(chunk), len(idx)), len(idx))
+            progress("evaluating images", min((c + 1) * p["batch_size"], len(idx)), len(idx))
+    seconds = time.perf_counter() - started
     if not used:
         raise ZfError(f"no readable image among the {len(idx)} selected for evaluation")
     idx = used
@@ -76,7 +82,7 @@ def main(p):
                               "float": 100.0 * f1[m].mean(), "quant": 100.0 * q1[m].mean(), "delta": 100.0 * (q1[m].mean() - f1[m].mean())})
     np.savez_compressed(os.path.join(p["work_dir"], "predictions.npz"), index=np.asarray(idx), label=labels,
                         float_pred=fpred, quant_pred=qpred, cosine=cos.astype(np.float32))
-    return {"n": len(idx), "skipped": skipped, "dataset": ds.kind, "topk": k, "batch": {k2: s.batch for k2, s in sessions.items()},
+    return {"n": len(idx), "skipped": skipped, "dataset": ds.kind, "seconds": seconds, "images_per_s": len(idx) / seconds, "topk": k, "batch": {k2: s.batch for k2, s in sessions.items()},
             "float": {"top1": summary(f1), "top5": summary(f5)}, "quant": {"top1": summary(q1), "top5": summary(q5)},
             "paired": {"both_right": int((f1 & q1).sum()), "float_only": b, "quant_only": c, "both_wrong": int((~f1 & ~q1).sum()),
                        "mcnemar_p": mcnemar_exact(b, c), "agreement": float((fpred == qpred).mean()),
