@@ -17,6 +17,13 @@ def raw_tensor(image: Any, rec: Dict[str, Any]) -> np.ndarray:
     """PIL image or uint8 array (HxW or HxWx3, RGB) -> float32 CxHxW in 0..255 following the record."""
     h, w = rec["size"]
     gray = rec["colour"] == "gray"
+    if isinstance(image, np.ndarray) and image.shape[:2] == (h, w) and image.ndim == (2 if gray else 3):
+        # Already at network size in the right channel count: no resize, so no PIL round trip (same pixels).
+        arr = image.astype(np.float32)
+        if gray:
+            return arr[None, :, :]
+        arr = arr.transpose(2, 0, 1)
+        return arr[::-1].copy() if rec["colour"] == "bgr" else arr
     if isinstance(image, np.ndarray):
         image = Image.fromarray(image)
     image = image.convert("L" if gray else "RGB")
