@@ -72,6 +72,15 @@ const TuneSchema = z.object({
   max_nodes: z.number().int().positive().default(20).describe('Give up after this many nodes moved to higher precision.'),
 }).strict().prefault({}).describe('Greedy mixed precision within an accuracy budget.');
 
+const BoardSchema = z.object({
+  host: z.string().min(1).describe('Board address (ssh).'),
+  user: z.string().default('root').describe('ssh user.'),
+  port: z.number().int().positive().default(22).describe('ssh port.'),
+  threads: z.number().int().positive().default(8).describe('Thread count for the multi-thread run (the single-thread run always uses 1).'),
+  frames: z.number().int().positive().default(200).describe('hrt_model_exec --frame_count.'),
+  remote_dir: z.string().default('/tmp/zooforge').describe('Where the .bin is copied on the board.'),
+}).strict().describe('An RDK board reachable over ssh: hrt_model_exec perf fills the report\'s board latency/FPS columns. Never cached.');
+
 const ReportSchema = z.object({
   formats: z.array(z.enum(['md', 'json', 'html'])).default(['md', 'json', 'html']).describe('Report files to write.'),
   title: z.string().optional().describe('Report title; default: the model name.'),
@@ -89,6 +98,7 @@ export const RecipeSchema = z.object({
   evaluate: EvaluateSchema,
   sensitivity: SensitivitySchema,
   tune: TuneSchema,
+  board: BoardSchema.optional(),
   report: ReportSchema,
   python: z.string().optional().describe('Python interpreter for the workers; default ZOOFORGE_PYTHON, then .venv.'),
 }).strict().describe('A zooforge recipe: one model, from export to report.');

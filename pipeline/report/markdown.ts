@@ -3,10 +3,12 @@ import type { ReportData } from './model.ts';
 import { sensitivityTable } from './sensitivity.ts';
 
 function zooTable(d: ReportData): string {
-  const where = d.perf ? `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU int8` : 'not measured';
+  const where = !d.perf ? 'not measured' : d.perf.label === 'board' ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
+    : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU int8`;
+  const label = d.perf?.label ?? 'n/a';
   return mdTable(
     ['Model', 'Size', 'Categories', 'Parameter (M)', 'Floating point precision', 'Quantization accuracy',
-      `Latency/throughput (single-threaded, ${d.perf ? 'host' : 'n/a'})`, `Latency/throughput (multi-threaded, ${d.perf ? 'host' : 'n/a'})`, `Frame rate (FPS, ${d.perf ? 'host' : 'n/a'})`],
+      `Latency/throughput (single-threaded, ${label})`, `Latency/throughput (multi-threaded, ${label})`, `Frame rate (FPS, ${label})`],
     [[d.model, d.size, String(d.categories ?? 'n/a'), num(d.params.millions), pct(d.float?.top1), pct(d.quant?.top1),
       d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a', d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a', d.perf ? num(d.perf.fps) : 'n/a']],
   ) + `\n\nAccuracy: Top-1 in %, on ${d.n ?? 'n/a'} images. Latency/FPS: ${where}.`;

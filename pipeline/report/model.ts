@@ -33,7 +33,7 @@ export interface ReportData {
 }
 
 export interface Accuracy { top1: number; top5: number; top1_ci95: [number, number]; top5_ci95: [number, number] }
-export interface Perf { label: 'host'; cpu: string; cores: number; single_ms: number; multi_ms: number; fps: number; float_single_ms: number; speedup: number }
+export interface Perf { label: 'host' | 'board'; cpu: string; cores: number; single_ms: number; multi_ms: number; fps: number; float_single_ms: number; speedup: number }
 export interface NodeRow { node: string; type: string; cosine: number; threshold: number | null; dtype: string }
 export interface Histogram { node: string; tensor: string; cosine: number; abs_max: number; counts: number[]; range: [number, number] }
 
@@ -54,6 +54,7 @@ const usable = (r?: StageResult): StageResult | undefined => (r && (r.status ===
 export function buildReportData(modelName: string, backend: string, upstream: Record<string, StageResult>, tools: Record<string, string | null>): ReportData {
   const [exp, params, ort, horizon, evalr, perf] = ['export', 'params', 'quantize', 'horizon', 'evaluate', 'perf'].map((id) => usable(upstream[id]));
   const quant = ort ?? horizon;
+  const board = usable(upstream.board)?.data as Data | undefined;
   const pre = exp?.data.preprocessing as Data | undefined;
   const e = evalr?.data as Data | undefined;
   const q = quant?.data as Data | undefined;
@@ -68,7 +69,9 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     mcnemar_p: e?.paired.mcnemar_p ?? null, agreement: e?.paired.agreement ?? null, mean_output_cosine: e?.paired.mean_output_cosine ?? null,
     calibration: ort && q ? { method: q.method, per_channel: q.per_channel, selected: q.selected, search: q.search, samples: q.calibrated_on ?? null }
       : q ? { method: q.calibration_method ?? 'n/a', per_channel: String(q.calibration_method).includes('per_channel'), selected: `Select ${q.calibration_method} method. (hb_mapper)`, search: [], samples: null } : null,
-    perf: pf ? { label: 'host', cpu: pf.host.cpu, cores: pf.host.cores, single_ms: pf.quant.single.median_ms, multi_ms: pf.quant.multi.mean_latency_ms,
+    perf: board ? { label: 'board', cpu: `${board.host} (DNN ${board.runtime?.dnn ?? '?'})`, cores: board.multi.threads, single_ms: board.single.average_latency_ms,
+      multi_ms: board.multi.average_latency_ms, fps: board.multi.fps, float_single_ms: NaN, speedup: NaN }
+      : pf ? { label: 'host', cpu: pf.host.cpu, cores: pf.host.cores, single_ms: pf.quant.single.median_ms, multi_ms: pf.quant.multi.mean_latency_ms,
       fps: pf.quant.multi.fps, float_single_ms: pf.float.single.median_ms, speedup: pf.speedup_single } : null,
     output_similarity: ort ? q?.output_similarity ?? null : q?.output_similarity?.[0] ?? null,
     nodes: readJson<NodeRow[]>(quant, 'nodes', []),

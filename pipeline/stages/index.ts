@@ -1,5 +1,6 @@
 import type { Stage } from '../engine/types.ts';
 import { UserInputError } from '../errors.ts';
+import { boardStage } from './board.ts';
 import { calibrationStage } from './calibration.ts';
 import { evaluateStage } from './evaluate.ts';
 import { exportStage } from './export.ts';
@@ -13,7 +14,7 @@ import { simplifyStage } from './simplify.ts';
 
 /** The explicit, ordered registry: a stage only reads stages listed before it. */
 export const STAGES: readonly Stage[] = [
-  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, horizonStage, evaluateStage, perfStage, sensitivityStage, tuneStage, reportStage,
+  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, horizonStage, boardStage, evaluateStage, perfStage, sensitivityStage, tuneStage, reportStage,
 ];
 
 export const STAGE_IDS = STAGES.map((s) => s.id);

@@ -70,4 +70,23 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     const cmd = m.stages.find((s) => s.id === 'horizon')!.commands[1];
     expect(cmd).toMatch(/^docker run --rm -v (\S+):\1 -w \1 openexplorer\/ai_toolchain_ubuntu_20_x5_cpu:v1\.2\.8 hb_mapper makertbin --config config\.yaml --model-type onnx$/);
   });
+
+  it('runs hrt_model_exec perf on a board over ssh (1 and N threads), never cached, and fills the board columns', async () => {
+    const board = join(dir, 'board-root');
+    const args = ['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--set', 'board={host: rdk-x5.local, threads: 4}', '--out', join(dir, 'ok'), '--cache', cache];
+    const r = await zooforge(args, { ...withDoubles, ZF_BOARD_ROOT: board });
+    expect(r.exitCode).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'ok', 'manifest.json'), 'utf8')) as Manifest;
+    const b = m.stages.find((s) => s.id === 'board')!;
+    expect(b.status).toBe('passed');
+    expect(b.reason).toBe('not cached: a live board cannot be keyed');
+    expect(b.data).toMatchObject({ single: { threads: 1, average_latency_ms: 1.25 }, multi: { threads: 4, fps: 1777.777778 }, runtime: { dnn: '1.24.5' } });
+    expect(existsSync(join(board, 'tmp', 'zooforge', 'fashion.bin'))).toBe(true);
+    const md = readFileSync(join(dir, 'ok', 'report', 'report.md'), 'utf8');
+    expect(md).toContain('Frame rate (FPS, board)');
+    expect(md).toMatch(/\| 1\.25 ms \| 2\.25 ms \| 1777\.78 \|/);
+    const again = await zooforge(args, { ...withDoubles, ZF_BOARD_ROOT: board });
+    expect(again.stderr).toMatch(/passed board/); // re-measured every run
+  });
 });
+
