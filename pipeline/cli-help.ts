@@ -7,7 +7,7 @@ export const EXIT_CODES = `Exit codes:
   130  interrupted (Ctrl-C); nothing half-written is left behind`;
 
 const RUN_FLAGS = `  --until STAGE   stop after STAGE (export, simplify, params, calibration, quantize, horizon, board, evaluate,
-                  perf, sensitivity, tune, report)
+                  hb_evaluate, perf, sensitivity, tune, report)
   --force STAGE   re-run STAGE even when cached (repeatable)
   --out DIR       run folder (default runs/<recipe file name>/)
   --cache DIR     stage cache (default $ZOOFORGE_CACHE or .zooforge/cache)

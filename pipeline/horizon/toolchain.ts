@@ -4,7 +4,8 @@ import type { QuantizeSettings } from '../recipe/quantize-schema.ts';
 /** How to start a toolchain command: on PATH, in the OpenExplorer docker image, or behind a user prefix. */
 export interface Toolchain {
   describe: string;
-  argv(cwd: string, tool: string, args: string[]): string[];
+  /** mounts: extra host folders the command reads (docker mounts them at the same path). */
+  argv(cwd: string, tool: string, args: string[], mounts?: string[]): string[];
 }
 
 export function toolchainFor(q: QuantizeSettings): Toolchain {
@@ -13,7 +14,8 @@ export function toolchainFor(q: QuantizeSettings): Toolchain {
     return {
       describe: `docker image ${t.docker_image}`,
       // The work dir is mounted at the same path, so every path in the config and the log stays valid.
-      argv: (cwd, tool, args) => ['docker', 'run', '--rm', '-v', `${cwd}:${cwd}`, '-w', cwd, t.docker_image!, tool, ...args],
+      argv: (cwd, tool, args, mounts = []) => ['docker', 'run', '--rm', '-v', `${cwd}:${cwd}`, '-w', cwd,
+        ...[...new Set(mounts)].flatMap((m) => ['-v', `${m}:${m}:ro`]), t.docker_image!, tool, ...args],
     };
   }
   if (t.command.length > 0) return { describe: `prefix ${t.command.join(' ')}`, argv: (_cwd, tool, args) => [...t.command, tool, ...args] };

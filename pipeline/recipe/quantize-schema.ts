@@ -29,6 +29,7 @@ export const QuantizeSchema = z.object({
     docker_image: z.string().optional()
       .describe('Run hb_mapper inside this OpenExplorer image (docker run --rm -v <dir>:<dir> -w <dir>), e.g. openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8.'),
     command: z.array(z.string()).default([]).describe('A command prefix to run hb_mapper through, e.g. [conda, run, -n, oe]; empty = hb_mapper on PATH.'),
+    python: z.string().default('python3').describe('The toolchain\'s Python (has horizon_tc_ui), for hb_eval.py: the Horizon quantized-model accuracy.'),
   }).strict().prefault({}).describe('Where the horizon backend finds hb_mapper: on PATH (default), in a docker image, or behind a command prefix.'),
   hb_config: z.string().optional().describe('An existing hb_mapper YAML to start from; fields set here override it.'),
   model_parameters: ModelParameters.default({}).describe('hb_mapper model_parameters (march, node_info, remove_node_type, ...).'),

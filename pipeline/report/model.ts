@@ -52,7 +52,8 @@ function readJson<T>(r: StageResult | undefined, output: string, fallback: T): T
 const usable = (r?: StageResult): StageResult | undefined => (r && (r.status === 'passed' || r.status === 'cached') ? r : undefined);
 
 export function buildReportData(modelName: string, backend: string, upstream: Record<string, StageResult>, tools: Record<string, string | null>): ReportData {
-  const [exp, params, ort, horizon, evalr, perf] = ['export', 'params', 'quantize', 'horizon', 'evaluate', 'perf'].map((id) => usable(upstream[id]));
+  const [exp, params, ort, horizon, ortEval, hbEval, perf] = ['export', 'params', 'quantize', 'horizon', 'evaluate', 'hb_evaluate', 'perf'].map((id) => usable(upstream[id]));
+  const evalr = ortEval ?? hbEval;
   const quant = ort ?? horizon;
   const board = usable(upstream.board)?.data as Data | undefined;
   const pre = exp?.data.preprocessing as Data | undefined;

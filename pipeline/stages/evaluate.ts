@@ -9,7 +9,7 @@ export const evaluateStage: Stage = {
   after: ['quantize'],
   cacheable: true,
   disabledBecause: ({ recipe }) => (!recipe.evaluate.dataset ? 'evaluate.dataset is not set'
-    : recipe.quantize.backend !== 'ort' ? 'the horizon backend is evaluated by hb_eval (not available here)' : undefined),
+    : recipe.quantize.backend !== 'ort' ? 'the horizon backend is evaluated by the hb_evaluate stage' : undefined),
   inputs({ loaded }) {
     const e = loaded.recipe.evaluate;
     return {

@@ -24,18 +24,19 @@ export class PythonEnv {
   constructor(readonly executable: string, readonly versions: ToolVersions) {}
 
   /** Run scripts/<script> with the JSON-file protocol; its output is validated by `schema`. */
-  async runWorker<T>(script: string, input: unknown, schema: z.ZodType<T>, io: WorkerIo): Promise<T> {
+  /** launch: how to start the worker elsewhere (e.g. the toolchain's Python in docker); default this interpreter. */
+  async runWorker<T>(script: string, input: unknown, schema: z.ZodType<T>, io: WorkerIo, launch?: (args: string[]) => string[]): Promise<T> {
     const name = script.replace(/\.py$/, '');
     const inPath = join(io.workDir, `.${name}-input.json`);
     const outPath = join(io.workDir, `.${name}-output.json`);
     await writeFile(inPath, JSON.stringify(input, null, 2));
-    const args = [join(SCRIPTS_DIR, script), '--input-json', inPath, '--output-json', outPath];
-    io.command?.([this.executable, ...args].join(' '));
-    await appendFile(io.logFile, `$ ${this.executable} ${args.join(' ')}\n`);
-    const child: ResultPromise = execa(this.executable, args, {
+    const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))([join(SCRIPTS_DIR, script), '--input-json', inPath, '--output-json', outPath]);
+    io.command?.([exe, ...args].join(' '));
+    await appendFile(io.logFile, `$ ${exe} ${args.join(' ')}\n`);
+    const child: ResultPromise = execa(exe, args, {
       reject: false, all: true, buffer: { all: true, stdout: false, stderr: false },
       cancelSignal: io.signal, forceKillAfterDelay: 3000, stdin: 'ignore',
-      env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' }, cwd: io.workDir,
     });
     const tail: string[] = [];
     child.all?.on('data', (chunk: Buffer) => {

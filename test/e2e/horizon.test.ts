@@ -2,16 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
-import { PROJECT_ROOT } from '../../pipeline/paths.ts';
+import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
 
 // hb_mapper is closed source and cannot be installed here: these tests drive the real driver code against
 // test/doubles/bin/{hb_mapper,hbdk-cc,docker}, TEST DOUBLES that replay the real recorded logs.
 const DOUBLES = join(PROJECT_ROOT, 'test', 'doubles', 'bin');
-const withDoubles = { PATH: `${DOUBLES}:${process.env.PATH}` };
+const withDoubles = { PATH: `${DOUBLES}:${process.env.PATH}`, PYTHONPATH: join(PROJECT_ROOT, 'test', 'doubles', 'python') };
 const HORIZON = ['--set', 'quantize.backend=horizon', '--set', 'quantize.model_parameters={march: bayes-e, working_dir: out, output_model_file_prefix: fashion}',
-  '--set', 'calibration.count=20', '--until', 'report'];
+  '--set', 'calibration.count=20', '--set', 'evaluate.limit=500', '--set', `quantize.toolchain.python=${VENV_PYTHON}`, '--until', 'report'];
 
 describe('horizon backend driver (hb_mapper test double)', () => {
   const dir = tmp('zf-hb-');
@@ -56,6 +56,13 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     expect(r.stderr).toMatch(/yaml file parse failed/);
   });
 
+  it('says which Python hb_eval needs when the toolchain Python is not usable', async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--set', 'quantize.toolchain.python=/usr/bin/python3', '--out', join(dir, 'nopy'), '--cache', cache],
+      { PATH: withDoubles.PATH });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/failed hb_evaluate .*(cannot run hb_eval\.py|horizon_tc_ui is not importable)/);
+  });
+
   it('says how to get the toolchain when hb_mapper is missing', async () => {
     const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--out', join(dir, 'missing'), '--cache', join(dir, 'cache-missing')], { PATH: '/usr/bin:/bin' });
     expect(r.exitCode).toBe(1);
@@ -66,7 +73,11 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--set', 'quantize.toolchain.docker_image=openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8',
       '--out', join(dir, 'docker'), '--cache', join(dir, 'cache-docker')], withDoubles);
     expect(r.stderr).toContain('passed horizon');
+    expect(r.stderr).toContain('passed hb_evaluate');
+    expect(r.exitCode).toBe(0);
     const m = JSON.parse(readFileSync(join(dir, 'docker', 'manifest.json'), 'utf8')) as Manifest;
+    const evalCmd = m.stages.find((s) => s.id === 'hb_evaluate')!.commands[0];
+    expect(evalCmd).toMatch(/^docker run --rm -v (\S+):\1 -w \1 (-v (\S+):\3:ro )+openexplorer\/\S+ \S+python \S+hb_eval\.py --input-json/);
     const cmd = m.stages.find((s) => s.id === 'horizon')!.commands[1];
     expect(cmd).toMatch(/^docker run --rm -v (\S+):\1 -w \1 openexplorer\/ai_toolchain_ubuntu_20_x5_cpu:v1\.2\.8 hb_mapper makertbin --config config\.yaml --model-type onnx$/);
   });
@@ -87,6 +98,22 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     expect(md).toMatch(/\| 1\.25 ms \| 2\.25 ms \| 1777\.78 \|/);
     const again = await zooforge(args, { ...withDoubles, ZF_BOARD_ROOT: board });
     expect(again.stderr).toMatch(/passed board/); // re-measured every run
+  });
+
+  it('evaluates the Horizon quantized model with HB_ONNXRuntime on inputs built from the preprocessing record', async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--out', join(dir, 'hbeval'), '--cache', cache], withDoubles);
+    expect(r.exitCode).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'hbeval', 'manifest.json'), 'utf8')) as Manifest;
+    const e = m.stages.find((s) => s.id === 'hb_evaluate')!;
+    expect(['passed', 'cached']).toContain(e.status);
+    const d = e.data as { n: number; quant_runtime: string; float: { top1: { percent: number } }; quant: { top1: { percent: number } }; paired: { agreement: number } };
+    expect(d.n).toBe(500);
+    expect(d.quant_runtime).toBe('horizon_tc_ui.HB_ONNXRuntime');
+    // The double's "quantized" model is the float model behind HzPreprocess: gray Y-128 int8 is lossless, so a
+    // correct input chain (record -> int8 NHWC -> (x+128-mean_value)*scale_value) reproduces float exactly.
+    expect(d.quant.top1.percent).toBe(d.float.top1.percent);
+    expect(d.paired.agreement).toBe(1);
+    expect(readFileSync(join(dir, 'hbeval', 'report', 'report.md'), 'utf8')).toMatch(/\| FashionResNeXt \| 28x28 \| 10 \| 0\.05 \| \d+\.\d\d \| \d+\.\d\d \|/);
   });
 });
 

@@ -1,0 +1,70 @@
+"""One evaluation pass shared by the ort (evaluate.py) and Horizon (hb_eval.py) workers: every model sees the same
+raw pixels of the same images (each applies its own input transform), then the paired metrics."""
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, List
+
+import numpy as np
+
+from .datasets import Dataset, load_raw
+from .protocol import ZfError, progress
+from .stats import mcnemar_exact, wilson
+
+Runner = Callable[[np.ndarray], np.ndarray]  # raw NCHW 0..255 float32 batch -> logits
+
+
+def collect_logits(ds: Dataset, idx: List[int], rec: Dict[str, Any], runners: Dict[str, Runner], batch: int) -> Dict[str, Any]:
+    """Decode in a pool (the next batch while the models run on this one); skip unreadable images."""
+    logits: Dict[str, list] = {k: [] for k in runners}
+    used, skipped = [], []
+    started = time.perf_counter()
+    chunks = [idx[k:k + batch] for k in range(0, len(idx), batch)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = [pool.submit(load_raw, ds, i, rec) for i in chunks[0]] if chunks else []
+        for c, chunk in enumerate(chunks):
+            loaded = [f.result() for f in pending]
+            pending = [pool.submit(load_raw, ds, i, rec) for i in chunks[c + 1]] if c + 1 < len(chunks) else []
+            skipped += [ds.source(i) for i, t in zip(chunk, loaded) if t is None]
+            good = [(i, t) for i, t in zip(chunk, loaded) if t is not None]
+            if good:
+                used += [i for i, _ in good]
+                x = np.stack([t for _, t in good])
+                for k, run in runners.items():
+                    logits[k].append(run(x))
+            progress("evaluating images", min((c + 1) * batch, len(idx)), len(idx))
+    if not used:
+        raise ZfError(f"no readable image among the {len(idx)} selected for evaluation")
+    seconds = time.perf_counter() - started
+    return {"used": used, "skipped": skipped, "seconds": seconds, "logits": {k: np.concatenate(v) for k, v in logits.items()}}
+
+
+def _topk(logits: np.ndarray, labels: np.ndarray, k: int):
+    top = np.argsort(-logits, axis=1)[:, :k]
+    return top[:, 0] == labels, (top == labels[:, None]).any(axis=1), top[:, 0]
+
+
+def _summary(hits: np.ndarray) -> Dict[str, Any]:
+    n, c = len(hits), int(hits.sum())
+    lo, hi = wilson(c, n)
+    return {"correct": c, "percent": 100.0 * c / n, "ci95": [lo, hi]}
+
+
+def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: List[str]) -> Dict[str, Any]:
+    """Top-1/Top-5 with Wilson intervals, flips both ways, McNemar exact p, agreement, output cosine, per class."""
+    k = min(5, fl.shape[1])
+    f1, f5, fpred = _topk(fl, labels, k)
+    q1, q5, qpred = _topk(ql, labels, k)
+    b, c = int((f1 & ~q1).sum()), int((~f1 & q1).sum())
+    cos = (fl * ql).sum(1) / np.maximum(np.linalg.norm(fl, axis=1) * np.linalg.norm(ql, axis=1), 1e-30)
+    per_class = []
+    for ci in range(fl.shape[1]):
+        m = labels == ci
+        if m.any():
+            per_class.append({"class": classes[ci] if ci < len(classes) else str(ci), "n": int(m.sum()),
+                              "float": 100.0 * f1[m].mean(), "quant": 100.0 * q1[m].mean(), "delta": 100.0 * (q1[m].mean() - f1[m].mean())})
+    n = len(labels)
+    return {"n": n, "topk": k, "float": {"top1": _summary(f1), "top5": _summary(f5)}, "quant": {"top1": _summary(q1), "top5": _summary(q5)},
+            "paired": {"both_right": int((f1 & q1).sum()), "float_only": b, "quant_only": c, "both_wrong": int((~f1 & ~q1).sum()),
+                       "mcnemar_p": mcnemar_exact(b, c), "agreement": float((fpred == qpred).mean()),
+                       "mean_output_cosine": float(cos.mean()), "delta_top1": 100.0 * (c - b) / n},
+            "per_class": per_class, "_pred": {"float": fpred, "quant": qpred, "cosine": cos.astype(np.float32)}}

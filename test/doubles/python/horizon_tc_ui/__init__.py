@@ -1,0 +1,39 @@
+"""TEST DOUBLE for horizon_tc_ui (closed source, part of the OpenExplorer toolchain): HB_ONNXRuntime for the
+*_quantized_model.onnx written by the hb_mapper double, which is the float model plus the HzPreprocess
+parameters in a sidecar file. Like the real HzPreprocess node it takes NHWC int8 (pixel - 128), converts
+YUV444 back to RGB for nv12/yuv444 inputs (BT.601 full range), and applies (x - mean_value) * scale_value."""
+import json
+
+import numpy as np
+import onnxruntime as ort
+
+
+class HB_ONNXRuntime:  # noqa: N801 - the real class name
+    def __init__(self, model_file: str) -> None:
+        so = ort.SessionOptions()
+        so.log_severity_level = 3
+        self._sess = ort.InferenceSession(model_file, so, providers=["CPUExecutionProvider"])
+        with open(model_file + ".hzpreprocess.json") as f:
+            self._pre = json.load(f)
+        self.input_names = [i.name for i in self._sess.get_inputs()]
+        self.output_names = [o.name for o in self._sess.get_outputs()]
+
+    def _numbers(self, key: str):
+        text = self._pre.get(key, "").replace(",", " ").split()
+        return np.asarray([float(v) for v in text] or [0.0], dtype=np.float32).reshape(1, -1, 1, 1)
+
+    def run(self, output_names, feeds):
+        x = next(iter(feeds.values()))
+        if x.dtype != np.int8 or x.ndim != 4:
+            raise ValueError(f"HB_ONNXRuntime double: expected NHWC int8 input, got {x.dtype} {x.shape}")
+        t = x.astype(np.float32) + 128.0
+        if self._pre["input_type_rt"] in ("nv12", "yuv444"):
+            y, u, v = t[..., 0], t[..., 1] - 128.0, t[..., 2] - 128.0
+            t = np.stack([y + 1.402 * v, y - 0.344136 * u - 0.714136 * v, y + 1.772 * u], axis=-1)
+        t = t.transpose(0, 3, 1, 2)
+        norm = self._pre.get("norm_type", "data_mean_and_scale")
+        if "mean" in norm:
+            t = t - self._numbers("mean_value")
+        if "scale" in norm:
+            t = t * self._numbers("scale_value")
+        return self._sess.run(output_names, {self.input_names[0]: t.astype(np.float32)})
