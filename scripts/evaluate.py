@@ -1,6 +1,5 @@
 """Worker: float and quantized ONNX models (onnxruntime) on the same preprocessed images in one pass. Top-1/Top-5
 with 95 % Wilson intervals, the paired view (flips both ways, McNemar exact p, agreement, output cosine), per class."""
-import json
 import os
 import sys
 
@@ -8,10 +7,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 from zf.batching import batched_session  # noqa: E402
-from zf.datasets import eval_indices, open_dataset  # noqa: E402
-from zf.evaluation import collect_logits, paired_metrics  # noqa: E402
+from zf.evaluation import collect_logits, open_evaluation, paired_metrics  # noqa: E402
 from zf.preprocess import normalize  # noqa: E402
-from zf.protocol import ZfError, quiet_onnxruntime, run_worker  # noqa: E402
+from zf.protocol import quiet_onnxruntime, run_worker  # noqa: E402
 
 
 def save_predictions(work_dir: str, idx, labels, metrics) -> None:
@@ -22,12 +20,7 @@ def save_predictions(work_dir: str, idx, labels, metrics) -> None:
 
 def main(p):
     quiet_onnxruntime()
-    with open(p["preprocess"]) as f:
-        rec = json.load(f)
-    ds = open_dataset(p["dataset"], rec["input_shape"][1:])
-    if ds.labels is None:
-        raise ZfError("the evaluation dataset has no labels (a flat folder needs evaluate.dataset.folder.labels)")
-    idx = eval_indices(ds, p.get("limit"), p["sampling"])
+    rec, ds, idx = open_evaluation(p)
     sessions = {"float": batched_session(p["float_model"], p["batch_size"]), "quant": batched_session(p["quant_model"], p["batch_size"])}
     runners = {k: (lambda raw, s=s: s(normalize(raw, rec))) for k, s in sessions.items()}
     run = collect_logits(ds, idx, rec, runners, p["batch_size"])

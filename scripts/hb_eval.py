@@ -1,7 +1,6 @@
 """Worker (runs where the Horizon toolchain is: its Python with horizon_tc_ui, local or in the OpenExplorer image):
 the float ONNX model (onnxruntime) and the Horizon *_quantized_model.onnx (horizon_tc_ui.HB_ONNXRuntime) on the
 same images, inputs built from the one preprocessing record; the same metrics as evaluate.py."""
-import json
 import os
 import sys
 
@@ -10,8 +9,7 @@ try:  # this runs in the toolchain's Python: say plainly when it is the wrong on
     import numpy as np  # noqa: E402
 
     from zf.batching import batched_session  # noqa: E402
-    from zf.datasets import eval_indices, open_dataset  # noqa: E402
-    from zf.evaluation import collect_logits, paired_metrics  # noqa: E402
+    from zf.evaluation import collect_logits, open_evaluation, paired_metrics  # noqa: E402
     from zf.hb_input import hb_input  # noqa: E402
     from zf.preprocess import normalize  # noqa: E402
     from zf.protocol import ZfError, quiet_onnxruntime, run_worker  # noqa: E402
@@ -39,12 +37,7 @@ def hb_runner(model_path: str, rec, rt_type: str):
 
 def main(p):
     quiet_onnxruntime()
-    with open(p["preprocess"]) as f:
-        rec = json.load(f)
-    ds = open_dataset(p["dataset"], rec["input_shape"][1:])
-    if ds.labels is None:
-        raise ZfError("the evaluation dataset has no labels")
-    idx = eval_indices(ds, p.get("limit"), p["sampling"])
+    rec, ds, idx = open_evaluation(p)
     fl = batched_session(p["float_model"], p["batch_size"])
     runners = {"float": lambda raw: fl(normalize(raw, rec)), "quant": hb_runner(p["quant_model"], rec, p["input_type_rt"])}
     run = collect_logits(ds, idx, rec, runners, p["batch_size"])

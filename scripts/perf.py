@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 
 from zf.ort_session import session  # noqa: E402
 from zf.protocol import progress, quiet_onnxruntime, run_worker  # noqa: E402
+from zf.timing import latency  # noqa: E402
 
 
 def cpu_name() -> str:
@@ -23,19 +24,6 @@ def cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
-
-
-def latency(path: str, x: np.ndarray, runs: int) -> dict:
-    sess = session(path, threads=1)
-    name = sess.get_inputs()[0].name
-    for _ in range(max(3, runs // 10)):
-        sess.run(None, {name: x})
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        sess.run(None, {name: x})
-        times.append((time.perf_counter() - t0) * 1000)
-    return {"median_ms": float(np.median(times)), "p90_ms": float(np.percentile(times, 90)), "runs": runs}
 
 
 def throughput(path: str, x: np.ndarray, threads: int, runs: int) -> dict:

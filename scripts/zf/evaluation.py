@@ -13,6 +13,18 @@ from .stats import mcnemar_exact, wilson
 Runner = Callable[[np.ndarray], np.ndarray]  # raw NCHW 0..255 float32 batch -> logits
 
 
+def open_evaluation(p: Dict[str, Any]):
+    """The preprocessing record, the labelled dataset and the chosen image indices of an evaluate request."""
+    import json
+    from .datasets import eval_indices, open_dataset
+    with open(p["preprocess"]) as f:
+        rec = json.load(f)
+    ds = open_dataset(p["dataset"], rec["input_shape"][1:])
+    if ds.labels is None:
+        raise ZfError("the evaluation dataset has no labels (a flat folder needs evaluate.dataset.folder.labels)")
+    return rec, ds, eval_indices(ds, p.get("limit"), p["sampling"])
+
+
 def collect_logits(ds: Dataset, idx: List[int], rec: Dict[str, Any], runners: Dict[str, Runner], batch: int) -> Dict[str, Any]:
     """Decode in a pool (the next batch while the models run on this one); skip unreadable images."""
     logits: Dict[str, list] = {k: [] for k in runners}

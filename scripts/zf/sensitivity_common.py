@@ -1,10 +1,7 @@
 """What sensitivity and tune share: the prepared float model, the chosen ranges, and the validation subset."""
 import json
 import os
-import time
 from typing import Any, Dict, List, Tuple
-
-import numpy as np
 
 from .prepare import prepare
 from .qdq import build_qdq
@@ -37,16 +34,6 @@ class QuantSetup:
         return s
 
 
-def latency_ms(model, runs: int = 30) -> float:
-    from .ort_session import session
-    sess = session(model, threads=1)
-    name = sess.get_inputs()[0].name
-    x = np.zeros([d if isinstance(d, int) else 1 for d in sess.get_inputs()[0].shape], np.float32)
-    for _ in range(3):
-        sess.run(None, {name: x})
-    t = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        sess.run(None, {name: x})
-        t.append((time.perf_counter() - t0) * 1000)
-    return float(np.median(t))
+def latency_ms(model) -> float:
+    from .timing import latency
+    return latency(model)["median_ms"]
