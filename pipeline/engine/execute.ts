@@ -11,7 +11,7 @@ import type { PythonEnv } from '../tools/python.ts';
 import { VERSION } from '../version.ts';
 import type { EventSink } from './events.ts';
 import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type ManifestStage } from './manifest.ts';
-import { decide, plan, type Decision } from './plan.ts';
+import { decide, plan, type DecideContext, type Decision } from './plan.ts';
 import type { Stage, StageResult } from './types.ts';
 
 export interface ExecuteOptions {
@@ -66,71 +66,65 @@ async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: 
   }
 }
 
-function resultFromCache(stage: Stage, d: Decision, dir: string): StageResult {
-  const entry = d.hit!.entry;
-  return { id: stage.id, status: 'cached', key: d.key, dir, outputs: entry.outputs, data: entry.data as Record<string, unknown> };
+/** Cached: link the entry's files into the run dir. Otherwise run it. A missing input fails it. */
+async function obtain(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
+  if (d.missing) throw new StageFailedError(d.missing);
+  if (!d.hit) return runStage(stage, d, o, upstream, rec);
+  const dir = join(o.outDir, stage.id);
+  await materialize(join(d.hit.dir, 'files'), dir);
+  rec.commands = d.hit.entry.commands;
+  return { id: stage.id, status: 'cached', key: d.key, dir, outputs: d.hit.entry.outputs, data: d.hit.entry.data as Record<string, unknown> };
+}
+
+interface RunState { upstream: Map<string, StageResult>; status: Manifest['status']; internal?: unknown }
+
+/** One stage: skip it (a dependency failed, or the run was interrupted), leave it off, or obtain it; record all. */
+async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, 'upstream'>, state: RunState): Promise<ManifestStage> {
+  const t0 = Date.now();
+  const blocked = stage.after.map((id) => state.upstream.get(id)).find((r) => r && (r.status === 'failed' || r.status === 'skipped'));
+  const d: Decision = blocked ? { action: 'run', reason: `skipped because ${blocked.id} ${blocked.status === 'failed' ? 'failed' : 'was skipped'}` }
+    : await decide(stage, { ...base, upstream: state.upstream });
+  const rec: ManifestStage = { id: stage.id, title: stage.title, status: 'skipped', reason: d.reason, key: d.key, inputs: d.material, outputs: {}, data: {}, commands: [] };
+  let result: StageResult = { id: stage.id, status: d.action === 'disabled' && !blocked ? 'disabled' : 'skipped', outputs: {}, data: {} };
+  if (!blocked && state.status !== 'interrupted' && d.action !== 'disabled') {
+    o.emit({ type: 'stage-start', id: stage.id, title: stage.title, reason: d.reason });
+    try {
+      result = await obtain(stage, d, o, state.upstream, rec);
+    } catch (err) {
+      result = { id: stage.id, status: 'failed', outputs: {}, data: {} };
+      if (err instanceof InterruptedError || o.signal.aborted) state.status = 'interrupted';
+      else if (state.status === 'passed') state.status = 'failed';
+      if (!isKnownError(err) && !o.signal.aborted) state.internal = err;
+      rec.error = err instanceof Error ? err.message : String(err);
+      rec.detail = (err as { detail?: string }).detail;
+    }
+  }
+  Object.assign(rec, { status: result.status, durationMs: Date.now() - t0, data: result.data,
+    outputs: Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, { ...v, path: `${stage.id}/${v.path}` }])) });
+  state.upstream.set(stage.id, result);
+  const ok = result.status === 'passed' || result.status === 'cached';
+  o.emit({ type: 'stage-end', id: stage.id, status: result.status, durationMs: rec.durationMs!, key: d.key, error: rec.error ?? (ok ? undefined : d.reason), detail: rec.detail });
+  return rec;
 }
 
 /** Plan, then run every stage in order; dependents of a failed stage are skipped and named. */
 export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; path: string }> {
   const started = Date.now();
-  const previous = readManifest(o.outDir);
-  const memo = new HashMemo();
-  const base = { loaded: o.loaded, cache: o.cache, memo, versions: o.python.versions, force: o.force, previous };
+  const base = { loaded: o.loaded, cache: o.cache, memo: new HashMemo(), versions: o.python.versions, force: o.force, previous: readManifest(o.outDir) };
   o.emit({ type: 'plan', stages: await plan(o.stages, base, o.outDir) });
-  const upstream = new Map<string, StageResult>();
+  const state: RunState = { upstream: new Map(), status: 'passed' };
   const records: ManifestStage[] = [];
-  let status: Manifest['status'] = 'passed';
-  let internal: unknown;
-  for (const stage of o.stages) {
-    const t0 = Date.now();
-    const blocked = stage.after.map((id) => upstream.get(id)).find((r) => r && (r.status === 'failed' || r.status === 'skipped'));
-    const d: Decision = blocked ? { action: 'run', reason: `skipped because ${blocked.id} ${blocked.status === 'failed' ? 'failed' : 'was skipped'}` }
-      : await decide(stage, { ...base, upstream });
-    const rec: ManifestStage = { id: stage.id, title: stage.title, status: 'skipped', reason: d.reason, key: d.key, inputs: d.material, outputs: {}, data: {}, commands: [] };
-    records.push(rec);
-    let result: StageResult;
-    if (blocked || status === 'interrupted') {
-      result = { id: stage.id, status: 'skipped', outputs: {}, data: {} };
-    } else if (d.action === 'disabled') {
-      result = { id: stage.id, status: 'disabled', outputs: {}, data: {} };
-    } else {
-      o.emit({ type: 'stage-start', id: stage.id, title: stage.title, reason: d.reason });
-      try {
-        if (d.missing) throw new StageFailedError(d.missing);
-        if (d.hit) {
-          await materialize(join(d.hit.dir, 'files'), join(o.outDir, stage.id));
-          result = resultFromCache(stage, d, join(o.outDir, stage.id));
-          rec.commands = d.hit.entry.commands;
-        } else {
-          result = await runStage(stage, d, o, upstream, rec);
-        }
-      } catch (err) {
-        result = { id: stage.id, status: 'failed', outputs: {}, data: {} };
-        if (err instanceof InterruptedError || o.signal.aborted) status = 'interrupted';
-        else if (status === 'passed') status = 'failed';
-        if (!isKnownError(err) && !o.signal.aborted) internal = err;
-        rec.error = err instanceof Error ? err.message : String(err);
-        rec.detail = (err as { detail?: string }).detail;
-      }
-    }
-    rec.status = result.status;
-    rec.durationMs = Date.now() - t0;
-    rec.data = result.data;
-    rec.outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, { ...v, path: `${stage.id}/${v.path}` }]));
-    upstream.set(stage.id, result);
-    o.emit({ type: 'stage-end', id: stage.id, status: result.status, durationMs: rec.durationMs, key: d.key, error: rec.error ?? (result.status === 'passed' || result.status === 'cached' ? undefined : d.reason), detail: rec.detail });
-  }
+  for (const stage of o.stages) records.push(await step(stage, o, base, state));
   const manifest: Manifest = {
-    zooforge: VERSION, status, startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(),
+    zooforge: VERSION, status: state.status, startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(),
     recipe: { path: o.loaded.path, sha256: sha256Text(readFileSync(o.loaded.path, 'utf8')), overrides: o.loaded.overrides, resolved: o.loaded.recipe },
     python: { executable: o.python.executable }, tools: o.python.versions,
     preprocessing: records.find((r) => r.id === 'export')?.data.preprocessing, stages: records,
   };
   const path = await writeManifest(o.outDir, manifest);
   await rm(join(o.outDir, '.tmp'), { recursive: true, force: true });
-  o.emit({ type: 'run-end', status, manifest: path, durationMs: Date.now() - started });
-  if (internal) throw internal;
+  o.emit({ type: 'run-end', status: state.status, manifest: path, durationMs: Date.now() - started });
+  if (state.internal) throw state.internal;
   return { manifest, path };
 }
 
