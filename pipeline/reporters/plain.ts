@@ -28,6 +28,7 @@ export class PlainReporter implements Reporter {
         this.write(`warn  ${e.id.padEnd(12)} ${e.message}`);
         break;
       case 'stage-end':
+        if (e.status === 'disabled') break; // already said in the plan
         this.write(`${e.status.padEnd(5)} ${e.id.padEnd(12)} ${seconds(e.durationMs)}${e.error ? `: ${e.error}` : ''}`);
         if (e.detail) this.write(e.detail.split('\n').map((l) => `      | ${l}`).join('\n'));
         break;

@@ -75,4 +75,19 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
     expect(second.quant).toEqual(report.quant);
     expect(second.flips).toEqual(report.flips);
   });
+
+  it('compare tabulates runs, and an existing hb_mapper calibration dir works as the calibration set', async () => {
+    const hbDir = join(out, 'calibration', 'calibration_data_gray_f32'); // hb_mapper's own format, written by the first run
+    const other = join(dir, 'from-hb-dir');
+    const r = await zooforge(['run', RECIPE, '--out', other, '--cache', cache, '--set', `calibration.dataset={hb_calibration_dir: {path: ${hbDir}}}`, '--set', 'evaluate.perf_runs=0']);
+    expect(r.exitCode).toBe(0);
+    const m = JSON.parse(readFileSync(join(other, 'manifest.json'), 'utf8')) as Manifest;
+    expect(m.stages.find((s) => s.id === 'calibration')!.data).toMatchObject({ dataset: 'hb_calibration_dir', count: 100 });
+    const table = await zooforge(['compare', out, other, '--json']);
+    const { rows } = JSON.parse(table.stdout) as { rows: { variant: string; float_top1: number; quant_top1: number; drop: number }[] };
+    expect(rows.map((x) => x.variant).sort()).toEqual(['from-hb-dir', 'run']);
+    for (const x of rows) expect(x.drop).toBeCloseTo(x.float_top1 - x.quant_top1, 10);
+    expect((await zooforge(['compare', out])).stdout).toMatch(/^\| variant \| backend \| calibration \| float Top-1 \| int8 Top-1 \| drop \|/);
+  });
 });
+

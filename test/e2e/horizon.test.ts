@@ -69,6 +69,14 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     expect(r.stderr).toMatch(/hb_mapper not found \(PATH\): install the OpenExplorer toolchain, or set quantize\.toolchain\.docker_image/);
   });
 
+  it('runs behind a user command prefix', async () => {
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--set', 'quantize.toolchain.command=[env, ZF_VIA_PREFIX=1]', '--until', 'horizon',
+      '--out', join(dir, 'prefix'), '--cache', join(dir, 'cache-prefix')], withDoubles);
+    expect(r.exitCode).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'prefix', 'manifest.json'), 'utf8')) as Manifest;
+    expect(m.stages.find((s) => s.id === 'horizon')!.commands[1]).toBe('env ZF_VIA_PREFIX=1 hb_mapper makertbin --config config.yaml --model-type onnx');
+  });
+
   it('runs inside the OpenExplorer docker image with the work dir mounted at the same path', async () => {
     const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--set', 'quantize.toolchain.docker_image=openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8',
       '--out', join(dir, 'docker'), '--cache', join(dir, 'cache-docker')], withDoubles);
