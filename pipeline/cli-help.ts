@@ -6,8 +6,9 @@ export const EXIT_CODES = `Exit codes:
   70   internal error in zooforge (please report it with the printed stack)
   130  interrupted (Ctrl-C); nothing half-written is left behind`;
 
-const RUN_FLAGS = `  --until STAGE   stop after STAGE (export, simplify, params, calibration, quantize, horizon, board, evaluate,
-                  hb_evaluate, perf, sensitivity, tune, report)
+const RUN_FLAGS = `  --until STAGE   stop after STAGE (export, simplify, params, calibration, quantize, mapper_config, horizon, board,
+                  evaluate,
+ hb_evaluate, perf, sensitivity, tune, report)
   --force STAGE   re-run STAGE even when cached (repeatable)
   --out DIR       run folder (default runs/<recipe file name>/)
   --cache DIR     stage cache (default $ZOOFORGE_CACHE or .zooforge/cache)

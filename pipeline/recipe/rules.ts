@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Recipe } from './schema.ts';
+import { buildHbConfig } from '../horizon/config.ts';
+import { checkHbConfig } from '../horizon/rules.ts';
 import type { RecipeProblem } from './issues.ts';
 
 /** A cross-field rule: small, named, reporting every problem it sees (changesets style). */
@@ -58,7 +60,18 @@ const horizonNeedsMarch: Rule = (r) =>
     ? [{ path: ['quantize', 'model_parameters'], message: 'the horizon backend needs march (bernoulli2 | bayes | bayes-e) or hb_config' }]
     : [];
 
-export const RULES: Record<string, Rule> = { needsCalibrationData, filesExist, channelsAgree, backendSupportsMethod, horizonNeedsMarch };
+/** The toolchain's own checks on what the recipe says, before anything runs (the record's values come later). */
+const hbConfigValid: Rule = (r, dir) => {
+  if (r.quantize.backend !== 'horizon' || (!r.quantize.model_parameters.march && !r.quantize.hb_config)) return [];
+  const channels = r.input.shape?.[1] ?? (r.preprocess.colour === 'gray' ? 1 : 3);
+  const colour = r.preprocess.colour ?? (channels === 1 ? 'gray' : 'rgb');
+  const record = { input_name: r.input.name, input_shape: r.input.shape ?? [1, channels, 2, 2], colour,
+    mean: r.preprocess.mean ?? Array(channels).fill(0.5), std: r.preprocess.std ?? Array(channels).fill(0.5) };
+  const config = buildHbConfig(r, record, { onnxModel: './model.onnx', calDataDir: './calibration' }, (p) => resolve(dir, p));
+  return checkHbConfig(config, { inputs: 1, shape: r.input.shape }).errors;
+};
+
+export const RULES: Record<string, Rule> = { needsCalibrationData, filesExist, channelsAgree, backendSupportsMethod, horizonNeedsMarch, hbConfigValid };
 
 export function checkRules(recipe: Recipe, dir: string): RecipeProblem[] {
   return Object.values(RULES).flatMap((rule) => rule(recipe, dir));

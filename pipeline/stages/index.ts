@@ -6,6 +6,7 @@ import { evaluateStage } from './evaluate.ts';
 import { exportStage } from './export.ts';
 import { hbEvaluateStage } from './hb-evaluate.ts';
 import { horizonStage } from './horizon.ts';
+import { mapperConfigStage } from './mapper-config.ts';
 import { paramsStage } from './params.ts';
 import { perfStage } from './perf.ts';
 import { quantizeStage } from './quantize.ts';
@@ -15,7 +16,7 @@ import { simplifyStage } from './simplify.ts';
 
 /** The explicit, ordered registry: a stage only reads stages listed before it. */
 export const STAGES: readonly Stage[] = [
-  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, horizonStage, boardStage, evaluateStage, hbEvaluateStage, perfStage, sensitivityStage, tuneStage, reportStage,
+  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, mapperConfigStage, horizonStage, boardStage, evaluateStage, hbEvaluateStage, perfStage, sensitivityStage, tuneStage, reportStage,
 ];
 
 export const STAGE_IDS = STAGES.map((s) => s.id);

@@ -41,6 +41,9 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     expect(h.data).toMatchObject({ versions: { hb_mapper: '1.24.3', horizon_nn: '1.1.0', hbdk: '3.49.15' }, calibration_method: 'max-percentile:percentile=0.99995', node_count: 80 });
     expect(h.inputs!.tools).toMatchObject({ hb_mapper: 'hb_mapper, version 1.24.3 (test double)', hbdk: 'hbdk-cc 3.49.15 (test double)' });
     expect(manifest.stages.find((s) => s.id === 'quantize')!.status).toBe('disabled');
+    const mc = manifest.stages.find((s) => s.id === 'mapper_config')!;
+    expect(mc.status).toBe('passed');
+    expect(h.inputs!.files.config).toBe(mc.outputs.config.sha256); // the horizon stage is keyed on the config's content
     expect(readFileSync(join(dir, 'ok', 'report', 'report.md'), 'utf8')).toContain('Select max-percentile:percentile=0.99995 method. (hb_mapper)');
   });
 

@@ -41,6 +41,8 @@ describe('recipe loading', () => {
       'x.yaml:4:44: quantize.backend: expected one of ort|horizon, got "tpu"',
       'x.yaml:5:17: export.opset: expected <= 21, got number 99',
     ]],
+    ['an hb_mapper rule, checked at load time', `${HEAD}quantize:\n  backend: horizon\n  model_parameters: {march: bayes-e}\n  compiler_parameters:\n    core_num: 2\n`,
+      ['x.yaml:8:15: quantize.compiler_parameters.core_num: bayes-e supports core_num 1, got 2']],
     ['invalid YAML', 'model: {name: m\n', ['x.yaml:2:1: Flow map in block collection must be sufficiently indented and end with a }']],
   ])('reports %s with file:line:col', (_what, text, expected) => {
     expect(problems(text)).toEqual(expected);
