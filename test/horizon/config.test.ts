@@ -7,12 +7,12 @@ import { importHbConfig, readHbConfig } from '../../pipeline/horizon/import.ts';
 import { normalizeConfig } from '../../pipeline/horizon/normalize.ts';
 import { checkHbConfig } from '../../pipeline/horizon/rules.ts';
 import type { HbConfig } from '../../pipeline/horizon/schema.ts';
-import { PROJECT_ROOT } from '../../pipeline/paths.ts';
+import { SHARED_DIR } from '../../pipeline/paths.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
 
-const YAML_DIR = join(PROJECT_ROOT, '..', 'shared', 'fixtures', 'horizon', 'yaml');
+const YAML_DIR = join(SHARED_DIR, 'fixtures', 'horizon', 'yaml');
 const withoutPaths = (c: HbConfig) => {
   const n = normalizeConfig(c);
   delete n.model_parameters.onnx_model;

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHrt, parseModelInfo } from '../../pipeline/horizon/hrt-parser.ts';
 import { parseMapperLog } from '../../pipeline/horizon/log-parser.ts';
-import { PROJECT_ROOT } from '../../pipeline/paths.ts';
+import { PROJECT_ROOT, SHARED_DIR } from '../../pipeline/paths.ts';
 
-const FIX = join(PROJECT_ROOT, '..', 'shared', 'fixtures', 'horizon');
+const FIX = join(SHARED_DIR, 'fixtures', 'horizon');
 const read = (...p: string[]): string => readFileSync(join(...p), 'utf8');
 
 describe('hb_mapper makertbin log parser', () => {
