@@ -6,6 +6,7 @@ import { acquireLock } from '../engine/lock.ts';
 import { readManifest, type Manifest } from '../engine/manifest.ts';
 import { plan } from '../engine/plan.ts';
 import { InterruptedError } from '../errors.ts';
+import { resolveBackend } from '../horizon/auto-backend.ts';
 import { loadRecipe } from '../recipe/load.ts';
 import { ListrReporter } from '../reporters/listr.ts';
 import { NdjsonReporter } from '../reporters/ndjson.ts';
@@ -41,6 +42,8 @@ export function pickReporter(f: RunFlags): Reporter {
 
 async function prepare(f: RunFlags) {
   const loaded = loadRecipe(f.recipe, f.set);
+  const backend = resolveBackend(loaded);
+  if (!f.json) process.stderr.write(`${backend}\n`);
   const stages = selectStages(f.until, f.force);
   const python = await resolvePython(loaded.recipe.python && resolve(loaded.dir, loaded.recipe.python));
   return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };

@@ -10,8 +10,8 @@ const NodeInfoEntry = z.object({
 }).catchall(z.enum(['int8', 'int16'])).describe("hb_mapper node_info entry, e.g. {ON: BPU, InputType: int16, OutputType: int16}.");
 
 export const QuantizeSchema = z.object({
-  backend: z.enum(['ort', 'horizon']).default('ort')
-    .describe('ort: the embedded int8 backend (ONNX Runtime QDQ, runs anywhere); horizon: hb_mapper makertbin.'),
+  backend: z.enum(['auto', 'ort', 'horizon']).default('auto')
+    .describe('auto: horizon where hb_mapper is reachable (PATH, toolchain.command, docker + toolchain.docker_image), else ort; ort: the embedded int8 backend (ONNX Runtime QDQ, runs anywhere); horizon: hb_mapper makertbin.'),
   calibration_type: z.enum(CALIBRATION_TYPES).default('default')
     .describe('hb_mapper calibration method: default (search max/percentile/kl x per-channel), kl, max, mix, load, skip.'),
   max_percentile: z.number().gt(0).max(1).optional()

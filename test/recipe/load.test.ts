@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { UserInputError } from '../../pipeline/errors.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
+import { PROJECT_ROOT } from '../../pipeline/paths.ts';
 import { RecipeSchema } from '../../pipeline/recipe/schema.ts';
 import { tmp } from '../helpers/tmp.ts';
 
@@ -38,7 +39,7 @@ describe('recipe loading', () => {
     ['mean/std of different lengths', `${HEAD}preprocess: {mean: [0.5, 0.5, 0.5], std: [0.5]}\n`, ['x.yaml:4:42: preprocess.std: has 1 values but preprocess.mean has 3']],
     ['several problems at once', `${HEAD}quantize: {calibration_type: kll, backend: tpu}\nexport: {opset: 99}\n`, [
       'x.yaml:4:30: quantize.calibration_type: expected one of default|mix|kl|max|load|skip, got "kll"',
-      'x.yaml:4:44: quantize.backend: expected one of ort|horizon, got "tpu"',
+      'x.yaml:4:44: quantize.backend: expected one of auto|ort|horizon, got "tpu"',
       'x.yaml:5:17: export.opset: expected <= 21, got number 99',
     ]],
     ['an hb_mapper rule, checked at load time', `${HEAD}quantize:\n  backend: horizon\n  model_parameters: {march: bayes-e}\n  compiler_parameters:\n    core_num: 2\n`,
@@ -59,7 +60,7 @@ describe('recipe loading', () => {
     const { recipe } = loadRecipe(file, ['quantize.max_percentile=0.999']);
     expect(recipe.export.opset).toBe(11);
     expect(recipe.input.name).toBe('data');
-    expect(recipe.quantize).toMatchObject({ backend: 'ort', calibration_type: 'default', max_percentile: 0.999, per_channel: 'auto' });
+    expect(recipe.quantize).toMatchObject({ backend: 'auto', calibration_type: 'default', max_percentile: 0.999, per_channel: 'auto' });
     expect(recipe.calibration.count).toBe(100);
     expect(recipe.report.formats).toEqual(['md', 'json', 'html']);
   });
@@ -78,7 +79,12 @@ describe('recipe loading', () => {
     expect(undocumented).toEqual([]);
   });
 
+  it('yaml/recipe.schema.json is the schema generated from the zod source (npm run schema)', () => {
+    const committed = JSON.parse(readFileSync(join(PROJECT_ROOT, 'yaml', 'recipe.schema.json'), 'utf8'));
+    expect(committed).toEqual(z.toJSONSchema(RecipeSchema, { io: 'input' }));
+  });
+
   it('loads every recipe shipped in yaml/', () => {
-    for (const f of ['yaml/fashion_resnext.yaml']) expect(() => loadRecipe(f)).not.toThrow();
+    for (const f of ['yaml/fashion_resnext.yaml', 'yaml/resnext50_32x4d.yaml']) expect(() => loadRecipe(join(PROJECT_ROOT, f))).not.toThrow();
   });
 });
