@@ -30,6 +30,9 @@ const tmpName = (): string => `.tmp-${process.pid}-${randomBytes(6).toString('he
 
 /** Content-addressed store: <root>/<key[0..2]>/<key>/{entry.json, files/...}; entries appear by atomic rename. */
 export class CacheStore {
+  /** Entries already verified by this store (one store per run): plan and execute hash each output once. */
+  private readonly verified = new Map<string, LookupResult>();
+
   constructor(readonly root: string) {}
 
   dirFor(key: string): string {
@@ -38,6 +41,14 @@ export class CacheStore {
 
   /** A hit only when entry.json parses and every recorded output exists with its recorded hash. */
   async lookup(key: string): Promise<LookupResult> {
+    const known = this.verified.get(key);
+    if (known?.status === 'hit') return known;
+    const result = await this.verify(key);
+    if (result.status === 'hit') this.verified.set(key, result);
+    return result;
+  }
+
+  private async verify(key: string): Promise<LookupResult> {
     const dir = this.dirFor(key);
     if (!existsSync(join(dir, 'entry.json'))) return { status: 'miss' };
     let entry: CacheEntry;
@@ -57,6 +68,7 @@ export class CacheStore {
   }
 
   async evict(key: string): Promise<void> {
+    this.verified.delete(key);
     await rm(this.dirFor(key), { recursive: true, force: true });
   }
 
@@ -71,10 +83,17 @@ export class CacheStore {
     try {
       await rename(staging, final);
     } catch (err) {
-      // Another run committed the same key first (same inputs, same outputs): keep theirs.
       if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      await rm(staging, { recursive: true, force: true });
+      if ((await this.verify(entry.key)).status === 'hit') {
+        await rm(staging, { recursive: true, force: true }); // another run committed the same key first: keep theirs
+      } else {
+        const old = join(dirname(final), tmpName()); // a corrupt entry is replaced, never kept
+        await rename(final, old);
+        await rename(staging, final);
+        await rm(old, { recursive: true, force: true });
+      }
     }
+    this.verified.delete(entry.key);
     return final;
   }
 }

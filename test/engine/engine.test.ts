@@ -54,6 +54,9 @@ describe('engine: cache keys, verification, failure and interruption', () => {
     expect(third.runs).toEqual(['b']); // c is keyed on b's output hash, which is back to what it was
     const plan = third.events.find((e) => e.type === 'plan');
     expect(plan && plan.type === 'plan' && plan.stages[1].reason).toMatch(/cache entry corrupt \(output out \(b\.txt\) has sha256/);
+    const fourth = await run(); // the re-run replaced the corrupt entry
+    expect(fourth.runs).toEqual([]);
+    expect(readFileSync(entry, 'utf8')).toBe('partial');
   });
 
   it('changes the key for a read recipe field, input bytes and a tool version; not for unread fields, mtimes or the out dir', async () => {
