@@ -12,7 +12,7 @@ export const DatasetSchema = z.union([
   z.object({
     folder: z.object({
       path: z.string().describe('Image folder: ImageNet layout (one subfolder per class) or flat.'),
-      labels: z.string().optional().describe('For a flat folder: a text file with one class index per image, in sorted file order (e.g. ILSVRC2012 ground truth).'),
+      labels: z.string().optional().describe('For a flat folder: "filename label" lines (caffe val.txt, any order), or one label per line in sorted file order.'),
       synsets: z.string().optional().describe('Optional class-name list, one per line, giving subfolder order (e.g. synsets.txt); default: sorted subfolder names.'),
     }).strict().describe('A folder of JPEG/PNG images.'),
   }).strict(),

@@ -69,11 +69,8 @@ class Folder(Dataset):
         else:
             self.paths = [os.path.join(path, f) for f in sorted(os.listdir(path)) if f.lower().endswith(IMAGE_EXTS)]
             if labels:
-                with open(labels) as f:
-                    lab = [int(line.split()[-1]) for line in f if line.strip()]
-                if len(lab) != len(self.paths):
-                    raise ZfError(f"{labels} has {len(lab)} labels but {path} has {len(self.paths)} images")
-                self.labels = np.asarray(lab, dtype=np.int64)
+                self.labels = read_labels(labels, [os.path.basename(p) for p in self.paths])
+                self.classes = subdirs if synsets else None
         if not self.paths:
             raise ZfError(f"no images ({', '.join(IMAGE_EXTS)}) in {path}")
         self.ids = [os.path.relpath(p, path) for p in self.paths]
@@ -109,6 +106,22 @@ class HbCalibrationDir(Dataset):
 
     def source(self, i: int) -> str:
         return self.paths[i]
+
+
+def read_labels(file: str, names: List[str]) -> np.ndarray:
+    """A labels file for a flat folder: `filename label` lines (caffe's val.txt; any order), or one label per
+    line in sorted file order (ILSVRC2012 ground truth style)."""
+    with open(file) as f:
+        rows = [line.split() for line in f if line.strip()]
+    if rows and all(len(r) >= 2 for r in rows):
+        by_name = {os.path.basename(r[0]): int(r[-1]) for r in rows}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise ZfError(f"{file} has no label for {len(missing)} image(s), e.g. {missing[0]}")
+        return np.asarray([by_name[n] for n in names], dtype=np.int64)
+    if len(rows) != len(names):
+        raise ZfError(f"{file} has {len(rows)} labels but the folder has {len(names)} images")
+    return np.asarray([int(r[-1]) for r in rows], dtype=np.int64)
 
 
 def load_raw(ds: Dataset, i: int, rec: Dict[str, Any]) -> Optional[np.ndarray]:

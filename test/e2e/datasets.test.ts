@@ -30,7 +30,9 @@ describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG
     expect(tree.stderr).toMatch(/warn\s+evaluate\s+skipping unreadable image .*zz_broken0\.png/);
     const flat = await run('flat', [`evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_labels.txt}}`]);
     expect(flat.exitCode).toBe(0);
-    for (const r of [report('tree'), report('flat')]) {
+    const named = await run('named', [`evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_named_labels.txt}}`]);
+    expect(named.exitCode).toBe(0);
+    for (const r of [report('tree'), report('flat'), report('named')]) {
       expect(r.n).toBe(N);
       expect(r.float).toEqual(report('idx').float);
       expect(r.quant).toEqual(report('idx').quant);

@@ -19,6 +19,9 @@ with open(os.path.join(out, "flat_labels.txt"), "w") as f:
         Image.fromarray(images[i]).save(os.path.join(out, "tree", classes[labels[i]], f"{i:05d}.png"))
         Image.fromarray(images[i]).save(os.path.join(out, "flat", f"{i:05d}.png"))
         f.write(f"{labels[i]}\n")
+with open(os.path.join(out, "flat_named_labels.txt"), "w") as f:  # caffe val.txt style, in reverse order
+    for i in reversed(range(n)):
+        f.write(f"{i:05d}.png {labels[i]}\n")
 os.makedirs(os.path.join(out, "broken"), exist_ok=True)
 for k in range(broken):
     for d in (os.path.join(out, "tree", "c0"), os.path.join(out, "broken")):
