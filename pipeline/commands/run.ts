@@ -41,9 +41,8 @@ export function pickReporter(f: RunFlags): Reporter {
 }
 
 async function prepare(f: RunFlags) {
-  const loaded = loadRecipe(f.recipe, f.set);
-  const backend = resolveBackend(loaded);
-  if (!f.json) process.stderr.write(`${backend}\n`);
+  const loaded = loadRecipe(f.recipe, f.set, { resolveBackend });
+  if (!f.json) process.stderr.write(`${loaded.backendNote}\n`);
   const stages = selectStages(f.until, f.force);
   const python = await resolvePython(loaded.recipe.python && resolve(loaded.dir, loaded.recipe.python));
   return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };

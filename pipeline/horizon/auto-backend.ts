@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { LoadedRecipe } from '../recipe/load.ts';
+import type { Recipe } from '../recipe/schema.ts';
 
 function onPath(tool: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {
@@ -15,8 +15,8 @@ function onPath(tool: string): boolean {
 
 /** quantize.backend auto -> horizon where the toolchain is reachable (hb_mapper on PATH, a command prefix, or
  *  docker for the configured image), else the embedded ort backend. Says which, and why. */
-export function resolveBackend(loaded: LoadedRecipe): string {
-  const q = loaded.recipe.quantize;
+export function resolveBackend(recipe: Recipe): string {
+  const q = recipe.quantize;
   if (q.backend !== 'auto') return `backend ${q.backend} (recipe)`;
   const why = q.toolchain.command.length > 0 ? 'quantize.toolchain.command is set'
     : q.toolchain.docker_image && onPath('docker') ? `docker and ${q.toolchain.docker_image}`

@@ -11,7 +11,7 @@ export const ModelParameters = z.object({
   onnx_model: z.string().optional().describe('Float ONNX model (the pipeline fills it in).'),
   caffe_model: z.string().optional().describe('Caffe model (with prototxt); not produced by zooforge.'),
   prototxt: z.string().optional().describe('Caffe prototxt.'),
-  march: z.enum(['bernoulli2', 'bayes', 'bayes-e']).optional().describe('BPU: bernoulli2 (RDK X3), bayes (Ultra), bayes-e (X5).'),
+  march: z.enum(['bernoulli2', 'bayes', 'bayes-e']).optional().describe('BPU: bernoulli2 (RDK X3), bayes (Ultra), bayes-e (X5); zooforge writes bayes-e when unset.'),
   output_model_file_prefix: Text.optional().describe('Prefix of every artefact (<prefix>.bin, <prefix>_quantized_model.onnx, ...); default model.'),
   working_dir: z.string().optional().describe('Output folder, relative to the YAML; default model_output.'),
   layer_out_dump: Bool.optional().describe('Dump every conv output (debug only; slow).'),

@@ -15,6 +15,13 @@ export interface LoadedRecipe {
   dir: string;
   /** `--set` overrides applied, as given. */
   overrides: string[];
+  /** How quantize.backend was decided (auto resolves to horizon or ort), when the caller asked. */
+  backendNote?: string;
+}
+
+export interface LoadOptions {
+  /** Resolve backend auto against this machine before the cross-field rules run (a run does; printing configs does not). */
+  resolveBackend?: (recipe: Recipe) => string;
 }
 
 function parseOverride(text: string): { path: PathSegment[]; value: unknown } {
@@ -33,7 +40,7 @@ function readRecipeText(path: string): string {
 }
 
 /** Parse, override, validate and check a recipe; every problem is reported at once as file:line:col. */
-export function loadRecipe(file: string, overrides: string[] = []): LoadedRecipe {
+export function loadRecipe(file: string, overrides: string[] = [], options: LoadOptions = {}): LoadedRecipe {
   const path = resolve(file);
   const shown = relative(process.cwd(), path) || path;
   const lines = new LineCounter();
@@ -58,13 +65,15 @@ export function loadRecipe(file: string, overrides: string[] = []): LoadedRecipe
   const format = (p: RecipeProblem): string => `${where(p)}: ${dotted(p.path) || '(top level)'}: ${p.message}`;
 
   const parsed = RecipeSchema.safeParse(input);
+  // The rules must see the backend that will actually run (auto -> ort or horizon).
+  const backendNote = parsed.success ? options.resolveBackend?.(parsed.data) : undefined;
   const problems = parsed.success ? checkRules(parsed.data, dirname(path)) : problemsFromZod(parsed.error.issues, input);
   if (problems.length > 0) {
     const position = (m: string): number[] => (m.match(/:(\d+):(\d+): /)?.slice(1).map(Number) ?? [0, 0]);
     const messages = problems.map(format).sort((a, b) => position(a)[0] - position(b)[0] || position(a)[1] - position(b)[1]);
     throw new UserInputError(messages.join('\n'), messages);
   }
-  return { recipe: parsed.data as Recipe, path, dir: dirname(path), overrides };
+  return { recipe: parsed.data as Recipe, path, dir: dirname(path), overrides, backendNote };
 }
 
 /** Resolve a path written in a recipe (relative to the recipe's folder). */

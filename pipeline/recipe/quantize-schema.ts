@@ -32,7 +32,7 @@ export const QuantizeSchema = z.object({
     python: z.string().default('python3').describe('The toolchain\'s Python (has horizon_tc_ui), for hb_eval.py: the Horizon quantized-model accuracy.'),
   }).strict().prefault({}).describe('Where the horizon backend finds hb_mapper: on PATH (default), in a docker image, or behind a command prefix.'),
   hb_config: z.string().optional().describe('An existing hb_mapper YAML to start from; fields set here override it.'),
-  model_parameters: ModelParameters.default({}).describe('hb_mapper model_parameters (march, node_info, remove_node_type, ...).'),
+  model_parameters: ModelParameters.default({}).describe('hb_mapper model_parameters (march — default bayes-e, RDK X5 —, node_info, remove_node_type, ...).'),
   input_parameters: InputParameters.default({}).describe('hb_mapper input_parameters (input_type_rt, norm_type, ...).'),
   calibration_parameters: CalibrationParameters.default({}).describe('Further hb_mapper calibration_parameters (cal_data_type, ...).'),
   compiler_parameters: CompilerParameters.default({}).describe('hb_mapper compiler_parameters (compile_mode, optimize_level, ...).'),

@@ -55,14 +55,9 @@ const backendSupportsMethod: Rule = (r) =>
     ? [{ path: ['quantize', 'calibration_type'], message: `${r.quantize.calibration_type} is hb_mapper-only; the ort backend supports default|kl|max|skip` }]
     : [];
 
-const horizonNeedsMarch: Rule = (r) =>
-  r.quantize.backend === 'horizon' && !r.quantize.hb_config && !r.quantize.model_parameters.march
-    ? [{ path: ['quantize', 'model_parameters'], message: 'the horizon backend needs march (bernoulli2 | bayes | bayes-e) or hb_config' }]
-    : [];
-
 /** The toolchain's own checks on what the recipe says, before anything runs (the record's values come later). */
 const hbConfigValid: Rule = (r, dir) => {
-  if (r.quantize.backend !== 'horizon' || (!r.quantize.model_parameters.march && !r.quantize.hb_config)) return [];
+  if (r.quantize.backend !== 'horizon') return [];
   const channels = r.input.shape?.[1] ?? (r.preprocess.colour === 'gray' ? 1 : 3);
   const colour = r.preprocess.colour ?? (channels === 1 ? 'gray' : 'rgb');
   const record = { input_name: r.input.name, input_shape: r.input.shape ?? [1, channels, 2, 2], colour,
@@ -71,7 +66,7 @@ const hbConfigValid: Rule = (r, dir) => {
   return checkHbConfig(config, { inputs: 1, shape: r.input.shape }).errors;
 };
 
-export const RULES: Record<string, Rule> = { needsCalibrationData, filesExist, channelsAgree, backendSupportsMethod, horizonNeedsMarch, hbConfigValid };
+export const RULES: Record<string, Rule> = { needsCalibrationData, filesExist, channelsAgree, backendSupportsMethod, hbConfigValid };
 
 export function checkRules(recipe: Recipe, dir: string): RecipeProblem[] {
   return Object.values(RULES).flatMap((rule) => rule(recipe, dir));

@@ -49,6 +49,18 @@ describe('recipe loading', () => {
     expect(problems(text)).toEqual(expected);
   });
 
+  it('checks the cross-field rules against the backend auto resolves to', () => {
+    const file = join(tmp(), 'auto.yaml');
+    writeFileSync(file, `${HEAD}quantize:\n  calibration_type: mix\n  compiler_parameters: {core_num: 2}\n`);
+    const as = (backend: 'ort' | 'horizon') => (r: { quantize: { backend: string } }): string => { r.quantize.backend = backend; return `auto -> ${backend}`; };
+    const fails = (backend: 'ort' | 'horizon'): string[] => {
+      try { loadRecipe(file, [], { resolveBackend: as(backend) }); return []; } catch (err) { return (err as UserInputError).problems.map((p) => p.replace(/^.*auto\.yaml/, 'x.yaml')); }
+    };
+    expect(fails('ort')).toEqual(['x.yaml:5:21: quantize.calibration_type: mix is hb_mapper-only; the ort backend supports default|kl|max|skip']);
+    expect(fails('horizon')).toEqual(['x.yaml:6:35: quantize.compiler_parameters.core_num: bayes-e supports core_num 1, got 2']);
+    expect(() => loadRecipe(file)).not.toThrow(); // unresolved auto (e.g. mapper-config): neither backend's rules apply
+  });
+
   it('names --set overrides as the source of a bad value', () => {
     expect(problems(HEAD, ['quantize.calibration_type=kll'])).toEqual([
       'x.yaml (--set): quantize.calibration_type: expected one of default|mix|kl|max|load|skip, got "kll"']);
