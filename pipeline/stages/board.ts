@@ -1,17 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { execa } from 'execa';
 import type { RunContext, Stage } from '../engine/types.ts';
-import { InterruptedError, StageFailedError } from '../errors.ts';
+import { StageFailedError } from '../errors.ts';
+import { runLogged } from '../tools/run-logged.ts';
 import { parseHrt, type HrtPerf } from '../horizon/hrt-parser.ts';
 
 async function remote(ctx: RunContext, cmd: string, args: string[]): Promise<string> {
-  ctx.command([cmd, ...args].join(' '));
-  const r = await execa(cmd, args, { reject: false, all: true, cancelSignal: ctx.signal, timeout: 600_000, stdin: 'ignore' });
-  await writeFile(ctx.logFile, `$ ${cmd} ${args.join(' ')}\n${r.all ?? ''}\n`, { flag: 'a' });
-  if (ctx.signal.aborted) throw new InterruptedError();
-  if (r.exitCode !== 0) throw new StageFailedError(`${cmd} ${args.slice(0, 3).join(' ')}… exited ${r.exitCode ?? r.code}`, String(r.all ?? '').split('\n').slice(-10).join('\n'));
-  return String(r.all ?? '');
+  const r = await runLogged(cmd, args, { cwd: ctx.workDir, logFile: ctx.logFile, signal: ctx.signal, command: ctx.command });
+  if (r.exitCode !== 0) throw new StageFailedError(`${cmd} ${args.slice(0, 3).join(' ')}… ${r.notFound ? 'not found' : `exited ${r.exitCode}`}`, r.tail.slice(-10).join('\n'));
+  return r.output;
 }
 
 /** The .bin on a real board: hrt_model_exec perf with 1 and N threads over ssh. A live board cannot be keyed. */
@@ -27,11 +24,12 @@ export const boardStage: Stage = {
   async run(ctx) {
     const b = ctx.loaded.recipe.board!;
     const target = `${b.user}@${b.host}`;
-    const ssh = ['-p', String(b.port), '-o', 'BatchMode=yes', target];
+    const opts = ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20']; // never wait on a password prompt or a dead board
+    const ssh = ['-p', String(b.port), ...opts, target];
     const bin = `${b.remote_dir}/${basename(ctx.files.bin)}`;
     ctx.progress(`copying ${basename(ctx.files.bin)} to ${target}`);
     await remote(ctx, 'ssh', [...ssh, `mkdir -p ${b.remote_dir}`]);
-    await remote(ctx, 'scp', ['-P', String(b.port), '-o', 'BatchMode=yes', ctx.files.bin, `${target}:${bin}`]);
+    await remote(ctx, 'scp', ['-P', String(b.port), ...opts, ctx.files.bin, `${target}:${bin}`]);
     const perf = async (threads: number): Promise<HrtPerf> => {
       ctx.progress(`hrt_model_exec perf, ${threads} thread(s)`);
       const out = await remote(ctx, 'ssh', [...ssh, `hrt_model_exec perf --model_file ${bin} --thread_num ${threads} --frame_count ${b.frames}`]);

@@ -1,32 +1,27 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { RunContext, Stage } from '../engine/types.ts';
-import { InterruptedError, StageFailedError } from '../errors.ts';
+import { StageFailedError } from '../errors.ts';
 import { parse as parseYaml } from 'yaml';
 import { parseMapperLog } from '../horizon/log-parser.ts';
 import type { HbConfig } from '../horizon/schema.ts';
 import { toolchainFor, toolchainVersions } from '../horizon/toolchain.ts';
+import { runLogged } from '../tools/run-logged.ts';
 import { floatModel } from './common.ts';
 
 const probed = new Map<string, Promise<Record<string, string>>>();
 
-/** Run one toolchain command in the work dir, streaming its output to the log and the progress line. */
+/** Run one toolchain command in the work dir; its output goes to the stage log and its last line to progress. */
 async function runTool(ctx: RunContext, tool: string, args: string[]): Promise<number> {
-  const [cmd, ...rest] = toolchainFor(ctx.loaded.recipe.quantize).argv(ctx.workDir, tool, args);
-  ctx.command([cmd, ...rest].join(' '));
-  await writeFile(ctx.logFile, `$ ${[cmd, ...rest].join(' ')}\n`, { flag: 'a' });
-  const child = execa(cmd, rest, { cwd: ctx.workDir, reject: false, all: true, cancelSignal: ctx.signal, forceKillAfterDelay: 5000, stdin: 'ignore' });
-  child.all?.on('data', (chunk: Buffer) => {
-    void writeFile(ctx.logFile, chunk, { flag: 'a' });
-    const last = chunk.toString().trim().split('\n').pop()?.replace(/^.*line No: \d+ /, '');
-    if (last) ctx.progress(`${tool} ${args[0]}: ${last.slice(0, 100)}`);
+  const tc = toolchainFor(ctx.loaded.recipe.quantize);
+  const [cmd, ...rest] = tc.argv(ctx.workDir, tool, args);
+  const r = await runLogged(cmd, rest, {
+    cwd: ctx.workDir, logFile: ctx.logFile, signal: ctx.signal, command: ctx.command,
+    onLine: (line) => { if (line.trim()) ctx.progress(`${tool} ${args[0]}: ${line.replace(/^.*line No: \d+ /, '').slice(0, 100)}`); },
   });
-  const r = await child;
-  if (ctx.signal.aborted) throw new InterruptedError();
-  if ((r as { code?: string }).code === 'ENOENT' || (r.failed && r.exitCode === undefined)) {
-    throw new StageFailedError(`${cmd} not found (${toolchainFor(ctx.loaded.recipe.quantize).describe}): install the OpenExplorer toolchain, `
+  if (r.notFound) {
+    throw new StageFailedError(`${cmd} not found (${tc.describe}): install the OpenExplorer toolchain, `
       + 'or set quantize.toolchain.docker_image (e.g. openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8) or quantize.toolchain.command');
   }
   return r.exitCode ?? 1;

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import type { z } from 'zod';
-import { InterruptedError, StageFailedError, UserInputError } from '../errors.ts';
+import { StageFailedError, UserInputError } from '../errors.ts';
+import { runLogged } from './run-logged.ts';
 import { SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
 
 export type ToolVersions = Record<string, string | null>;
@@ -23,42 +24,34 @@ const WARN = '##zf-warn ';
 export class PythonEnv {
   constructor(readonly executable: string, readonly versions: ToolVersions) {}
 
-  /** Run scripts/<script> with the JSON-file protocol; its output is validated by `schema`. */
-  /** launch: how to start the worker elsewhere (e.g. the toolchain's Python in docker); default this interpreter. */
+  /** Run scripts/<script> with the JSON-file protocol; its output is validated by `schema`. `launch` starts it
+   *  elsewhere (e.g. the toolchain's Python in docker); default: this interpreter. */
   async runWorker<T>(script: string, input: unknown, schema: z.ZodType<T>, io: WorkerIo, launch?: (args: string[]) => string[]): Promise<T> {
     const name = script.replace(/\.py$/, '');
     const inPath = join(io.workDir, `.${name}-input.json`);
     const outPath = join(io.workDir, `.${name}-output.json`);
     await writeFile(inPath, JSON.stringify(input, null, 2));
     const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))([join(SCRIPTS_DIR, script), '--input-json', inPath, '--output-json', outPath]);
-    io.command?.([exe, ...args].join(' '));
-    await appendFile(io.logFile, `$ ${exe} ${args.join(' ')}\n`);
-    const child: ResultPromise = execa(exe, args, {
-      reject: false, all: true, buffer: { all: true, stdout: false, stderr: false },
-      cancelSignal: io.signal, forceKillAfterDelay: 3000, stdin: 'ignore',
-      env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' }, cwd: io.workDir,
-    });
-    const tail: string[] = [];
-    child.all?.on('data', (chunk: Buffer) => {
-      void appendFile(io.logFile, chunk);
-      for (const line of chunk.toString().split('\n')) {
+    const run = await runLogged(exe, args, {
+      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command,
+      env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      onLine: (line) => {
         if (line.startsWith(PROGRESS)) {
           const p = JSON.parse(line.slice(PROGRESS.length)) as { message: string; done?: number; total?: number };
           io.progress?.(p.message, p.done, p.total);
-        } else if (line.startsWith(WARN)) {
-          io.warn?.(line.slice(WARN.length));
-        } else if (line.trim()) {
-          tail.push(line);
-          if (tail.length > 25) tail.shift();
+          return true;
         }
-      }
+        if (line.startsWith(WARN)) {
+          io.warn?.(line.slice(WARN.length));
+          return true;
+        }
+        return false;
+      },
     });
-    const result = await child;
-    if (io.signal.aborted) throw new InterruptedError();
-    if (result.exitCode !== 0) {
-      const errLine = [...tail].reverse().find((l) => /^zooforge: |Error|error:/.test(l));
-      throw new StageFailedError(`${script} exited ${result.exitCode ?? result.signal}${errLine ? `: ${errLine.replace(/^zooforge: /, '')}` : ''}`,
-        tail.slice(-15).join('\n'));
+    if (run.exitCode !== 0) {
+      const errLine = [...run.tail].reverse().find((l) => /^zooforge: |Error|error:/.test(l));
+      throw new StageFailedError(`${script} ${run.notFound ? `could not start: ${exe} not found` : `exited ${run.exitCode}`}${errLine ? `: ${errLine.replace(/^zooforge: /, '')}` : ''}`,
+        run.tail.slice(-15).join('\n'));
     }
     const raw: unknown = JSON.parse(await readFile(outPath, 'utf8'));
     const parsed = schema.safeParse(raw);
