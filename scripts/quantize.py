@@ -3,6 +3,7 @@
 then ONNX Runtime's QDQ writer fed with our ranges."""
 import os
 import sys
+from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
@@ -56,8 +57,8 @@ def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     """|x| histograms (coarsened to `bins`) of the worst nodes' outputs, with the chosen clip range, for the report."""
     out = []
     for row in sorted(nodes, key=lambda r: r["cosine"]):
-        name = next((t for t in cal.stats if t == row.get("tensor")), None)
-        st = cal.stats.get(name) if name else None
+        name = row.get("tensor")
+        st = cal.stats.get(name)
         if st is None or st.hist is None:
             continue
         out.append({"node": row["node"], "tensor": name, "cosine": row["cosine"], "abs_max": st.hist_max,
@@ -67,29 +68,13 @@ def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     return out
 
 
-def main(p):
-    quiet_onnxruntime()
-    q, work = p["quantize"], p["work_dir"]
-    if q["calibration_type"] == "skip":
-        raise ZfError("calibration_type skip produces no usable accuracy with the ort backend; choose default, kl or max")
-    prep = os.path.join(work, ".prepared.onnx")
-    progress("pre-processing (shape inference, ORT basic optimizations)")
-    model, opset_note = prepare(p["model"], prep)
-    calib = NpyRows(p["calibration"])
-    if len(calib) == 0:
-        raise ZfError("the calibration set has zero usable images")
-    cands = candidates(q)
-    held = min(q["search_samples"], max(1, len(calib) // 4)) if len(cands) > 1 else 0
-    stats_set, held_set = calib.subset(0, len(calib) - held), calib.subset(len(calib) - held, len(calib))
-    names = float_tensors(model)
-    cal = calibrate(prep, names, stats_set, need_hist=any(m != "max" for m, _ in cands))
-    exclude, warnings = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], q["float_op_types"])
-    for w in warnings:
-        warn(w)
+def search(q, model, prep, cal, held_set, exclude):
+    """Quantize with each candidate (method x per-channel); keep the best output cosine on the held-out images."""
     fsess = session(prep, threads=2)
     score_inputs = [held_set.row(i) for i in range(len(held_set))]
     ref = [run_one(fsess, x) for x in score_inputs]
-    search, best = [], None
+    cands = candidates(q)
+    results, best = [], None
     for k, (method, pc) in enumerate(cands):
         progress(f"quantizing ({METHOD_LABEL[method]}{', per_channel' if pc else ''})", k + 1, len(cands))
         percentile = q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE
@@ -99,16 +84,14 @@ def main(p):
         if ref:
             qsess = session(qmodel, threads=2)
             score = float(np.mean([cosine(r, run_one(qsess, x)) for r, x in zip(ref, score_inputs)]))
-        search.append({"method": method, "per_channel": pc, "output_cosine": score})
-        if best is None or (score is not None and score > best[0]):
-            best = (score if score is not None else 0.0, method, pc, ranges, qmodel)
-    _, method, pc, ranges, qmodel = best
-    qdq = count_qdq(qmodel)
-    if qdq["QuantizeLinear"] == 0:
-        raise ZfError("the quantizer inserted no QuantizeLinear node: nothing in this model was quantized")
-    selected = f"Select {METHOD_LABEL[method]}{', per_channel' if pc else ''} method."
-    progress(selected)
-    onnx.save(qmodel, os.path.join(work, "model_int8.onnx"))
+        results.append({"method": method, "per_channel": pc, "output_cosine": score})
+        if best is None or (score is not None and score > best["score"]):
+            best = {"score": score if score is not None else 0.0, "method": method, "per_channel": pc, "ranges": ranges, "model": qmodel}
+    return best, results, fsess
+
+
+def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess):
+    """What the report shows: calibration table, per-node table, worst histograms, output similarity, float ops."""
     params = quant_params(qmodel)
     table = {n: {"method": method, "min": float(cal.stats[n].lo), "max": float(cal.stats[n].hi), "range": list(r),
                  "scale": params.get(n, (None, None))[0], "zero_point": params.get(n, (None, None))[1]} for n, r in ranges.items()}
@@ -122,16 +105,43 @@ def main(p):
     outs = [(run_one(fsess, x), run_one(fused, x)) for x in first]
     output_sim = similarity(np.concatenate([a for a, _ in outs]), np.concatenate([b for _, b in outs]))
     kinds = {n.name: n.op_type for n in model.graph.node}
-    requested = {}
-    for name in exclude:
-        requested[kinds.get(name, "?")] = requested.get(kinds.get(name, "?"), 0) + 1
-    unquantized = float_compute_ops(qmodel, requested)
+    unquantized = float_compute_ops(qmodel, dict(Counter(kinds.get(name, "?") for name in exclude)))
+    return nodes, output_sim, unquantized
+
+
+def main(p):
+    quiet_onnxruntime()
+    q, work = p["quantize"], p["work_dir"]
+    if q["calibration_type"] == "skip":
+        raise ZfError("calibration_type skip produces no usable accuracy with the ort backend; choose default, kl or max")
+    progress("pre-processing (shape inference, ORT basic optimizations)")
+    prep = os.path.join(work, ".prepared.onnx")
+    model, opset_note = prepare(p["model"], prep)
+    calib = NpyRows(p["calibration"])
+    if len(calib) == 0:
+        raise ZfError("the calibration set has zero usable images")
+    cands = candidates(q)
+    held = min(q["search_samples"], max(1, len(calib) // 4)) if len(cands) > 1 else 0
+    stats_set, held_set = calib.subset(0, len(calib) - held), calib.subset(len(calib) - held, len(calib))
+    cal = calibrate(prep, float_tensors(model), stats_set, need_hist=any(m != "max" for m, _ in cands))
+    exclude, warnings = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], q["float_op_types"])
+    for w in warnings:
+        warn(w)
+    best, results, fsess = search(q, model, prep, cal, held_set, exclude)
+    method, pc, ranges, qmodel = best["method"], best["per_channel"], best["ranges"], best["model"]
+    qdq = count_qdq(qmodel)
+    if qdq["QuantizeLinear"] == 0:
+        raise ZfError("the quantizer inserted no QuantizeLinear node: nothing in this model was quantized")
+    selected = f"Select {METHOD_LABEL[method]}{', per_channel' if pc else ''} method."
+    progress(selected)
+    onnx.save(qmodel, os.path.join(work, "model_int8.onnx"))
+    nodes, output_sim, unquantized = describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess)
     if unquantized:
         warnings.append(f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}")
         warn(warnings[-1])
-    return {"method": method, "per_channel": pc, "selected": selected, "search": search, "held_out": held,
-            "opset_note": opset_note, "calibrated_on": len(stats_set), "tensors": len(ranges), "qdq_nodes": qdq, "excluded_nodes": exclude, "warnings": warnings,
-            "unquantized_ops": unquantized, "output_similarity": output_sim,
+    return {"method": method, "per_channel": pc, "selected": selected, "search": results, "held_out": held,
+            "opset_note": opset_note, "calibrated_on": len(stats_set), "tensors": len(ranges), "qdq_nodes": qdq, "excluded_nodes": exclude,
+            "warnings": warnings, "unquantized_ops": unquantized, "output_similarity": output_sim,
             "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5],
             "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
                         "histograms": "histograms.json"}}

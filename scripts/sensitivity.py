@@ -15,14 +15,14 @@ def main(p):
     start = time.time()
     progress("preparing the validation subset")
     q = QuantSetup(p)
-    full = q.score()
+    full = q.score(q.build())
     nodes = q.quantized_nodes()
     rows, unmeasured = [], []
     for k, n in enumerate(nodes):
         if time.time() - start > p["budget_s"]:
             unmeasured.append(n["node"])
             continue
-        s = q.score(only=[n["node"]])
+        s = q.score(q.build(only=[n["node"]]))
         rows.append({"node": n["node"], "type": n["type"], "single_top1_drop": s["drop"], "single_cosine": s["cosine"],
                      "single_sqnr_db": s["sqnr_db"], "entire_cosine": n["cosine"]})
         progress("quantizing one node at a time", k + 1, len(nodes))

@@ -7,8 +7,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json  # noqa: E402
-from zf.qdq import build_qdq  # noqa: E402
-from zf.sensitivity_common import QuantSetup, latency_ms  # noqa: E402
+from zf.sensitivity_common import QuantSetup  # noqa: E402
+from zf.timing import latency  # noqa: E402
 
 
 def main(p):
@@ -19,9 +19,10 @@ def main(p):
     kept, steps = [], []
     limit = min(len(ranking), p["max_nodes"])
     while True:
-        s = q.score(extra_float=kept)
-        lat = latency_ms(build_qdq(q.model, q.ranges, q.per_channel, q.exclude + kept))
-        steps.append({"nodes_changed": len(kept), "node": kept[-1] if kept else None, "top1": s["top1"], "drop": s["drop"], "latency_ms": lat})
+        qmodel = q.build(extra_float=kept)  # built once: scored and timed
+        s = q.score(qmodel)
+        steps.append({"nodes_changed": len(kept), "node": kept[-1] if kept else None, "top1": s["top1"], "drop": s["drop"],
+                      "latency_ms": latency(qmodel)["median_ms"]})
         progress(f"{len(kept)} nodes at higher precision: drop {s['drop']:.2f} points", len(kept), limit)
         if s["drop"] <= p["max_drop"] or len(kept) >= limit:
             break

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { succeeded } from '../engine/types.ts';
 import { UserInputError } from '../errors.ts';
 import { mdTable, num, pct } from '../report/format.ts';
 import { sensitivityTable, type SensitivityRow } from '../report/sensitivity.ts';
@@ -10,7 +11,7 @@ import { runPipeline, type RunFlags } from './run.ts';
 export async function sensitivityCommand(f: RunFlags): Promise<number> {
   const { code, manifest, outDir } = await runPipeline({ ...f, set: ['sensitivity.enabled=true', ...f.set], until: f.until ?? 'sensitivity' });
   const st = manifest.stages.find((s) => s.id === 'sensitivity');
-  if (code !== 0 || !st || (st.status !== 'passed' && st.status !== 'cached')) return code || 1;
+  if (code !== 0 || !st || !succeeded(st.status)) return code || 1;
   const d = st.data as { subset: number; float_top1: number; int8_top1: number; measured: number; unmeasured: string[] };
   const rows = JSON.parse(readFileSync(join(outDir, st.outputs.sensitivity.path), 'utf8')) as SensitivityRow[];
   process.stdout.write(f.json ? `${JSON.stringify({ ...d, rows })}\n` : `Validation subset: ${d.subset} images; float ${pct(d.float_top1)} %, all int8 ${pct(d.int8_top1)} %. `
@@ -18,21 +19,29 @@ export async function sensitivityCommand(f: RunFlags): Promise<number> {
   return 0;
 }
 
+type VariantRecipe = { quantize: { backend: string; model_parameters: { march?: string } } };
+
+/** <recipe>.tuned.yaml beside the recipe (so its relative paths stay valid), with the nodes at higher precision
+ *  in hb_mapper's words: node_info int16 on X5/Ultra, otherwise run_on_cpu (float; the only option on X3). */
+function writeVariant(recipePath: string, resolved: VariantRecipe, nodes: string[], maxDrop: string): string {
+  const variantPath = join(dirname(recipePath), `${basename(recipePath, '.yaml')}.tuned.yaml`);
+  const doc = parseDocument(readFileSync(recipePath, 'utf8'));
+  const q = resolved.quantize;
+  const int16 = q.backend === 'horizon' && q.model_parameters.march !== 'bernoulli2';
+  if (int16) doc.setIn(['quantize', 'node_info'], Object.fromEntries(nodes.map((n) => [n, { ON: 'BPU', InputType: 'int16', OutputType: 'int16' }])));
+  else doc.setIn(['quantize', 'run_on_cpu'], nodes);
+  writeFileSync(variantPath, `# Variant written by zooforge tune --max-drop ${maxDrop}: ${nodes.length} node(s) at higher precision (${int16 ? 'node_info int16' : 'run_on_cpu: float'}).\n${doc.toString()}`);
+  return variantPath;
+}
+
 /** `zooforge tune <recipe> --max-drop X`: greedy search, the variant recipe, and its confirmation on the full set. */
 export async function tuneCommand(f: RunFlags, maxDrop: string | undefined): Promise<number> {
   if (maxDrop === undefined || !Number.isFinite(Number(maxDrop)) || Number(maxDrop) < 0) throw new UserInputError('tune: --max-drop POINTS is required, e.g. --max-drop 0.5');
   const { code, manifest, outDir } = await runPipeline({ ...f, set: [...f.set, `tune.max_drop=${maxDrop}`], until: 'tune' });
   const st = manifest.stages.find((s) => s.id === 'tune');
-  if (code !== 0 || !st || (st.status !== 'passed' && st.status !== 'cached')) return code || 1;
+  if (code !== 0 || !st || !succeeded(st.status)) return code || 1;
   const d = st.data as { met: boolean; nodes: string[]; steps: { nodes_changed: number; node: string | null; top1: number; drop: number; latency_ms: number }[]; subset: number; float_top1: number };
-  // The variant sits next to the original recipe so its relative paths stay valid.
-  const variantPath = join(dirname(manifest.recipe.path), `${basename(manifest.recipe.path, '.yaml')}.tuned.yaml`);
-  const doc = parseDocument(readFileSync(manifest.recipe.path, 'utf8'));
-  const q = (manifest.recipe.resolved as { quantize: { backend: string; model_parameters: { march?: string } } }).quantize;
-  const int16 = q.backend === 'horizon' && q.model_parameters.march !== 'bernoulli2';
-  if (int16) doc.setIn(['quantize', 'node_info'], Object.fromEntries(d.nodes.map((n) => [n, { ON: 'BPU', InputType: 'int16', OutputType: 'int16' }])));
-  else doc.setIn(['quantize', 'run_on_cpu'], d.nodes);
-  writeFileSync(variantPath, `# Variant written by zooforge tune --max-drop ${maxDrop}: ${d.nodes.length} node(s) at higher precision (${int16 ? 'node_info int16' : 'run_on_cpu: float'}).\n${doc.toString()}`);
+  const variantPath = writeVariant(manifest.recipe.path, manifest.recipe.resolved as VariantRecipe, d.nodes, maxDrop);
   process.stdout.write(`${mdTable(['nodes at higher precision', 'added node', 'subset Top-1', 'drop', 'host latency (ms, 1 thread)'],
     d.steps.map((s) => [String(s.nodes_changed), s.node ?? '—', pct(s.top1), pct(s.drop), num(s.latency_ms, 3)]))}\n\n`);
   process.stdout.write(d.met ? `Budget met on the ${d.subset}-image subset with ${d.nodes.length} node(s); confirming on the full evaluation set…\n`

@@ -5,6 +5,7 @@ import { execute } from '../engine/execute.ts';
 import { acquireLock } from '../engine/lock.ts';
 import { readManifest, type Manifest } from '../engine/manifest.ts';
 import { plan } from '../engine/plan.ts';
+import { succeeded } from '../engine/types.ts';
 import { InterruptedError } from '../errors.ts';
 import { resolveBackend } from '../horizon/auto-backend.ts';
 import { loadRecipe } from '../recipe/load.ts';
@@ -72,7 +73,7 @@ export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter
 /** `zooforge run`: returns the exit code. */
 export async function runCommand(f: RunFlags): Promise<number> {
   const { code, manifest, outDir } = await runPipeline(f);
-  const report = manifest.stages.find((s) => s.id === 'report' && (s.status === 'passed' || s.status === 'cached'));
+  const report = manifest.stages.find((s) => s.id === 'report' && succeeded(s.status));
   if (report && !f.json) process.stderr.write(`report: ${join(outDir, 'report', 'report.md')}\n`);
   if (code === 130) throw new InterruptedError();
   return code;

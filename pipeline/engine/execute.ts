@@ -12,7 +12,7 @@ import { VERSION } from '../version.ts';
 import type { EventSink } from './events.ts';
 import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type ManifestStage } from './manifest.ts';
 import { decide, plan, type DecideContext, type Decision } from './plan.ts';
-import type { Stage, StageResult } from './types.ts';
+import { succeeded, type Stage, type StageResult } from './types.ts';
 
 export interface ExecuteOptions {
   loaded: LoadedRecipe;
@@ -102,7 +102,7 @@ async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, '
   Object.assign(rec, { status: result.status, durationMs: Date.now() - t0, data: result.data,
     outputs: Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, { ...v, path: `${stage.id}/${v.path}` }])) });
   state.upstream.set(stage.id, result);
-  const ok = result.status === 'passed' || result.status === 'cached';
+  const ok = succeeded(result.status);
   o.emit({ type: 'stage-end', id: stage.id, status: result.status, durationMs: rec.durationMs!, key: d.key, error: rec.error ?? (ok ? undefined : d.reason), detail: rec.detail });
   return rec;
 }

@@ -4,6 +4,9 @@ import type { PythonEnv } from '../tools/python.ts';
 
 export type StageStatus = 'passed' | 'cached' | 'skipped' | 'failed' | 'disabled';
 
+/** A stage whose outputs exist for this run (it ran, or came from the cache). */
+export const succeeded = (status: StageStatus | undefined): boolean => status === 'passed' || status === 'cached';
+
 /** What a finished (run or cached) stage hands to the stages after it. */
 export interface StageResult {
   id: string;

@@ -10,7 +10,7 @@ const CORES: Record<string, number[]> = { bernoulli2: [1, 2], bayes: [1, 2], 'ba
 
 export interface HbCheck { errors: RecipeProblem[]; warnings: string[] }
 
-type Groups = Record<string, Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- normalized values
+type Groups = Record<string, Record<string, any>>; // normalized values, of the kinds normalizeField returns
 type Rule = (g: Groups, ctx: { inputs: number; shape?: number[] }) => { field: [HbGroupName, string]; message: string }[];
 
 const pairs: Rule = (g) => {

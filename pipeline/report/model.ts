@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StageResult } from '../engine/types.ts';
+import { succeeded, type StageResult } from '../engine/types.ts';
 import type { SensitivityRow } from './sensitivity.ts';
 
 /** report.json, schema version 1. Percentages are 0-100. Every number also sits in manifest.json under its stage. */
@@ -37,7 +37,7 @@ export interface Perf { label: 'host' | 'board'; cpu: string; cores: number; sin
 export interface NodeRow { node: string; type: string; cosine: number; threshold: number | null; dtype: string }
 export interface Histogram { node: string; tensor: string; cosine: number; abs_max: number; counts: number[]; range: [number, number] }
 
-type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- worker JSON, validated by its producer
+type Data = Record<string, any>; // worker JSON: its shape is checked where the worker writes it
 
 function accuracy(d: Data | undefined): Accuracy | null {
   if (!d) return null;
@@ -49,7 +49,7 @@ function readJson<T>(r: StageResult | undefined, output: string, fallback: T): T
   return r?.dir && rec ? (JSON.parse(readFileSync(join(r.dir, rec.path), 'utf8')) as T) : fallback;
 }
 
-const usable = (r?: StageResult): StageResult | undefined => (r && (r.status === 'passed' || r.status === 'cached') ? r : undefined);
+const usable = (r?: StageResult): StageResult | undefined => (succeeded(r?.status) ? r : undefined);
 
 export function buildReportData(modelName: string, backend: string, upstream: Record<string, StageResult>, tools: Record<string, string | null>): ReportData {
   const [exp, params, ort, horizon, ortEval, hbEval, perf] = ['export', 'params', 'quantize', 'horizon', 'evaluate', 'hb_evaluate', 'perf'].map((id) => usable(upstream[id]));

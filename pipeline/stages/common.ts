@@ -49,9 +49,10 @@ export const PREPROCESS: FileInput = { stage: 'export', output: 'preprocess' };
 /** Every worker writes `outputs: {name: relative path}` next to its data. */
 export const WorkerOutput = z.object({ outputs: z.record(z.string(), z.string()) }).passthrough();
 
-/** Run a worker whose result is {outputs, ...data}, and split it the way the engine wants. */
-export async function runWorkerStage(ctx: RunContext, script: string, params: Record<string, unknown>) {
-  const out = await ctx.python.runWorker(script, { ...params, work_dir: ctx.workDir }, WorkerOutput, ctx);
+/** Run a worker whose result is {outputs, ...data}, and split it the way the engine wants. `launch` runs it
+ *  elsewhere (the toolchain's Python); default: the project's interpreter. */
+export async function runWorkerStage(ctx: RunContext, script: string, params: Record<string, unknown>, launch?: (args: string[]) => string[]) {
+  const out = await ctx.python.runWorker(script, { ...params, work_dir: ctx.workDir }, WorkerOutput, ctx, launch);
   const { outputs, ...data } = out;
   return { outputs, data: data as Record<string, unknown> };
 }

@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Stage } from '../engine/types.ts';
 import { toolchainFor } from '../horizon/toolchain.ts';
 import { SCRIPTS_DIR } from '../paths.ts';
-import { datasetFiles, floatModel, PREPROCESS, resolveDataset, workerCode, WorkerOutput } from './common.ts';
+import { hbList } from '../horizon/normalize.ts';
+import { datasetFiles, floatModel, PREPROCESS, resolveDataset, runWorkerStage, workerCode } from './common.ts';
 
 /** Horizon quantized-model accuracy: hb_eval.py with HB_ONNXRuntime, run where the toolchain is. Same metrics
  *  (and report columns) as the ort evaluate stage. */
@@ -31,12 +32,10 @@ export const hbEvaluateStage: Stage = {
     const dataRoots = Object.values(datasetFiles(ctx.loaded, r.evaluate.dataset, 'd')).map((f) => ('path' in f ? dirname(f.path) : ''));
     const mounts = [SCRIPTS_DIR, ...dataRoots, ...['float_model', 'quant_model', 'preprocess'].map((k) => dirname(ctx.files[k]))];
     const tc = toolchainFor(r.quantize);
-    const out = await ctx.python.runWorker('hb_eval.py', {
+    return runWorkerStage(ctx, 'hb_eval.py', {
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess, dataset,
       limit: r.evaluate.limit, sampling: r.evaluate.sampling, batch_size: r.evaluate.batch_size,
-      input_type_rt: String(config.input_parameters.input_type_rt).split(';')[0].trim(), work_dir: ctx.workDir,
-    }, WorkerOutput, ctx, (args) => tc.argv(ctx.workDir, r.quantize.toolchain.python, args, mounts));
-    const { outputs, ...data } = out;
-    return { outputs, data };
+      input_type_rt: hbList(config.input_parameters.input_type_rt)[0],
+    }, (args) => tc.argv(ctx.workDir, r.quantize.toolchain.python, args, mounts));
   },
 };

@@ -65,7 +65,8 @@ export const horizonStage: Stage = {
     const outputs: Record<string, string> = { config: 'config.yaml', log: 'hb_mapper_makertbin.log', bin: `${wd}/${prefix}.bin` };
     for (const kind of ['original_float', 'optimized_float', 'calibrated', 'quantized']) outputs[`${kind}_onnx`] = `${wd}/${prefix}_${kind}_model.onnx`;
     for (const [name, rel] of Object.entries(outputs)) if (!existsSync(join(ctx.workDir, rel))) throw new StageFailedError(`hb_mapper makertbin succeeded but did not write ${rel} (${name})`);
-    const nodes = (log?.nodes ?? []).map((n) => ({ node: n.node, type: n.type, cosine: n.cosine ?? NaN, threshold: n.threshold, dtype: n.dtype ?? n.on }))
+    // The X3 2021 log has no DataType column: CPU nodes run float, BPU nodes int8.
+    const nodes = (log?.nodes ?? []).map((n) => ({ node: n.node, type: n.type, cosine: n.cosine ?? NaN, threshold: n.threshold, dtype: n.dtype ?? (n.on === 'CPU' ? 'float' : 'int8') }))
       .filter((n) => Number.isFinite(n.cosine));
     await writeFile(join(ctx.workDir, 'nodes.json'), JSON.stringify(nodes, null, 2));
     outputs.nodes = 'nodes.json';

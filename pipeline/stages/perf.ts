@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { Stage } from '../engine/types.ts';
-import { ORT_TOOLS, floatModel, runWorkerStage, workerCode } from './common.ts';
+import { floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
 
 /** Host latency/throughput (ORT CPU) for the report's latency and FPS columns when no board is set. */
 export const perfStage: Stage = {
@@ -17,7 +17,7 @@ export const perfStage: Stage = {
     const host = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
     return {
       recipe: { evaluate: { perf_runs: loaded.recipe.evaluate.perf_runs }, host },
-      files: { ...workerCode('perf.py'),  float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: { stage: 'export', output: 'preprocess' } },
+      files: { ...workerCode('perf.py'),  float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS },
       tools: ORT_TOOLS,
     };
   },

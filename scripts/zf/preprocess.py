@@ -29,10 +29,9 @@ def raw_tensor(image: Any, rec: Dict[str, Any]) -> np.ndarray:
     image = image.convert("L" if gray else "RGB")
     if image.size != (w, h):
         scale = 1.0 / rec["crop_pct"]
-        short = min(image.size)
         target_h, target_w = math.floor(h * scale), math.floor(w * scale)
         # Resize the shorter side to size/crop_pct (timm's eval transform), keep aspect, then center-crop.
-        ratio = max(target_h / image.size[1], target_w / image.size[0]) if short else 1.0
+        ratio = max(target_h / image.size[1], target_w / image.size[0])
         new_size = (max(w, round(image.size[0] * ratio)), max(h, round(image.size[1] * ratio)))
         image = image.resize(new_size, _FILTERS[rec["interpolation"]])
         left, top = (new_size[0] - w) // 2, (new_size[1] - h) // 2

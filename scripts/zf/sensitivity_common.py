@@ -27,13 +27,11 @@ class QuantSetup:
     def quantized_nodes(self) -> List[Dict[str, Any]]:
         return [n for n in self.nodes if n["dtype"] != "float"]
 
-    def score(self, extra_float: List[str] = (), only: List[str] = None) -> Dict[str, float]:
-        qmodel = build_qdq(self.model, self.ranges, self.per_channel, self.exclude + list(extra_float), only=only)
+    def build(self, extra_float: List[str] = (), only: List[str] = None):
+        """The QDQ model with the chosen ranges; extra_float kept float, or only `only` quantized."""
+        return build_qdq(self.model, self.ranges, self.per_channel, self.exclude + list(extra_float), only=only)
+
+    def score(self, qmodel) -> Dict[str, float]:
         s = self.subset.score(self.subset.logits(qmodel))
         s["drop"] = self.float_top1 - s["top1"]
         return s
-
-
-def latency_ms(model) -> float:
-    from .timing import latency
-    return latency(model)["median_ms"]

@@ -80,7 +80,7 @@ describe('recipe loading', () => {
   it('gives every leaf field of the JSON Schema a description', () => {
     const schema = z.toJSONSchema(RecipeSchema, { io: 'input' }) as Record<string, unknown>;
     const undocumented: string[] = [];
-    const walk = (node: Record<string, any>, path: string): void => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const walk = (node: Record<string, any>, path: string): void => {
       for (const [k, v] of Object.entries(node.properties ?? {})) {
         const child = v as Record<string, unknown>;
         if (!child.description) undocumented.push(`${path}${k}`);
