@@ -24,7 +24,7 @@ export const QuantizeSchema = z.object({
   node_info: z.record(z.string(), NodeInfoEntry).default({}).describe('Per-node placement/precision in hb_mapper words (written to model_parameters.node_info).'),
   optimization: z.array(z.string()).default([]).describe('hb_mapper optimization flags, e.g. set_all_nodes_int16.'),
   float_op_types: z.array(z.string()).default(['GroupedConv'])
-    .describe('ort backend: op types kept float. Default [GroupedConv]: ORT int8 grouped convs are slower than fp32 on x86 (ResNeXt50, 1 thread: all-int8 1.73x vs fp32, grouped kept float 2.24x; npm run bench:int8-speed). [] quantizes everything.'),
+    .describe('ort backend: op types kept float. Default [GroupedConv]: ORT int8 grouped convs are slower than fp32 on x86 (ResNeXt50, 1 thread: all-int8 1.65-1.73x vs fp32, grouped kept float 2.24-2.26x; npm run bench:int8-speed). [] quantizes everything.'),
   toolchain: z.object({
     docker_image: z.string().optional()
       .describe('Run hb_mapper inside this OpenExplorer image (docker run --rm -v <dir>:<dir> -w <dir>), e.g. openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8.'),

@@ -38,7 +38,16 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
     expect(f.both_right + f.float_only + f.quant_only + f.both_wrong).toBe(report.n);
     const delta = report.quant!.top1 - report.float!.top1;
     expect(delta).toBeCloseTo((100 * (f.quant_only - f.float_only)) / report.n!, 10);
-    expect(report.mcnemar_p).toBeGreaterThan(0);
+    // McNemar's exact test, recomputed here from the discordant counts: two-sided binomial(b + c, 1/2) tail.
+    const n = f.float_only + f.quant_only;
+    const k = Math.min(f.float_only, f.quant_only);
+    let logC = 0;
+    let tail = 0;
+    for (let i = 0; i <= k; i++) {
+      if (i > 0) logC += Math.log(n - i + 1) - Math.log(i);
+      tail += Math.exp(logC - n * Math.LN2);
+    }
+    expect(report.mcnemar_p).toBeCloseTo(Math.min(1, 2 * tail), 12);
   });
 
   it('every report number is traceable to a stage result in manifest.json', () => {
