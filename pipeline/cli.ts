@@ -7,7 +7,7 @@ import { importCommand, mapperConfigCommand, parseLogCommand } from './commands/
 import { sweepCommand } from './commands/sweep.ts';
 import { paramsCommand } from './commands/params.ts';
 import { planCommand, runCommand, type RunFlags } from './commands/run.ts';
-import { ExitCode, isKnownError, UserInputError } from './errors.ts';
+import { environmentError, ExitCode, isKnownError, UserInputError } from './errors.ts';
 import { HELP } from './cli-help.ts';
 import { RecipeSchema } from './recipe/schema.ts';
 import { VERSION } from './version.ts';
@@ -68,7 +68,8 @@ export async function cli(argv: string[]): Promise<never> {
   let code: number;
   try {
     code = await dispatch(argv);
-  } catch (err) {
+  } catch (caught) {
+    const err = environmentError(caught) ?? caught;
     if (isKnownError(err)) {
       process.stderr.write(`zooforge: ${err.message}\n`);
       if ('detail' in err && err.detail) process.stderr.write(`${err.detail}\n`);

@@ -30,6 +30,30 @@ export class CorruptInputError extends Error {
   }
 }
 
+/** The machine, not the recipe: a read-only or full disk, a path that is a file, a folder we may not write. Exit 1,
+ *  one line naming the path and the cause. */
+export class EnvironmentError extends Error {
+  readonly exitCode: ExitCodeValue = ExitCode.stageFailed;
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
+
+const FS_CAUSES: Record<string, string> = {
+  EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded', ENOTDIR: 'a path component is a file, not a folder', EISDIR: 'is a folder, not a file',
+  EMFILE: 'too many open files', EIO: 'input/output error',
+};
+
+/** A filesystem error from the machine (not a bug): as one line naming the path and the cause. */
+export function environmentError(err: unknown): EnvironmentError | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const cause = e && typeof e === 'object' ? FS_CAUSES[e.code ?? ''] : undefined;
+  if (!cause) return undefined;
+  return new EnvironmentError(`${e.path ?? (e as { dest?: string }).dest ?? '(unknown path)'}: ${cause} (${e.code})`);
+}
+
 /** Ctrl-C or SIGTERM. Exit 130. */
 export class InterruptedError extends Error {
   readonly exitCode: ExitCodeValue = ExitCode.interrupted;
@@ -39,9 +63,9 @@ export class InterruptedError extends Error {
   }
 }
 
-export type KnownError = UserInputError | StageFailedError | CorruptInputError | InterruptedError;
+export type KnownError = UserInputError | StageFailedError | CorruptInputError | InterruptedError | EnvironmentError;
 
 export function isKnownError(err: unknown): err is KnownError {
   return err instanceof UserInputError || err instanceof StageFailedError
-    || err instanceof CorruptInputError || err instanceof InterruptedError;
+    || err instanceof CorruptInputError || err instanceof InterruptedError || err instanceof EnvironmentError;
 }

@@ -7,6 +7,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 from zf.batching import batched_session  # noqa: E402
+from zf.datasets import check_labels  # noqa: E402
 from zf.evaluation import collect_logits, open_evaluation, paired_metrics  # noqa: E402
 from zf.preprocess import normalize  # noqa: E402
 from zf.protocol import quiet_onnxruntime, run_worker  # noqa: E402
@@ -24,6 +25,7 @@ def main(p):
     sessions = {"float": batched_session(p["float_model"], p["batch_size"]), "quant": batched_session(p["quant_model"], p["batch_size"])}
     runners = {k: (lambda raw, s=s: s(normalize(raw, rec))) for k, s in sessions.items()}
     run = collect_logits(ds, idx, rec, runners, p["batch_size"])
+    check_labels(ds, run["logits"]["float"].shape[-1])
     labels = ds.labels[run["used"]]
     metrics = paired_metrics(run["logits"]["float"], run["logits"]["quant"], labels, ds.classes or [])
     save_predictions(p["work_dir"], run["used"], labels, metrics)

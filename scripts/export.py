@@ -29,7 +29,10 @@ def torch_export(model, dummy, path, rec, opts) -> None:
 def existing_onnx(p):
     """source onnx: copy and check the user's model; no torch reference exists, so the check runs ORT only."""
     src = p["model"]["source"]["onnx"]
-    model = onnx.load(src)
+    try:
+        model = onnx.load(src)
+    except Exception as err:  # truncated file or external data: the user's file, named
+        raise ZfError(f"cannot load {src} (or its external data): {type(err).__name__}: {str(err)[:200]}")
     try:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as err:
@@ -59,7 +62,7 @@ def main(p):
     model, cfg = create(p["model"])
     weights = "pretrained" if p["model"]["pretrained"] else "random"
     if p["model"].get("checkpoint"):
-        load_checkpoint(model, p["model"]["checkpoint"])
+        load_checkpoint(model, p["model"]["checkpoint"], p["model"]["name"])
         weights = "checkpoint"
     randomized = randomize_batchnorm(model, opts["seed"]) if weights == "random" and opts["randomize_batchnorm"] else 0
     model.eval()

@@ -9,6 +9,7 @@ try:  # this runs in the toolchain's Python: say plainly when it is the wrong on
     import numpy as np  # noqa: E402
 
     from zf.batching import batched_session  # noqa: E402
+    from zf.datasets import check_labels  # noqa: E402
     from zf.evaluation import collect_logits, open_evaluation, paired_metrics  # noqa: E402
     from zf.hb_input import hb_input  # noqa: E402
     from zf.preprocess import normalize  # noqa: E402
@@ -41,6 +42,7 @@ def main(p):
     fl = batched_session(p["float_model"], p["batch_size"])
     runners = {"float": lambda raw: fl(normalize(raw, rec)), "quant": hb_runner(p["quant_model"], rec, p["input_type_rt"])}
     run = collect_logits(ds, idx, rec, runners, p["batch_size"])
+    check_labels(ds, run["logits"]["float"].shape[-1])
     metrics = paired_metrics(run["logits"]["float"], run["logits"]["quant"], ds.labels[run["used"]], ds.classes or [])
     metrics.pop("_pred")
     return {**metrics, "skipped": run["skipped"], "dataset": ds.kind, "seconds": run["seconds"], "quant_runtime": "horizon_tc_ui.HB_ONNXRuntime",

@@ -58,6 +58,6 @@ describe('zooforge CLI', () => {
     expect(existsSync(join(out, 'export'))).toBe(false);
     expect(existsSync(join(out, '.tmp'))).toBe(false);
     expect(existsSync(join(out, '.lock'))).toBe(false);
-    expect(existsSync(join(dir, 'cache')) ? readdirSync(join(dir, 'cache')) : []).toEqual([]);
+    expect(existsSync(join(dir, 'cache')) ? readdirSync(join(dir, 'cache')).filter((f) => f !== '.zooforge-cache') : []).toEqual([]);
   });
 });

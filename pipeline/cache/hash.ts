@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { CorruptInputError } from '../errors.ts';
 
 /** sha256 of a file's bytes, streamed (model files can be hundreds of MB). */
 export async function hashFile(path: string): Promise<string> {
@@ -10,13 +11,19 @@ export async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+/** Every file below `dir`, following symbolic links (a dataset's class folder is often one), each real folder once. */
+async function listFiles(dir: string, seen = new Set<string>()): Promise<string[]> {
+  const real = await realpath(dir);
+  if (seen.has(real)) return []; // a link cycle
+  seen.add(real);
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
     if (entry.name === '__pycache__') continue; // interpreter byproducts, not content
-    if (entry.isDirectory()) out.push(...(await listFiles(full)));
-    else if (entry.isFile()) out.push(full);
+    const kind = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+    if (!kind) throw new CorruptInputError(`${full} is a symbolic link to nothing (dangling): fix or remove it`);
+    if (kind.isDirectory()) out.push(...(await listFiles(full, seen)));
+    else if (kind.isFile()) out.push(full);
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { cp, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hashPath } from './hash.ts';
+import { canonicalJson, sha256Text } from './key.ts';
 
 export interface OutputRecord {
   /** path relative to the stage's output folder */
@@ -19,6 +20,14 @@ export interface CacheEntry {
   /** the stage's JSON result (metrics, records) */
   data: unknown;
   commands: string[];
+  /** sha256 over the canonical JSON of every other field: a hand-edited metric is caught like a changed file. */
+  digest?: string;
+}
+
+/** The digest an entry must carry: over all of it but the digest itself. */
+export function entryDigest(entry: CacheEntry): string {
+  const { digest: _digest, ...rest } = entry;
+  return sha256Text(canonicalJson(rest));
 }
 
 export type LookupResult =
@@ -58,6 +67,7 @@ export class CacheStore {
       return { status: 'corrupt', reason: 'entry.json is unreadable' };
     }
     if (entry.key !== key) return { status: 'corrupt', reason: `entry.json names key ${entry.key}` };
+    if (entry.digest !== entryDigest(entry)) return { status: 'corrupt', reason: 'entry.json was changed after it was written (its digest does not match)' };
     for (const [name, out] of Object.entries(entry.outputs)) {
       const file = join(dir, 'files', out.path);
       if (!existsSync(file)) return { status: 'corrupt', reason: `output ${name} (${out.path}) is missing` };
@@ -72,29 +82,51 @@ export class CacheStore {
     await rm(this.dirFor(key), { recursive: true, force: true });
   }
 
-  /** Moves a finished stage's output folder into the store. Returns the entry's folder. */
-  async commit(entry: CacheEntry, outputDir: string): Promise<string> {
+  /** Moves a finished stage's output folder into the store and returns the entry's folder. An existing valid entry
+   *  for the key is kept (another run got there first), unless `replace` (--force: the user distrusts it). The
+   *  output folder may be on another filesystem (--out on tmpfs): it is then copied into a staging folder here. */
+  async commit(entry: CacheEntry, outputDir: string, replace = false): Promise<string> {
     const final = this.dirFor(entry.key);
     await mkdir(dirname(final), { recursive: true });
     const staging = join(dirname(final), tmpName());
     await mkdir(staging);
-    await rename(outputDir, join(staging, 'files'));
-    await writeFile(join(staging, 'entry.json'), JSON.stringify(entry, null, 2));
     try {
-      await rename(staging, final);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if ((await this.verify(entry.key)).status === 'hit') {
-        await rm(staging, { recursive: true, force: true }); // another run committed the same key first: keep theirs
-      } else {
-        const old = join(dirname(final), tmpName()); // a corrupt entry is replaced, never kept
-        await rename(final, old);
-        await rename(staging, final);
-        await rm(old, { recursive: true, force: true });
-      }
+      await moveInto(outputDir, join(staging, 'files'));
+      const sealed: CacheEntry = { ...entry, digest: undefined };
+      await writeFile(join(staging, 'entry.json'), JSON.stringify({ ...sealed, digest: entryDigest(sealed) }, null, 2));
+      await this.install(entry.key, staging, final, replace);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
     }
     this.verified.delete(entry.key);
     return final;
+  }
+
+  /** Rename a complete staging folder into place; never a moment where `final` holds half an entry. */
+  private async install(key: string, staging: string, final: string, replace: boolean): Promise<void> {
+    try {
+      await rename(staging, final);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    this.verified.delete(key);
+    if (!replace && (await this.verify(key)).status === 'hit') return; // another run committed the same key first: keep theirs
+    const old = join(dirname(final), tmpName()); // a corrupt (or forced) entry is replaced, never kept
+    await rename(final, old);
+    await rename(staging, final);
+    await rm(old, { recursive: true, force: true });
+  }
+}
+
+/** rename(), or on another filesystem a copy followed by removing the source. */
+async function moveInto(source: string, target: string): Promise<void> {
+  try {
+    await rename(source, target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await cp(source, target, { recursive: true });
+    await rm(source, { recursive: true, force: true });
   }
 }
 

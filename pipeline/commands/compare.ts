@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { UserInputError } from '../errors.ts';
+import { CorruptInputError, UserInputError } from '../errors.ts';
 import { mdTable, pct, pval } from '../report/format.ts';
 import type { ReportData } from '../report/model.ts';
 
@@ -19,7 +19,13 @@ export interface CompareRow {
 export function compareRow(runDir: string): CompareRow {
   const path = join(runDir, 'report', 'report.json');
   if (!existsSync(path)) throw new UserInputError(`${runDir}: no report/report.json (run the recipe through the report stage first)`);
-  const d = JSON.parse(readFileSync(path, 'utf8')) as ReportData;
+  let d: ReportData;
+  try {
+    d = JSON.parse(readFileSync(path, 'utf8')) as ReportData;
+  } catch (err) {
+    throw new CorruptInputError(`${path}: not a readable report (${(err as Error).message.split('\n')[0]}); re-run the recipe to rebuild it`);
+  }
+  if (d?.schema !== 'zooforge-report/1') throw new CorruptInputError(`${path}: not a zooforge report (schema ${JSON.stringify(d?.schema)})`);
   return {
     variant: basename(runDir), backend: d.backend,
     calibration: d.calibration ? `${d.calibration.method}${d.calibration.per_channel ? ', per_channel' : ''}` : 'n/a',

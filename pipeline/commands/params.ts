@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
-import { UserInputError } from '../errors.ts';
+import { existsSync, statSync } from 'node:fs';
+import { CorruptInputError, UserInputError } from '../errors.ts';
 import { countParams } from '../onnx/params.ts';
 
 export function paramsCommand(file: string | undefined, json: boolean): number {
   if (!file) throw new UserInputError('params: name an .onnx file, e.g. zooforge params model.onnx');
   if (!existsSync(file)) throw new UserInputError(`params: file not found: ${file}`);
+  if (!statSync(file).isFile()) throw new CorruptInputError(`params: ${file} is a folder, not an ONNX file`);
   const r = countParams(file);
   if (json) {
     process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -13,7 +14,7 @@ export function paramsCommand(file: string | undefined, json: boolean): number {
   const lines = [
     `${file}: ${r.total.toLocaleString('en-US')} parameters (${(r.total / 1e6).toFixed(2)} M) in ${r.initializers} initializers; ${(r.fileBytes / 1e6).toFixed(1)} MB`,
     `constants: ${r.constants.count} Constant nodes, ${r.constants.elements.toLocaleString('en-US')} elements (not counted above)`,
-    ...(r.externalInitializers ? [`external data: ${r.externalInitializers} initializers`] : []),
+    ...(r.externalInitializers ? [`external data: ${r.externalInitializers} initializers in ${r.externalFiles.join(', ')}`] : []),
     'by op type:',
     ...Object.entries(r.byOpType).sort((a, b) => b[1] - a[1]).map(([op, n]) => `  ${op.padEnd(20)} ${n.toLocaleString('en-US').padStart(14)}`),
     'largest:',

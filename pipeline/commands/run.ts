@@ -3,6 +3,7 @@ import { CacheStore } from '../cache/store.ts';
 import { HashMemo } from '../cache/hash.ts';
 import { execute } from '../engine/execute.ts';
 import { acquireLock } from '../engine/lock.ts';
+import { CACHE_MARKER, claimDir, looksLikeCache, RUN_MARKER } from '../engine/outdir.ts';
 import { readManifest, type Manifest } from '../engine/manifest.ts';
 import { plan } from '../engine/plan.ts';
 import { succeeded } from '../engine/types.ts';
@@ -42,9 +43,9 @@ export function pickReporter(f: RunFlags): Reporter {
 }
 
 async function prepare(f: RunFlags) {
-  const loaded = loadRecipe(f.recipe, f.set, { resolveBackend });
-  if (!f.json) process.stderr.write(`${loaded.backendNote}\n`);
   const stages = selectStages(f.until, f.force);
+  const loaded = loadRecipe(f.recipe, f.set, { resolveBackend, planned: stages.map((s) => s.id) });
+  if (!f.json) process.stderr.write(`${loaded.backendNote}\n`);
   const python = await resolvePython(loaded.recipe.python && resolve(loaded.dir, loaded.recipe.python));
   return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };
 }
@@ -54,6 +55,8 @@ export interface PipelineResult { code: number; manifest: Manifest; outDir: stri
 /** Run the pipeline once; Ctrl-C aborts the running worker and the result says interrupted. */
 export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter(f)): Promise<PipelineResult> {
   const { loaded, stages, python, outDir, cache } = await prepare(f);
+  claimDir(outDir, RUN_MARKER, 'run folder');
+  claimDir(cache.root, CACHE_MARKER, 'cache', looksLikeCache);
   const release = acquireLock(outDir);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { sha256Text } from '../cache/key.ts';
 import { UserInputError } from '../errors.ts';
 import { PlainReporter } from '../reporters/plain.ts';
 import { compareRow, compareTable, type CompareRow } from './compare.ts';
@@ -14,7 +15,17 @@ export function variantMatrix(vary: string[]): string[][] {
   return axes.reduce<string[][]>((acc, axis) => acc.flatMap((sets) => axis.map((s) => [...sets, s])), [[]]);
 }
 
-const variantName = (sets: string[]): string => sets.map((s) => s.split('.').pop()!).join(',').replace(/[^\w=,.-]+/g, '_');
+/** Readable, unique folder names: `calibration_type=kl,per_channel=false`; where two variants would read the same
+ *  (values that differ only in characters a folder name cannot hold), a short hash of the exact settings follows. */
+export function variantNames(variants: string[][]): string[] {
+  const readable = variants.map((sets) => sets.map((s) => {
+    const eq = s.indexOf('=');
+    return `${s.slice(0, eq).split('.').pop()}=${s.slice(eq + 1).replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || '_'}`;
+  }).join(',').replace(/^\.+/, '_'));
+  const seen = new Map<string, number>();
+  for (const n of readable) seen.set(n, (seen.get(n) ?? 0) + 1);
+  return readable.map((n, i) => (seen.get(n)! > 1 ? `${n}-${sha256Text(variants[i].join('\n')).slice(0, 8)}` : n));
+}
 
 /** `zooforge sweep <recipe> --vary K=a,b [--vary ...] [--jobs N]`: variants share the stage cache, so the
  *  stages upstream of what varies run once. Ends with the compare table sorted by quantized Top-1. */
@@ -24,8 +35,9 @@ export async function sweepCommand(f: RunFlags, vary: string[], jobs: number): P
   const variants = variantMatrix(vary);
   const root = join(f.out ?? defaultOutDir(f.recipe), 'sweep');
   const log = (line: string): void => { process.stderr.write(`${line}\n`); };
+  const names = new Map(variants.map((v, i) => [v, variantNames(variants)[i]]));
   const runOne = async (sets: string[]): Promise<{ name: string; code: number; cached: string[] }> => {
-    const name = variantName(sets);
+    const name = names.get(sets)!;
     const r = await runPipeline({ ...f, set: [...f.set, ...sets], out: join(root, name), json: false },
       new PlainReporter((l) => { if (/^(passed|failed|cached)/.test(l)) log(`[${name}] ${l}`); }));
     return { name, code: r.code, cached: r.manifest.stages.filter((s) => s.status === 'cached').map((s) => s.id) };

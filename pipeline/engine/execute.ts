@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { HashMemo, hashPath, sizeOf } from '../cache/hash.ts';
 import { sha256Text } from '../cache/key.ts';
 import { materialize, type CacheStore, type OutputRecord } from '../cache/store.ts';
-import { InterruptedError, isKnownError, StageFailedError } from '../errors.ts';
+import { environmentError, InterruptedError, isKnownError, StageFailedError } from '../errors.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { PythonEnv } from '../tools/python.ts';
 import { VERSION } from '../version.ts';
@@ -25,11 +25,17 @@ export interface ExecuteOptions {
   emit: EventSink;
 }
 
-async function hashOutputs(workDir: string, outputs: Record<string, string>): Promise<Record<string, OutputRecord>> {
+/** Every output a stage names must lie inside its own folder: a `..` or absolute path (from a tool's config) would
+ *  put files outside the run and break the cache's verification forever. */
+async function hashOutputs(stageId: string, workDir: string, outputs: Record<string, string>): Promise<Record<string, OutputRecord>> {
   const records: Record<string, OutputRecord> = {};
   for (const [name, rel] of Object.entries(outputs)) {
-    const file = join(workDir, rel);
-    records[name] = { path: rel, sha256: await hashPath(file), bytes: await sizeOf(file) };
+    const file = resolve(workDir, rel);
+    const inside = relative(workDir, file);
+    if (isAbsolute(rel) || inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+      throw new StageFailedError(`${stageId}: output ${name} (${rel}) is not inside the stage's folder`);
+    }
+    records[name] = { path: inside, sha256: await hashPath(file), bytes: await sizeOf(file) };
   }
   return records;
 }
@@ -51,10 +57,12 @@ async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: 
       command: (cmd) => rec.commands.push(cmd),
     });
     if (o.signal.aborted) throw new InterruptedError();
-    const outputs = await hashOutputs(workDir, result.outputs);
+    const outputs = await hashOutputs(stage.id, workDir, result.outputs);
     const target = join(o.outDir, stage.id);
-    if (stage.cacheable && d.key) {
-      const entryDir = await o.cache.commit({ key: d.key, stage: stage.id, createdAt: new Date().toISOString(), outputs, data: result.data, commands: rec.commands }, workDir);
+    if (result.doNotCache) o.emit({ type: 'stage-warning', id: stage.id, message: `not cached: ${result.doNotCache}` });
+    if (stage.cacheable && d.key && !result.doNotCache) {
+      const entryDir = await o.cache.commit({ key: d.key, stage: stage.id, createdAt: new Date().toISOString(), outputs, data: result.data, commands: rec.commands },
+        workDir, o.force.includes(stage.id)); // --force: the user distrusts the old entry, so it is replaced
       await materialize(join(entryDir, 'files'), target);
     } else {
       await rm(target, { recursive: true, force: true });
@@ -76,7 +84,7 @@ async function obtain(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Ma
   return { id: stage.id, status: 'cached', key: d.key, dir, outputs: d.hit.entry.outputs, data: d.hit.entry.data as Record<string, unknown> };
 }
 
-interface RunState { upstream: Map<string, StageResult>; status: Manifest['status']; internal?: unknown }
+interface RunState { upstream: Map<string, StageResult>; status: 'passed' | 'failed' | 'interrupted'; internal?: unknown }
 
 /** One stage: skip it (a dependency failed, or the run was interrupted), leave it off, or obtain it; record all. */
 async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, 'upstream'>, state: RunState): Promise<ManifestStage> {
@@ -90,7 +98,8 @@ async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, '
     o.emit({ type: 'stage-start', id: stage.id, title: stage.title, reason: d.reason });
     try {
       result = await obtain(stage, d, o, state.upstream, rec);
-    } catch (err) {
+    } catch (caught) {
+      const err = environmentError(caught) ?? caught;
       result = { id: stage.id, status: 'failed', outputs: {}, data: {} };
       if (err instanceof InterruptedError || o.signal.aborted) state.status = 'interrupted';
       else if (state.status === 'passed') state.status = 'failed';
@@ -107,20 +116,35 @@ async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, '
   return rec;
 }
 
-/** Plan, then run every stage in order; dependents of a failed stage are skipped and named. */
-export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; path: string }> {
-  const started = Date.now();
-  const base = { loaded: o.loaded, cache: o.cache, memo: new HashMemo(), versions: o.python.versions, force: o.force, previous: readManifest(o.outDir) };
-  o.emit({ type: 'plan', stages: await plan(o.stages, base, o.outDir) });
-  const state: RunState = { upstream: new Map(), status: 'passed' };
-  const records: ManifestStage[] = [];
-  for (const stage of o.stages) records.push(await step(stage, o, base, state));
-  const manifest: Manifest = {
-    zooforge: VERSION, status: state.status, startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(),
+function manifestOf(o: ExecuteOptions, started: number, status: Manifest['status'], records: ManifestStage[]): Manifest {
+  return {
+    zooforge: VERSION, status, startedAt: new Date(started).toISOString(), finishedAt: status === 'running' ? undefined : new Date().toISOString(),
     recipe: { path: o.loaded.path, sha256: sha256Text(readFileSync(o.loaded.path, 'utf8')), overrides: o.loaded.overrides, resolved: o.loaded.recipe },
     python: { executable: o.python.executable }, tools: o.python.versions,
     preprocessing: records.find((r) => r.id === 'export')?.data.preprocessing, stages: records,
   };
+}
+
+/** Plan, then run every stage in order; dependents of a failed stage are skipped and named. The manifest is written
+ *  first (status running) and after every stage, and the previous run's stage folders are cleared before anything
+ *  runs: whatever stops this run (even kill -9), manifest.json and the visible folders describe the same run. */
+export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; path: string }> {
+  const started = Date.now();
+  const previous = readManifest(o.outDir);
+  const base = { loaded: o.loaded, cache: o.cache, memo: new HashMemo(), versions: o.python.versions, force: o.force, previous };
+  o.emit({ type: 'plan', stages: await plan(o.stages, base, o.outDir) });
+  const records: ManifestStage[] = [];
+  await mkdir(o.outDir, { recursive: true });
+  await writeManifest(o.outDir, manifestOf(o, started, 'running', records));
+  for (const id of new Set([...(previous?.stages ?? []).map((s) => s.id), ...o.stages.map((s) => s.id)])) {
+    if (/^[\w-]+$/.test(id)) await rm(join(o.outDir, id), { recursive: true, force: true }); // stage ids only, never a path
+  }
+  const state: RunState = { upstream: new Map(), status: 'passed' };
+  for (const stage of o.stages) {
+    records.push(await step(stage, o, base, state));
+    await writeManifest(o.outDir, manifestOf(o, started, 'running', records));
+  }
+  const manifest = manifestOf(o, started, state.status, records);
   const path = await writeManifest(o.outDir, manifest);
   await rm(join(o.outDir, '.tmp'), { recursive: true, force: true });
   o.emit({ type: 'run-end', status: state.status, manifest: path, durationMs: Date.now() - started });

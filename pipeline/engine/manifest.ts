@@ -25,10 +25,11 @@ export interface ManifestStage {
 
 export interface Manifest {
   zooforge: string;
-  status: 'passed' | 'failed' | 'interrupted';
+  /** running: the run has not finished (or was killed): the stages listed are the ones done so far. */
+  status: 'running' | 'passed' | 'failed' | 'interrupted';
   recipe: { path: string; sha256: string; overrides: string[]; resolved: unknown };
   startedAt: string;
-  finishedAt: string;
+  finishedAt?: string;
   python: { executable: string };
   tools: Record<string, string | null>;
   /** The one preprocessing record every image-consuming stage used (from the export stage). */
@@ -49,9 +50,11 @@ export function readManifest(outDir: string): Manifest | undefined {
   }
 }
 
+/** Atomic: written beside, then renamed over the old one. */
 export async function writeManifest(outDir: string, manifest: Manifest): Promise<string> {
   const path = join(outDir, MANIFEST_FILE);
-  await writeFile(`${path}.tmp`, JSON.stringify(manifest, null, 2));
-  await rename(`${path}.tmp`, path);
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(manifest, null, 2));
+  await rename(tmp, path);
   return path;
 }

@@ -55,6 +55,8 @@ export interface StageRunResult {
   /** output name -> path relative to workDir */
   outputs: Record<string, string>;
   data: Record<string, unknown>;
+  /** Set when this particular result must not be reused (e.g. timings taken on a busy machine): why. */
+  doNotCache?: string;
 }
 
 export interface Stage {

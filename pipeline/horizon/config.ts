@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { readHbConfig } from './read.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { HbConfig } from './schema.ts';
 
@@ -32,14 +32,14 @@ function omitUndefined<T extends Record<string, unknown>>(o: T): T {
 
 /** A recipe's starting hb config: quantize.hb_config (an existing YAML), else empty groups. */
 function baseConfig(recipe: Recipe, resolve: (p: string) => string): Partial<HbConfig> {
-  return recipe.quantize.hb_config ? (parseYaml(readFileSync(resolve(recipe.quantize.hb_config), 'utf8')) as Partial<HbConfig>) : {};
+  return recipe.quantize.hb_config ? readHbConfig(resolve(recipe.quantize.hb_config)) : {};
 }
 
 /** The makertbin YAML for a recipe: hb_config, then the recipe's groups, then the quantize knobs, then paths. */
 export function buildHbConfig(recipe: Recipe, rec: PreprocessRecord, paths: HbPaths, resolve: (p: string) => string = (p) => p): HbConfig {
   const q = recipe.quantize;
   const base = baseConfig(recipe, resolve);
-  const name = recipe.model.name.replace(/[^\w.-]+/g, '_');
+  const name = recipe.model.name.replace(/[^\w-]+/g, '_'); // a plain file name (HB_NAME): no dots, so never `..`
   const rt = rec.colour === 'gray' ? 'gray' : 'nv12';
   const nodeInfo = Object.keys(q.node_info).length > 0 ? q.node_info : undefined;
   const model_parameters = omitUndefined({

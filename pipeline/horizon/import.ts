@@ -1,25 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { parse as parseYaml, stringify } from 'yaml';
-import { UserInputError } from '../errors.ts';
+import { stringify } from 'yaml';
 import { hbBool, hbList, hbNodeInfo, hbNumbers } from './normalize.ts';
-import { HbConfigSchema, type HbConfig } from './schema.ts';
+import { readHbConfig } from './read.ts';
+
+export { readHbConfig };
 
 const MOVED_TO_QUANTIZE = ['calibration_type', 'max_percentile', 'per_channel', 'run_on_cpu', 'optimization', 'cal_data_dir'] as const;
-
-export function readHbConfig(file: string): HbConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserInputError(`${file}: not readable YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = HbConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new UserInputError(`${file}: not an hb_mapper makertbin config:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  return parsed.data;
-}
 
 /** hb_mapper YAML -> a zooforge recipe whose generated config is equivalent (same fields and values after the
  *  tool's normalization). Paths are rewritten relative to the folder the recipe will live in. */

@@ -4,6 +4,11 @@ import { z } from 'zod';
 const Bool = z.union([z.boolean(), z.enum(['True', 'False', 'true', 'false'])]);
 const Num = z.union([z.number(), z.string()]);
 const Text = z.union([z.string(), z.number()]);
+/** A name hb_mapper turns into files and folders under its work dir (<prefix>.bin, <working_dir>/), and that the
+ *  board stage passes to a shell: a plain name only, as the toolchain itself wants it. */
+export const HB_NAME = /^[A-Za-z0-9_][\w.-]*$/;
+const HbName = z.union([z.string(), z.number()]).refine((v) => HB_NAME.test(String(v)) && !String(v).includes('..'),
+  { message: 'must be a plain name (letters, digits, _ . -; no /, .., spaces or shell characters): hb_mapper writes it as a file or folder name' });
 const NodeInfoValue = z.union([z.string(), z.record(z.string(), z.record(z.string(), z.string()))]);
 
 /** reference/hb_mapper.md §1.1 — X3 (bernoulli2), Ultra (bayes), X5 (bayes-e). */
@@ -12,8 +17,8 @@ export const ModelParameters = z.object({
   caffe_model: z.string().optional().describe('Caffe model (with prototxt); not produced by zooforge.'),
   prototxt: z.string().optional().describe('Caffe prototxt.'),
   march: z.enum(['bernoulli2', 'bayes', 'bayes-e']).optional().describe('BPU: bernoulli2 (RDK X3), bayes (Ultra), bayes-e (X5); zooforge writes bayes-e when unset.'),
-  output_model_file_prefix: Text.optional().describe('Prefix of every artefact (<prefix>.bin, <prefix>_quantized_model.onnx, ...); default model.'),
-  working_dir: z.string().optional().describe('Output folder, relative to the YAML; default model_output.'),
+  output_model_file_prefix: HbName.optional().describe('Prefix of every artefact (<prefix>.bin, <prefix>_quantized_model.onnx, ...); default model.'),
+  working_dir: HbName.optional().describe('Output folder, relative to the YAML; default model_output.'),
   layer_out_dump: Bool.optional().describe('Dump every conv output (debug only; slow).'),
   output_nodes: z.string().optional().describe(';-list of output node names.'),
   remove_node_type: z.string().optional().describe(';-list from Quantize, Transpose, Dequantize, Cast, Reshape, Softmax.'),

@@ -4,8 +4,9 @@ import type { QuantizeSettings } from '../recipe/quantize-schema.ts';
 /** How to start a toolchain command: on PATH, in the OpenExplorer docker image, or behind a user prefix. */
 export interface Toolchain {
   describe: string;
-  /** mounts: extra host folders the command reads (docker mounts them at the same path). */
-  argv(cwd: string, tool: string, args: string[], mounts?: string[]): string[];
+  /** mounts: extra host folders the command reads (docker mounts them read-only at the same path); readOnly: the
+   *  command only reads its cwd too. */
+  argv(cwd: string, tool: string, args: string[], mounts?: string[], readOnly?: boolean): string[];
 }
 
 export function toolchainFor(q: QuantizeSettings): Toolchain {
@@ -14,7 +15,7 @@ export function toolchainFor(q: QuantizeSettings): Toolchain {
     return {
       describe: `docker image ${t.docker_image}`,
       // The work dir is mounted at the same path, so every path in the config and the log stays valid.
-      argv: (cwd, tool, args, mounts = []) => ['docker', 'run', '--rm', '-v', `${cwd}:${cwd}`, '-w', cwd,
+      argv: (cwd, tool, args, mounts = [], readOnly = false) => ['docker', 'run', '--rm', '-v', `${cwd}:${cwd}${readOnly ? ':ro' : ''}`, '-w', cwd,
         ...[...new Set(mounts)].flatMap((m) => ['-v', `${m}:${m}:ro`]), t.docker_image!, tool, ...args],
     };
   }
@@ -25,7 +26,7 @@ export function toolchainFor(q: QuantizeSettings): Toolchain {
 /** hb_mapper / hbdk / horizon_nn versions through the same toolchain: part of the horizon stage's cache key. */
 export async function toolchainVersions(tc: Toolchain, cwd: string): Promise<Record<string, string>> {
   const ask = async (tool: string, args: string[]): Promise<string> => {
-    const [cmd, ...rest] = tc.argv(cwd, tool, args);
+    const [cmd, ...rest] = tc.argv(cwd, tool, args, [], true); // a version probe writes nothing
     const r = await execa(cmd, rest, { cwd, reject: false, timeout: 120_000 });
     return r.exitCode === 0 ? `${r.stdout}`.trim().split('\n').pop()!.trim() : 'absent';
   };

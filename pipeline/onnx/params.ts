@@ -1,3 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { CorruptInputError } from '../errors.ts';
 import { WIRE, WireReader } from './wire.ts';
 
 export interface TensorInfo {
@@ -6,6 +9,10 @@ export interface TensorInfo {
   elements: number;
   dataType: number;
   external: boolean;
+  /** external_data: the file (relative to the model) and the byte range holding the payload */
+  location?: { path: string; offset: number; length?: number };
+  /** bytes of the TensorProto message itself (payload included when it is inline) */
+  messageBytes: number;
 }
 
 export interface ParamReport {
@@ -16,6 +23,8 @@ export interface ParamReport {
   initializers: number;
   constants: { count: number; elements: number };
   externalInitializers: number;
+  /** external data files (absolute), each checked to exist and to hold its tensors' bytes */
+  externalFiles: string[];
   byOpType: Record<string, number>;
   largest: (TensorInfo & { opType: string })[];
   irVersion?: number;
@@ -28,10 +37,23 @@ const MODEL = { irVersion: 1, producer: 2, graph: 7, opset: 8 };
 const GRAPH = { node: 1, initializer: 5 };
 const NODE = { input: 1, opType: 4, attribute: 5 };
 const ATTR = { t: 5 };
-const TENSOR = { dims: 1, dataType: 2, name: 8, dataLocation: 14 };
+const TENSOR = { dims: 1, dataType: 2, name: 8, externalData: 13, dataLocation: 14 };
+
+function readEntry(r: WireReader, end: number): [string, string] {
+  let key = '';
+  let value = '';
+  while (r.pos < end) {
+    const { field, wire } = r.tag(end);
+    if (field === 1 && wire === WIRE.len) key = r.string(end);
+    else if (field === 2 && wire === WIRE.len) value = r.string(end);
+    else r.skip(wire, end);
+  }
+  return [key, value];
+}
 
 function readTensor(r: WireReader, end: number): TensorInfo {
-  const t: TensorInfo = { name: '', dims: [], elements: 1, dataType: 0, external: false };
+  const t: TensorInfo = { name: '', dims: [], elements: 1, dataType: 0, external: false, messageBytes: end - r.pos };
+  const ext: Record<string, string> = {};
   while (r.pos < end) {
     const { field, wire } = r.tag(end);
     if (field === TENSOR.dims && wire === WIRE.len) {
@@ -41,10 +63,45 @@ function readTensor(r: WireReader, end: number): TensorInfo {
     else if (field === TENSOR.dataType && wire === WIRE.varint) t.dataType = r.varint(end);
     else if (field === TENSOR.name && wire === WIRE.len) t.name = r.string(end);
     else if (field === TENSOR.dataLocation && wire === WIRE.varint) t.external = r.varint(end) === 1;
-    else r.skip(wire, end); // raw_data, float_data, ...: skipped without reading
+    else if (field === TENSOR.externalData && wire === WIRE.len) {
+      const [k, v] = readEntry(r, r.lenEnd(end));
+      ext[k] = v;
+    } else r.skip(wire, end); // raw_data, float_data, ...: skipped without reading
   }
   t.elements = t.dims.reduce((a, b) => a * b, 1);
+  if (t.external && ext.location) {
+    t.location = { path: ext.location, offset: Number(ext.offset ?? 0), ...(ext.length !== undefined ? { length: Number(ext.length) } : {}) };
+  }
   return t;
+}
+
+/** Each element of an inline tensor takes at least half a byte (int4/float4 pack two a byte); a count beyond that
+ *  cannot be in the file. */
+function checkPlausible(r: WireReader, t: TensorInfo): void {
+  if (!Number.isSafeInteger(t.elements)) throw r.corrupt(`tensor ${t.name || '(unnamed)'} has dims [${t.dims.join('x')}], beyond any real tensor`);
+  if (!t.external && t.elements > 2 * t.messageBytes) {
+    throw r.corrupt(`tensor ${t.name || '(unnamed)'} claims ${t.elements} elements in a ${t.messageBytes}-byte message`);
+  }
+}
+
+/** The external data files of a model, resolved and checked: each must exist, lie beside or below the model,
+ *  and hold the byte range the model names. */
+export function externalDataFiles(model: string, tensors: Iterable<TensorInfo>): string[] {
+  const files = new Set<string>();
+  for (const t of tensors) {
+    if (!t.external) continue;
+    if (!t.location) throw new CorruptInputError(`${model}: tensor ${t.name} is stored externally but names no location`);
+    const file = resolve(dirname(model), t.location.path);
+    if (isAbsolute(t.location.path) || relative(dirname(model), file).startsWith('..')) {
+      throw new CorruptInputError(`${model}: tensor ${t.name} points outside the model's folder (${t.location.path})`);
+    }
+    if (!existsSync(file)) throw new CorruptInputError(`${model}: external data file ${file} (tensor ${t.name}) not found`);
+    const size = statSync(file).size;
+    const need = t.location.offset + (t.location.length ?? 0);
+    if (need > size) throw new CorruptInputError(`${model}: external data file ${file} is ${size} bytes, tensor ${t.name} needs bytes up to ${need}: truncated`);
+    files.add(file);
+  }
+  return [...files].sort();
 }
 
 interface NodeInfo { opType: string; inputs: string[]; constant?: TensorInfo }
@@ -59,7 +116,10 @@ function readNode(r: WireReader, end: number): NodeInfo {
       const ae = r.lenEnd(end);
       while (r.pos < ae) {
         const a = r.tag(ae);
-        if (a.field === ATTR.t && a.wire === WIRE.len) n.constant = readTensor(r, r.lenEnd(ae));
+        if (a.field === ATTR.t && a.wire === WIRE.len) {
+          n.constant = readTensor(r, r.lenEnd(ae));
+          checkPlausible(r, n.constant);
+        }
         else r.skip(a.wire, ae);
       }
     } else r.skip(wire, end);
@@ -86,7 +146,7 @@ export function countParams(file: string, topN = 10): ParamReport {
     const inits = new Map<string, TensorInfo>();
     const nodes: NodeInfo[] = [];
     const report: ParamReport = { file, fileBytes: r.size, total: 0, initializers: 0, constants: { count: 0, elements: 0 },
-      externalInitializers: 0, byOpType: {}, largest: [], opsets: {}, producer: '' };
+      externalInitializers: 0, externalFiles: [], byOpType: {}, largest: [], opsets: {}, producer: '' };
     let sawGraph = false;
     while (r.pos < r.size) {
       const { field, wire } = r.tag(r.size);
@@ -97,6 +157,7 @@ export function countParams(file: string, topN = 10): ParamReport {
           const g = r.tag(ge);
           if (g.field === GRAPH.initializer && g.wire === WIRE.len) {
             const t = readTensor(r, r.lenEnd(ge));
+            checkPlausible(r, t);
             if (!inits.has(t.name)) inits.set(t.name, t);
           } else if (g.field === GRAPH.node && g.wire === WIRE.len) nodes.push(readNode(r, r.lenEnd(ge)));
           else r.skip(g.wire, ge);
@@ -124,6 +185,7 @@ export function countParams(file: string, topN = 10): ParamReport {
       if (t.external) report.externalInitializers++;
     }
     report.initializers = all.length;
+    report.externalFiles = externalDataFiles(file, all);
     report.largest = all.sort((a, b) => b.elements - a.elements).slice(0, topN);
     return report;
   } finally {

@@ -40,15 +40,16 @@ export class WireReader {
     return this.window[p - this.windowStart];
   }
 
-  /** Varints up to 2^53 (enough for any dim, length or count in a real model). */
-  varint(limit: number): number {
+  /** Varints up to 2^53 (enough for any dim, length or count in a real model). A negative int64 takes all 10
+   *  bytes on the wire: `skip` passes over it, a length or count that large is corrupt. */
+  varint(limit: number, anySize = false): number {
     let result = 0;
     let mul = 1;
     for (let i = 0; i < 10; i++) {
       const b = this.byteAt(this.pos++, limit);
       result += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) {
-        if (!Number.isSafeInteger(result)) throw this.corrupt('varint beyond 2^53', this.pos - i - 1);
+        if (!anySize && !Number.isSafeInteger(result)) throw this.corrupt('varint beyond 2^53', this.pos - i - 1);
         return result;
       }
       mul *= 128;
@@ -59,6 +60,7 @@ export class WireReader {
   tag(limit: number): { field: number; wire: number } {
     const at = this.pos;
     const t = this.varint(limit);
+    if (t > 0xffffffff) throw this.corrupt('tag beyond 32 bits', at);
     const field = Math.floor(t / 8);
     if (field === 0) throw this.corrupt('field number 0', at);
     return { field, wire: t % 8 };
@@ -87,7 +89,7 @@ export class WireReader {
 
   skip(wire: number, limit: number): void {
     const at = this.pos;
-    if (wire === WIRE.varint) this.varint(limit);
+    if (wire === WIRE.varint) this.varint(limit, true); // attribute ints may be negative (ReduceMean axes=[-1])
     else if (wire === WIRE.i64) this.pos += 8;
     else if (wire === WIRE.i32) this.pos += 4;
     else if (wire === WIRE.len) this.pos = this.lenEnd(limit);

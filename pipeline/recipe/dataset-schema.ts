@@ -40,3 +40,21 @@ export const PreprocessSchema = z.object({
 }).strict().prefault({}).describe('Preprocessing shared by float evaluation, calibration and quantized evaluation.');
 
 export type PreprocessSettings = z.infer<typeof PreprocessSchema>;
+
+/** The files and folders a dataset reads, each with the field (below the dataset) that names it. Relative paths
+ *  resolve with `resolve` (against the recipe's folder). */
+export function datasetPaths(ds: Dataset, resolve: (p: string) => string): { field: string[]; role: string; path: string }[] {
+  if ('fashion_mnist' in ds) {
+    const { root, split } = ds.fashion_mnist;
+    const p = split === 'train' ? 'train' : 't10k';
+    return [{ field: ['fashion_mnist', 'root'], role: 'images', path: `${resolve(root)}/${p}-images-idx3-ubyte.gz` },
+      { field: ['fashion_mnist', 'root'], role: 'labels', path: `${resolve(root)}/${p}-labels-idx1-ubyte.gz` }];
+  }
+  if ('folder' in ds) {
+    const f = ds.folder;
+    return [{ field: ['folder', 'path'], role: '', path: resolve(f.path) },
+      ...(f.labels ? [{ field: ['folder', 'labels'], role: 'labels', path: resolve(f.labels) }] : []),
+      ...(f.synsets ? [{ field: ['folder', 'synsets'], role: 'synsets', path: resolve(f.synsets) }] : [])];
+  }
+  return [{ field: ['hb_calibration_dir', 'path'], role: '', path: resolve(ds.hb_calibration_dir.path) }];
+}

@@ -22,13 +22,32 @@ export interface LoadedRecipe {
 export interface LoadOptions {
   /** Resolve backend auto against this machine before the cross-field rules run (a run does; printing configs does not). */
   resolveBackend?: (recipe: Recipe) => string;
+  /** The stages the caller will run: their input datasets must exist (checked here, with file:line:col). */
+  planned?: readonly string[];
 }
 
 function parseOverride(text: string): { path: PathSegment[]; value: unknown } {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new UserInputError(`--set ${text}: expected key.path=value, e.g. quantize.calibration_type=kl`);
+  if (eq <= 0) throw new UserInputError(`(--set) ${text}: expected key.path=value, e.g. quantize.calibration_type=kl`);
   const path = text.slice(0, eq).split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  return { path, value: parseYamlValue(text.slice(eq + 1)) };
+  if (path.some((s) => s === '')) throw new UserInputError(`(--set) ${text}: empty segment in the key path`);
+  try {
+    return { path, value: parseYamlValue(text.slice(eq + 1)) };
+  } catch (err) {
+    throw new UserInputError(`(--set) ${text}: the value is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Apply one override to the document; a path through a scalar (calibration.count.x) is the user's mistake. */
+function applyOverride(doc: Document, text: string): PathSegment[] {
+  const { path: keyPath, value } = parseOverride(text);
+  try {
+    if (value === null) doc.deleteIn(keyPath); // --set key=null (or key=) removes the field: back to its default
+    else doc.setIn(keyPath, doc.createNode(value)); // a YAML node, so a later --set can reach inside it
+  } catch (err) {
+    throw new UserInputError(`(--set) ${text}: cannot set ${dotted(keyPath)}: ${(err as Error).message.split('\n')[0]} (a part of the path is not a mapping)`);
+  }
+  return keyPath;
 }
 
 function readRecipeText(path: string): string {
@@ -53,12 +72,7 @@ export function loadRecipe(file: string, overrides: string[] = [], options: Load
     throw new UserInputError(problems.join('\n'), problems);
   }
   const fromSet = new Set<string>();
-  for (const o of overrides) {
-    const { path: keyPath, value } = parseOverride(o);
-    if (value === null) doc.deleteIn(keyPath); // --set key=null (or key=) removes the field: back to its default
-    else doc.setIn(keyPath, value);
-    fromSet.add(dotted(keyPath));
-  }
+  for (const o of overrides) fromSet.add(dotted(applyOverride(doc, o)));
   const input: unknown = doc.toJS() ?? {};
   const where = (p: RecipeProblem): string =>
     fromSet.has(dotted(p.path)) ? `${shown} (--set)` : `${shown}:${locate(doc, lines, p.path, p.atKey)}`;
@@ -67,7 +81,7 @@ export function loadRecipe(file: string, overrides: string[] = [], options: Load
   const parsed = RecipeSchema.safeParse(input);
   // The rules must see the backend that will actually run (auto -> ort or horizon).
   const backendNote = parsed.success ? options.resolveBackend?.(parsed.data) : undefined;
-  const problems = parsed.success ? checkRules(parsed.data, dirname(path)) : problemsFromZod(parsed.error.issues, input);
+  const problems = parsed.success ? checkRules(parsed.data, dirname(path), { planned: options.planned }) : problemsFromZod(parsed.error.issues, input);
   if (problems.length > 0) {
     const position = (m: string): number[] => (m.match(/:(\d+):(\d+): /)?.slice(1).map(Number) ?? [0, 0]);
     const messages = problems.map(format).sort((a, b) => position(a)[0] - position(b)[0] || position(a)[1] - position(b)[1]);

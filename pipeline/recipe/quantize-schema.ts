@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CalibrationParameters, CompilerParameters, InputParameters, ModelParameters } from '../horizon/schema.ts';
 
+/** docker's image reference grammar ([registry[:port]/]name[:tag][@digest]): never an option, never a second argument. */
+const DOCKER_REF = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
 export const CALIBRATION_TYPES = ['default', 'mix', 'kl', 'max', 'load', 'skip'] as const;
 
 const NodeInfoEntry = z.object({
@@ -26,7 +29,7 @@ export const QuantizeSchema = z.object({
   float_op_types: z.array(z.string()).default(['GroupedConv'])
     .describe('ort backend: op types kept float. Default [GroupedConv]: ORT int8 grouped convs are slower than fp32 on x86 (ResNeXt50, 1 thread: all-int8 1.65-1.73x vs fp32, grouped kept float 2.24-2.26x; npm run bench:int8-speed). [] quantizes everything.'),
   toolchain: z.object({
-    docker_image: z.string().optional()
+    docker_image: z.string().regex(DOCKER_REF, 'expected an image reference such as openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8 (docker would read anything else as an option)').optional()
       .describe('Run hb_mapper inside this OpenExplorer image (docker run --rm -v <dir>:<dir> -w <dir>), e.g. openexplorer/ai_toolchain_ubuntu_20_x5_cpu:v1.2.8.'),
     command: z.array(z.string()).default([]).describe('A command prefix to run hb_mapper through, e.g. [conda, run, -n, oe]; empty = hb_mapper on PATH.'),
     python: z.string().default('python3').describe('The toolchain\'s Python (has horizon_tc_ui), for hb_eval.py: the Horizon quantized-model accuracy.'),

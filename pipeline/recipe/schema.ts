@@ -73,12 +73,14 @@ const TuneSchema = z.object({
 }).strict().prefault({}).describe('Greedy mixed precision within an accuracy budget.');
 
 const BoardSchema = z.object({
-  host: z.string().min(1).describe('Board address (ssh).'),
-  user: z.string().default('root').describe('ssh user.'),
+  // ssh takes these as its own arguments: a leading '-' would be an option, whitespace a second argument.
+  host: z.string().regex(/^[A-Za-z0-9_[][\w.:%[\]-]*$/, 'expected a host name or address (no leading -, no spaces or shell characters)').describe('Board address (ssh).'),
+  user: z.string().regex(/^[A-Za-z0-9_][\w.-]*$/, 'expected a user name (no leading -, no spaces or shell characters)').default('root').describe('ssh user.'),
   port: z.number().int().positive().default(22).describe('ssh port.'),
   threads: z.number().int().positive().default(8).describe('Thread count for the multi-thread run (the single-thread run always uses 1).'),
   frames: z.number().int().positive().default(200).describe('hrt_model_exec --frame_count.'),
-  remote_dir: z.string().default('/tmp/zooforge').describe('Where the .bin is copied on the board.'),
+  remote_dir: z.string().regex(/^\/[^\0-\x1f\x7f]*$/, 'expected an absolute path without control characters').default('/tmp/zooforge')
+    .describe('Where the .bin is copied on the board (absolute; quoted for the board\'s shell).'),
 }).strict().describe('An RDK board reachable over ssh: hrt_model_exec perf fills the report\'s board latency/FPS columns. Never cached.');
 
 const ReportSchema = z.object({

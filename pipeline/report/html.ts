@@ -3,6 +3,8 @@ import { renderMarkdown } from './markdown.ts';
 import type { ReportData } from './model.ts';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Our Markdown's own escaping (mdText/mdCell) undone, then escaped once for HTML. */
+const fromMd = (s: string): string => esc(s.replace(/\\\|/g, '|').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
 
 /** Minimal Markdown (tables, headings, code, paragraphs) to HTML: enough for our own report text. */
 function mdToHtml(md: string): string {
@@ -11,18 +13,19 @@ function mdToHtml(md: string): string {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.startsWith('```')) {
+      const fence = l.match(/^`+/)![0];
       const code: string[] = [];
-      while (++i < lines.length && !lines[i].startsWith('```')) code.push(lines[i]);
+      while (++i < lines.length && lines[i] !== fence) code.push(lines[i]);
       out.push(`<pre>${esc(code.join('\n'))}</pre>`);
     } else if (l.startsWith('|')) {
       const rows: string[][] = [];
-      for (; i < lines.length && lines[i].startsWith('|'); i++) if (!/^\|(-+\|)+$/.test(lines[i])) rows.push(lines[i].slice(1, -1).split(' | ').map((c) => c.trim()));
+      for (; i < lines.length && lines[i].startsWith('|'); i++) if (!/^\|(-+\|)+$/.test(lines[i])) rows.push(lines[i].slice(1, -1).split(/ (?<!\\)\| /).map((c) => c.trim()));
       i--;
-      out.push(`<table><thead><tr>${rows[0].map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows.slice(1).map((r) => `<tr>${r.map((c) => `<td>${esc(c).replace(/`([^`]+)`/g, '<code>$1</code>')}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+      out.push(`<table><thead><tr>${rows[0].map((c) => `<th>${fromMd(c)}</th>`).join('')}</tr></thead><tbody>${rows.slice(1).map((r) => `<tr>${r.map((c) => `<td>${fromMd(c).replace(/`([^`]+)`/g, '<code>$1</code>')}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
     } else if (l.startsWith('#')) {
       const level = l.match(/^#+/)![0].length;
-      out.push(`<h${level}>${esc(l.slice(level).trim())}</h${level}>`);
-    } else if (l.trim()) out.push(`<p>${esc(l).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`);
+      out.push(`<h${level}>${fromMd(l.slice(level).trim())}</h${level}>`);
+    } else if (l.trim()) out.push(`<p>${fromMd(l).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`);
   }
   return out.join('\n');
 }

@@ -1,6 +1,13 @@
-import { mdTable, num, pct, pval, verdict } from './format.ts';
+import { mdFence, mdTable, mdText, num, pct, pval, verdict } from './format.ts';
 import type { ReportData } from './model.ts';
 import { sensitivityTable } from './sensitivity.ts';
+
+function busyNote(d: ReportData): string {
+  const f = d.perf?.others_busy_fraction;
+  if (!d.perf || f === undefined || f === null) return '';
+  return d.perf.busy ? ` **Measured on a busy machine** (other processes used ${Math.round(f * 100)} % of the CPU meanwhile): these timings are not the machine's and were not cached.`
+    : ` Machine load from other processes while timing: ${Math.round(f * 100)} %.`;
+}
 
 function zooTable(d: ReportData): string {
   const where = !d.perf ? 'not measured' : d.perf.label === 'board' ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
@@ -11,7 +18,7 @@ function zooTable(d: ReportData): string {
       `Latency/throughput (single-threaded, ${label})`, `Latency/throughput (multi-threaded, ${label})`, `Frame rate (FPS, ${label})`],
     [[d.model, d.size, String(d.categories ?? 'n/a'), num(d.params.millions), pct(d.float?.top1), pct(d.quant?.top1),
       d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a', d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a', d.perf ? num(d.perf.fps) : 'n/a']],
-  ) + `\n\nAccuracy: Top-1 in %, on ${d.n ?? 'n/a'} images. Latency/FPS: ${where}.`;
+  ) + `\n\nAccuracy: Top-1 in %, on ${d.n ?? 'n/a'} images. Latency/FPS: ${where}.${busyNote(d)}`;
 }
 
 function pairedSection(d: ReportData): string {
@@ -49,16 +56,28 @@ function calibrationSection(d: ReportData): string {
   return [`${d.calibration.selected} (calibrated on ${d.calibration.samples ?? 'n/a'} samples)`, '', mdTable(['method', 'per_channel', 'held-out output cosine'], rows)].join('\n');
 }
 
+/** A run with failed or skipped stages says so first: its numbers are partial. */
+function incompleteNote(d: ReportData): string[] {
+  if (d.incomplete.length === 0) return [];
+  return [`**Incomplete run**: ${d.incomplete.map((s) => `${s.stage} ${s.status}${s.reason ? ` (${mdText(s.reason)})` : ''}`).join('; ')}. Figures from those stages are missing below.`, ''];
+}
+
+function skippedNote(d: ReportData): string[] {
+  if (d.skipped_images.length === 0) return [];
+  const shown = d.skipped_images.slice(0, 10).map((f) => `\`${mdText(f).replace(/`/g, "'")}\``).join(', ');
+  return [`${d.skipped_images.length} evaluation image(s) were skipped as unreadable: ${shown}${d.skipped_images.length > 10 ? ', …' : ''}.`, ''];
+}
+
 export function renderMarkdown(d: ReportData, title: string): string {
   const perClass = d.per_class.length ? mdTable(['class', 'n', 'float %', 'int8 %', 'delta'], d.per_class.map((c) => [c.class, String(c.n), pct(c.float), pct(c.quant), `${c.delta >= 0 ? '+' : ''}${pct(c.delta)}`])) : '';
   return [
-    `# ${title}`, '', zooTable(d), '',
-    '## Float vs int8, paired', '', pairedSection(d), '',
+    `# ${mdText(title)}`, '', ...incompleteNote(d), zooTable(d), '',
+    '## Float vs int8, paired', '', pairedSection(d), '', ...skippedNote(d),
     '## Calibration', '', calibrationSection(d), '',
     '## Per-node similarity', '', nodesSection(d), '',
     ...(d.sensitivity.length ? ['## Per-layer sensitivity', '', 'Each node quantized alone on the validation subset, ranked by Top-1 drop, then output cosine:', '', sensitivityTable(d.sensitivity), ''] : []),
     ...(perClass ? ['## Per class', '', perClass, ''] : []),
-    '## Preprocessing record', '', '```json', JSON.stringify(d.preprocessing, null, 2), '```', '',
+    '## Preprocessing record', '', mdFence('json', JSON.stringify(d.preprocessing, null, 2)), '',
     '## Tool versions', '', mdTable(['tool', 'version'], Object.entries(d.tools).map(([k, v]) => [k, v ?? 'not installed'])), '',
     '## Provenance', '', 'Every number above comes from a stage result recorded in `manifest.json` under these cache keys:', '',
     mdTable(['stage', 'key'], Object.entries(d.provenance).map(([k, v]) => [k, v ? `\`${v}\`` : '—'])), '',

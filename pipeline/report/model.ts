@@ -30,10 +30,18 @@ export interface ReportData {
   tools: Record<string, string | null>;
   /** stage -> cache key of the result each number came from */
   provenance: Record<string, string | undefined>;
+  /** stages that failed or were skipped in this run: the report is partial */
+  incomplete: { stage: string; status: string; reason?: string }[];
+  /** evaluation images that could not be decoded (skipped, not counted) */
+  skipped_images: string[];
 }
 
 export interface Accuracy { top1: number; top5: number; top1_ci95: [number, number]; top5_ci95: [number, number] }
-export interface Perf { label: 'host' | 'board'; cpu: string; cores: number; single_ms: number; multi_ms: number; fps: number; float_single_ms: number; speedup: number }
+export interface Perf {
+  label: 'host' | 'board'; cpu: string; cores: number; single_ms: number; multi_ms: number; fps: number; float_single_ms: number; speedup: number;
+  /** host timings: share of the CPU other processes used meanwhile, and whether that made the figures unreliable */
+  others_busy_fraction?: number | null; busy?: boolean;
+}
 export interface NodeRow { node: string; type: string; cosine: number; threshold: number | null; dtype: string }
 export interface Histogram { node: string; tensor: string; cosine: number; abs_max: number; counts: number[]; range: [number, number] }
 
@@ -73,12 +81,15 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     perf: board ? { label: 'board', cpu: `${board.host} (DNN ${board.runtime?.dnn ?? '?'})`, cores: board.multi.threads, single_ms: board.single.average_latency_ms,
       multi_ms: board.multi.average_latency_ms, fps: board.multi.fps, float_single_ms: NaN, speedup: NaN }
       : pf ? { label: 'host', cpu: pf.host.cpu, cores: pf.host.cores, single_ms: pf.quant.single.median_ms, multi_ms: pf.quant.multi.mean_latency_ms,
-      fps: pf.quant.multi.fps, float_single_ms: pf.float.single.median_ms, speedup: pf.speedup_single } : null,
+      fps: pf.quant.multi.fps, float_single_ms: pf.float.single.median_ms, speedup: pf.speedup_single,
+      others_busy_fraction: pf.machine_load?.others_busy_fraction ?? null, busy: pf.machine_load?.busy ?? false } : null,
     output_similarity: ort ? q?.output_similarity ?? null : q?.output_similarity?.[0] ?? null,
     nodes: readJson<NodeRow[]>(quant, 'nodes', []),
     histograms: readJson<Histogram[]>(quant, 'histograms', []),
     sensitivity: readJson<ReportData['sensitivity']>(usable(upstream.sensitivity), 'sensitivity', []),
     per_class: e?.per_class ?? [], preprocessing: pre ?? null, tools,
     provenance: Object.fromEntries(Object.entries(upstream).map(([id, r]) => [id, r.key])),
+    incomplete: Object.values(upstream).filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => ({ stage: r.id, status: r.status })),
+    skipped_images: (e?.skipped as string[] | undefined) ?? [],
   };
 }

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { localImports } from '../cache/python-imports.ts';
 import { SCRIPTS_DIR } from '../paths.ts';
 import { z } from 'zod';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { recipePath } from '../recipe/load.ts';
-import type { Dataset } from '../recipe/dataset-schema.ts';
+import { datasetPaths, type Dataset } from '../recipe/dataset-schema.ts';
 import type { FileInput, RunContext } from '../engine/types.ts';
 
 /** Torch-side tools whose versions change exported bytes. */
@@ -24,19 +25,7 @@ export function resolveDataset(loaded: LoadedRecipe, ds: Dataset): Dataset {
 /** The files whose content identifies a dataset (so the cache key follows the data, not its path). */
 export function datasetFiles(loaded: LoadedRecipe, ds: Dataset | undefined, prefix: string): Record<string, FileInput> {
   if (!ds) return {};
-  const abs = resolveDataset(loaded, ds);
-  if ('fashion_mnist' in abs) {
-    const { root, split } = abs.fashion_mnist;
-    const p = split === 'train' ? 'train' : 't10k';
-    return { [`${prefix}.images`]: { path: join(root, `${p}-images-idx3-ubyte.gz`) }, [`${prefix}.labels`]: { path: join(root, `${p}-labels-idx1-ubyte.gz`) } };
-  }
-  if ('folder' in abs) {
-    const out: Record<string, FileInput> = { [prefix]: { path: abs.folder.path } };
-    if (abs.folder.labels) out[`${prefix}.labels`] = { path: abs.folder.labels };
-    if (abs.folder.synsets) out[`${prefix}.synsets`] = { path: abs.folder.synsets };
-    return out;
-  }
-  return { [prefix]: { path: abs.hb_calibration_dir.path } };
+  return Object.fromEntries(datasetPaths(ds, (p) => recipePath(loaded, p)).map((f) => [f.role ? `${prefix}.${f.role}` : prefix, { path: f.path }]));
 }
 
 /** The float model later stages consume: simplify's output, or export's when simplify is off. */
@@ -57,24 +46,20 @@ export async function runWorkerStage(ctx: RunContext, script: string, params: Re
   return { outputs, data: data as Record<string, unknown> };
 }
 
-/** The zf modules a Python file imports, transitively (`from zf.x import` / `from .x import`). */
-function zfImports(file: string, seen = new Set<string>()): Set<string> {
-  for (const m of readFileSync(file, 'utf8').matchAll(/^\s*from (?:zf\.|\.)(\w+) import/gm)) {
-    const mod = join(SCRIPTS_DIR, 'zf', `${m[1]}.py`);
-    if (!seen.has(mod) && existsSync(mod)) {
-      seen.add(mod);
-      zfImports(mod, seen);
-    }
-  }
-  return seen;
-}
-
-/** A stage's Python code as key inputs: the worker and the zf modules it imports. Editing one re-runs exactly
- *  the stages whose workers use it. */
+/** A stage's Python code as key inputs: the worker and the local modules it imports (scripts/zf/...). Editing one
+ *  re-runs exactly the stages whose workers use it. */
 export function workerCode(script: string): Record<string, FileInput> {
   const worker = join(SCRIPTS_DIR, script);
   const out: Record<string, FileInput> = { 'code.worker': { path: worker } };
-  for (const mod of [...zfImports(worker)].sort()) out[`code.zf.${basename(mod, '.py')}`] = { path: mod };
+  for (const mod of localImports(worker, [SCRIPTS_DIR])) out[`code.${relative(SCRIPTS_DIR, mod).replace(/\.py$/, '').split(sep).join('.')}`] = { path: mod };
+  return out;
+}
+
+/** A user's `module:` source file and the local modules it imports (its folder is first on sys.path, as for a
+ *  script): every byte export reads is keyed. */
+export function moduleCode(file: string): Record<string, FileInput> {
+  const out: Record<string, FileInput> = { module: { path: file } };
+  for (const mod of localImports(file, [dirname(file)])) out[`module.${relative(dirname(file), mod)}`] = { path: mod };
   return out;
 }
 

@@ -1,11 +1,23 @@
 import type { Stage } from '../engine/types.ts';
 import { recipePath } from '../recipe/load.ts';
-import { checkDataset, runWorkerStage, TORCH_TOOLS, workerCode } from './common.ts';
+import { existsSync } from 'node:fs';
+import { relative, dirname } from 'node:path';
+import type { FileInput } from '../engine/types.ts';
+import { countParams } from '../onnx/params.ts';
+import { checkDataset, moduleCode, runWorkerStage, TORCH_TOOLS, workerCode } from './common.ts';
+
+/** An existing ONNX model and its external data files (checked to exist and hold their bytes): all keyed. */
+function onnxWithData(model: string): Record<string, FileInput> {
+  const out: Record<string, FileInput> = { onnx: { path: model } };
+  if (!existsSync(model)) return out; // the engine reports the missing input
+  for (const f of countParams(model).externalFiles) out[`onnx.data.${relative(dirname(model), f)}`] = { path: f };
+  return out;
+}
 
 /** PyTorch -> ONNX, checked against onnxruntime, plus the one preprocessing record. */
 export const exportStage: Stage = {
   id: 'export',
-  version: 1,
+  version: 2,
   title: 'Export to ONNX',
   after: [],
   cacheable: true,
@@ -13,8 +25,8 @@ export const exportStage: Stage = {
     const r = loaded.recipe;
     const files = { ...checkDataset(loaded).files };
     if (r.model.checkpoint) files.checkpoint = { path: recipePath(loaded, r.model.checkpoint) };
-    if ('module' in r.model.source) files.module = { path: recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, '')) };
-    if ('onnx' in r.model.source) files.onnx = { path: recipePath(loaded, r.model.source.onnx) };
+    if ('module' in r.model.source) Object.assign(files, moduleCode(recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, ''))));
+    if ('onnx' in r.model.source) Object.assign(files, onnxWithData(recipePath(loaded, r.model.source.onnx)));
     return { recipe: { model: r.model, input: r.input, preprocess: r.preprocess, export: r.export }, files: { ...files, ...workerCode('export.py') }, tools: TORCH_TOOLS };
   },
   async run(ctx) {

@@ -6,7 +6,7 @@ import { floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode } from '.
 /** Host latency/throughput (ORT CPU) for the report's latency and FPS columns when no board is set. */
 export const perfStage: Stage = {
   id: 'perf',
-  version: 1,
+  version: 2,
   title: 'Host performance',
   after: ['quantize'],
   cacheable: true,
@@ -23,8 +23,11 @@ export const perfStage: Stage = {
   },
   async run(ctx) {
     const rec = JSON.parse(await readFile(ctx.files.preprocess, 'utf8')) as { input_shape: number[] };
-    return runWorkerStage(ctx, 'perf.py', {
+    const result = await runWorkerStage(ctx, 'perf.py', {
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, input_shape: rec.input_shape, runs: ctx.loaded.recipe.evaluate.perf_runs,
     });
+    const load = result.data.machine_load as { busy: boolean; others_busy_fraction: number | null } | undefined;
+    const busy = load?.busy ? `other processes used ${Math.round((load.others_busy_fraction ?? 0) * 100)} % of the CPU while timing` : undefined;
+    return { ...result, ...(busy ? { doNotCache: `${busy}: the figures are marked and will be measured again` } : {}) };
   },
 };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { StageFailedError, UserInputError } from '../errors.ts';
 import { runLogged } from './run-logged.ts';
 import { SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
@@ -19,6 +19,8 @@ export interface WorkerIo {
 }
 
 const PROGRESS = '##zf-progress ';
+const ProgressLine = z.object({ message: z.string(), done: z.number().optional(), total: z.number().optional() });
+const safeJson = (text: string): unknown => { try { return JSON.parse(text); } catch { return undefined; } };
 const WARN = '##zf-warn ';
 
 export class PythonEnv {
@@ -37,8 +39,9 @@ export class PythonEnv {
       env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
       onLine: (line) => {
         if (line.startsWith(PROGRESS)) {
-          const p = JSON.parse(line.slice(PROGRESS.length)) as { message: string; done?: number; total?: number };
-          io.progress?.(p.message, p.done, p.total);
+          const p = ProgressLine.safeParse(safeJson(line.slice(PROGRESS.length)));
+          if (!p.success) return false; // not ours (a user module printing the prefix): an ordinary log line
+          io.progress?.(p.data.message, p.data.done, p.data.total);
           return true;
         }
         if (line.startsWith(WARN)) {

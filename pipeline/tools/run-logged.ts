@@ -12,6 +12,8 @@ export interface LoggedOptions {
   onLine?(line: string): boolean | void;
   /** Record the command line (for the manifest). */
   command?(cmd: string): void;
+  /** A file fed to the command's stdin (default: no stdin). */
+  inputFile?: string;
 }
 
 export interface LoggedRun {
@@ -30,7 +32,7 @@ export async function runLogged(cmd: string, args: string[], o: LoggedOptions): 
   const log = createWriteStream(o.logFile, { flags: 'a' });
   log.write(`$ ${cmd} ${args.join(' ')}\n`);
   const child = execa(cmd, args, {
-    cwd: o.cwd, env: o.env, reject: false, buffer: false, stdin: 'ignore', cancelSignal: o.signal, forceKillAfterDelay: 3000,
+    cwd: o.cwd, env: o.env, reject: false, buffer: false, ...(o.inputFile ? { inputFile: o.inputFile } : { stdin: 'ignore' as const }), cancelSignal: o.signal, forceKillAfterDelay: 3000,
   });
   const tail: string[] = [];
   const chunks: string[] = [];

@@ -1,6 +1,7 @@
 """Build the torch network named by a recipe (timm, torchvision, or a user's module) and load its weights."""
 import importlib.util
 import os
+import sys
 from typing import Any, Dict, Tuple
 
 import torch
@@ -10,6 +11,9 @@ from .protocol import ZfError
 
 def _from_module(spec: str, kwargs: Dict[str, Any]) -> torch.nn.Module:
     path, factory = spec.rsplit(":", 1)
+    # As when the file runs as a script: its own folder first on sys.path, so its local imports work (and are the
+    # files the export stage keys on).
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     mod_spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
     if mod_spec is None or mod_spec.loader is None:
         raise ZfError(f"cannot import {path}")
@@ -53,18 +57,30 @@ def create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
     return _from_module(src["module"], kwargs), None
 
 
-def load_checkpoint(model: torch.nn.Module, path: str) -> None:
-    if path.endswith(".safetensors"):
-        from safetensors.torch import load_file
-        state = load_file(path)
-    else:
-        state = torch.load(path, map_location="cpu")
+def load_checkpoint(model: torch.nn.Module, path: str, name: str = "the model") -> None:
+    """Any checkpoint that cannot become this model's weights is the user's file, not a bug: one clear message."""
+    def unfit(why: str) -> ZfError:
+        return ZfError(f"checkpoint {path} does not fit model {name}: {why}")
+    try:
+        if path.endswith(".safetensors"):
+            from safetensors.torch import load_file
+            state = load_file(path)
+        else:
+            state = torch.load(path, map_location="cpu")
+    except Exception as err:  # directory, truncated zip, random bytes, pickle errors: all "not a checkpoint"
+        raise unfit(f"not a readable state_dict ({type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''})")
     for key in ("state_dict", "model", "model_state_dict"):
         if isinstance(state, dict) and key in state and isinstance(state[key], dict):
             state = state[key]
-    missing, unexpected = model.load_state_dict(state, strict=False)
+    if not isinstance(state, dict):
+        raise unfit(f"holds a {type(state).__name__}, not a state_dict")
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as err:  # shape mismatches: "size mismatch for fc.weight: ..."
+        lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+        raise unfit("; ".join(lines[1:4] or lines[:1])[:400])
     if missing or unexpected:
-        raise ZfError(f"{path} does not fit the model: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}")
+        raise unfit(f"missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}")
 
 
 def randomize_batchnorm(model: torch.nn.Module, seed: int) -> int:

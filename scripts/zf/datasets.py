@@ -20,6 +20,7 @@ class Dataset:
         self.ids: List[str] = []
         self.labels: Optional[np.ndarray] = None
         self.classes: Optional[List[str]] = None
+        self.label_sources: Optional[List[str]] = None  # file:line of each label, when read from a labels file
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -69,8 +70,8 @@ class Folder(Dataset):
         else:
             self.paths = [os.path.join(path, f) for f in sorted(os.listdir(path)) if f.lower().endswith(IMAGE_EXTS)]
             if labels:
-                self.labels = read_labels(labels, [os.path.basename(p) for p in self.paths])
                 self.classes = subdirs if synsets else None
+                self.labels, self.label_sources = read_labels(labels, [os.path.basename(p) for p in self.paths], self.classes)
         if not self.paths:
             raise ZfError(f"no images ({', '.join(IMAGE_EXTS)}) in {path}")
         self.ids = [os.path.relpath(p, path) for p in self.paths]
@@ -108,20 +109,49 @@ class HbCalibrationDir(Dataset):
         return self.paths[i]
 
 
-def read_labels(file: str, names: List[str]) -> np.ndarray:
+def _label(value: str, classes: Optional[List[str]], where: str) -> int:
+    """One label: a class index, or a class name from the class list (synsets)."""
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    if classes and value in classes:
+        return classes.index(value)
+    hint = "not one of the synsets' class names" if classes else "not a class index; to use class names, set the dataset's synsets: file"
+    raise ZfError(f"{where}: label {value!r} is {hint}")
+
+
+def read_labels(file: str, names: List[str], classes: Optional[List[str]] = None):
     """A labels file for a flat folder: `filename label` lines (caffe's val.txt; any order), or one label per
-    line in sorted file order (ILSVRC2012 ground truth style)."""
+    line in sorted file order (ILSVRC2012 ground truth style). Labels are class indices, or class names mapped
+    through `classes`. Returns (labels, where each came from as file:line)."""
     with open(file) as f:
-        rows = [line.split() for line in f if line.strip()]
-    if rows and all(len(r) >= 2 for r in rows):
-        by_name = {os.path.basename(r[0]): int(r[-1]) for r in rows}
+        rows = [(n, line.split()) for n, line in enumerate(f, 1) if line.strip()]
+    if rows and all(len(r) >= 2 for _, r in rows):
+        by_name = {os.path.basename(r[0]): (r[-1], f"{file}:{n}") for n, r in rows}
         missing = [n for n in names if n not in by_name]
         if missing:
             raise ZfError(f"{file} has no label for {len(missing)} image(s), e.g. {missing[0]}")
-        return np.asarray([by_name[n] for n in names], dtype=np.int64)
-    if len(rows) != len(names):
-        raise ZfError(f"{file} has {len(rows)} labels but the folder has {len(names)} images")
-    return np.asarray([int(r[-1]) for r in rows], dtype=np.int64)
+        picked = [by_name[n] for n in names]
+    else:
+        if len(rows) != len(names):
+            raise ZfError(f"{file} has {len(rows)} labels but the folder has {len(names)} images")
+        picked = [(r[-1], f"{file}:{n}") for n, r in rows]
+    labels = np.asarray([_label(v, classes, where) for v, where in picked], dtype=np.int64)
+    return labels, [where for _, where in picked]
+
+
+def check_labels(ds: "Dataset", num_classes: int) -> None:
+    """Labels the model cannot predict would only count as wrong answers: refuse them, naming where they come from."""
+    if ds.labels is None:
+        return
+    bad = np.nonzero((ds.labels < 0) | (ds.labels >= num_classes))[0]
+    if len(bad) == 0:
+        return
+    where = ds.label_sources
+    shown = ", ".join(f"{where[i] if where else ds.source(i)} (label {ds.labels[i]})" for i in bad[:5])
+    raise ZfError(f"{len(bad)} label(s) outside the model's {num_classes} classes (0..{num_classes - 1}): {shown}"
+                  f"{', ...' if len(bad) > 5 else ''}")
 
 
 def load_raw(ds: Dataset, i: int, rec: Dict[str, Any]) -> Optional[np.ndarray]:

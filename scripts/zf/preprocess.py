@@ -13,6 +13,24 @@ from PIL import Image
 _FILTERS = {"bilinear": Image.BILINEAR, "bicubic": Image.BICUBIC, "nearest": Image.NEAREST}
 
 
+_SAID_16BIT = []
+
+
+def to_8bit(image: Any) -> Any:
+    """16-bit grayscale (PNG 'I;16', or 'I' holding 0..65535) scaled to 0..255 as x/257: PIL's own convert('L')
+    clips instead, turning nearly every pixel white."""
+    if image.mode not in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        return image
+    arr = np.asarray(image).astype(np.float64)
+    if image.mode == "I" and (arr.min() < 0 or arr.max() > 65535):
+        raise ValueError(f"32-bit integer image with values {arr.min():.0f}..{arr.max():.0f}: not a 16-bit image")
+    if not _SAID_16BIT:
+        from .protocol import warn
+        warn("16-bit grayscale images are scaled to 8 bits (value / 257) before preprocessing")
+        _SAID_16BIT.append(True)
+    return Image.fromarray(np.clip(np.rint(arr / 257.0), 0, 255).astype(np.uint8), mode="L")
+
+
 def raw_tensor(image: Any, rec: Dict[str, Any]) -> np.ndarray:
     """PIL image or uint8 array (HxW or HxWx3, RGB) -> float32 CxHxW in 0..255 following the record."""
     h, w = rec["size"]
@@ -26,7 +44,7 @@ def raw_tensor(image: Any, rec: Dict[str, Any]) -> np.ndarray:
         return arr[::-1].copy() if rec["colour"] == "bgr" else arr
     if isinstance(image, np.ndarray):
         image = Image.fromarray(image)
-    image = image.convert("L" if gray else "RGB")
+    image = to_8bit(image).convert("L" if gray else "RGB")
     if image.size != (w, h):
         scale = 1.0 / rec["crop_pct"]
         target_h, target_w = math.floor(h * scale), math.floor(w * scale)

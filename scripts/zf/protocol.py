@@ -1,11 +1,15 @@
 """The worker protocol: `--input-json IN --output-json OUT`; progress/warnings as tagged stdout lines;
 a ZfError becomes one `zooforge: <message>` line and exit 1 (never a traceback as the only message)."""
 import argparse
+import errno
 import json
 import os
 import sys
 import traceback
 from typing import Any, Callable, Dict
+
+
+MACHINE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EIO}
 
 
 class ZfError(Exception):
@@ -40,18 +44,28 @@ def run_worker(fn: Callable[[Dict[str, Any]], Dict[str, Any]]) -> None:
     with open(args.input_json) as f:
         params = json.load(f)
     try:
-        result = fn(params)
+        write_json(args.output_json, fn(params))
     except ZfError as err:
         print(f"zooforge: {err}", file=sys.stderr, flush=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as err:  # an unexpected bug: the traceback goes to the stage log, the summary to the user
-        traceback.print_exc()
-        print(f"zooforge: internal error in {os.path.basename(sys.argv[0])}: {type(err).__name__}: {str(err)[:300]} "
-              "(traceback in the stage log)", file=sys.stderr, flush=True)
+    except OSError as err:
+        if err.errno not in MACHINE_ERRNOS:
+            raise_internal(err)
+        # the machine, not a bug: a full or read-only disk, a folder we may not write
+        print(f"zooforge: {err.filename or '(unknown path)'}: {err.strerror}", file=sys.stderr, flush=True)
         sys.exit(1)
-    write_json(args.output_json, result)
+    except Exception as err:  # noqa: BLE001
+        raise_internal(err)
+
+
+def raise_internal(err: Exception) -> None:
+    """An unexpected bug: the traceback goes to the stage log, the summary to the user."""
+    traceback.print_exc()
+    print(f"zooforge: internal error in {os.path.basename(sys.argv[0])}: {type(err).__name__}: {str(err)[:300]} "
+          "(traceback in the stage log)", file=sys.stderr, flush=True)
+    sys.exit(1)
 
 
 def quiet_onnxruntime() -> None:

@@ -65,7 +65,10 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
   it('re-runs nothing on a second run, and changing one quantization setting re-runs only its dependents', async () => {
     const again = await zooforge(['run', RECIPE, '--out', out, '--cache', cache]);
     expect(again.exitCode).toBe(0);
-    for (const id of ['export', 'simplify', 'params', 'calibration', 'quantize', 'evaluate', 'perf']) expect(again.stderr).toMatch(new RegExp(`cached ${id}`));
+    for (const id of ['export', 'simplify', 'params', 'calibration', 'quantize', 'evaluate']) expect(again.stderr).toMatch(new RegExp(`cached ${id}`));
+    // Timings taken while other processes were busy (another test file, in a parallel suite) are not cached.
+    const firstPerf = manifest.stages.find((s) => s.id === 'perf')!.data as { machine_load: { busy: boolean } };
+    expect(again.stderr).toMatch(firstPerf.machine_load.busy ? /passed perf/ : /cached perf/);
 
     const plan = await zooforge(['plan', RECIPE, '--out', out, '--cache', cache, '--set', 'quantize.calibration_type=max']);
     expect(plan.stdout).toMatch(/export\s+cached \(key [0-9a-f]{12}…\)/);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
@@ -95,7 +95,9 @@ describe('horizon backend driver (hb_mapper test double)', () => {
 
   it('runs hrt_model_exec perf on a board over ssh (1 and N threads), never cached, and fills the board columns', async () => {
     const board = join(dir, 'board-root');
-    const args = ['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--set', 'board={host: rdk-x5.local, threads: 4}', '--out', join(dir, 'ok'), '--cache', cache];
+    mkdirSync(board, { recursive: true });
+    const args = ['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--set', 'board={host: rdk-x5.local, threads: 4}',
+      '--set', `board.remote_dir=${join(board, 'tmp', 'zooforge')}`, '--out', join(dir, 'ok'), '--cache', cache];
     const r = await zooforge(args, { ...withDoubles, ZF_BOARD_ROOT: board });
     expect(r.exitCode).toBe(0);
     const m = JSON.parse(readFileSync(join(dir, 'ok', 'manifest.json'), 'utf8')) as Manifest;
@@ -109,6 +111,18 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     expect(md).toMatch(/\| 1\.25 ms \| 2\.25 ms \| 1777\.78 \|/);
     const again = await zooforge(args, { ...withDoubles, ZF_BOARD_ROOT: board });
     expect(again.stderr).toMatch(/passed board/); // re-measured every run
+  });
+
+  it('quotes every remote argument: a hostile remote_dir is a folder name on the board, never a command', async () => {
+    const board = join(dir, 'board-hostile');
+    mkdirSync(board, { recursive: true });
+    const hostile = join(board, "zf; touch PWNED; echo 'x' $(touch PWNED2) `touch PWNED3`");
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--until', 'board', '--set', 'board={host: rdk-x5.local, threads: 2}',
+      '--set', `board.remote_dir=${JSON.stringify(hostile)}`, '--out', join(dir, 'hostile'), '--cache', cache], { ...withDoubles, ZF_BOARD_ROOT: board });
+    expect(r.stderr).toContain('passed board');
+    expect(r.exitCode).toBe(0);
+    expect(readdirSync(board).filter((f) => f.startsWith('PWNED'))).toEqual([]);
+    expect(existsSync(join(hostile, 'fashion.bin'))).toBe(true); // the literal folder name, as asked
   });
 
   it('evaluates the Horizon quantized model with HB_ONNXRuntime on inputs built from the preprocessing record', async () => {

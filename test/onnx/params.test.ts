@@ -13,7 +13,7 @@ function tensor(name: string, dims: number[], external = false) {
   const n = dims.reduce((a, b) => a * b, 1);
   return onnx.TensorProto.create({
     name, dims, dataType: FLOAT,
-    ...(external ? { dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'w.bin' }] }
+    ...(external ? { dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'w.bin' }, { key: 'length', value: String(n * 4) }] }
       : { rawData: new Uint8Array(n * 4).fill(7) }),
   });
 }
@@ -33,6 +33,7 @@ function writeModel(dir: string): string {
   const bytes = onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 7, producerName: 'test', opsetImport: [{ domain: '', version: 11 }], graph })).finish();
   const file = join(dir, 'm.onnx');
   writeFileSync(file, bytes);
+  writeFileSync(join(dir, 'w.bin'), Buffer.alloc(10 * 8 * 4, 1));
   return file;
 }
 

@@ -1,0 +1,107 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { zooforge } from '../helpers/cli.ts';
+import { tmp } from '../helpers/tmp.ts';
+import { firstMessage, makeWorld, snapshot, type World } from './world.ts';
+
+/** One bad input or environment fault: the exit code says what kind of failure it was, the first line says what
+ *  and where, and nothing outside the case's output folder (and the shared cache) changes. */
+interface Case {
+  name: string;
+  args(w: World, out: string): string[];
+  code: 0 | 1 | 2;
+  first: RegExp;
+  /** extra checks after the run */
+  then?(w: World, out: string, stderr: string): void;
+}
+
+const run = (w: World, out: string, ...rest: string[]): string[] => ['run', w.recipe, '--out', out, '--cache', w.cache, ...rest];
+const set = (...kv: string[]): string[] => kv.flatMap((s) => ['--set', s]);
+
+const CASES: Case[] = [
+  // --- recipe values and --set: refused at load (exit 2) with the field named
+  { name: 'set-bad-yaml', args: (w, o) => run(w, o, ...set('evaluate.limit=[1,2')), code: 2, first: /^zooforge: \(--set\) evaluate\.limit=\[1,2: the value is not valid YAML/ },
+  { name: 'set-through-scalar', args: (w, o) => run(w, o, ...set('calibration.count.x=1')), code: 2, first: /^zooforge: \(--set\) calibration\.count\.x=1: cannot set calibration\.count\.x/ },
+  { name: 'set-no-equals', args: (w, o) => run(w, o, ...set('calibration.count')), code: 2, first: /^zooforge: \(--set\) calibration\.count: expected key\.path=value/ },
+  { name: 'set-unknown-method', args: (w, o) => run(w, o, ...set('quantize.calibration_type=kll')), code: 2, first: /recipe\.yaml \(--set\): quantize\.calibration_type: expected one of/ },
+  { name: 'board-host-option', args: (w, o) => run(w, o, ...set('board={host: "-oProxyCommand=touch PWNED"}')), code: 2, first: /recipe\.yaml \(--set\): board\.host: expected a host name/ },
+  { name: 'board-host-space', args: (w, o) => run(w, o, ...set('board={host: "rdk x5"}')), code: 2, first: /board\.host: expected a host name or address \(no leading -/ },
+  { name: 'board-user-option', args: (w, o) => run(w, o, ...set('board={host: rdk, user: "-l root"}')), code: 2, first: /board\.user: expected a user name/ },
+  { name: 'board-remote-dir-relative', args: (w, o) => run(w, o, ...set('board={host: rdk, remote_dir: "zf; touch PWNED"}')), code: 2, first: /board\.remote_dir: expected an absolute path/ },
+  { name: 'prefix-shell', args: (w, o) => run(w, o, ...set('quantize.model_parameters.output_model_file_prefix=m;touch PWNED;m')), code: 2, first: /quantize\.model_parameters\.output_model_file_prefix: must be a plain name/ },
+  { name: 'prefix-space', args: (w, o) => run(w, o, ...set('quantize.model_parameters.output_model_file_prefix=my model')), code: 2, first: /output_model_file_prefix: must be a plain name/ },
+  { name: 'prefix-slash', args: (w, o) => run(w, o, ...set('quantize.model_parameters.output_model_file_prefix=../../m')), code: 2, first: /output_model_file_prefix: must be a plain name/ },
+  { name: 'workdir-dotdot', args: (w, o) => run(w, o, ...set('quantize.model_parameters.working_dir=../../../../x')), code: 2, first: /quantize\.model_parameters\.working_dir: must be a plain name/ },
+  { name: 'workdir-absolute', args: (w, o) => run(w, o, ...set('quantize.model_parameters.working_dir=/tmp/x')), code: 2, first: /working_dir: must be a plain name/ },
+  { name: 'docker-image-option', args: (w, o) => run(w, o, ...set('quantize.toolchain.docker_image=--volume=/:/hostroot')), code: 2, first: /quantize\.toolchain\.docker_image: expected an image reference/ },
+  { name: 'docker-image-shell', args: (w, o) => run(w, o, ...set('quantize.toolchain.docker_image=img; rm -rf /')), code: 2, first: /docker_image: expected an image reference/ },
+  { name: 'hb-config-prefix', args: (w, o) => run(w, o, ...set(`quantize.hb_config=${join(w.dir, 'hb-prefix.yaml')}`)), code: 2, first: /quantize\.hb_config: .*hb-prefix\.yaml:\d+:\d+: model_parameters\.output_model_file_prefix: must be a plain name/ },
+  { name: 'hb-config-workdir', args: (w, o) => run(w, o, ...set(`quantize.hb_config=${join(w.dir, 'hb-workdir.yaml')}`)), code: 2, first: /hb-workdir\.yaml:\d+:\d+: model_parameters\.working_dir: must be a plain name/ },
+  { name: 'checkpoint-missing', args: (w, o) => run(w, o, ...set(`model.checkpoint=${join(w.dir, 'nope.pt')}`)), code: 2, first: /model\.checkpoint: file not found/ },
+  { name: 'eval-dataset-missing', args: (w, o) => run(w, o, ...set(`evaluate.dataset={folder: {path: ${join(w.dir, 'no-such-images')}}}`)), code: 2,
+    first: /recipe\.yaml \(--set\): evaluate\.dataset\.folder\.path: .*no-such-images does not exist \(the evaluate stage reads it\)/ },
+  { name: 'calib-dataset-missing', args: (w, o) => run(w, o, ...set(`calibration.dataset={fashion_mnist: {root: ${join(w.dir, 'nofashion')}}}`)), code: 2,
+    first: /calibration\.dataset\.fashion_mnist\.root: .*nofashion\/train-images-idx3-ubyte\.gz does not exist \(the calibration stage reads it\)/ },
+  { name: 'labels-file-missing', args: (w, o) => run(w, o, ...set(`evaluate.dataset={folder: {path: ${join(w.dir, 'imgs', 'flat')}, labels: ${join(w.dir, 'nolabels.txt')}}}`)), code: 2, first: /evaluate\.dataset\.folder\.labels: .*nolabels\.txt does not exist/ },
+  { name: 'until-unknown', args: (w, o) => run(w, o, '--until', 'nope'), code: 2, first: /^zooforge: --until nope: no such stage/ },
+  { name: 'force-unknown', args: (w, o) => run(w, o, '--force', 'nope'), code: 2, first: /^zooforge: --force nope: no such stage/ },
+  { name: 'recipe-missing', args: (w, o) => ['run', join(w.dir, 'none.yaml'), '--out', o], code: 2, first: /^zooforge: cannot read recipe .*none\.yaml: ENOENT/ },
+  { name: 'recipe-not-yaml', args: (w, o) => ['run', join(w.dir, 'imgs', 'flat', '00000.png'), '--out', o], code: 2, first: /00000\.png:\d+:\d+: / },
+  { name: 'sweep-jobs-zero', args: (w, o) => ['sweep', w.recipe, '--out', o, '--vary', 'quantize.per_channel=true,false', '--jobs', '0'], code: 2, first: /^zooforge: sweep: --jobs takes a whole number/ },
+  { name: 'unknown-command', args: () => ['frobnicate'], code: 2, first: /^zooforge: unknown command frobnicate/ },
+  { name: 'unknown-flag', args: (w) => ['run', w.recipe, '--frobnicate'], code: 2, first: /^zooforge: Unknown option '--frobnicate'/ },
+  // --- folders zooforge did not create are never reused or deleted
+  { name: 'out-user-folder', args: (w) => run(w, join(w.dir, 'thesis')), code: 2, first: /^zooforge: .*thesis is not empty and was not created by zooforge/,
+    then: (w) => expect(readdirSync(join(w.dir, 'thesis'))).toEqual(['thesis.tex']) },
+  { name: 'clean-user-folder', args: (w) => ['clean', '--out', join(w.dir, 'thesis')], code: 2, first: /^zooforge: .*thesis was not created by zooforge as a run folder .*refusing to delete it/ },
+  { name: 'purge-user-cache', args: (w) => ['clean', w.recipe, '--out', join(w.dir, 'out', 'never'), '--purge-cache', '--cache', join(w.dir, 'thesis')], code: 2, first: /thesis was not created by zooforge as a cache/ },
+  { name: 'out-is-file', args: (w) => run(w, join(w.dir, 'afile.txt')), code: 1, first: /^zooforge: .*afile\.txt: cannot use it as the run folder: it is a file, not a folder/ },
+  { name: 'cache-is-file', args: (w, o) => ['run', w.recipe, '--out', o, '--cache', join(w.dir, 'afile.txt')], code: 1, first: /afile\.txt: cannot use it as the cache: it is a file/ },
+  // --- damaged input files (exit 1), missing ones (exit 2)
+  { name: 'params-dir', args: (w) => ['params', join(w.dir, 'thesis')], code: 1, first: /^zooforge: params: .*thesis is a folder, not an ONNX file/ },
+  { name: 'params-missing', args: (w) => ['params', join(w.dir, 'none.onnx')], code: 2, first: /^zooforge: params: file not found/ },
+  { name: 'params-truncated', args: (w) => ['params', join(w.dir, 'truncated.onnx')], code: 1, first: /truncated\.onnx: .* truncated or not an ONNX model/ },
+  { name: 'params-ext-missing', args: (w) => ['params', join(w.dir, 'ext-missing', 'm.onnx')], code: 1, first: /m\.onnx: external data file .*weights\.bin \(tensor w\) not found/ },
+  { name: 'params-ext-truncated', args: (w) => ['params', join(w.dir, 'ext-truncated', 'm.onnx')], code: 1, first: /weights\.bin is 10 bytes, tensor w needs bytes up to 36: truncated/ },
+  { name: 'compare-truncated', args: (w) => ['compare', join(w.dir, 'run-truncated')], code: 1, first: /report-?.*report\.json: not a readable report/ },
+  { name: 'compare-no-report', args: (w) => ['compare', join(w.dir, 'thesis')], code: 2, first: /thesis: no report\/report\.json/ },
+  { name: 'parse-log-missing', args: (w) => ['parse-log', join(w.dir, 'none.log')], code: 2, first: /^zooforge: parse-log: cannot read/ },
+  { name: 'import-not-hb', args: (w) => ['import', join(w.dir, 'not-hb.yaml')], code: 2, first: /not-hb\.yaml: not an hb_mapper makertbin config/ },
+  { name: 'onnx-source-ext-missing', args: (w, o) => run(w, o, '--until', 'export', ...set(`model={name: m, source: {onnx: ${join(w.dir, 'ext-missing', 'm.onnx')}}}`)), code: 1, first: /m\.onnx: external data file .*weights\.bin \(tensor w\) not found/ },
+  // --- stage-level faults (the export worker runs): exit 1, one clear line
+  { name: 'checkpoint-dir', args: (w, o) => run(w, o, '--until', 'export', ...set(`model.checkpoint=${join(w.dir, 'ckpt-dir')}`)), code: 1, first: /^failed export .*checkpoint .*ckpt-dir does not fit model FashionResNeXt: not a readable state_dict/ },
+  { name: 'checkpoint-truncated', args: (w, o) => run(w, o, '--until', 'export', ...set(`model.checkpoint=${join(w.dir, 'ckpt-truncated.pt')}`)), code: 1, first: /checkpoint .*ckpt-truncated\.pt does not fit model FashionResNeXt: not a readable state_dict/ },
+  { name: 'checkpoint-random', args: (w, o) => run(w, o, '--until', 'export', ...set(`model.checkpoint=${join(w.dir, 'ckpt-random.pt')}`)), code: 1, first: /ckpt-random\.pt does not fit model FashionResNeXt: not a readable state_dict/ },
+  { name: 'checkpoint-other-arch', args: (w, o) => run(w, o, '--until', 'export', ...set('model.num_classes=5')), code: 1, first: /fashion_resnext\.pt does not fit model FashionResNeXt: size mismatch for fc\.weight/ },
+  { name: 'labels-out-of-range', args: (w, o) => run(w, o, '--until', 'evaluate', ...set(`evaluate.dataset={folder: {path: ${join(w.dir, 'imgs', 'flat')}, labels: ${join(w.dir, 'imgs', 'labels-out-of-range.txt')}}}`)), code: 1,
+    first: /failed evaluate .*2 label\(s\) outside the model's 10 classes \(0\.\.9\): .*labels-out-of-range\.txt:4 \(label 999\), .*labels-out-of-range\.txt:8 \(label -1\)/ },
+  { name: 'labels-names-no-synsets', args: (w, o) => run(w, o, '--until', 'evaluate', ...set(`evaluate.dataset={folder: {path: ${join(w.dir, 'imgs', 'flat')}, labels: ${join(w.dir, 'imgs', 'labels-names.txt')}}}`)), code: 1,
+    first: /labels-names\.txt:1: label 'class_\d' is not a class index; to use class names, set the dataset's synsets: file/ },
+  { name: 'noisy-module-progress', args: (w, o) => run(w, o, '--until', 'export', ...set(`model.source={module: ${join(w.dir, 'noisy_module.py')}:fashion_resnext}`)), code: 0, first: /^$/,
+    then: (_w, out) => expect(readdirSync(join(out, 'export')).sort()).toContain('model.onnx') },
+];
+
+describe('faults and bad input: exit code, first line, nothing outside the output folder touched', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await makeWorld(tmp('zf-faults-'));
+  });
+
+  it(`has at least 40 cases (${CASES.length})`, () => expect(CASES.length).toBeGreaterThanOrEqual(40));
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const out = w.out(c.name);
+    const before = snapshot(w.dir, ['out', 'cache']);
+    const r = await zooforge(c.args(w, out));
+    expect(firstMessage(r.stderr), r.stderr).toMatch(c.first);
+    expect(r.exitCode, r.stderr).toBe(c.code);
+    expect(r.stderr).not.toContain('internal error');
+    expect(snapshot(w.dir, ['out', 'cache'])).toEqual(before);
+    if (existsSync(w.cache)) expect(execSync(`find ${JSON.stringify(w.cache)} -name '.tmp-*'`).toString()).toBe(''); // no staging left behind
+    expect(existsSync(join(w.dir, 'PWNED'))).toBe(false);
+    c.then?.(w, out, r.stderr);
+  });
+});
+
