@@ -75,7 +75,7 @@ export function loadRecipe(file: string, overrides: string[] = [], options: Load
   for (const o of overrides) fromSet.add(dotted(applyOverride(doc, o)));
   const input: unknown = doc.toJS() ?? {};
   const where = (p: RecipeProblem): string =>
-    fromSet.has(dotted(p.path)) ? `${shown} (--set)` : `${shown}:${locate(doc, lines, p.path, p.atKey)}`;
+    p.path.some((_, i) => fromSet.has(dotted(p.path.slice(0, i + 1)))) ? `${shown} (--set)` : `${shown}:${locate(doc, lines, p.path, p.atKey)}`;
   const format = (p: RecipeProblem): string => `${where(p)}: ${dotted(p.path) || '(top level)'}: ${p.message}`;
 
   const parsed = RecipeSchema.safeParse(input);

@@ -45,7 +45,8 @@ g = helper.make_graph([helper.make_node("Conv", ["data", "w"], ["c"]), helper.ma
 m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 11)]); m.ir_version = 7
 for name in ("ext-ok", "ext-missing", "ext-truncated"):
     os.makedirs(os.path.join(d, name))
-    onnx.save_model(m, os.path.join(d, name, "m.onnx"), save_as_external_data=True, all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
+    mm = onnx.ModelProto(); mm.CopyFrom(m)  # save_model moves the data out of the proto it is given
+    onnx.save_model(mm, os.path.join(d, name, "m.onnx"), save_as_external_data=True, all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
 os.remove(os.path.join(d, "ext-missing", "weights.bin"))
 open(os.path.join(d, "ext-truncated", "weights.bin"), "r+b").truncate(10)
 shutil.copy(os.path.join(d, "ext-ok", "m.onnx"), os.path.join(d, "truncated.onnx"))
