@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EnvironmentError, UserInputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -21,8 +21,18 @@ export function claimDir(dir: string, marker: string, what: string, looksOurs: (
     if (names.length > 0 && !looksOurs(names)) {
       throw new UserInputError(`${dir} is not empty and was not created by zooforge (no ${marker} in it): refusing to write the ${what} there; pick a new or empty folder`);
     }
-  } else mkdirSync(dir, { recursive: true });
+  } else makeDir(dir);
   writeFileSync(join(dir, marker), `${JSON.stringify({ zooforge: VERSION, created: new Date().toISOString() })}\n`);
+}
+
+/** mkdir -p, but with the real cause: a recursive mkdir under a read-only mount reports ENOENT, not EROFS. */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(dir))) throw err;
+    mkdirSync(dir); // the parent exists: this one fails with the cause
+  }
 }
 
 /** Only a folder zooforge created may be deleted by `clean`. */
