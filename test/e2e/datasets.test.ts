@@ -28,6 +28,10 @@ describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG
     const tree = await run('tree', [`evaluate.dataset={folder: {path: ${imgs}/tree}}`]);
     expect(tree.exitCode).toBe(0);
     expect(tree.stderr).toMatch(/warn\s+evaluate\s+skipping unreadable image .*zz_broken0\.png/);
+    expect(readFileSync(join(dir, 'tree', 'report', 'report.md'), 'utf8')).toMatch(/2 evaluation image\(s\) were skipped as unreadable: .*zz_broken0\.png/);
+    const cached = await run('tree', [`evaluate.dataset={folder: {path: ${imgs}/tree}}`]); // a cached re-run says it too
+    expect(cached.stderr).toMatch(/cached evaluate/);
+    expect(readFileSync(join(dir, 'tree', 'report', 'report.md'), 'utf8')).toMatch(/2 evaluation image\(s\) were skipped as unreadable/);
     const flat = await run('flat', [`evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_labels.txt}}`]);
     expect(flat.exitCode).toBe(0);
     const named = await run('named', [`evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_named_labels.txt}}`]);

@@ -153,4 +153,19 @@ def net(num_classes=10):
     expect(sha(join(out, q.outputs.model.path))).toBe(q.outputs.model.sha256); // the visible model is the manifest's
     expect(readdirSync(out)).not.toContain('.lock.takeover');
   });
+
+  it('host timings taken while the machine is busy are marked and never cached', async () => {
+    const out = w.out('busy');
+    const hogs = [0, 1].map(() => spawn('node', ['-e', 'for (;;) {}'])); // both cores taken by someone else
+    try {
+      const r = await run(out, '--until', 'perf', ...set('evaluate.perf_runs=30'));
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toMatch(/warn  perf\s+not cached: other processes used \d+ % of the CPU while timing/);
+    } finally {
+      for (const h of hogs) h.kill('SIGKILL');
+    }
+    const p = stage(out, 'perf');
+    expect((p.data.machine_load as { busy: boolean }).busy).toBe(true);
+    expect(existsSync(join(w.cache, p.key!.slice(0, 2), p.key!))).toBe(false);
+  });
 });
