@@ -73,4 +73,17 @@ describe('countParams (protobuf scanner)', () => {
     writeFileSync(f, Buffer.from('this is not a protobuf at all, just text\n'.repeat(50)));
     expect(() => countParams(f)).toThrow(CorruptInputError);
   });
+
+  it('passes over negative integer attributes (10-byte varints), e.g. ReduceMean axes=[-1] from a LayerNorm', () => {
+    const graph = onnx.GraphProto.create({
+      name: 'g', initializer: [tensor('scale', [4])],
+      node: [
+        onnx.NodeProto.create({ opType: 'ReduceMean', input: ['x'], output: ['m'], attribute: [{ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [-1] }, { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: -3 }] }),
+        onnx.NodeProto.create({ opType: 'Mul', input: ['m', 'scale'], output: ['y'] }),
+      ],
+    });
+    const file = join(tmp(), 'neg.onnx');
+    writeFileSync(file, onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 7, opsetImport: [{ domain: '', version: 11 }], graph })).finish());
+    expect(countParams(file).total).toBe(4);
+  });
 });
