@@ -92,8 +92,7 @@ export class CacheStore {
     await mkdir(staging);
     try {
       await moveInto(outputDir, join(staging, 'files'));
-      const sealed: CacheEntry = { ...entry, digest: undefined };
-      await writeFile(join(staging, 'entry.json'), JSON.stringify({ ...sealed, digest: entryDigest(sealed) }, null, 2));
+      await writeFile(join(staging, 'entry.json'), JSON.stringify({ ...entry, digest: entryDigest(entry) }, null, 2));
       await this.install(entry.key, staging, final, replace);
     } finally {
       await rm(staging, { recursive: true, force: true });

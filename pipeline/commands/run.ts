@@ -7,7 +7,8 @@ import { CACHE_MARKER, claimDir, looksLikeCache, RUN_MARKER } from '../engine/ou
 import { readManifest, type Manifest } from '../engine/manifest.ts';
 import { plan } from '../engine/plan.ts';
 import { succeeded } from '../engine/types.ts';
-import { InterruptedError } from '../errors.ts';
+import { InterruptedError, UserInputError } from '../errors.ts';
+import { missingUserFiles } from '../engine/preflight.ts';
 import { resolveBackend } from '../horizon/auto-backend.ts';
 import { loadRecipe } from '../recipe/load.ts';
 import { ListrReporter } from '../reporters/listr.ts';
@@ -44,7 +45,9 @@ export function pickReporter(f: RunFlags): Reporter {
 
 async function prepare(f: RunFlags) {
   const stages = selectStages(f.until, f.force);
-  const loaded = loadRecipe(f.recipe, f.set, { resolveBackend, planned: stages.map((s) => s.id) });
+  const loaded = loadRecipe(f.recipe, f.set, { resolveBackend });
+  const missing = await missingUserFiles(stages, loaded);
+  if (missing.length > 0) throw new UserInputError(missing.join('\n'), missing);
   if (!f.json) process.stderr.write(`${loaded.backendNote}\n`);
   const python = await resolvePython(loaded.recipe.python && resolve(loaded.dir, loaded.recipe.python));
   return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };

@@ -35,7 +35,8 @@ export async function sweepCommand(f: RunFlags, vary: string[], jobs: number): P
   const variants = variantMatrix(vary);
   const root = join(f.out ?? defaultOutDir(f.recipe), 'sweep');
   const log = (line: string): void => { process.stderr.write(`${line}\n`); };
-  const names = new Map(variants.map((v, i) => [v, variantNames(variants)[i]]));
+  const named = variantNames(variants);
+  const names = new Map(variants.map((v, i) => [v, named[i]]));
   const runOne = async (sets: string[]): Promise<{ name: string; code: number; cached: string[] }> => {
     const name = names.get(sets)!;
     const r = await runPipeline({ ...f, set: [...f.set, ...sets], out: join(root, name), json: false },

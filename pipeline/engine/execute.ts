@@ -116,12 +116,16 @@ async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, '
   return rec;
 }
 
-function manifestOf(o: ExecuteOptions, started: number, status: Manifest['status'], records: ManifestStage[]): Manifest {
-  return {
-    zooforge: VERSION, status, startedAt: new Date(started).toISOString(), finishedAt: status === 'running' ? undefined : new Date().toISOString(),
-    recipe: { path: o.loaded.path, sha256: sha256Text(readFileSync(o.loaded.path, 'utf8')), overrides: o.loaded.overrides, resolved: o.loaded.recipe },
-    python: { executable: o.python.executable }, tools: o.python.versions,
-    preprocessing: records.find((r) => r.id === 'export')?.data.preprocessing, stages: records,
+/** The manifest as it stands: written after every stage with the same run-level fields. */
+function manifestWriter(o: ExecuteOptions, started: number) {
+  const recipe = { path: o.loaded.path, sha256: sha256Text(readFileSync(o.loaded.path, 'utf8')), overrides: o.loaded.overrides, resolved: o.loaded.recipe };
+  return (status: Manifest['status'], records: ManifestStage[]): Promise<{ manifest: Manifest; path: string }> => {
+    const manifest: Manifest = {
+      zooforge: VERSION, status, startedAt: new Date(started).toISOString(), finishedAt: status === 'running' ? undefined : new Date().toISOString(),
+      recipe, python: { executable: o.python.executable }, tools: o.python.versions,
+      preprocessing: records.find((r) => r.id === 'export')?.data.preprocessing, stages: records,
+    };
+    return writeManifest(o.outDir, manifest).then((path) => ({ manifest, path }));
   };
 }
 
@@ -135,17 +139,17 @@ export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; 
   o.emit({ type: 'plan', stages: await plan(o.stages, base, o.outDir) });
   const records: ManifestStage[] = [];
   await mkdir(o.outDir, { recursive: true });
-  await writeManifest(o.outDir, manifestOf(o, started, 'running', records));
+  const write = manifestWriter(o, started);
+  await write('running', records);
   for (const id of new Set([...(previous?.stages ?? []).map((s) => s.id), ...o.stages.map((s) => s.id)])) {
     if (/^[\w-]+$/.test(id)) await rm(join(o.outDir, id), { recursive: true, force: true }); // stage ids only, never a path
   }
   const state: RunState = { upstream: new Map(), status: 'passed' };
   for (const stage of o.stages) {
     records.push(await step(stage, o, base, state));
-    await writeManifest(o.outDir, manifestOf(o, started, 'running', records));
+    await write('running', records);
   }
-  const manifest = manifestOf(o, started, state.status, records);
-  const path = await writeManifest(o.outDir, manifest);
+  const { manifest, path } = await write(state.status, records);
   await rm(join(o.outDir, '.tmp'), { recursive: true, force: true });
   o.emit({ type: 'run-end', status: state.status, manifest: path, durationMs: Date.now() - started });
   if (state.internal) throw state.internal;

@@ -1,6 +1,7 @@
 import type { CacheStore, OutputRecord } from '../cache/store.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { PythonEnv } from '../tools/python.ts';
+import type { PathSegment } from '../recipe/locate.ts';
 
 export type StageStatus = 'passed' | 'cached' | 'skipped' | 'failed' | 'disabled';
 
@@ -18,8 +19,9 @@ export interface StageResult {
   data: Record<string, unknown>;
 }
 
-/** An input file of a stage: a user file (hashed from disk) or an upstream output (hash already known). */
-export type FileInput = { path: string } | { stage: string; output: string };
+/** An input file of a stage: a user file (hashed from disk) or an upstream output (hash already known). A user file
+ *  named by a recipe field carries that field, so a missing one is reported at its line before anything runs. */
+export type FileInput = { path: string; field?: PathSegment[] } | { stage: string; output: string };
 
 export interface StageInputs {
   /** The slice of the recipe this stage reads (and nothing else). */

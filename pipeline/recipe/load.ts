@@ -17,13 +17,13 @@ export interface LoadedRecipe {
   overrides: string[];
   /** How quantize.backend was decided (auto resolves to horizon or ort), when the caller asked. */
   backendNote?: string;
+  /** Where a field is written, for messages: `recipe.yaml:12:5`, or `recipe.yaml (--set)`. */
+  where(path: readonly PathSegment[]): string;
 }
 
 export interface LoadOptions {
   /** Resolve backend auto against this machine before the cross-field rules run (a run does; printing configs does not). */
   resolveBackend?: (recipe: Recipe) => string;
-  /** The stages the caller will run: their input datasets must exist (checked here, with file:line:col). */
-  planned?: readonly string[];
 }
 
 function parseOverride(text: string): { path: PathSegment[]; value: unknown } {
@@ -74,20 +74,20 @@ export function loadRecipe(file: string, overrides: string[] = [], options: Load
   const fromSet = new Set<string>();
   for (const o of overrides) fromSet.add(dotted(applyOverride(doc, o)));
   const input: unknown = doc.toJS() ?? {};
-  const where = (p: RecipeProblem): string =>
-    p.path.some((_, i) => fromSet.has(dotted(p.path.slice(0, i + 1)))) ? `${shown} (--set)` : `${shown}:${locate(doc, lines, p.path, p.atKey)}`;
-  const format = (p: RecipeProblem): string => `${where(p)}: ${dotted(p.path) || '(top level)'}: ${p.message}`;
+  const where = (path: readonly PathSegment[], atKey?: boolean): string =>
+    path.some((_, i) => fromSet.has(dotted(path.slice(0, i + 1)))) ? `${shown} (--set)` : `${shown}:${locate(doc, lines, path, atKey)}`;
+  const format = (p: RecipeProblem): string => `${where(p.path, p.atKey)}: ${dotted(p.path) || '(top level)'}: ${p.message}`;
 
   const parsed = RecipeSchema.safeParse(input);
   // The rules must see the backend that will actually run (auto -> ort or horizon).
   const backendNote = parsed.success ? options.resolveBackend?.(parsed.data) : undefined;
-  const problems = parsed.success ? checkRules(parsed.data, dirname(path), { planned: options.planned }) : problemsFromZod(parsed.error.issues, input);
+  const problems = parsed.success ? checkRules(parsed.data, dirname(path)) : problemsFromZod(parsed.error.issues, input);
   if (problems.length > 0) {
     const position = (m: string): number[] => (m.match(/:(\d+):(\d+): /)?.slice(1).map(Number) ?? [0, 0]);
     const messages = problems.map(format).sort((a, b) => position(a)[0] - position(b)[0] || position(a)[1] - position(b)[1]);
     throw new UserInputError(messages.join('\n'), messages);
   }
-  return { recipe: parsed.data as Recipe, path, dir: dirname(path), overrides, backendNote };
+  return { recipe: parsed.data as Recipe, path, dir: dirname(path), overrides, backendNote, where: (p) => where(p) };
 }
 
 /** Resolve a path written in a recipe (relative to the recipe's folder). */

@@ -1,38 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Recipe } from './schema.ts';
-import { datasetPaths } from './dataset-schema.ts';
 import { buildHbConfig } from '../horizon/config.ts';
 import { checkHbConfig } from '../horizon/rules.ts';
 import { readHbConfig } from '../horizon/read.ts';
 import { UserInputError } from '../errors.ts';
 import type { RecipeProblem } from './issues.ts';
 
-/** What the caller will run: a dataset only has to exist when a planned stage reads it (`--until params` needs none). */
-export interface RuleContext { planned?: readonly string[] }
-
 /** A cross-field rule: small, named, reporting every problem it sees (changesets style). */
-type Rule = (recipe: Recipe, dir: string, ctx: RuleContext) => RecipeProblem[];
-
-/** Which stages read which dataset. */
-const DATASET_READERS: Record<'calibration' | 'evaluate', readonly string[]> = {
-  calibration: ['calibration'],
-  evaluate: ['evaluate', 'hb_evaluate', 'sensitivity', 'tune'],
-};
-
-const datasetsExist: Rule = (r, dir, { planned }) => {
-  if (!planned) return [];
-  const out: RecipeProblem[] = [];
-  for (const [section, readers] of Object.entries(DATASET_READERS) as [keyof typeof DATASET_READERS, readonly string[]][]) {
-    const ds = r[section].dataset;
-    const reader = readers.find((s) => planned.includes(s));
-    if (!ds || !reader) continue;
-    for (const f of datasetPaths(ds, (p) => resolve(dir, p))) {
-      if (!existsSync(f.path)) out.push({ path: [section, 'dataset', ...f.field], message: `${f.path} does not exist (the ${reader} stage reads it)` });
-    }
-  }
-  return out;
-};
+type Rule = (recipe: Recipe, dir: string) => RecipeProblem[];
 
 const needsCalibrationData: Rule = (r) =>
   !r.calibration.dataset && !['skip', 'load'].includes(r.quantize.calibration_type)
@@ -94,18 +70,24 @@ const hbConfigFileValid: Rule = (r, dir) => {
 };
 
 /** The toolchain's own checks on what the recipe says, before anything runs (the record's values come later). */
-const hbConfigValid: Rule = (r, dir, ctx) => {
-  if (r.quantize.backend !== 'horizon' || hbConfigFileValid(r, dir, ctx).length > 0) return [];
+const hbConfigValid: Rule = (r, dir) => {
+  if (r.quantize.backend !== 'horizon') return [];
   const channels = r.input.shape?.[1] ?? (r.preprocess.colour === 'gray' ? 1 : 3);
   const colour = r.preprocess.colour ?? (channels === 1 ? 'gray' : 'rgb');
   const record = { input_name: r.input.name, input_shape: r.input.shape ?? [1, channels, 2, 2], colour,
     mean: r.preprocess.mean ?? Array(channels).fill(0.5), std: r.preprocess.std ?? Array(channels).fill(0.5) };
-  const config = buildHbConfig(r, record, { onnxModel: './model.onnx', calDataDir: './calibration' }, (p) => resolve(dir, p));
+  let config;
+  try {
+    config = buildHbConfig(r, record, { onnxModel: './model.onnx', calDataDir: './calibration' }, (p) => resolve(dir, p));
+  } catch (err) {
+    if (err instanceof UserInputError) return []; // an unreadable hb_config: filesExist / hbConfigFileValid say so
+    throw err;
+  }
   return checkHbConfig(config, { inputs: 1, shape: r.input.shape }).errors;
 };
 
-export const RULES: Record<string, Rule> = { needsCalibrationData, filesExist, datasetsExist, channelsAgree, backendSupportsMethod, hbConfigFileValid, hbConfigValid };
+export const RULES: Record<string, Rule> = { needsCalibrationData, filesExist, channelsAgree, backendSupportsMethod, hbConfigFileValid, hbConfigValid };
 
-export function checkRules(recipe: Recipe, dir: string, ctx: RuleContext = {}): RecipeProblem[] {
-  return Object.values(RULES).flatMap((rule) => rule(recipe, dir, ctx));
+export function checkRules(recipe: Recipe, dir: string): RecipeProblem[] {
+  return Object.values(RULES).flatMap((rule) => rule(recipe, dir));
 }

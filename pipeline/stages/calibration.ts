@@ -13,7 +13,7 @@ export const calibrationStage: Stage = {
     const c = loaded.recipe.calibration;
     return {
       recipe: { calibration: { count: c.count, seed: c.seed, balanced: c.balanced } },
-      files: { ...workerCode('calibration.py'),  preprocess: PREPROCESS, ...datasetFiles(loaded, c.dataset, 'dataset') },
+      files: { ...workerCode('calibration.py'),  preprocess: PREPROCESS, ...datasetFiles(loaded, 'calibration', 'dataset') },
       tools: ['python', 'numpy', 'pillow'],
     };
   },

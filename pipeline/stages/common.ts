@@ -22,10 +22,13 @@ export function resolveDataset(loaded: LoadedRecipe, ds: Dataset): Dataset {
   return { hb_calibration_dir: { ...ds.hb_calibration_dir, path: recipePath(loaded, ds.hb_calibration_dir.path) } };
 }
 
-/** The files whose content identifies a dataset (so the cache key follows the data, not its path). */
-export function datasetFiles(loaded: LoadedRecipe, ds: Dataset | undefined, prefix: string): Record<string, FileInput> {
+/** The files whose content identifies a recipe section's dataset (so the cache key follows the data, not its path),
+ *  each with the recipe field that names it. */
+export function datasetFiles(loaded: LoadedRecipe, section: 'calibration' | 'evaluate', prefix: string): Record<string, FileInput> {
+  const ds = loaded.recipe[section].dataset;
   if (!ds) return {};
-  return Object.fromEntries(datasetPaths(ds, (p) => recipePath(loaded, p)).map((f) => [f.role ? `${prefix}.${f.role}` : prefix, { path: f.path }]));
+  return Object.fromEntries(datasetPaths(ds, (p) => recipePath(loaded, p))
+    .map((f) => [f.role ? `${prefix}.${f.role}` : prefix, { path: f.path, field: [section, 'dataset', ...f.field] }]));
 }
 
 /** The float model later stages consume: simplify's output, or export's when simplify is off. */
@@ -66,7 +69,8 @@ export function moduleCode(file: string): Record<string, FileInput> {
 /** The dataset used for export/simplify checks, when its files exist (else the workers check on random inputs). */
 export function checkDataset(loaded: LoadedRecipe): { dataset?: Dataset; files: Record<string, FileInput> } {
   const ds = loaded.recipe.calibration.dataset;
-  const files = datasetFiles(loaded, ds, 'check_dataset');
-  const present = Object.values(files).every((f) => 'path' in f && existsSync(f.path));
+  // Optional for export/simplify (`--until params` needs no images), so no `field`: never reported as missing.
+  const files = Object.fromEntries(Object.entries(datasetFiles(loaded, 'calibration', 'check_dataset')).map(([k, f]) => [k, { path: 'path' in f ? f.path : '' }]));
+  const present = Object.values(files).every((f) => existsSync(f.path));
   return present && ds ? { dataset: resolveDataset(loaded, ds), files } : { files: {} };
 }

@@ -14,7 +14,7 @@ export const evaluateStage: Stage = {
     const e = loaded.recipe.evaluate;
     return {
       recipe: { evaluate: { limit: e.limit, sampling: e.sampling } },
-      files: { ...workerCode('evaluate.py'),  float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, e.dataset, 'dataset') },
+      files: { ...workerCode('evaluate.py'),  float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
       tools: [...ORT_TOOLS, 'pillow'],
     };
   },

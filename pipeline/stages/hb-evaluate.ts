@@ -21,7 +21,7 @@ export const hbEvaluateStage: Stage = {
     return {
       recipe: { evaluate: { limit: e.limit, sampling: e.sampling }, python: loaded.recipe.quantize.toolchain.python, image: loaded.recipe.quantize.toolchain.docker_image },
       files: { ...workerCode('hb_eval.py'), float_model: floatModel(loaded), quant_model: { stage: 'horizon', output: 'quantized_onnx' },
-        config: { stage: 'horizon', output: 'config' }, preprocess: PREPROCESS, ...datasetFiles(loaded, e.dataset, 'dataset') },
+        config: { stage: 'horizon', output: 'config' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
       tools: [],
     };
   },
@@ -29,7 +29,7 @@ export const hbEvaluateStage: Stage = {
     const r = ctx.loaded.recipe;
     const dataset = resolveDataset(ctx.loaded, r.evaluate.dataset!);
     const config = parseYaml(readFileSync(ctx.files.config, 'utf8')) as { input_parameters: { input_type_rt: string } };
-    const dataRoots = Object.values(datasetFiles(ctx.loaded, r.evaluate.dataset, 'd')).map((f) => ('path' in f ? dirname(f.path) : ''));
+    const dataRoots = Object.values(datasetFiles(ctx.loaded, 'evaluate', 'd')).map((f) => ('path' in f ? dirname(f.path) : ''));
     const mounts = [SCRIPTS_DIR, ...dataRoots, ...['float_model', 'quant_model', 'preprocess'].map((k) => dirname(ctx.files[k]))];
     const tc = toolchainFor(r.quantize);
     return runWorkerStage(ctx, 'hb_eval.py', {

@@ -16,7 +16,7 @@ function sharedInputs(loaded: LoadedRecipe, script: string, slice: unknown): Sta
   const r = loaded.recipe;
   return {
     recipe: { slice, subset: r.sensitivity.subset },
-    files: { ...workerCode(script), model: floatModel(loaded), preprocess: PREPROCESS, calibration_table: q('calibration_table'), nodes: q('nodes'), ...datasetFiles(loaded, r.evaluate.dataset, 'dataset') },
+    files: { ...workerCode(script), model: floatModel(loaded), preprocess: PREPROCESS, calibration_table: q('calibration_table'), nodes: q('nodes'), ...datasetFiles(loaded, 'evaluate', 'dataset') },
     tools: [...ORT_TOOLS, 'pillow'],
   };
 }

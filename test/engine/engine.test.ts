@@ -7,6 +7,7 @@ import { execute } from '../../pipeline/engine/execute.ts';
 import { acquireLock } from '../../pipeline/engine/lock.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { PythonEnv } from '../../pipeline/tools/python.ts';
+import type { Stage } from '../../pipeline/engine/types.ts';
 import { fakeStages } from '../helpers/fake-stages.ts';
 import { tmp } from '../helpers/tmp.ts';
 
@@ -127,6 +128,23 @@ describe('engine: cache keys, verification, failure and interruption', () => {
     expect(onDisk.tools).toEqual(versions);
     expect(readFileSync(join(dir, 'run', 'b', 'b.txt'), 'utf8')).toBe('partial');
     expect(r.manifest.recipe.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('fails a stage whose output path leaves its folder, and writes nothing outside', async () => {
+    const escape: Stage = {
+      id: 'esc', version: 1, title: 'Escape', after: [], cacheable: true,
+      inputs: () => ({ recipe: {}, files: {}, tools: [] }),
+      async run(ctx) {
+        writeFileSync(join(ctx.workDir, 'ok.txt'), 'x');
+        return { outputs: { out: '../ok.txt' }, data: {} }; // what `working_dir: ..` in a tool config would yield
+      },
+    };
+    const events: EngineEvent[] = [];
+    const r = await execute({ loaded: loadRecipe(recipe), stages: [escape], outDir: join(dir, 'esc'), cache: new CacheStore(cacheDir), force: [],
+      signal: new AbortController().signal, python: new PythonEnv('/unused', versions), emit: (e) => events.push(e) });
+    expect(r.manifest.status).toBe('failed');
+    expect(r.manifest.stages[0].error).toBe("esc: output out (../ok.txt) is not inside the stage's folder");
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => !f.startsWith('.')) : []).toEqual([]);
   });
 
   it('refuses a second concurrent run on the same dir, and takes over a stale lock', () => {

@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { dotted } from '../recipe/locate.ts';
+import type { LoadedRecipe } from '../recipe/load.ts';
+import type { Stage } from './types.ts';
+
+/** Before anything runs: every user file that a stage about to run reads through a recipe field must exist. The
+ *  stages' own declared inputs say what they read (`--until params` reads no dataset, so asks for none). */
+export async function missingUserFiles(stages: readonly Stage[], loaded: LoadedRecipe): Promise<string[]> {
+  const out = new Set<string>();
+  for (const stage of stages) {
+    if (stage.disabledBecause?.(loaded)) continue;
+    for (const input of Object.values((await stage.inputs({ loaded })).files)) {
+      if ('path' in input && input.field && !existsSync(input.path)) {
+        out.add(`${loaded.where(input.field)}: ${dotted(input.field)}: ${input.path} does not exist (the ${stage.id} stage reads it)`);
+      }
+    }
+  }
+  return [...out];
+}
