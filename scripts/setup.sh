@@ -61,3 +61,12 @@ if [ "$(cat node_modules/.zooforge-lock 2>/dev/null)" != "$lock_sum" ]; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
   echo "$lock_sum" > node_modules/.zooforge-lock
 fi
+
+# 4. The compiled CLI (dist/), rebuilt when a source, the TypeScript config or the lock file changed.
+build_sum=$(find pipeline -name '*.ts' -print0 | sort -z | xargs -0 cat tsconfig.json tsconfig.build.json package-lock.json | sha256sum | cut -d' ' -f1)
+if [ "$(cat dist/.built 2>/dev/null)" != "$build_sum" ]; then
+  say "compiling the CLI into dist/ (tsc -p tsconfig.build.json)"
+  rm -rf dist
+  node_modules/.bin/tsc -p tsconfig.build.json
+  echo "$build_sum" > dist/.built
+fi

@@ -13,13 +13,21 @@ import { quantizeStage } from './quantize.ts';
 import { reportStage } from './report.ts';
 import { sensitivityStage, tuneStage } from './sensitivity.ts';
 import { simplifyStage } from './simplify.ts';
+import { STAGE_ORDER, type StageId } from './order.ts';
 
-/** The explicit, ordered registry: a stage only reads stages listed before it. */
-export const STAGES: readonly Stage[] = [
-  exportStage, simplifyStage, paramsStage, calibrationStage, quantizeStage, mapperConfigStage, horizonStage, boardStage, evaluateStage, hbEvaluateStage, perfStage, sensitivityStage, tuneStage, reportStage,
-];
+const BY_ID: Record<StageId, Stage> = {
+  export: exportStage, simplify: simplifyStage, params: paramsStage, calibration: calibrationStage, quantize: quantizeStage,
+  mapper_config: mapperConfigStage, horizon: horizonStage, board: boardStage, evaluate: evaluateStage, hb_evaluate: hbEvaluateStage,
+  perf: perfStage, sensitivity: sensitivityStage, tune: tuneStage, report: reportStage,
+};
 
-export const STAGE_IDS = STAGES.map((s) => s.id);
+/** The explicit, ordered registry (order from STAGE_ORDER). */
+export const STAGES: readonly Stage[] = STAGE_ORDER.map((id) => {
+  if (BY_ID[id].id !== id) throw new Error(`stage registry: ${id} holds stage ${BY_ID[id].id}`);
+  return BY_ID[id];
+});
+
+export const STAGE_IDS: readonly string[] = STAGE_ORDER;
 
 function checkId(id: string, flag: string): void {
   if (!STAGE_IDS.includes(id)) throw new UserInputError(`${flag} ${id}: no such stage (stages: ${STAGE_IDS.join(', ')})`);

@@ -1,0 +1,108 @@
+import { UserInputError } from '../errors.ts';
+import type { OptionName } from './options.ts';
+import { RUN_OPTIONS } from './options.ts';
+
+/** What a command gets: parsed option values and the positional arguments after its name. */
+export interface Invocation {
+  name: string;
+  args: string[];
+  values: {
+    until?: string; force: string[]; out?: string; cache?: string; 'purge-cache': boolean; set: string[];
+    json: boolean; plain: boolean; 'max-drop'?: string; vary: string[]; jobs: string;
+  };
+}
+
+export interface Command {
+  usage: string;
+  summary: string;
+  /** The longer explanation in `zooforge <command> --help`. */
+  about: string;
+  options: readonly OptionName[];
+  /** Loads the command's modules only when it runs (start-up stays cheap). */
+  run(inv: Invocation): Promise<number>;
+}
+
+/** Run flags for commands that run the pipeline; the recipe is their first argument. */
+async function runFlags(inv: Invocation) {
+  const recipe = inv.args[0];
+  if (!recipe) throw new UserInputError(`${inv.name}: name a recipe, e.g. zooforge ${inv.name} yaml/fashion_resnext.yaml`);
+  const v = inv.values;
+  const flags: import('../commands/run.ts').RunFlags = { recipe, until: v.until, force: v.force, out: v.out, cache: v.cache, set: v.set, json: v.json, plain: v.plain };
+  return flags;
+}
+
+/** Every command, in the order --help lists them. */
+export const COMMANDS: Record<string, Command> = {
+  run: {
+    usage: 'run <recipe.yaml> [options]', summary: 'run the pipeline (cached stages are reused), write manifest.json and reports',
+    about: 'Runs the stages in order ({stages}).\nEach stage is cached by the content of what it reads (recipe slice, input files, tool versions);\nchange one quantization setting and only the stages that depend on it re-run.',
+    options: RUN_OPTIONS,
+    run: async (inv) => (await import('../commands/run.ts')).runCommand(await runFlags(inv)),
+  },
+  plan: {
+    usage: 'plan <recipe.yaml> [options]', summary: 'say, per stage, whether it is cached or why it would run; runs nothing',
+    about: 'Prints, per stage, "cached (key ...)" or "runs because <input> changed". Runs and writes nothing.',
+    options: RUN_OPTIONS,
+    run: async (inv) => (await import('../commands/run.ts')).planCommand(await runFlags(inv)),
+  },
+  clean: {
+    usage: 'clean <recipe.yaml> [--out DIR] [--purge-cache [--cache DIR]]', summary: 'delete the run folder (--purge-cache: also the whole stage cache)',
+    about: 'Deletes the recipe\'s run folder. With --purge-cache, also deletes every cached stage result.',
+    options: ['out', 'purge-cache', 'cache'],
+    run: async ({ args, values: v }) => (await import('../commands/clean.ts')).cleanCommand(args[0], v.out, v['purge-cache'], v.cache),
+  },
+  params: {
+    usage: 'params <model.onnx> [--json]', summary: 'count parameters of an ONNX file (fast; payloads are never read)',
+    about: 'Counts parameters: the elements of every graph initializer (shared ones once), by scanning the protobuf\nwithout reading tensor payloads. Also: Constant-node tensors (separately), external-data initializers,\na breakdown by consuming op type, and the largest tensors.\n--json prints {"total": N, "initializers": K, ...}.',
+    options: ['json'],
+    run: async ({ args, values: v }) => (await import('../commands/params.ts')).paramsCommand(args[0], v.json),
+  },
+  compare: {
+    usage: 'compare <run-dir>... [--json]', summary: 'one table across runs: float/quant Top-1, drop, flips, p-value',
+    about: 'One table across runs: variant, backend, calibration method, float/quant Top-1, drop, flips, McNemar p.',
+    options: ['json'],
+    run: async ({ args, values: v }) => (await import('../commands/compare.ts')).compareCommand(args, v.json),
+  },
+  sensitivity: {
+    usage: 'sensitivity <recipe.yaml> [run options]', summary: 'rank quantized nodes by what they cost: Top-1 with only that node int8, cosine, SQNR',
+    about: 'For every quantized node (ort backend): Top-1, output cosine and SQNR on a validation subset when only that\nnode is quantized ("single"), next to its cumulative cosine in the fully quantized model ("entire"), ranked.\nBounded by sensitivity.subset (images) and sensitivity.budget_s (seconds). Also a section of the report.',
+    options: RUN_OPTIONS,
+    run: async (inv) => (await import('../commands/analysis.ts')).sensitivityCommand(await runFlags(inv)),
+  },
+  tune: {
+    usage: 'tune <recipe.yaml> --max-drop POINTS [run options]', summary: 'fewest sensitive nodes at higher precision so Top-1 drops <= POINTS',
+    about: 'Greedy: moves the most sensitive nodes (see sensitivity) to higher precision — float for the ort backend,\nnode_info int16 for X5/Ultra, run_on_cpu for X3 — until the Top-1 drop on the validation subset is within\nPOINTS, then confirms on the full evaluation set. Writes <recipe>.tuned.yaml beside the recipe and prints the\ntrade-off table (nodes changed, drop, host latency). If the budget cannot be met it says so and keeps the best.',
+    options: ['max-drop', ...RUN_OPTIONS],
+    run: async (inv) => (await import('../commands/analysis.ts')).tuneCommand(await runFlags(inv), inv.values['max-drop']),
+  },
+  sweep: {
+    usage: 'sweep <recipe.yaml> --vary K=a,b [--vary ...] [--jobs N] [--json]', summary: 'run every combination (shared cache) and compare them',
+    about: 'Runs every combination of the --vary values (each a --set) into runs/<recipe>/sweep/<variant>/, sharing the\nstage cache so export, simplify and calibration run once. Ends with the compare table sorted by quantized\nTop-1; with --json the last line is {"rows": [...]}.\nExample: zooforge sweep yaml/fashion_resnext.yaml --vary quantize.calibration_type=default,kl,max --vary quantize.per_channel=true,false --jobs 2',
+    options: ['vary', 'jobs', ...RUN_OPTIONS],
+    run: async (inv) => (await import('../commands/sweep.ts')).sweepCommand(await runFlags(inv), inv.values.vary, Number(inv.values.jobs)),
+  },
+  'mapper-config': {
+    usage: 'mapper-config <recipe.yaml> [--set K=V]', summary: 'print the hb_mapper makertbin YAML for a recipe (validated with the toolchain\'s rules)',
+    about: 'Prints the hb_mapper makertbin YAML that the horizon backend writes for this recipe: hb_mapper\'s groups from\nthe recipe (and quantize.hb_config), mean_value = 255*mean and scale_value = 1/(255*std) from the\npreprocessing record unless the recipe sets them. Checked first with the toolchain\'s own rules (legal\ninput_type_train -> input_type_rt pairs, even H/W for nv12, input_layout_rt for non-nv12, per-channel counts,\nmax_percentile, optimize_level, core_num per march, no int16 on bernoulli2, balance_factor). Exit 2 on a problem.',
+    options: ['set'],
+    run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).mapperConfigCommand(args[0], v.set),
+  },
+  import: {
+    usage: 'import <hb_mapper.yaml> [--out recipe.yaml]', summary: 'turn an hb_mapper YAML into a recipe (--out FILE to write it)',
+    about: 'Prints (or writes) a recipe whose generated config is equivalent to the given one (same fields and values after\nhb_mapper\'s own normalization). Paths are rewritten relative to the recipe\'s folder.',
+    options: ['out'],
+    run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).importCommand(args[0], v.out),
+  },
+  'parse-log': {
+    usage: 'parse-log <hb_mapper_makertbin.log> [--json]', summary: 'read an hb_mapper makertbin log: versions, calibration choice, node/output tables',
+    about: 'Reads the X3 2021, X5 2024 and X5 2025 log formats: tool versions, the calibration method chosen ("Select ...\nmethod"), the per-node table, the output similarity table and the static "FPS=..., latency = ... us" line.\nAn unknown format warns and keeps what it could read.',
+    options: ['json'],
+    run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).parseLogCommand(args[0], v.json),
+  },
+  schema: {
+    usage: 'schema', summary: 'print the recipe JSON Schema (yaml/recipe.schema.json is generated from it)',
+    about: 'Prints the JSON Schema of recipes (generated from the zod schema).',
+    options: [],
+    run: async () => (await import('../commands/schema.ts')).schemaCommand(),
+  },
+};

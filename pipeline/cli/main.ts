@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { environmentError, ExitCode, isKnownError, UserInputError } from '../errors.ts';
+import { VERSION } from '../version.ts';
+import { COMMANDS, type Invocation } from './commands.ts';
+import { commandHelp, mainHelp } from './help.ts';
+import { parseArgsOptions } from './options.ts';
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: parseArgsOptions(), allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UserInputError(`${(err as Error).message}\nRun 'zooforge --help' for usage.`);
+  }
+}
+
+const say = (text: string, code: number): number => (process.stdout.write(`${text}\n`), code);
+
+async function dispatch(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  const [name, ...args] = positionals;
+  if (values.version) return say(VERSION, ExitCode.ok);
+  if (!name) return say(mainHelp(), values.help ? ExitCode.ok : ExitCode.badInput);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) throw new UserInputError(`unknown command ${name}. Run 'zooforge --help'.`);
+  if (values.help) return say(commandHelp(name), ExitCode.ok);
+  return command.run({ name, args, values: values as Invocation['values'] });
+}
+
+/** The only place that calls process.exit. */
+export async function cli(argv: string[]): Promise<never> {
+  let code: number;
+  try {
+    code = await dispatch(argv);
+  } catch (caught) {
+    const err = environmentError(caught) ?? caught;
+    if (isKnownError(err)) {
+      process.stderr.write(`zooforge: ${err.message}\n`);
+      if ('detail' in err && err.detail) process.stderr.write(`${err.detail}\n`);
+      code = err.exitCode;
+    } else {
+      process.stderr.write(`zooforge: internal error — please report it at the project's issue tracker with this output:\n${(err as Error)?.stack ?? String(err)}\n`);
+      code = ExitCode.internal;
+    }
+  }
+  process.exit(code);
+}

@@ -1,0 +1,32 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** Every command-line option, once: parseArgs reads the first fields, help text the rest. */
+export const OPTIONS = {
+  help: { type: 'boolean', short: 'h', default: false, help: 'this help (also: zooforge <command> --help)' },
+  version: { type: 'boolean', default: false, help: 'print the version' },
+  until: { type: 'string', arg: 'STAGE', help: 'stop after STAGE ({stages})' },
+  force: { type: 'string', multiple: true, default: [] as string[], arg: 'STAGE', help: 're-run STAGE even when cached (repeatable)' },
+  out: { type: 'string', arg: 'DIR', help: 'run folder (default runs/<recipe file name>/)' },
+  cache: { type: 'string', arg: 'DIR', help: 'stage cache (default $ZOOFORGE_CACHE or .zooforge/cache)' },
+  'purge-cache': { type: 'boolean', default: false, help: 'also delete every cached stage result' },
+  set: { type: 'string', multiple: true, default: [] as string[], arg: 'K=V',
+    help: 'override a recipe field, e.g. --set quantize.calibration_type=kl (repeatable); values are YAML ({a: 1}, [x, y]); K=null removes the field (back to its default)' },
+  json: { type: 'boolean', default: false, help: 'machine-readable output (run: NDJSON events on stdout instead of the progress view)' },
+  plain: { type: 'boolean', default: false, help: 'plain progress lines even on a terminal (also when CI is set or stderr is not a TTY)' },
+  'max-drop': { type: 'string', arg: 'POINTS', help: 'largest acceptable Top-1 drop, in points' },
+  vary: { type: 'string', multiple: true, default: [] as string[], arg: 'K=a,b', help: 'values to sweep for one recipe field (repeatable)' },
+  jobs: { type: 'string', default: '1', arg: 'N', help: 'variants run at once' },
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+
+/** The table without its help fields, as node:util parseArgs wants it. */
+export function parseArgsOptions(): { [K in OptionName]: Omit<(typeof OPTIONS)[K], 'help' | 'arg'> } {
+  return Object.fromEntries(Object.entries(OPTIONS).map(([name, o]) => {
+    const { help: _help, arg: _arg, ...spec } = o as typeof o & { arg?: string };
+    return [name, spec];
+  })) as { [K in OptionName]: Omit<(typeof OPTIONS)[K], 'help' | 'arg'> } satisfies ParseArgsConfig['options'];
+}
+
+/** The options every pipeline-running command takes. */
+export const RUN_OPTIONS: readonly OptionName[] = ['until', 'force', 'out', 'cache', 'set', 'json', 'plain'];
