@@ -4,7 +4,9 @@ import { parseDocument } from 'yaml';
 import { succeeded } from '../engine/types.ts';
 import { UserInputError } from '../errors.ts';
 import { mdTable, num, pct } from '../report/format.ts';
-import { sensitivityTable, type SensitivityRow } from '../report/sensitivity.ts';
+import { sensitivityTable } from '../report/sensitivity.ts';
+import { z } from 'zod';
+import { SensitivityRow, WORKER_DATA } from '../contracts/workers.ts';
 import { runPipeline, type RunFlags } from './run.ts';
 
 /** `zooforge sensitivity <recipe>`: run through the sensitivity stage and print the ranking. */
@@ -12,8 +14,8 @@ export async function sensitivityCommand(f: RunFlags): Promise<number> {
   const { code, manifest, outDir } = await runPipeline({ ...f, set: ['sensitivity.enabled=true', ...f.set], until: f.until ?? 'sensitivity' });
   const st = manifest.stages.find((s) => s.id === 'sensitivity');
   if (code !== 0 || !st || !succeeded(st.status)) return code || 1;
-  const d = st.data as { subset: number; float_top1: number; int8_top1: number; measured: number; unmeasured: string[] };
-  const rows = JSON.parse(readFileSync(join(outDir, st.outputs.sensitivity.path), 'utf8')) as SensitivityRow[];
+  const d = WORKER_DATA.sensitivity.parse(st.data);
+  const rows = z.array(SensitivityRow).parse(JSON.parse(readFileSync(join(outDir, st.outputs.sensitivity.path), 'utf8')));
   process.stdout.write(f.json ? `${JSON.stringify({ ...d, rows })}\n` : `Validation subset: ${d.subset} images; float ${pct(d.float_top1)} %, all int8 ${pct(d.int8_top1)} %. `
     + `${d.measured} nodes measured${d.unmeasured.length ? `, ${d.unmeasured.length} not reached within sensitivity.budget_s` : ''}.\n\n${sensitivityTable(rows)}\n`);
   return 0;
@@ -40,15 +42,16 @@ export async function tuneCommand(f: RunFlags, maxDrop: string | undefined): Pro
   const { code, manifest, outDir } = await runPipeline({ ...f, set: [...f.set, `tune.max_drop=${maxDrop}`], until: 'tune' });
   const st = manifest.stages.find((s) => s.id === 'tune');
   if (code !== 0 || !st || !succeeded(st.status)) return code || 1;
-  const d = st.data as { met: boolean; nodes: string[]; steps: { nodes_changed: number; node: string | null; top1: number; drop: number; latency_ms: number }[]; subset: number; float_top1: number };
+  const d = WORKER_DATA.tune.parse(st.data);
   const variantPath = writeVariant(manifest.recipe.path, manifest.recipe.resolved as VariantRecipe, d.nodes, maxDrop);
   process.stdout.write(`${mdTable(['nodes at higher precision', 'added node', 'subset Top-1', 'drop', 'host latency (ms, 1 thread)'],
     d.steps.map((s) => [String(s.nodes_changed), s.node ?? '—', pct(s.top1), pct(s.drop), num(s.latency_ms, 3)]))}\n\n`);
   process.stdout.write(d.met ? `Budget met on the ${d.subset}-image subset with ${d.nodes.length} node(s); confirming on the full evaluation set…\n`
     : `Budget ${maxDrop} NOT met on the subset within tune.max_nodes; the best found is written; confirming it on the full set…\n`);
   const confirm = await runPipeline({ ...f, recipe: variantPath, set: f.set.filter((s) => !s.startsWith('tune.')), until: undefined, out: join(outDir, 'tuned'), force: [] });
-  const ev = confirm.manifest.stages.find((s) => s.id === 'evaluate')?.data as { float: { top1: { percent: number } }; quant: { top1: { percent: number } }; n: number } | undefined;
-  if (!ev) return confirm.code || 1;
+  const evaluated = confirm.manifest.stages.find((s) => s.id === 'evaluate' && succeeded(s.status));
+  if (!evaluated) return confirm.code || 1;
+  const ev = WORKER_DATA.evaluate.parse(evaluated.data);
   const drop = ev.float.top1.percent - ev.quant.top1.percent;
   process.stdout.write(`variant: ${variantPath}\nfull evaluation (${ev.n} images): float ${pct(ev.float.top1.percent)} %, int8 ${pct(ev.quant.top1.percent)} %, drop ${pct(drop)} points — `
     + `${drop <= Number(maxDrop) ? 'within' : 'NOT within'} the ${maxDrop}-point budget\n`);

@@ -3,7 +3,7 @@ import type { StageStatus } from './types.ts';
 export interface PlannedStage {
   id: string;
   title: string;
-  action: 'cached' | 'run' | 'disabled';
+  action: 'cached' | 'run' | 'disabled' | 'skipped';
   /** "cached (key 3fa2…)", "runs because quantize.calibration_type changed", ... */
   reason: string;
   key?: string;

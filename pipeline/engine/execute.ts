@@ -77,6 +77,7 @@ async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: 
 /** Cached: link the entry's files into the run dir. Otherwise run it. A missing input fails it. */
 async function obtain(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
   if (d.missing) throw new StageFailedError(d.missing);
+  if (d.waitingFor) throw new Error(`engine: ${stage.id} reads an output ${d.waitingFor} did not produce`);
   if (!d.hit) return runStage(stage, d, o, upstream, rec);
   const dir = join(o.outDir, stage.id);
   await materialize(join(d.hit.dir, 'files'), dir);
@@ -86,15 +87,13 @@ async function obtain(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Ma
 
 interface RunState { upstream: Map<string, StageResult>; status: 'passed' | 'failed' | 'interrupted'; internal?: unknown }
 
-/** One stage: skip it (a dependency failed, or the run was interrupted), leave it off, or obtain it; record all. */
+/** One stage: skip it (a stage it reads failed, or the run was interrupted), leave it off, or obtain it; record all. */
 async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, 'upstream'>, state: RunState): Promise<ManifestStage> {
   const t0 = Date.now();
-  const blocked = stage.after.map((id) => state.upstream.get(id)).find((r) => r && (r.status === 'failed' || r.status === 'skipped'));
-  const d: Decision = blocked ? { action: 'run', reason: `skipped because ${blocked.id} ${blocked.status === 'failed' ? 'failed' : 'was skipped'}` }
-    : await decide(stage, { ...base, upstream: state.upstream });
+  const d: Decision = await decide(stage, { ...base, upstream: state.upstream });
   const rec: ManifestStage = { id: stage.id, title: stage.title, status: 'skipped', reason: d.reason, key: d.key, inputs: d.material, outputs: {}, data: {}, commands: [] };
-  let result: StageResult = { id: stage.id, status: d.action === 'disabled' && !blocked ? 'disabled' : 'skipped', outputs: {}, data: {} };
-  if (!blocked && state.status !== 'interrupted' && d.action !== 'disabled') {
+  let result: StageResult = { id: stage.id, status: d.action === 'disabled' ? 'disabled' : 'skipped', outputs: {}, data: {}, reason: d.reason };
+  if (d.action !== 'skipped' && state.status !== 'interrupted' && d.action !== 'disabled') {
     o.emit({ type: 'stage-start', id: stage.id, title: stage.title, reason: d.reason });
     try {
       result = await obtain(stage, d, o, state.upstream, rec);
@@ -123,7 +122,7 @@ function manifestWriter(o: ExecuteOptions, started: number) {
     const manifest: Manifest = {
       zooforge: VERSION, status, startedAt: new Date(started).toISOString(), finishedAt: status === 'running' ? undefined : new Date().toISOString(),
       recipe, python: { executable: o.python.executable }, tools: o.python.versions,
-      preprocessing: records.find((r) => r.id === 'export')?.data.preprocessing, stages: records,
+      preprocessing: records.find((r) => r.id === 'preprocess')?.data.record, stages: records,
     };
     return writeManifest(o.outDir, manifest).then((path) => ({ manifest, path }));
   };

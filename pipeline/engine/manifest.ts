@@ -32,7 +32,7 @@ export interface Manifest {
   finishedAt?: string;
   python: { executable: string };
   tools: Record<string, string | null>;
-  /** The one preprocessing record every image-consuming stage used (from the export stage). */
+  /** The one preprocessing record every image-consuming stage used (the preprocess stage's output). */
   preprocessing?: unknown;
   stages: ManifestStage[];
 }

@@ -11,7 +11,7 @@ import type { Manifest } from './manifest.ts';
 import type { Stage, StageResult } from './types.ts';
 
 export interface Decision {
-  action: 'cached' | 'run' | 'disabled';
+  action: 'cached' | 'run' | 'disabled' | 'skipped';
   reason: string;
   key?: string;
   material?: KeyMaterial;
@@ -19,6 +19,8 @@ export interface Decision {
   hit?: { entry: CacheEntry; dir: string };
   /** An input file that does not exist: the stage fails with this message. */
   missing?: string;
+  /** An upstream stage that has not run yet (in a plan); at run time, an engine bug. */
+  waitingFor?: string;
 }
 
 export interface DecideContext {
@@ -45,13 +47,21 @@ function whyRun(stage: Stage, material: KeyMaterial, previous?: Manifest): strin
   return reasons.length > 0 ? `runs because ${reasons.join(', ')}` : 'no cached result (cache entry removed)';
 }
 
+/** A stage reading the outputs of a stage that is off is off too, and says why; one reading a failed or skipped stage
+ *  is skipped. */
+function blocked(from: StageResult): Decision {
+  if (from.status === 'disabled') return { action: 'disabled', reason: `it reads ${from.id}, which is off (${from.reason ?? 'disabled'})` };
+  return { action: 'skipped', reason: `skipped because ${from.id} ${from.status === 'failed' ? 'failed' : 'was skipped'}` };
+}
+
 /** Decide one stage: cached (verified), or run and why. Reads, never writes. */
 export async function decide(stage: Stage, ctx: DecideContext): Promise<Decision> {
   const off = stage.disabledBecause?.(ctx.loaded);
   if (off) return { action: 'disabled', reason: off };
   const resolved = await resolveInputs(stage, await stage.inputs({ loaded: ctx.loaded }), ctx.upstream, ctx.memo, ctx.versions);
   if ('missing' in resolved) return { action: 'run', reason: `cannot run: ${resolved.missing}`, missing: resolved.missing };
-  if (!resolved.ready) return { action: 'run', reason: `runs after ${resolved.waitingFor}` };
+  if ('blockedBy' in resolved) return blocked(resolved.blockedBy);
+  if (!resolved.ready) return { action: 'run', reason: `runs after ${resolved.waitingFor}`, waitingFor: resolved.waitingFor };
   const key = cacheKey(resolved.material);
   const base = { key, material: resolved.material, files: resolved.files };
   if (!stage.cacheable) return { ...base, action: 'run', reason: `not cached: ${stage.uncachedBecause ?? 'its inputs cannot be keyed'}` };
@@ -72,7 +82,7 @@ export async function plan(stages: readonly Stage[], ctx: Omit<DecideContext, 'u
     if (d.hit) {
       upstream.set(stage.id, { id: stage.id, status: 'cached', key: d.key, dir: join(outDir, stage.id), outputs: d.hit.entry.outputs, data: d.hit.entry.data as Record<string, unknown> });
     } else if (d.action === 'disabled') {
-      upstream.set(stage.id, { id: stage.id, status: 'disabled', outputs: {}, data: {} });
+      upstream.set(stage.id, { id: stage.id, status: 'disabled', outputs: {}, data: {}, reason: d.reason });
     }
   }
   return out;

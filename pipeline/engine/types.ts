@@ -1,4 +1,5 @@
 import type { CacheStore, OutputRecord } from '../cache/store.ts';
+import type { ToolName } from '../contracts/tools.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { PythonEnv } from '../tools/python.ts';
 import type { PathSegment } from '../recipe/locate.ts';
@@ -17,10 +18,14 @@ export interface StageResult {
   dir?: string;
   outputs: Record<string, OutputRecord>;
   data: Record<string, unknown>;
+  /** Why it is disabled or skipped (said again for the stages that read it). */
+  reason?: string;
 }
 
 /** An input file of a stage: a user file (hashed from disk) or an upstream output (hash already known). A user file
- *  named by a recipe field carries that field, so a missing one is reported at its line before anything runs. */
+ *  named by a recipe field carries that field, so a missing one is reported at its line before anything runs.
+ *  Upstream outputs are the only dependencies between stages: a stage runs after, and is disabled or skipped with,
+ *  the stages whose outputs it reads. */
 export type FileInput = { path: string; field?: PathSegment[] } | { stage: string; output: string };
 
 export interface StageInputs {
@@ -28,7 +33,7 @@ export interface StageInputs {
   recipe: unknown;
   files: Record<string, FileInput>;
   /** Tool names whose versions can change the output (python, torch, onnx, onnxruntime, ...). */
-  tools: readonly string[];
+  tools: readonly ToolName[];
   /** Versions of tools outside the Python env (e.g. hb_mapper through its toolchain), probed by the stage. */
   toolVersions?: Record<string, string>;
 }
@@ -66,8 +71,6 @@ export interface Stage {
   /** Bump when the stage's code changes its outputs. */
   version: number;
   title: string;
-  /** Stages whose outputs this one reads. */
-  after: readonly string[];
   /** A live board cannot be keyed, so it is never cached; nor is what is cheaper to rebuild than to key. */
   cacheable: boolean;
   /** Said in the plan when cacheable is false. */

@@ -2,15 +2,10 @@ import { stringify } from 'yaml';
 import { readHbConfig } from './read.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { HbConfig } from './schema.ts';
+import type { PreprocessRecord as FullRecord } from '../contracts/common.ts';
 
-/** The fields of the preprocessing record (scripts/zf/record.py) that the config needs. */
-export interface PreprocessRecord {
-  input_name: string;
-  input_shape: number[];
-  mean: number[];
-  std: number[];
-  colour: 'rgb' | 'bgr' | 'gray';
-}
+/** The fields of the preprocessing record (pipeline/contracts/common.ts) that the config needs. */
+export type PreprocessRecord = Pick<FullRecord, 'input_name' | 'input_shape' | 'mean' | 'std' | 'colour'>;
 
 export interface HbPaths {
   /** onnx_model as written in the YAML (relative to the YAML's own folder, as the tool resolves it) */

@@ -6,7 +6,7 @@ export interface Toolchain {
   describe: string;
   /** mounts: extra host folders the command reads (docker mounts them read-only at the same path); readOnly: the
    *  command only reads its cwd too. */
-  argv(cwd: string, tool: string, args: string[], mounts?: string[], readOnly?: boolean): string[];
+  argv(cwd: string, tool: string, args: string[], mounts?: string[], readOnly?: boolean, env?: Record<string, string>): string[];
 }
 
 export function toolchainFor(q: QuantizeSettings): Toolchain {
@@ -15,8 +15,9 @@ export function toolchainFor(q: QuantizeSettings): Toolchain {
     return {
       describe: `docker image ${t.docker_image}`,
       // The work dir is mounted at the same path, so every path in the config and the log stays valid.
-      argv: (cwd, tool, args, mounts = [], readOnly = false) => ['docker', 'run', '--rm', '-v', `${cwd}:${cwd}${readOnly ? ':ro' : ''}`, '-w', cwd,
-        ...[...new Set(mounts)].flatMap((m) => ['-v', `${m}:${m}:ro`]), t.docker_image!, tool, ...args],
+      // env: what the host process would inherit (e.g. PYTHONPATH for `python -m workers.hb_eval`) passed in explicitly.
+      argv: (cwd, tool, args, mounts = [], readOnly = false, env = {}) => ['docker', 'run', '--rm', '-v', `${cwd}:${cwd}${readOnly ? ':ro' : ''}`, '-w', cwd,
+        ...[...new Set(mounts)].flatMap((m) => ['-v', `${m}:${m}:ro`]), ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), t.docker_image!, tool, ...args],
     };
   }
   if (t.command.length > 0) return { describe: `prefix ${t.command.join(' ')}`, argv: (_cwd, tool, args) => [...t.command, tool, ...args] };

@@ -6,6 +6,7 @@ import { checkHbConfig } from '../horizon/rules.ts';
 import { readHbConfig } from '../horizon/read.ts';
 import { UserInputError } from '../errors.ts';
 import type { RecipeProblem } from './issues.ts';
+import { cannotCalibrate } from './backends.ts';
 
 /** A cross-field rule: small, named, reporting every problem it sees (changesets style). */
 type Rule = (recipe: Recipe, dir: string) => RecipeProblem[];
@@ -52,10 +53,12 @@ const channelsAgree: Rule = (r) => {
   return out;
 };
 
-const backendSupportsMethod: Rule = (r) =>
-  r.quantize.backend === 'ort' && ['load', 'mix'].includes(r.quantize.calibration_type)
-    ? [{ path: ['quantize', 'calibration_type'], message: `${r.quantize.calibration_type} is hb_mapper-only; the ort backend supports default|kl|max|skip` }]
-    : [];
+/** The backend that will run (auto already resolved) must be able to run the calibration method (recipe/backends.ts). */
+const backendSupportsMethod: Rule = (r) => {
+  const backend = r.quantize.backend === 'auto' ? 'ort' : r.quantize.backend;
+  const why = cannotCalibrate(backend, r.quantize.calibration_type);
+  return why ? [{ path: ['quantize', 'calibration_type'], message: why }] : [];
+};
 
 /** quantize.hb_config is read with the toolchain's schema whatever the backend (its names reach files and shells). */
 const hbConfigFileValid: Rule = (r, dir) => {

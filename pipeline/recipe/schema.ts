@@ -12,7 +12,7 @@ const ModelSourceSchema = z.union([
   z.object({ onnx: z.string().min(1).describe('An existing ONNX file (relative to the recipe): export copies and checks it.') }).strict(),
 ]).describe('Where the network comes from: timm, torchvision, module (your own file), or onnx (an existing model).');
 
-const ModelSchema = z.object({
+export const ModelSchema = z.object({
   name: z.string().min(1).describe('Display name in reports, e.g. ResNeXt50_32x4d.'),
   source: ModelSourceSchema,
   pretrained: z.boolean().default(false).describe('Load the hub weights (needs network access; else set checkpoint).'),
@@ -21,14 +21,14 @@ const ModelSchema = z.object({
   kwargs: z.record(z.string(), z.unknown()).default({}).describe('Extra keyword arguments for the model factory.'),
 }).strict().describe('The network to export.');
 
-const InputSchema = z.object({
+export const InputSchema = z.object({
   name: z.string().default('data').describe('ONNX input name.'),
   shape: z.tuple([z.literal(1), z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
     .optional().describe('NCHW input shape [1, C, H, W]; default from timm pretrained_cfg.'),
   output_name: z.string().default('output').describe('ONNX output name.'),
 }).strict().prefault({}).describe('Model input/output naming and shape.');
 
-const ExportSchema = z.object({
+export const ExportSchema = z.object({
   opset: z.number().int().min(7).max(21).default(11).describe('ONNX opset (hb_mapper for X3/X5 wants 10 or 11).'),
   constant_folding: z.boolean().default(true).describe('torch.onnx.export do_constant_folding.'),
   check_samples: z.number().int().min(1).default(8).describe('Images for the torch vs onnxruntime check.'),
@@ -37,7 +37,7 @@ const ExportSchema = z.object({
   seed: z.number().int().default(0).describe('Seed for random weights and check inputs.'),
 }).strict().prefault({}).describe('PyTorch -> ONNX export.');
 
-const SimplifySchema = z.object({
+export const SimplifySchema = z.object({
   tool: z.enum(['onnxsim', 'none']).default('onnxsim').describe('onnxsim, or none to skip the stage.'),
   overwrite_input_shape: z.boolean().default(false).describe('Pass the recipe input shape to onnxsim (--overwrite-input-shape).'),
   skip_fuse_bn: z.boolean().default(false).describe('onnxsim --skip-fuse-bn.'),
@@ -46,14 +46,14 @@ const SimplifySchema = z.object({
   min_cosine: z.number().gt(0).max(1).default(0.9999).describe('Fail when output cosine (before vs after) is below this.'),
 }).strict().prefault({}).describe('Graph simplification and its equivalence check.');
 
-const CalibrationSchema = z.object({
+export const CalibrationSchema = z.object({
   dataset: DatasetSchema.optional().describe('Calibration images; required unless quantize.calibration_type is skip.'),
   count: z.number().int().positive().default(100).describe('Number of calibration samples (hb_mapper docs: ~100).'),
   seed: z.number().int().default(0).describe('Sampling seed.'),
   balanced: z.boolean().default(true).describe('Class-balanced sampling when labels exist.'),
 }).strict().prefault({}).describe('Calibration set selection.');
 
-const EvaluateSchema = z.object({
+export const EvaluateSchema = z.object({
   dataset: DatasetSchema.optional().describe('Labelled evaluation images; without it, accuracy is not measured.'),
   limit: z.number().int().positive().optional().describe('Evaluate at most this many images.'),
   sampling: z.enum(['first', 'stratified']).default('first').describe('How limit picks images.'),
@@ -61,13 +61,13 @@ const EvaluateSchema = z.object({
   perf_runs: z.number().int().min(0).default(50).describe('Host latency: timed single-image runs per model (0 = skip).'),
 }).strict().prefault({}).describe('Float vs quantized accuracy and host performance.');
 
-const SensitivitySchema = z.object({
+export const SensitivitySchema = z.object({
   enabled: z.boolean().default(false).describe('Run the per-layer sensitivity stage (zooforge sensitivity turns it on).'),
   subset: z.number().int().positive().default(1000).describe('Validation images (stratified from evaluate.dataset) for sensitivity and tune.'),
   budget_s: z.number().positive().default(600).describe('Time budget in seconds; nodes not reached are listed as unmeasured.'),
 }).strict().prefault({}).describe('Which layers cost accuracy (ort backend).');
 
-const TuneSchema = z.object({
+export const TuneSchema = z.object({
   max_drop: z.number().min(0).optional().describe('Top-1 drop budget in points; set (or zooforge tune --max-drop) to run the tune stage.'),
   max_nodes: z.number().int().positive().default(20).describe('Give up after this many nodes moved to higher precision.'),
 }).strict().prefault({}).describe('Greedy mixed precision within an accuracy budget.');

@@ -51,7 +51,7 @@ function nodesSection(d: ReportData, limit = 20): string {
 
 function calibrationSection(d: ReportData): string {
   if (!d.calibration) return '';
-  const rows = (d.calibration.search as { method: string; per_channel: boolean; output_cosine: number | null }[])
+  const rows = d.calibration.search
     .map((s) => [s.method, String(s.per_channel), num(s.output_cosine, 6)]);
   return [`${d.calibration.selected} (calibrated on ${d.calibration.samples ?? 'n/a'} samples)`, '', mdTable(['method', 'per_channel', 'held-out output cosine'], rows)].join('\n');
 }

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import type { PreprocessRecord } from '../contracts/common.ts';
+import { BoardData, HorizonData, ParamsData } from '../contracts/stages.ts';
+import { SensitivityRow, WORKER_DATA, type WorkerData } from '../contracts/workers.ts';
 import { succeeded, type StageResult } from '../engine/types.ts';
-import type { SensitivityRow } from './sensitivity.ts';
 
 /** report.json, schema version 1. Percentages are 0-100. Every number also sits in manifest.json under its stage. */
 export interface ReportData {
@@ -18,15 +21,15 @@ export interface ReportData {
   mcnemar_p: number | null;
   agreement: number | null;
   mean_output_cosine: number | null;
-  calibration: { method: string; per_channel: boolean; selected: string; search: unknown[]; samples: number | null } | null;
+  calibration: { method: string; per_channel: boolean; selected: string; search: WorkerData<'quantize'>['search']; samples: number | null } | null;
   perf: Perf | null;
-  output_similarity: Record<string, number> | null;
+  output_similarity: { cosine: number | null; l1: number | null; l2: number | null; chebyshev: number | null } | null;
   nodes: NodeRow[];
   histograms: Histogram[];
   /** per-layer sensitivity ranking (when the sensitivity stage ran) */
-  sensitivity: SensitivityRow[];
-  per_class: { class: string; n: number; float: number; quant: number; delta: number }[];
-  preprocessing: unknown;
+  sensitivity: z.infer<typeof SensitivityRow>[];
+  per_class: Row<WorkerData<'evaluate'>['per_class']>[];
+  preprocessing: PreprocessRecord | null;
   tools: Record<string, string | null>;
   /** stage -> cache key of the result each number came from */
   provenance: Record<string, string | undefined>;
@@ -42,54 +45,63 @@ export interface Perf {
   /** host timings: share of the CPU other processes used meanwhile, and whether that made the figures unreliable */
   others_busy_fraction?: number | null; busy?: boolean;
 }
-export interface NodeRow { node: string; type: string; cosine: number; threshold: number | null; dtype: string }
-export interface Histogram { node: string; tensor: string; cosine: number; abs_max: number; counts: number[]; range: [number, number] }
+const NodeRowSchema = z.object({ node: z.string(), type: z.string(), cosine: z.number(), threshold: z.number().nullable(), dtype: z.string() }).passthrough();
+const HistogramSchema = z.object({ node: z.string(), tensor: z.string(), cosine: z.number(), abs_max: z.number(), counts: z.array(z.number()), range: z.tuple([z.number(), z.number()]) }).passthrough();
+export type NodeRow = z.infer<typeof NodeRowSchema>;
+export type Histogram = z.infer<typeof HistogramSchema>;
 
-type Data = Record<string, any>; // worker JSON: its shape is checked where the worker writes it
+type Row<T> = T extends (infer R)[] ? R : never;
 
-function accuracy(d: Data | undefined): Accuracy | null {
+/** A stage's data, parsed with its contract, when the stage produced outputs in this run. */
+function dataOf<T>(r: StageResult | undefined, schema: z.ZodType<T>): T | undefined {
+  return r && succeeded(r.status) ? schema.parse(r.data) : undefined;
+}
+
+function accuracy(d: { top1: TopK; top5: TopK } | undefined): Accuracy | null {
   if (!d) return null;
   return { top1: d.top1.percent, top5: d.top5.percent, top1_ci95: d.top1.ci95, top5_ci95: d.top5.ci95 };
 }
+type TopK = { percent: number; ci95: [number, number] };
 
-function readJson<T>(r: StageResult | undefined, output: string, fallback: T): T {
+/** A JSON output of a stage, read with its contract. */
+function readJson<T>(r: StageResult | undefined, output: string, schema: z.ZodType<T>, fallback: T): T {
   const rec = r?.outputs[output];
-  return r?.dir && rec ? (JSON.parse(readFileSync(join(r.dir, rec.path), 'utf8')) as T) : fallback;
+  return r?.dir && rec && succeeded(r.status) ? schema.parse(JSON.parse(readFileSync(join(r.dir, rec.path), 'utf8'))) : fallback;
 }
 
-const usable = (r?: StageResult): StageResult | undefined => (succeeded(r?.status) ? r : undefined);
-
 export function buildReportData(modelName: string, backend: string, upstream: Record<string, StageResult>, tools: Record<string, string | null>): ReportData {
-  const [exp, params, ort, horizon, ortEval, hbEval, perf] = ['export', 'params', 'quantize', 'horizon', 'evaluate', 'hb_evaluate', 'perf'].map((id) => usable(upstream[id]));
-  const evalr = ortEval ?? hbEval;
-  const quant = ort ?? horizon;
-  const board = usable(upstream.board)?.data as Data | undefined;
-  const pre = exp?.data.preprocessing as Data | undefined;
-  const e = evalr?.data as Data | undefined;
-  const q = quant?.data as Data | undefined;
-  const pf = perf?.data as Data | undefined;
+  const pre = dataOf(upstream.preprocess, WORKER_DATA.preprocess)?.record;
+  const params = dataOf(upstream.params, ParamsData);
+  const ort = dataOf(upstream.quantize, WORKER_DATA.quantize);
+  const horizon = dataOf(upstream.horizon, HorizonData);
+  const e = dataOf(upstream.evaluate, WORKER_DATA.evaluate) ?? dataOf(upstream.hb_evaluate, WORKER_DATA.hb_evaluate);
+  const pf = dataOf(upstream.perf, WORKER_DATA.perf);
+  const board = dataOf(upstream.board, BoardData);
+  const quantStage = ort ? upstream.quantize : horizon ? upstream.horizon : undefined;
+  const hbMethod = horizon?.calibration_method ?? 'n/a';
+  const hbSimilarity = horizon?.output_similarity?.[0];
   return {
     schema: 'zooforge-report/1', model: modelName, backend,
     size: pre ? `${pre.size[0]}x${pre.size[1]}` : 'n/a',
     categories: e ? e.per_class.length : null,
-    params: { total: (params?.data.total as number) ?? null, millions: (params?.data.millions as number) ?? null, initializers: (params?.data.initializers as number) ?? null },
+    params: { total: params?.total ?? null, millions: params?.millions ?? null, initializers: params?.initializers ?? null },
     n: e?.n ?? null, float: accuracy(e?.float), quant: accuracy(e?.quant),
     flips: e ? { float_only: e.paired.float_only, quant_only: e.paired.quant_only, both_right: e.paired.both_right, both_wrong: e.paired.both_wrong } : null,
     mcnemar_p: e?.paired.mcnemar_p ?? null, agreement: e?.paired.agreement ?? null, mean_output_cosine: e?.paired.mean_output_cosine ?? null,
-    calibration: ort && q ? { method: q.method, per_channel: q.per_channel, selected: q.selected, search: q.search, samples: q.calibrated_on ?? null }
-      : q ? { method: q.calibration_method ?? 'n/a', per_channel: String(q.calibration_method).includes('per_channel'), selected: `Select ${q.calibration_method} method. (hb_mapper)`, search: [], samples: null } : null,
-    perf: board ? { label: 'board', cpu: `${board.host} (DNN ${board.runtime?.dnn ?? '?'})`, cores: board.multi.threads, single_ms: board.single.average_latency_ms,
-      multi_ms: board.multi.average_latency_ms, fps: board.multi.fps, float_single_ms: NaN, speedup: NaN }
+    calibration: ort ? { method: ort.method, per_channel: ort.per_channel, selected: ort.selected, search: ort.search, samples: ort.calibrated_on }
+      : horizon ? { method: hbMethod, per_channel: hbMethod.includes('per_channel'), selected: `Select ${hbMethod} method. (hb_mapper)`, search: [], samples: null } : null,
+    perf: board ? { label: 'board', cpu: `${board.host} (DNN ${board.runtime.dnn ?? '?'})`, cores: board.multi.threads ?? NaN, single_ms: board.single.average_latency_ms ?? NaN,
+      multi_ms: board.multi.average_latency_ms ?? NaN, fps: board.multi.fps ?? NaN, float_single_ms: NaN, speedup: NaN }
       : pf ? { label: 'host', cpu: pf.host.cpu, cores: pf.host.cores, single_ms: pf.quant.single.median_ms, multi_ms: pf.quant.multi.mean_latency_ms,
       fps: pf.quant.multi.fps, float_single_ms: pf.float.single.median_ms, speedup: pf.speedup_single,
-      others_busy_fraction: pf.machine_load?.others_busy_fraction ?? null, busy: pf.machine_load?.busy ?? false } : null,
-    output_similarity: ort ? q?.output_similarity ?? null : q?.output_similarity?.[0] ?? null,
-    nodes: readJson<NodeRow[]>(quant, 'nodes', []),
-    histograms: readJson<Histogram[]>(quant, 'histograms', []),
-    sensitivity: readJson<ReportData['sensitivity']>(usable(upstream.sensitivity), 'sensitivity', []),
+      others_busy_fraction: pf.machine_load.others_busy_fraction, busy: pf.machine_load.busy } : null,
+    output_similarity: ort ? ort.output_similarity : hbSimilarity ? { cosine: hbSimilarity.cosine ?? null, l1: hbSimilarity.l1 ?? null, l2: hbSimilarity.l2 ?? null, chebyshev: hbSimilarity.chebyshev ?? null } : null,
+    nodes: readJson(quantStage, 'nodes', z.array(NodeRowSchema), []),
+    histograms: readJson(quantStage, 'histograms', z.array(HistogramSchema), []),
+    sensitivity: readJson(upstream.sensitivity, 'sensitivity', z.array(SensitivityRow), []),
     per_class: e?.per_class ?? [], preprocessing: pre ?? null, tools,
     provenance: Object.fromEntries(Object.entries(upstream).map(([id, r]) => [id, r.key])),
     incomplete: Object.values(upstream).filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => ({ stage: r.id, status: r.status })),
-    skipped_images: (e?.skipped as string[] | undefined) ?? [],
+    skipped_images: e?.skipped ?? [],
   };
 }

@@ -1,6 +1,9 @@
 import { mdTable, num, pct } from './format.ts';
 
-export interface SensitivityRow { rank: number; node: string; type: string; single_top1_drop: number; single_cosine: number; single_sqnr_db: number; entire_cosine: number }
+import type { z } from 'zod';
+import type { SensitivityRow as Row } from '../contracts/workers.ts';
+
+export type SensitivityRow = z.infer<typeof Row>;
 
 export function sensitivityTable(rows: SensitivityRow[], limit = 20): string {
   return mdTable(['rank', 'node', 'type', 'Top-1 drop (only this node int8)', 'output cosine (single)', 'SQNR dB (single)', 'cumulative cosine (entire)'],

@@ -1,26 +1,27 @@
 import type { Stage } from '../engine/types.ts';
-import { PREPROCESS, datasetFiles, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+import { PreprocessRecord } from '../contracts/common.ts';
+import { PREPROCESS, datasetFiles, hbCalibrationDir, readOutput, resolveDataset, runWorkerStage, workerCode } from './common.ts';
 
 /** The calibration set: seeded selection, one preprocessing record, tensors for both backends. */
 export const calibrationStage: Stage = {
   id: 'calibration',
   version: 1,
   title: 'Calibration data',
-  after: ['export'],
   cacheable: true,
   disabledBecause: ({ recipe }) => (recipe.quantize.calibration_type === 'skip' ? 'quantize.calibration_type is skip' : undefined),
   inputs({ loaded }) {
     const c = loaded.recipe.calibration;
     return {
       recipe: { calibration: { count: c.count, seed: c.seed, balanced: c.balanced } },
-      files: { ...workerCode('calibration.py'),  preprocess: PREPROCESS, ...datasetFiles(loaded, 'calibration', 'dataset') },
+      files: { ...workerCode('calibration'),  preprocess: PREPROCESS, ...datasetFiles(loaded, 'calibration', 'dataset') },
       tools: ['python', 'numpy', 'pillow'],
     };
   },
   async run(ctx) {
     const r = ctx.loaded.recipe;
-    return runWorkerStage(ctx, 'calibration.py', {
-      preprocess: ctx.files.preprocess, calibration: r.calibration, dataset: resolveDataset(ctx.loaded, r.calibration.dataset!),
+    const record = await readOutput(ctx.files.preprocess, PreprocessRecord);
+    return runWorkerStage(ctx, 'calibration', {
+      preprocess: ctx.files.preprocess, calibration: r.calibration, dataset: resolveDataset(ctx.loaded, r.calibration.dataset!), hb_dir: hbCalibrationDir(record.colour),
     });
   },
 };

@@ -2,15 +2,18 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { localImports } from '../cache/python-imports.ts';
 import { SCRIPTS_DIR } from '../paths.ts';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { ToolName } from '../contracts/tools.ts';
+import { WORKERS, type WorkerData, type WorkerInput, type WorkerName } from '../contracts/workers.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { recipePath } from '../recipe/load.ts';
 import { datasetPaths, type Dataset } from '../recipe/dataset-schema.ts';
 import type { FileInput, RunContext } from '../engine/types.ts';
 
 /** Torch-side tools whose versions change exported bytes. */
-export const TORCH_TOOLS = ['python', 'torch', 'torchvision', 'timm', 'onnx', 'onnxruntime', 'numpy'] as const;
-export const ORT_TOOLS = ['python', 'onnx', 'onnxruntime', 'numpy'] as const;
+export const TORCH_TOOLS: readonly ToolName[] = ['python', 'torch', 'torchvision', 'timm', 'onnx', 'onnxruntime', 'numpy'];
+export const ORT_TOOLS: readonly ToolName[] = ['python', 'onnx', 'onnxruntime', 'numpy'];
 
 /** The dataset with every path made absolute, as the Python workers want it. */
 export function resolveDataset(loaded: LoadedRecipe, ds: Dataset): Dataset {
@@ -36,26 +39,34 @@ export function floatModel(loaded: LoadedRecipe): FileInput {
   return loaded.recipe.simplify.tool === 'none' ? { stage: 'export', output: 'model' } : { stage: 'simplify', output: 'model' };
 }
 
-export const PREPROCESS: FileInput = { stage: 'export', output: 'preprocess' };
+/** The one preprocessing record (the preprocess stage's output): every stage that feeds the model pixels reads it. */
+export const PREPROCESS: FileInput = { stage: 'preprocess', output: 'record' };
 
-/** Every worker writes `outputs: {name: relative path}` next to its data. */
-export const WorkerOutput = z.object({ outputs: z.record(z.string(), z.string()) }).passthrough();
-
-/** Run a worker whose result is {outputs, ...data}, and split it the way the engine wants. `launch` runs it
- *  elsewhere (the toolchain's Python); default: the project's interpreter. */
-export async function runWorkerStage(ctx: RunContext, script: string, params: Record<string, unknown>, launch?: (args: string[]) => string[]) {
-  const out = await ctx.python.runWorker(script, { ...params, work_dir: ctx.workDir }, WorkerOutput, ctx, launch);
+/** Run a worker (input and output checked against its contract) and split its answer the way the engine wants:
+ *  `outputs` for the engine, the rest as the stage's typed data. `launch` runs it elsewhere (the toolchain's
+ *  Python); default: the project's interpreter. */
+export async function runWorkerStage<W extends WorkerName>(ctx: RunContext, worker: W, input: Omit<WorkerInput<W>, 'work_dir'>,
+  launch?: (args: string[]) => string[]): Promise<{ outputs: Record<string, string>; data: WorkerData<W> }> {
+  const out = await ctx.python.runWorker(worker, { ...input, work_dir: ctx.workDir } as WorkerInput<W>, ctx, launch);
   const { outputs, ...data } = out;
-  return { outputs, data: data as Record<string, unknown> };
+  return { outputs: outputs as Record<string, string>, data };
 }
 
-/** A stage's Python code as key inputs: the worker and the local modules it imports (scripts/zf/...). Editing one
- *  re-runs exactly the stages whose workers use it. */
-export function workerCode(script: string): Record<string, FileInput> {
-  const worker = join(SCRIPTS_DIR, script);
-  const out: Record<string, FileInput> = { 'code.worker': { path: worker } };
-  for (const mod of localImports(worker, [SCRIPTS_DIR])) out[`code.${relative(SCRIPTS_DIR, mod).replace(/\.py$/, '').split(sep).join('.')}`] = { path: mod };
+/** A stage's Python code as key inputs: the worker module, the local modules it imports (scripts/zf/...) and its
+ *  contract. Editing one re-runs exactly the stages whose workers use it. */
+export function workerCode(worker: WorkerName): Record<string, FileInput> {
+  const file = join(SCRIPTS_DIR, 'workers', `${WORKERS[worker].module}.py`);
+  const out: Record<string, FileInput> = { 'code.worker': { path: file }, 'code.contract': { path: join(SCRIPTS_DIR, 'zf', 'contracts', `${worker}.json`) } };
+  for (const mod of localImports(file, [SCRIPTS_DIR])) out[`code.${relative(SCRIPTS_DIR, mod).replace(/\.py$/, '').split(sep).join('.')}`] = { path: mod };
   return out;
+}
+
+/** The folder of raw calibration tensors hb_mapper reads (cal_data_dir): named here only, passed to the workers. */
+export const hbCalibrationDir = (colour: string): string => `calibration_data_${colour}_f32`;
+
+/** Read an upstream JSON output with its contract (no casts of worker data). */
+export async function readOutput<T>(file: string, schema: z.ZodType<T>): Promise<T> {
+  return schema.parse(JSON.parse(await readFile(file, 'utf8')));
 }
 
 /** A user's `module:` source file and the local modules it imports (its folder is first on sys.path, as for a

@@ -6,21 +6,19 @@ export const evaluateStage: Stage = {
   id: 'evaluate',
   version: 1,
   title: 'Evaluate float vs int8',
-  after: ['quantize'],
   cacheable: true,
-  disabledBecause: ({ recipe }) => (!recipe.evaluate.dataset ? 'evaluate.dataset is not set'
-    : recipe.quantize.backend !== 'ort' ? 'the horizon backend is evaluated by the hb_evaluate stage' : undefined),
+  disabledBecause: ({ recipe }) => (!recipe.evaluate.dataset ? 'evaluate.dataset is not set' : undefined),
   inputs({ loaded }) {
     const e = loaded.recipe.evaluate;
     return {
       recipe: { evaluate: { limit: e.limit, sampling: e.sampling } },
-      files: { ...workerCode('evaluate.py'),  float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
+      files: { ...workerCode('evaluate'), float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
       tools: [...ORT_TOOLS, 'pillow'],
     };
   },
   async run(ctx) {
     const e = ctx.loaded.recipe.evaluate;
-    return runWorkerStage(ctx, 'evaluate.py', {
+    return runWorkerStage(ctx, 'evaluate', {
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess,
       dataset: resolveDataset(ctx.loaded, e.dataset!), limit: e.limit, sampling: e.sampling, batch_size: e.batch_size,
     });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { relative, dirname } from 'node:path';
 import type { FileInput } from '../engine/types.ts';
 import { countParams } from '../onnx/params.ts';
-import { checkDataset, moduleCode, runWorkerStage, TORCH_TOOLS, workerCode } from './common.ts';
+import { checkDataset, moduleCode, PREPROCESS, runWorkerStage, TORCH_TOOLS, workerCode } from './common.ts';
 
 /** An existing ONNX model and its external data files (checked to exist and hold their bytes): all keyed. */
 function onnxWithData(model: string): Record<string, FileInput> {
@@ -14,12 +14,11 @@ function onnxWithData(model: string): Record<string, FileInput> {
   return out;
 }
 
-/** PyTorch -> ONNX, checked against onnxruntime, plus the one preprocessing record. */
+/** PyTorch -> ONNX (or a given ONNX file), checked against onnxruntime on the record's input. */
 export const exportStage: Stage = {
   id: 'export',
   version: 2,
   title: 'Export to ONNX',
-  after: [],
   cacheable: true,
   inputs({ loaded }) {
     const r = loaded.recipe;
@@ -27,17 +26,16 @@ export const exportStage: Stage = {
     if (r.model.checkpoint) files.checkpoint = { path: recipePath(loaded, r.model.checkpoint) };
     if ('module' in r.model.source) Object.assign(files, moduleCode(recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, ''))));
     if ('onnx' in r.model.source) Object.assign(files, onnxWithData(recipePath(loaded, r.model.source.onnx)));
-    return { recipe: { model: r.model, input: r.input, preprocess: r.preprocess, export: r.export }, files: { ...files, ...workerCode('export.py') }, tools: TORCH_TOOLS };
+    return { recipe: { model: r.model, export: r.export }, files: { ...files, preprocess: PREPROCESS, ...workerCode('export') }, tools: TORCH_TOOLS };
   },
   async run(ctx) {
     const { loaded } = ctx;
     const r = loaded.recipe;
     const source = 'module' in r.model.source ? { module: `${ctx.files.module}:${r.model.source.module.split(':').pop()}` }
       : 'onnx' in r.model.source ? { onnx: ctx.files.onnx } : r.model.source;
-    return runWorkerStage(ctx, 'export.py', {
+    return runWorkerStage(ctx, 'export', {
       model: { ...r.model, source, checkpoint: r.model.checkpoint && ctx.files.checkpoint },
-      input: r.input, preprocess: r.preprocess, export: r.export,
-      check_dataset: checkDataset(loaded).dataset,
+      preprocess: ctx.files.preprocess, export: r.export, check_dataset: checkDataset(loaded).dataset,
     });
   },
 };

@@ -1,41 +1,39 @@
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { MapperSummary } from '../contracts/horizon.ts';
 import type { Stage } from '../engine/types.ts';
 import { toolchainFor } from '../horizon/toolchain.ts';
 import { SCRIPTS_DIR } from '../paths.ts';
-import { hbList } from '../horizon/normalize.ts';
-import { datasetFiles, floatModel, PREPROCESS, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+import { WORKER_ENV } from '../tools/python.ts';
+import { datasetFiles, floatModel, PREPROCESS, readOutput, resolveDataset, runWorkerStage, workerCode } from './common.ts';
 
 /** Horizon quantized-model accuracy: hb_eval.py with HB_ONNXRuntime, run where the toolchain is. Same metrics
  *  (and report columns) as the ort evaluate stage. */
 export const hbEvaluateStage: Stage = {
   id: 'hb_evaluate',
-  version: 1,
+  version: 2,
   title: 'Evaluate float vs Horizon int8',
-  after: ['horizon'],
   cacheable: true,
-  disabledBecause: ({ recipe }) => (recipe.quantize.backend !== 'horizon' ? 'quantize.backend is not horizon' : !recipe.evaluate.dataset ? 'evaluate.dataset is not set' : undefined),
+  disabledBecause: ({ recipe }) => (!recipe.evaluate.dataset ? 'evaluate.dataset is not set' : undefined),
   inputs({ loaded }) {
     const e = loaded.recipe.evaluate;
     return {
       recipe: { evaluate: { limit: e.limit, sampling: e.sampling }, python: loaded.recipe.quantize.toolchain.python, image: loaded.recipe.quantize.toolchain.docker_image },
-      files: { ...workerCode('hb_eval.py'), float_model: floatModel(loaded), quant_model: { stage: 'horizon', output: 'quantized_onnx' },
-        config: { stage: 'horizon', output: 'config' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
+      files: { ...workerCode('hb_evaluate'), float_model: floatModel(loaded), quant_model: { stage: 'horizon', output: 'quantized_onnx' },
+        mapper: { stage: 'mapper_config', output: 'summary' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
       tools: [],
     };
   },
   async run(ctx) {
     const r = ctx.loaded.recipe;
     const dataset = resolveDataset(ctx.loaded, r.evaluate.dataset!);
-    const config = parseYaml(readFileSync(ctx.files.config, 'utf8')) as { input_parameters: { input_type_rt: string } };
+    const { input_type_rt } = await readOutput(ctx.files.mapper, MapperSummary);
     const dataRoots = Object.values(datasetFiles(ctx.loaded, 'evaluate', 'd')).map((f) => ('path' in f ? dirname(f.path) : ''));
     const mounts = [SCRIPTS_DIR, ...dataRoots, ...['float_model', 'quant_model', 'preprocess'].map((k) => dirname(ctx.files[k]))];
     const tc = toolchainFor(r.quantize);
-    return runWorkerStage(ctx, 'hb_eval.py', {
+    return runWorkerStage(ctx, 'hb_evaluate', {
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess, dataset,
       limit: r.evaluate.limit, sampling: r.evaluate.sampling, batch_size: r.evaluate.batch_size,
-      input_type_rt: hbList(config.input_parameters.input_type_rt)[0],
-    }, (args) => tc.argv(ctx.workDir, r.quantize.toolchain.python, args, mounts));
+      input_type_rt,
+    }, (args) => tc.argv(ctx.workDir, r.quantize.toolchain.python, args, mounts, false, WORKER_ENV));
   },
 };

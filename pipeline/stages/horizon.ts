@@ -3,12 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunContext, Stage } from '../engine/types.ts';
 import { StageFailedError } from '../errors.ts';
-import { parse as parseYaml } from 'yaml';
 import { parseMapperLog } from '../horizon/log-parser.ts';
-import type { HbConfig } from '../horizon/schema.ts';
+import { MapperSummary } from '../contracts/horizon.ts';
 import { toolchainFor, toolchainVersions } from '../horizon/toolchain.ts';
 import { runLogged } from '../tools/run-logged.ts';
-import { floatModel } from './common.ts';
+import { floatModel, readOutput } from './common.ts';
 
 const probed = new Map<string, Promise<Record<string, string>>>();
 
@@ -32,25 +31,25 @@ export const horizonStage: Stage = {
   id: 'horizon',
   version: 1,
   title: 'Build .bin (hb_mapper)',
-  after: ['export', 'simplify', 'calibration', 'mapper_config'],
   cacheable: true,
-  disabledBecause: ({ recipe }) => (recipe.quantize.backend !== 'horizon' ? 'quantize.backend is not horizon' : undefined),
+
   async inputs({ loaded }) {
     const tc = toolchainFor(loaded.recipe.quantize);
     if (!probed.has(tc.describe)) probed.set(tc.describe, toolchainVersions(tc, process.cwd()));
     return {
       recipe: {}, // everything it reads from the recipe is in config.yaml, keyed by content
-      files: { model: floatModel(loaded), config: { stage: 'mapper_config', output: 'config' }, calibration: { stage: 'calibration', output: 'hb_calibration' } },
+      files: { model: floatModel(loaded), config: { stage: 'mapper_config', output: 'config' }, mapper: { stage: 'mapper_config', output: 'summary' },
+        // calibration_type skip: hb_mapper calibrates on random data, there is no calibration set to read
+        ...(loaded.recipe.quantize.calibration_type === 'skip' ? {} : { calibration: { stage: 'calibration', output: 'hb_calibration' } }) },
       tools: [], toolVersions: await probed.get(tc.describe)!,
     };
   },
   async run(ctx) {
-    const config = parseYaml(await readFile(ctx.files.config, 'utf8')) as HbConfig;
-    const calName = String(config.calibration_parameters?.cal_data_dir).replace(/^\.\//, '');
+    const m = await readOutput(ctx.files.mapper, MapperSummary);
     await cp(ctx.files.model, join(ctx.workDir, 'model.onnx'));
-    await cp(ctx.files.calibration, join(ctx.workDir, calName), { recursive: true });
+    if (ctx.files.calibration) await cp(ctx.files.calibration, join(ctx.workDir, m.calibration_dir), { recursive: true });
     await cp(ctx.files.config, join(ctx.workDir, 'config.yaml'));
-    const march = String(config.model_parameters.march);
+    const march = m.march;
     if (await runTool(ctx, 'hb_mapper', ['checker', '--model-type', 'onnx', '--march', march, '--model', 'model.onnx']) !== 0) {
       throw new StageFailedError(`hb_mapper checker failed on model.onnx (march ${march}); see the stage log`);
     }
@@ -60,8 +59,8 @@ export const horizonStage: Stage = {
     if (code !== 0) {
       throw new StageFailedError(`hb_mapper makertbin exited ${code}${log?.errors[0] ? `: ${log.errors[0]}` : ''} (config: ${join(ctx.workDir, 'config.yaml')})`, log?.errors.join('\n'));
     }
-    const wd = String(config.model_parameters.working_dir);
-    const prefix = String(config.model_parameters.output_model_file_prefix);
+    const wd = m.working_dir;
+    const prefix = m.output_model_file_prefix;
     const outputs: Record<string, string> = { config: 'config.yaml', log: 'hb_mapper_makertbin.log', bin: `${wd}/${prefix}.bin` };
     for (const kind of ['original_float', 'optimized_float', 'calibrated', 'quantized']) outputs[`${kind}_onnx`] = `${wd}/${prefix}_${kind}_model.onnx`;
     for (const [name, rel] of Object.entries(outputs)) if (!existsSync(join(ctx.workDir, rel))) throw new StageFailedError(`hb_mapper makertbin succeeded but did not write ${rel} (${name})`);

@@ -14,9 +14,10 @@ import { reportStage } from './report.ts';
 import { sensitivityStage, tuneStage } from './sensitivity.ts';
 import { simplifyStage } from './simplify.ts';
 import { STAGE_ORDER, type StageId } from './order.ts';
+import { preprocessStage } from './preprocess.ts';
 
 const BY_ID: Record<StageId, Stage> = {
-  export: exportStage, simplify: simplifyStage, params: paramsStage, calibration: calibrationStage, quantize: quantizeStage,
+  preprocess: preprocessStage, export: exportStage, simplify: simplifyStage, params: paramsStage, calibration: calibrationStage, quantize: quantizeStage,
   mapper_config: mapperConfigStage, horizon: horizonStage, board: boardStage, evaluate: evaluateStage, hb_evaluate: hbEvaluateStage,
   perf: perfStage, sensitivity: sensitivityStage, tune: tuneStage, report: reportStage,
 };

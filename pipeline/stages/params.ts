@@ -9,7 +9,6 @@ export const paramsStage: Stage = {
   id: 'params',
   version: 1,
   title: 'Count parameters',
-  after: ['export', 'simplify'],
   cacheable: true,
   inputs({ loaded }) {
     return { recipe: {}, files: { model: floatModel(loaded) }, tools: [] };

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { Stage } from '../engine/types.ts';
 import { floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
@@ -8,26 +7,23 @@ export const perfStage: Stage = {
   id: 'perf',
   version: 2,
   title: 'Host performance',
-  after: ['quantize'],
   cacheable: true,
-  disabledBecause: ({ recipe }) => (recipe.evaluate.perf_runs === 0 ? 'evaluate.perf_runs is 0'
-    : recipe.quantize.backend !== 'ort' ? 'no int8 ONNX model from the horizon backend' : undefined),
+  disabledBecause: ({ recipe }) => (recipe.evaluate.perf_runs === 0 ? 'evaluate.perf_runs is 0' : undefined),
   inputs({ loaded }) {
     // Timings belong to the machine: its CPU model and core count are part of the key.
     const host = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
     return {
       recipe: { evaluate: { perf_runs: loaded.recipe.evaluate.perf_runs }, host },
-      files: { ...workerCode('perf.py'),  float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS },
+      files: { ...workerCode('perf'), float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS },
       tools: ORT_TOOLS,
     };
   },
   async run(ctx) {
-    const rec = JSON.parse(await readFile(ctx.files.preprocess, 'utf8')) as { input_shape: number[] };
-    const result = await runWorkerStage(ctx, 'perf.py', {
-      float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, input_shape: rec.input_shape, runs: ctx.loaded.recipe.evaluate.perf_runs,
+    const result = await runWorkerStage(ctx, 'perf', {
+      float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess, runs: ctx.loaded.recipe.evaluate.perf_runs,
     });
-    const load = result.data.machine_load as { busy: boolean; others_busy_fraction: number | null } | undefined;
-    const busy = load?.busy ? `other processes used ${Math.round((load.others_busy_fraction ?? 0) * 100)} % of the CPU while timing` : undefined;
+    const load = result.data.machine_load;
+    const busy = load.busy ? `other processes used ${Math.round((load.others_busy_fraction ?? 0) * 100)} % of the CPU while timing` : undefined;
     return { ...result, ...(busy ? { doNotCache: `${busy}: the figures are marked and will be measured again` } : {}) };
   },
 };

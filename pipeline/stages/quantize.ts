@@ -1,21 +1,29 @@
 import type { Stage } from '../engine/types.ts';
+import { isOrtCalibrationType } from '../recipe/backends.ts';
+import type { QuantizeSettings } from '../recipe/quantize-schema.ts';
 import { ORT_TOOLS, floatModel, runWorkerStage, workerCode } from './common.ts';
+
+/** What the ort backend reads of quantize: (the key and the worker's input are this same slice). */
+function ortSlice(q: QuantizeSettings) {
+  // recipe/backends.ts rules out the other methods when the recipe is loaded
+  if (!isOrtCalibrationType(q.calibration_type)) throw new Error(`quantize: calibration_type ${q.calibration_type} passed the backend rule`);
+  return { calibration_type: q.calibration_type, max_percentile: q.max_percentile, per_channel: q.per_channel,
+    search_samples: q.search_samples, run_on_cpu: q.run_on_cpu, node_info: q.node_info, float_op_types: q.float_op_types };
+}
 
 /** Embedded int8 backend: our streaming calibrator + ONNX Runtime's QDQ writer. */
 export const quantizeStage: Stage = {
   id: 'quantize',
-  version: 1,
+  version: 2,
   title: 'Quantize (int8)',
-  after: ['export', 'simplify', 'calibration'],
   cacheable: true,
   disabledBecause: ({ recipe }) => (recipe.quantize.backend !== 'ort' ? `backend ${recipe.quantize.backend} is built by the hb_mapper stage` : undefined),
   inputs({ loaded }) {
-    const q = loaded.recipe.quantize;
-    const slice = { calibration_type: q.calibration_type, max_percentile: q.max_percentile, per_channel: q.per_channel,
-      search_samples: q.search_samples, run_on_cpu: q.run_on_cpu, node_info: q.node_info, float_op_types: q.float_op_types };
-    return { recipe: { quantize: slice }, files: { ...workerCode('quantize.py'),  model: floatModel(loaded), calibration: { stage: 'calibration', output: 'tensors' } }, tools: ORT_TOOLS };
+    return {
+      recipe: { quantize: ortSlice(loaded.recipe.quantize) },
+      files: { ...workerCode('quantize'), model: floatModel(loaded), calibration: { stage: 'calibration', output: 'tensors' } },
+      tools: ORT_TOOLS,
+    };
   },
-  async run(ctx) {
-    return runWorkerStage(ctx, 'quantize.py', { model: ctx.files.model, calibration: ctx.files.calibration, quantize: ctx.loaded.recipe.quantize });
-  },
+  run: (ctx) => runWorkerStage(ctx, 'quantize', { model: ctx.files.model, calibration: ctx.files.calibration, quantize: ortSlice(ctx.loaded.recipe.quantize) }),
 };

@@ -10,7 +10,6 @@ export const reportStage: Stage = {
   id: 'report',
   version: 1,
   title: 'Report',
-  after: [],
   cacheable: false,
   uncachedBecause: 'rebuilt in milliseconds from this run\'s results',
   inputs({ loaded }) {

@@ -6,19 +6,18 @@ export const simplifyStage: Stage = {
   id: 'simplify',
   version: 1,
   title: 'Simplify (onnxsim)',
-  after: ['export'],
   cacheable: true,
   disabledBecause: ({ recipe }) => (recipe.simplify.tool === 'none' ? 'simplify.tool is none' : undefined),
   inputs({ loaded }) {
     return {
       recipe: { simplify: loaded.recipe.simplify },
-      files: { ...workerCode('simplify.py'),  model: { stage: 'export', output: 'model' }, preprocess: PREPROCESS, ...checkDataset(loaded).files },
+      files: { ...workerCode('simplify'),  model: { stage: 'export', output: 'model' }, preprocess: PREPROCESS, ...checkDataset(loaded).files },
       tools: ['python', 'onnx', 'onnxsim', 'onnxruntime', 'numpy'],
     };
   },
   async run(ctx) {
     const r = ctx.loaded.recipe;
-    return runWorkerStage(ctx, 'simplify.py', {
+    return runWorkerStage(ctx, 'simplify', {
       model: ctx.files.model, preprocess: ctx.files.preprocess, simplify: r.simplify,
       check_dataset: checkDataset(ctx.loaded).dataset,
     });

@@ -6,8 +6,11 @@ import { z } from 'zod';
 import { StageFailedError, UserInputError } from '../errors.ts';
 import { runLogged } from './run-logged.ts';
 import { SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
+import { PROTOCOL } from '../contracts/protocol.ts';
+import { ToolVersions } from '../contracts/tools.ts';
+import { WORKERS, type WorkerInput, type WorkerName, type WorkerOutput } from '../contracts/workers.ts';
 
-export type ToolVersions = Record<string, string | null>;
+export type { ToolVersions };
 
 export interface WorkerIo {
   workDir: string;
@@ -18,34 +21,49 @@ export interface WorkerIo {
   command?(cmd: string): void;
 }
 
-const PROGRESS = '##zf-progress ';
 const ProgressLine = z.object({ message: z.string(), done: z.number().optional(), total: z.number().optional() });
 const safeJson = (text: string): unknown => { try { return JSON.parse(text); } catch { return undefined; } };
-const WARN = '##zf-warn ';
+
+/** How a worker's field failed its contract, named by worker, side and path. */
+function contractProblem(worker: string, side: string, error: z.ZodError): string {
+  const first = error.issues[0];
+  return `${worker} worker ${side} does not match its contract: ${first.path.join('.') || '(top level)'}: ${first.message}`
+    + (error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '');
+}
+
+/** The command line that runs a worker module: `python -m workers.<module>` with scripts/ as the package root. */
+export function workerArgv(module: string, inPath: string, outPath: string): string[] {
+  return ['-m', `workers.${module}`, '--input-json', inPath, '--output-json', outPath];
+}
+
+/** PYTHONPATH for the workers package (scripts/), ahead of whatever the user had. */
+export const WORKER_ENV = { PYTHONPATH: SCRIPTS_DIR, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
 
 export class PythonEnv {
   constructor(readonly executable: string, readonly versions: ToolVersions) {}
 
-  /** Run scripts/<script> with the JSON-file protocol; its output is validated by `schema`. `launch` starts it
-   *  elsewhere (e.g. the toolchain's Python in docker); default: this interpreter. */
-  async runWorker<T>(script: string, input: unknown, schema: z.ZodType<T>, io: WorkerIo, launch?: (args: string[]) => string[]): Promise<T> {
-    const name = script.replace(/\.py$/, '');
-    const inPath = join(io.workDir, `.${name}-input.json`);
-    const outPath = join(io.workDir, `.${name}-output.json`);
-    await writeFile(inPath, JSON.stringify(input, null, 2));
-    const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))([join(SCRIPTS_DIR, script), '--input-json', inPath, '--output-json', outPath]);
+  /** Run a worker with the JSON-file protocol; input and output are checked against its contract on this side too.
+   *  `launch` starts it elsewhere (e.g. the toolchain's Python in docker); default: this interpreter. */
+  async runWorker<W extends WorkerName>(worker: W, input: WorkerInput<W>, io: WorkerIo, launch?: (args: string[]) => string[]): Promise<WorkerOutput<W>> {
+    const contract = WORKERS[worker];
+    const checked = contract.input.safeParse(input);
+    // TypeScript built this input: a mismatch is a bug in zooforge, not the user's
+    if (!checked.success) throw new Error(contractProblem(worker, 'input', checked.error));
+    const inPath = join(io.workDir, `.${worker}-input.json`);
+    const outPath = join(io.workDir, `.${worker}-output.json`);
+    await writeFile(inPath, JSON.stringify(checked.data, null, 2));
+    const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))(workerArgv(contract.module, inPath, outPath));
     const run = await runLogged(exe, args, {
-      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command,
-      env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command, env: WORKER_ENV,
       onLine: (line) => {
-        if (line.startsWith(PROGRESS)) {
-          const p = ProgressLine.safeParse(safeJson(line.slice(PROGRESS.length)));
+        if (line.startsWith(PROTOCOL.progress)) {
+          const p = ProgressLine.safeParse(safeJson(line.slice(PROTOCOL.progress.length)));
           if (!p.success) return false; // not ours (a user module printing the prefix): an ordinary log line
           io.progress?.(p.data.message, p.data.done, p.data.total);
           return true;
         }
-        if (line.startsWith(WARN)) {
-          io.warn?.(line.slice(WARN.length));
+        if (line.startsWith(PROTOCOL.warn)) {
+          io.warn?.(line.slice(PROTOCOL.warn.length));
           return true;
         }
         return false;
@@ -53,22 +71,22 @@ export class PythonEnv {
     });
     if (run.exitCode !== 0) {
       const errLine = [...run.tail].reverse().find((l) => /^zooforge: |Error|error:/.test(l));
-      throw new StageFailedError(`${script} ${run.notFound ? `could not start: ${exe} not found` : `exited ${run.exitCode}`}${errLine ? `: ${errLine.replace(/^zooforge: /, '')}` : ''}`,
+      throw new StageFailedError(`${worker} worker ${run.notFound ? `could not start: ${exe} not found` : `exited ${run.exitCode}`}${errLine ? `: ${errLine.replace(/^zooforge: /, '')}` : ''}`,
         run.tail.slice(-15).join('\n'));
     }
-    const raw: unknown = JSON.parse(await readFile(outPath, 'utf8'));
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new StageFailedError(`${script} wrote output that does not match its contract: ${parsed.error.message}`);
-    return parsed.data;
+    const parsed = contract.output.safeParse(JSON.parse(await readFile(outPath, 'utf8')));
+    if (!parsed.success) throw new StageFailedError(contractProblem(worker, 'output', parsed.error));
+    return parsed.data as WorkerOutput<W>;
   }
 }
 
 async function probe(executable: string): Promise<ToolVersions | string> {
   if (!existsSync(executable) && executable.includes('/')) return 'not found';
-  const r = await execa(executable, [join(SCRIPTS_DIR, 'versions.py')], { reject: false, timeout: 60_000 });
+  const r = await execa(executable, ['-m', 'workers.versions'], { reject: false, timeout: 60_000, env: WORKER_ENV });
   if (r.exitCode !== 0) return (r.stderr || r.stdout || `exit ${r.exitCode}`).split('\n').slice(-1)[0];
-  const versions = JSON.parse(r.stdout) as ToolVersions;
-  return versions.torch ? versions : 'has no torch';
+  const versions = ToolVersions.safeParse(safeJson(r.stdout));
+  if (!versions.success) return `its version report does not match the tool list: ${versions.error.issues[0]?.message}`;
+  return versions.data.torch ? versions.data : 'has no torch';
 }
 
 /** recipe `python:`, then ZOOFORGE_PYTHON, then the project venv; the error lists what was tried and why. */

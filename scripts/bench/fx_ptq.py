@@ -6,13 +6,14 @@ import json
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..", "yaml", "models")]
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.ao.quantization import get_default_qconfig_mapping  # noqa: E402
 from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx  # noqa: E402
 
-from zf.fashion_resnext import fashion_resnext  # noqa: E402
+from fashion_resnext import fashion_resnext  # noqa: E402
 from zf.idx import load_fashion_mnist  # noqa: E402
 from zf.preprocess import normalize, raw_tensor  # noqa: E402
 

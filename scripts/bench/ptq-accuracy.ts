@@ -15,7 +15,7 @@ const ours = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')
 const outAll = join(BENCH_DIR, 'fashion-all-int8');
 await execa('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', 'yaml/fashion_resnext.yaml', '--set', 'quantize.float_op_types=[]', '--out', outAll, '--plain'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
 const oursAll = JSON.parse(readFileSync(join(outAll, 'report', 'report.json'), 'utf8')) as ReportData;
-const fx = JSON.parse((await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'scripts', 'bench', 'fx_ptq.py'), out, join(PROJECT_ROOT, 'test', 'fixtures', 'fashion_resnext.pt')])).stdout) as
+const fx = JSON.parse((await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'scripts', 'bench', 'fx_ptq.py'), out, join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.pt')])).stdout) as
   { fx_int8_top1: number; torch_float_top1: number; calibration_images: number };
 
 console.log(`calibration images (both): ${fx.calibration_images} chosen by our calibration stage (${ours.calibration?.samples} used for ranges, the rest held out for the method search)`);

@@ -1,5 +1,7 @@
-"""The worker protocol: `--input-json IN --output-json OUT`; progress/warnings as tagged stdout lines;
-a ZfError becomes one `zooforge: <message>` line and exit 1 (never a traceback as the only message)."""
+"""The worker protocol: `python -m workers.<name> --input-json IN --output-json OUT`; progress/warnings as tagged
+stdout lines; a ZfError becomes one `zooforge: <message>` line and exit 1 (never a traceback as the only message).
+Input and output are checked against the worker's contract (zf/contracts/<name>.json, generated from the zod
+schemas in pipeline/contracts): a wrong field fails here, named by worker and path, not three calls deeper."""
 import argparse
 import errno
 import json
@@ -7,6 +9,10 @@ import os
 import sys
 import traceback
 from typing import Any, Callable, Dict
+
+CONTRACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "contracts")
+with open(os.path.join(CONTRACTS, "protocol.json")) as _f:
+    PROTOCOL = json.load(_f)
 
 
 MACHINE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EIO}
@@ -22,11 +28,33 @@ def progress(message: str, done: int = None, total: int = None) -> None:
         payload["done"] = done
     if total is not None:
         payload["total"] = total
-    print("##zf-progress " + json.dumps(payload), flush=True)
+    print(PROTOCOL["progress"] + json.dumps(payload), flush=True)
 
 
 def warn(message: str) -> None:
-    print("##zf-warn " + message.replace("\n", " "), flush=True)
+    print(PROTOCOL["warn"] + message.replace("\n", " "), flush=True)
+
+
+class ContractError(Exception):
+    """Data that does not match a worker's contract: a bug on the side that wrote it."""
+
+
+def check_contract(worker: str, side: str, data: Any) -> None:
+    """Validate `data` against the `side` ("input" or "output") schema of `worker`; raise ContractError naming the
+    worker and the path of the first wrong field."""
+    try:
+        import jsonschema
+    except ImportError:  # the toolchain's own Python (hb_eval) may not have it; TypeScript still checks the output
+        print(f"contract of {worker} not checked in {sys.executable}: jsonschema is not installed there", flush=True)
+        return
+    with open(os.path.join(CONTRACTS, f"{worker}.json")) as f:
+        schema = json.load(f)[side]
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        where = ".".join(str(p) for p in e.absolute_path) or "(top level)"
+        raise ContractError(f"{worker} worker {side} does not match its contract: {where}: {e.message[:300]}"
+                            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
 
 
 def write_json(path: str, data: Any) -> None:
@@ -36,15 +64,21 @@ def write_json(path: str, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def run_worker(fn: Callable[[Dict[str, Any]], Dict[str, Any]]) -> None:
-    ap = argparse.ArgumentParser()
+def run_worker(worker: str, fn: Callable[[Dict[str, Any]], Dict[str, Any]]) -> None:
+    ap = argparse.ArgumentParser(prog=f"python -m workers.{worker}")
     ap.add_argument("--input-json", required=True)
     ap.add_argument("--output-json", required=True)
     args = ap.parse_args()
     with open(args.input_json) as f:
         params = json.load(f)
     try:
-        write_json(args.output_json, fn(params))
+        check_contract(worker, "input", params)
+        result = fn(params)
+        check_contract(worker, "output", result)
+        write_json(args.output_json, result)
+    except ContractError as err:
+        print(f"zooforge: {err}", file=sys.stderr, flush=True)
+        sys.exit(1)
     except ZfError as err:
         print(f"zooforge: {err}", file=sys.stderr, flush=True)
         sys.exit(1)

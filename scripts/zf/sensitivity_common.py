@@ -18,8 +18,10 @@ class QuantSetup:
             self.nodes: List[Dict[str, Any]] = json.load(f)
         self.model, _ = prepare(p["model"], os.path.join(p["work_dir"], ".prepared.onnx"))
         self.ranges: Dict[str, Tuple[float, float]] = {k: tuple(v["range"]) for k, v in table.items()}
-        self.per_channel: bool = p["per_channel"]
-        self.exclude: List[str] = list(p["excluded_nodes"])
+        with open(p["quantize_summary"]) as f:
+            chosen = json.load(f)
+        self.per_channel: bool = chosen["per_channel"]
+        self.exclude: List[str] = list(chosen["excluded_nodes"])
         self.subset = Subset(p["dataset"], rec, p["subset"])
         self.subset.float_logits = self.subset.logits(self.model)
         self.float_top1 = self.subset.score(self.subset.float_logits)["top1"]

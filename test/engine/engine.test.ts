@@ -132,7 +132,7 @@ describe('engine: cache keys, verification, failure and interruption', () => {
 
   it('fails a stage whose output path leaves its folder, and writes nothing outside', async () => {
     const escape: Stage = {
-      id: 'esc', version: 1, title: 'Escape', after: [], cacheable: true,
+      id: 'esc', version: 1, title: 'Escape', cacheable: true,
       inputs: () => ({ recipe: {}, files: {}, tools: [] }),
       async run(ctx) {
         writeFileSync(join(ctx.workDir, 'ok.txt'), 'x');

@@ -8,13 +8,13 @@ import { PROJECT_ROOT, SHARED_DIR, VENV_PYTHON } from '../../pipeline/paths.ts';
  *  case runs with its output in `out/<case>` and the cache in `cache/`; nothing else in here may change. */
 export interface World { dir: string; recipe: string; out(name: string): string; cache: string }
 
-export const FASHION_CKPT = join(PROJECT_ROOT, 'test', 'fixtures', 'fashion_resnext.pt');
+export const FASHION_CKPT = join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.pt');
 
 export async function makeWorld(dir: string): Promise<World> {
   const recipe = join(dir, 'recipe.yaml');
   writeFileSync(recipe, readFileSync(join(PROJECT_ROOT, 'yaml', 'fashion_resnext.yaml'), 'utf8')
-    .replace('../scripts/zf/fashion_resnext.py', join(PROJECT_ROOT, 'scripts', 'zf', 'fashion_resnext.py'))
-    .replace('../test/fixtures/fashion_resnext.pt', FASHION_CKPT)
+    .replace('models/fashion_resnext.py', join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.py'))
+    .replace('models/fashion_resnext.pt', FASHION_CKPT)
     .replace('  count: 100', '  count: 20')
     .replace('evaluate:\n', 'evaluate:\n  limit: 200\n  perf_runs: 0\n'));
   mkdirSync(join(dir, 'thesis'));
@@ -56,7 +56,7 @@ open(os.path.join(d, "truncated.onnx"), "r+b").truncate(60)
   mkdirSync(join(dir, 'run-truncated', 'report'), { recursive: true });
   copyFileSync(join(dir, 'report-truncated.json'), join(dir, 'run-truncated', 'report', 'report.json'));
   // A user module that prints what looks like zooforge's progress protocol, but is not.
-  cpSync(join(PROJECT_ROOT, 'scripts', 'zf', 'fashion_resnext.py'), join(dir, 'noisy_module.py'));
+  cpSync(join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.py'), join(dir, 'noisy_module.py'));
   writeFileSync(join(dir, 'noisy_module.py'), `print("##zf-progress {not json")\nprint("##zf-progress {\\"nomessage\\": 1}")\n${readFileSync(join(dir, 'noisy_module.py'), 'utf8')}`);
   mkdirSync(join(dir, 'out'));
   return { dir, recipe, cache: join(dir, 'cache'), out: (name) => join(dir, 'out', name) };

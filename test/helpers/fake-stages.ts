@@ -5,7 +5,7 @@ import type { Stage } from '../../pipeline/engine/types.ts';
 /** Engine test stages: pure TypeScript, no Python. `a` reads recipe.export + a user file; `b` reads a's output. */
 export function fakeStages(opts: { inputFile: string; failB?: boolean; hangB?: boolean; runs?: string[] }): Stage[] {
   const a: Stage = {
-    id: 'a', version: 1, title: 'A', after: [], cacheable: true,
+    id: 'a', version: 1, title: 'A', cacheable: true,
     inputs: ({ loaded }) => ({ recipe: { export: loaded.recipe.export }, files: { src: { path: opts.inputFile } }, tools: ['torch'] }),
     async run(ctx) {
       opts.runs?.push('a');
@@ -14,7 +14,7 @@ export function fakeStages(opts: { inputFile: string; failB?: boolean; hangB?: b
     },
   };
   const b: Stage = {
-    id: 'b', version: 1, title: 'B', after: ['a'], cacheable: true,
+    id: 'b', version: 1, title: 'B', cacheable: true,
     inputs: ({ loaded }) => ({ recipe: { quantize: { calibration_type: loaded.recipe.quantize.calibration_type } }, files: { a: { stage: 'a', output: 'out' } }, tools: ['onnxruntime'] }),
     async run(ctx) {
       opts.runs?.push('b');
@@ -25,7 +25,7 @@ export function fakeStages(opts: { inputFile: string; failB?: boolean; hangB?: b
     },
   };
   const c: Stage = {
-    id: 'c', version: 1, title: 'C', after: ['b'], cacheable: true,
+    id: 'c', version: 1, title: 'C', cacheable: true,
     inputs: () => ({ recipe: {}, files: { b: { stage: 'b', output: 'out' } }, tools: [] }),
     async run(ctx) {
       opts.runs?.push('c');

@@ -18,8 +18,8 @@ describe('params scanner under truncation and bit flips', () => {
   beforeAll(async () => {
     await execa(VENV_PYTHON, ['-c', `
 import sys, torch
-sys.path.insert(0, ${JSON.stringify(join(PROJECT_ROOT, 'scripts'))})
-from zf.fashion_resnext import fashion_resnext
+sys.path.insert(0, ${JSON.stringify(join(PROJECT_ROOT, 'yaml', 'models'))})
+from fashion_resnext import fashion_resnext
 torch.onnx.export(fashion_resnext().eval(), torch.zeros(1, 1, 28, 28), ${JSON.stringify(model)}, opset_version=11)
 `]);
     bytes = readFileSync(model);

@@ -2,9 +2,7 @@
 write both calib.npy (network input, for the embedded backend) and hb_mapper's raw float32 0-255 files."""
 import hashlib
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import json  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -30,7 +28,7 @@ def main(p):
     ds = open_dataset(p["dataset"], shape[1:])
     # Over-draw so unreadable images can be replaced without changing which good ones are picked first.
     candidates = sample_indices(ds, min(len(ds), c["count"] * 2 + 10), c["seed"], c["balanced"])
-    hb_dir_name = f"calibration_data_{rec['colour']}_f32"
+    hb_dir_name = p["hb_dir"]  # named by TypeScript, which lays out hb_mapper's work folder
     hb_dir = os.path.join(p["work_dir"], hb_dir_name)
     os.makedirs(hb_dir)
     chosen, skipped = [], []
@@ -56,10 +54,10 @@ def main(p):
                       f"({len(skipped)} unreadable, {len(ds)} in the dataset)")
     write_json(os.path.join(p["work_dir"], "selection.json"), {"dataset": ds.kind, "samples": chosen, "skipped": skipped})
     labels = [s["label"] for s in chosen if s["label"] is not None]
-    return {"count": len(chosen), "skipped": skipped, "dataset": ds.kind, "hb_dir": hb_dir_name,
+    return {"count": len(chosen), "skipped": skipped, "dataset": ds.kind,
             "classes_covered": len(set(labels)), "outputs": {"tensors": "calib.npy", "selection": "selection.json",
                                                              "hb_calibration": hb_dir_name}}
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("calibration", main)

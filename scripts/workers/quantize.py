@@ -2,10 +2,8 @@
 (`default` = {max, max_percentile, kl} x {per-channel on/off}, scored by output cosine on a held-out slice),
 then ONNX Runtime's QDQ writer fed with our ranges."""
 import os
-import sys
 from collections import Counter
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
@@ -112,8 +110,6 @@ def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess):
 def main(p):
     quiet_onnxruntime()
     q, work = p["quantize"], p["work_dir"]
-    if q["calibration_type"] == "skip":
-        raise ZfError("calibration_type skip produces no usable accuracy with the ort backend; choose default, kl or max")
     progress("pre-processing (shape inference, ORT basic optimizations)")
     prep = os.path.join(work, ".prepared.onnx")
     model, opset_note = prepare(p["model"], prep)
@@ -139,13 +135,15 @@ def main(p):
     if unquantized:
         warnings.append(f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}")
         warn(warnings[-1])
-    return {"method": method, "per_channel": pc, "selected": selected, "search": results, "held_out": held,
-            "opset_note": opset_note, "calibrated_on": len(stats_set), "tensors": len(ranges), "qdq_nodes": qdq, "excluded_nodes": exclude,
-            "warnings": warnings, "unquantized_ops": unquantized, "output_similarity": output_sim,
-            "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5],
-            "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
-                        "histograms": "histograms.json"}}
+    summary = {"method": method, "per_channel": pc, "selected": selected, "search": results, "held_out": held,
+               "opset_note": opset_note, "calibrated_on": len(stats_set), "tensors": len(ranges), "qdq_nodes": qdq, "excluded_nodes": exclude,
+               "warnings": warnings, "unquantized_ops": unquantized, "output_similarity": output_sim,
+               "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5]}
+    # The choices later stages rebuild the model with (per_channel, excluded_nodes) as a keyed file, not run data.
+    write_json(os.path.join(work, "summary.json"), summary)
+    return {**summary, "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
+                                   "histograms": "histograms.json", "summary": "summary.json"}}
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("quantize", main)

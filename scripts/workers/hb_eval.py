@@ -1,10 +1,8 @@
 """Worker (runs where the Horizon toolchain is: its Python with horizon_tc_ui, local or in the OpenExplorer image):
 the float ONNX model (onnxruntime) and the Horizon *_quantized_model.onnx (horizon_tc_ui.HB_ONNXRuntime) on the
 same images, inputs built from the one preprocessing record; the same metrics as evaluate.py."""
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:  # this runs in the toolchain's Python: say plainly when it is the wrong one
     import numpy as np  # noqa: E402
 
@@ -50,4 +48,4 @@ def main(p):
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("hb_evaluate", main)

@@ -3,7 +3,6 @@ on float noise, onnxsim #110 and #50), with node counts and op histograms before
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import json  # noqa: E402
 
 import onnx  # noqa: E402
@@ -46,4 +45,4 @@ def main(p):
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("simplify", main)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Train the small ResNeXt of scripts/zf/fashion_resnext.py on Fashion-MNIST (Debian's dataset-fashion-mnist).
+"""Train the small ResNeXt of yaml/models/fashion_resnext.py on Fashion-MNIST (Debian's dataset-fashion-mnist).
 
-Regenerates test/fixtures/fashion_resnext.pt:
-    .venv/bin/python scripts/train_fashion_resnext.py --out test/fixtures/fashion_resnext.pt
+Regenerates yaml/models/fashion_resnext.pt:
+    .venv/bin/python yaml/models/train_fashion_resnext.py --out yaml/models/fashion_resnext.pt
 Prints the test-set Top-1 of the saved weights (its own evaluation) and writes <out>.json beside it.
 """
 import argparse
@@ -15,8 +15,9 @@ import numpy as np
 import torch
 from torch import nn
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from zf.fashion_resnext import fashion_resnext  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "scripts")]  # the model beside it; zf (the IDX reader) in scripts/
+from fashion_resnext import fashion_resnext  # noqa: E402
 from zf.idx import load_fashion_mnist  # noqa: E402
 
 MEAN, STD = 0.2860, 0.3530  # Fashion-MNIST train-set pixel statistics (x/255)
@@ -47,7 +48,7 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default="test/fixtures/fashion_resnext.pt")
+    ap.add_argument("--out", default="yaml/models/fashion_resnext.pt")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--lr", type=float, default=0.2)
@@ -88,7 +89,7 @@ def main() -> None:
     info = {"test_top1": top1, "epochs": args.epochs, "seed": args.seed, "seconds": round(time.time() - start, 1),
             "torch": torch.__version__, "mean": MEAN, "std": STD,
             "params": sum(p.numel() for p in model.parameters()),
-            "command": "python scripts/train_fashion_resnext.py " + " ".join(sys.argv[1:])}
+            "command": "python yaml/models/train_fashion_resnext.py " + " ".join(sys.argv[1:])}
     with open(args.out + ".json", "w") as f:
         json.dump(info, f, indent=2)
     print(f"saved {args.out}: test top-1 {top1:.2f} % ({info['params']} parameters, {info['seconds']} s)")

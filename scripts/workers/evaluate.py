@@ -1,9 +1,7 @@
 """Worker: float and quantized ONNX models (onnxruntime) on the same preprocessed images in one pass. Top-1/Top-5
 with 95 % Wilson intervals, the paired view (flips both ways, McNemar exact p, agreement, output cosine), per class."""
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 from zf.batching import batched_session  # noqa: E402
@@ -34,4 +32,4 @@ def main(p):
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("evaluate", main)

@@ -3,9 +3,7 @@ nodes (sensitivity ranking) to higher precision (float in the ort backend) one a
 on the validation subset is within max_drop; every step is measured (drop, host latency)."""
 import json
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json  # noqa: E402
 from zf.sensitivity_common import QuantSetup  # noqa: E402
 from zf.timing import latency  # noqa: E402
@@ -35,4 +33,4 @@ def main(p):
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("tune", main)

@@ -2,10 +2,8 @@
 subset when ONLY that node is quantized ("single"), next to its cumulative cosine in the fully quantized
 model ("entire"). Ranked by Top-1 drop, then cosine. Bounded by a time budget (unmeasured nodes are named)."""
 import os
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json  # noqa: E402
 from zf.sensitivity_common import QuantSetup  # noqa: E402
 
@@ -36,4 +34,4 @@ def main(p):
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("sensitivity", main)

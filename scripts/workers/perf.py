@@ -1,11 +1,10 @@
 """Worker: host performance of the float and int8 models with ONNX Runtime (CPU): single-thread latency
 (median of timed runs) and multi-thread throughput (one session per core, all running at once)."""
+import json
 import os
-import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import platform  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -79,7 +78,8 @@ BUSY_FRACTION = 0.25  # other processes using more than a quarter of all cores
 
 def main(p):
     quiet_onnxruntime()
-    shape = p["input_shape"]
+    with open(p["preprocess"]) as f:
+        shape = json.load(f)["input_shape"]
     x = np.random.RandomState(0).randn(*shape).astype(np.float32)
     threads = os.cpu_count() or 1
     out = {"host": {"cpu": cpu_name(), "cores": threads, "onnxruntime_provider": "CPUExecutionProvider"}}
@@ -94,4 +94,4 @@ def main(p):
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("perf", main)

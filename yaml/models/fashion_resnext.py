@@ -44,5 +44,5 @@ class FashionResNeXt(nn.Module):
 
 
 def fashion_resnext(num_classes: int = 10, in_chans: int = 1) -> FashionResNeXt:
-    """Factory named by `yaml/fashion_resnext.yaml` (`module: scripts/zf/fashion_resnext.py:fashion_resnext`)."""
+    """Factory named by `yaml/fashion_resnext.yaml` (`module: models/fashion_resnext.py:fashion_resnext`)."""
     return FashionResNeXt(num_classes=num_classes, in_chans=in_chans)

@@ -1,10 +1,9 @@
-"""Worker: export a torch network to ONNX, check it (onnx.checker + torch vs onnxruntime), and write the
-preprocessing record every later stage uses."""
+"""Worker: export a torch network to ONNX and check it (onnx.checker + torch vs onnxruntime), with the input
+name, shape and check images of the preprocessing record (the preprocess stage's output)."""
+import json
 import inspect
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 import torch  # noqa: E402
@@ -13,8 +12,7 @@ from zf.build_model import create, load_checkpoint, randomize_batchnorm  # noqa:
 from zf.check_inputs import check_inputs  # noqa: E402
 from zf.checks import compare_outputs  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
-from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, write_json  # noqa: E402
-from zf.record import preprocessing_record  # noqa: E402
+from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker  # noqa: E402
 
 
 def torch_export(model, dummy, path, rec, opts) -> None:
@@ -24,6 +22,11 @@ def torch_export(model, dummy, path, rec, opts) -> None:
         kwargs["dynamo"] = False  # newer torch defaults to the dynamo exporter; the seed used the TorchScript one
     with torch.no_grad():
         torch.onnx.export(model, dummy, path, **kwargs)
+
+
+def read_record(p):
+    with open(p["preprocess"]) as f:
+        return json.load(f)
 
 
 def existing_onnx(p):
@@ -37,19 +40,14 @@ def existing_onnx(p):
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as err:
         raise ZfError(f"onnx.checker rejected {src}: {err}")
-    first = model.graph.input[0]
-    dims = [d.dim_value or 1 for d in first.type.tensor_type.shape.dim]
-    spec = dict(p, input={**p["input"], "name": first.name, "output_name": model.graph.output[0].name,
-                           "shape": p["input"].get("shape") or dims})
-    rec = preprocessing_record(spec, None)
+    rec = read_record(p)
     onnx.save(model, os.path.join(p["work_dir"], "model.onnx"))
     inputs, described = check_inputs(p.get("check_dataset"), rec, p["export"]["check_samples"], p["export"]["seed"])
     sess = session(os.path.join(p["work_dir"], "model.onnx"), threads=2)
     outs = [run_one(sess, x) for x in inputs]
-    write_json(os.path.join(p["work_dir"], "preprocess.json"), rec)
-    return {"preprocessing": rec, "check": {"inputs": described, "runs_in_onnxruntime": True, "finite": bool(all(np.isfinite(o).all() for o in outs))},
+    return {"check": {"inputs": described, "runs_in_onnxruntime": True, "finite": bool(all(np.isfinite(o).all() for o in outs))},
             "weights": "onnx file", "opset": next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None),
-            "outputs": {"model": "model.onnx", "preprocess": "preprocess.json"}}
+            "outputs": {"model": "model.onnx"}}
 
 
 def main(p):
@@ -59,14 +57,14 @@ def main(p):
     opts = p["export"]
     torch.manual_seed(opts["seed"])
     progress("building the network")
-    model, cfg = create(p["model"])
+    model, _cfg = create(p["model"])
     weights = "pretrained" if p["model"]["pretrained"] else "random"
     if p["model"].get("checkpoint"):
         load_checkpoint(model, p["model"]["checkpoint"], p["model"]["name"])
         weights = "checkpoint"
     randomized = randomize_batchnorm(model, opts["seed"]) if weights == "random" and opts["randomize_batchnorm"] else 0
     model.eval()
-    rec = preprocessing_record(p, cfg)
+    rec = read_record(p)
     out_model = os.path.join(p["work_dir"], "model.onnx")
     progress("torch.onnx.export")
     torch_export(model, torch.zeros(rec["input_shape"]), out_model, rec, opts)
@@ -81,11 +79,10 @@ def main(p):
         ref = [model(torch.from_numpy(x)).numpy() for x in inputs]
     check = compare_outputs(ref, [run_one(sess, x) for x in inputs])
     check["inputs"] = described
-    write_json(os.path.join(p["work_dir"], "preprocess.json"), rec)
-    return {"preprocessing": rec, "check": check, "weights": weights, "randomized_batchnorm_layers": randomized,
+    return {"check": check, "weights": weights, "randomized_batchnorm_layers": randomized,
             "torch_parameters": int(sum(t.numel() for t in model.parameters())), "opset": opts["opset"],
-            "outputs": {"model": "model.onnx", "preprocess": "preprocess.json"}}
+            "outputs": {"model": "model.onnx"}}
 
 
 if __name__ == "__main__":
-    run_worker(main)
+    run_worker("export", main)

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { CalibrationSchema, EvaluateSchema, ExportSchema, InputSchema, ModelSchema, SimplifySchema } from '../recipe/schema.ts';
+import { DatasetSchema, PreprocessSchema } from '../recipe/dataset-schema.ts';
+import { QuantizeSchema } from '../recipe/quantize-schema.ts';
+import { BACKENDS } from '../recipe/backends.ts';
+import { ModelCheck, NoOutputs, Outputs, PairedMetrics, PreprocessRecord, WorkDir } from './common.ts';
+
+/** One contract per Python worker: its input (exactly the keyed slice of the recipe, with resolved paths) and its
+ *  output. TypeScript checks both sides with these; scripts/zf/contracts/<worker>.json is generated from them and
+ *  the Python side checks both sides with that (zf/protocol.py). Nothing about a worker's data is cast anywhere. */
+
+const path = z.string();
+const count = z.number().int();
+const counts = z.record(z.string(), count);
+
+export const preprocess = {
+  input: z.object({ ...WorkDir, model: z.object({ source: ModelSchema.shape.source, onnx_file: path.optional() }).strict(), input: InputSchema, preprocess: PreprocessSchema }).strict(),
+  output: z.object({ record: PreprocessRecord, outputs: Outputs('record') }).strict(),
+};
+
+export const exportModel = {
+  input: z.object({
+    ...WorkDir,
+    model: ModelSchema.extend({ checkpoint: path.optional() }),
+    preprocess: path,
+    export: ExportSchema,
+    check_dataset: DatasetSchema.optional(),
+  }).strict(),
+  output: z.object({
+    check: ModelCheck.partial().extend({ inputs: z.string(), runs_in_onnxruntime: z.boolean().optional(), finite: z.boolean().optional() }).strict(),
+    weights: z.enum(['pretrained', 'random', 'checkpoint', 'onnx file']),
+    randomized_batchnorm_layers: count.optional(),
+    torch_parameters: count.optional(),
+    opset: count.nullable(),
+    outputs: Outputs('model'),
+  }).strict(),
+};
+
+export const simplify = {
+  input: z.object({ ...WorkDir, model: path, preprocess: path, simplify: SimplifySchema, check_dataset: DatasetSchema.optional() }).strict(),
+  output: z.object({ check: ModelCheck, nodes_before: count, nodes_after: count, ops_before: counts, ops_after: counts, outputs: Outputs('model') }).strict(),
+};
+
+export const calibration = {
+  input: z.object({ ...WorkDir, preprocess: path, calibration: CalibrationSchema, dataset: DatasetSchema, hb_dir: z.string().regex(/^[\w.-]+$/) }).strict(),
+  output: z.object({
+    count, skipped: z.array(z.string()), dataset: z.string(), classes_covered: count,
+    outputs: Outputs('tensors', 'selection', 'hb_calibration'),
+  }).strict(),
+};
+
+const SearchRow = z.object({ method: z.string(), per_channel: z.boolean(), output_cosine: z.number().nullable() }).strict();
+const Similarity = z.object({ cosine: z.number(), l1: z.number(), l2: z.number(), chebyshev: z.number() }).strict();
+
+export const quantize = {
+  input: z.object({
+    ...WorkDir, model: path, calibration: path,
+    quantize: QuantizeSchema.unwrap().pick({ max_percentile: true, per_channel: true, search_samples: true, run_on_cpu: true, node_info: true, float_op_types: true })
+      .extend({ calibration_type: z.enum(BACKENDS.ort.calibration_types) }).strict(),
+  }).strict(),
+  output: z.object({
+    method: z.string(), per_channel: z.boolean(), selected: z.string(), search: z.array(SearchRow), held_out: count,
+    opset_note: z.string().nullable(), calibrated_on: count, tensors: count,
+    qdq_nodes: z.object({ QuantizeLinear: count, DequantizeLinear: count }).strict(),
+    excluded_nodes: z.array(z.string()), warnings: z.array(z.string()), unquantized_ops: counts, output_similarity: Similarity,
+    worst_nodes: z.array(z.object({ node: z.string(), tensor: z.string(), type: z.string(), cosine: z.number(), threshold: z.number().nullable(), dtype: z.string() }).strict()),
+    outputs: Outputs('model', 'calibration_table', 'nodes', 'histograms', 'summary'),
+  }).strict(),
+};
+
+const evaluation = { limit: EvaluateSchema.unwrap().shape.limit, sampling: EvaluateSchema.unwrap().shape.sampling, batch_size: EvaluateSchema.unwrap().shape.batch_size };
+
+export const evaluate = {
+  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: DatasetSchema, ...evaluation }).strict(),
+  output: PairedMetrics.extend({
+    images_per_s: z.number(), batch: z.object({ float: count, quant: count }).strict(), outputs: Outputs('predictions'),
+  }).strict(),
+};
+
+export const hbEvaluate = {
+  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: DatasetSchema, ...evaluation, input_type_rt: z.string() }).strict(),
+  output: PairedMetrics.extend({ quant_runtime: z.string(), outputs: NoOutputs }).strict(),
+};
+
+const Latency = z.object({ median_ms: z.number(), p90_ms: z.number(), runs: count }).strict();
+const Throughput = z.object({ threads: count, fps: z.number(), mean_latency_ms: z.number() }).strict();
+const Timings = z.object({ single: Latency, multi: Throughput }).strict();
+
+export const perf = {
+  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, runs: count }).strict(),
+  output: z.object({
+    host: z.object({ cpu: z.string(), cores: count, onnxruntime_provider: z.string() }).strict(),
+    float: Timings, quant: Timings, speedup_single: z.number(),
+    machine_load: z.object({ others_busy_fraction: z.number().nullable(), loadavg_1m: z.number(), busy: z.boolean(), measured: z.boolean() }).strict(),
+    outputs: NoOutputs,
+  }).strict(),
+};
+
+export const SensitivityRow = z.object({
+  node: z.string(), type: z.string(), single_top1_drop: z.number(), single_cosine: z.number(), single_sqnr_db: z.number().nullable(),
+  entire_cosine: z.number(), rank: count,
+}).strict();
+
+const subsetInput = {
+  ...WorkDir, model: path, preprocess: path, calibration_table: path, nodes: path, quantize_summary: path, dataset: DatasetSchema, subset: count,
+};
+
+export const sensitivity = {
+  input: z.object({ ...subsetInput, budget_s: z.number() }).strict(),
+  output: z.object({
+    subset: count, float_top1: z.number(), int8_top1: z.number(), int8_drop: z.number(), measured: count, unmeasured: z.array(z.string()),
+    seconds: z.number(), top: z.array(SensitivityRow), outputs: Outputs('sensitivity'),
+  }).strict(),
+};
+
+const TuneStep = z.object({ nodes_changed: count, node: z.string().nullable(), top1: z.number(), drop: z.number(), latency_ms: z.number() }).strict();
+
+export const tune = {
+  input: z.object({ ...subsetInput, sensitivity: path, max_drop: z.number(), max_nodes: count }).strict(),
+  output: z.object({
+    met: z.boolean(), max_drop: z.number(), nodes: z.array(z.string()), float_top1: z.number(), subset: count, steps: z.array(TuneStep), best: TuneStep,
+    outputs: Outputs('steps'),
+  }).strict(),
+};
+
+/** Every worker: its module under scripts/workers (run as `python -m workers.<module>`) and its contract. */
+export const WORKERS = {
+  preprocess: { module: 'preprocess', ...preprocess },
+  export: { module: 'export', ...exportModel },
+  simplify: { module: 'simplify', ...simplify },
+  calibration: { module: 'calibration', ...calibration },
+  quantize: { module: 'quantize', ...quantize },
+  evaluate: { module: 'evaluate', ...evaluate },
+  hb_evaluate: { module: 'hb_eval', ...hbEvaluate },
+  perf: { module: 'perf', ...perf },
+  sensitivity: { module: 'sensitivity', ...sensitivity },
+  tune: { module: 'tune', ...tune },
+} as const;
+
+export type WorkerName = keyof typeof WORKERS;
+export type WorkerInput<W extends WorkerName> = z.input<(typeof WORKERS)[W]['input']>;
+export type WorkerOutput<W extends WorkerName> = z.infer<(typeof WORKERS)[W]['output']>;
+/** What a stage keeps of its worker's answer: everything but `outputs`. */
+export type WorkerData<W extends WorkerName> = Omit<WorkerOutput<W>, 'outputs'>;
+
+/** The data later readers (report, commands) parse a worker stage's result with: its output without `outputs`. */
+export const WORKER_DATA = {
+  preprocess: preprocess.output.omit({ outputs: true }),
+  quantize: quantize.output.omit({ outputs: true }),
+  evaluate: evaluate.output.omit({ outputs: true }),
+  hb_evaluate: hbEvaluate.output.omit({ outputs: true }),
+  perf: perf.output.omit({ outputs: true }),
+  sensitivity: sensitivity.output.omit({ outputs: true }),
+  tune: tune.output.omit({ outputs: true }),
+};

@@ -1,0 +1,28 @@
+import type { FileInput, Stage } from '../engine/types.ts';
+import { recipePath } from '../recipe/load.ts';
+import { runWorkerStage, workerCode } from './common.ts';
+
+/** The one preprocessing record: the recipe's preprocess settings, else timm's pretrained_cfg, else the ONNX file's
+ *  input, else defaults. Every stage that feeds the model pixels (export's check, simplify's check, calibration,
+ *  evaluate, perf, mapper_config, hb_evaluate, sensitivity) reads this output and nothing else. */
+export const preprocessStage: Stage = {
+  id: 'preprocess',
+  version: 1,
+  title: 'Preprocessing record',
+  cacheable: true,
+  inputs({ loaded }) {
+    const r = loaded.recipe;
+    const onnx: Record<string, FileInput> = 'onnx' in r.model.source ? { onnx_file: { path: recipePath(loaded, r.model.source.onnx), field: ['model', 'source', 'onnx'] } } : {};
+    return {
+      recipe: { model: { source: r.model.source }, input: r.input, preprocess: r.preprocess },
+      files: { ...workerCode('preprocess'), ...onnx },
+      tools: ['python', 'timm', 'onnx'],
+    };
+  },
+  run(ctx) {
+    const r = ctx.loaded.recipe;
+    return runWorkerStage(ctx, 'preprocess', {
+      model: { source: r.model.source, ...(ctx.files.onnx_file ? { onnx_file: ctx.files.onnx_file } : {}) }, input: r.input, preprocess: r.preprocess,
+    });
+  },
+};
