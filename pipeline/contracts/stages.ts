@@ -9,5 +9,5 @@ export const BoardData = z.object({ host: z.string(), single: BoardPerf, multi: 
 
 export const HorizonData = z.object({
   calibration_method: z.string().nullable().optional(),
-  output_similarity: z.array(z.record(z.string(), z.number())).optional(),
+  output_similarity: z.array(z.object({ name: z.string(), cosine: z.number().nullable(), l1: z.number().nullable(), l2: z.number().nullable(), chebyshev: z.number().nullable() })).optional(),
 }).passthrough();

@@ -55,8 +55,8 @@ const channelsAgree: Rule = (r) => {
 
 /** The backend that will run (auto already resolved) must be able to run the calibration method (recipe/backends.ts). */
 const backendSupportsMethod: Rule = (r) => {
-  const backend = r.quantize.backend === 'auto' ? 'ort' : r.quantize.backend;
-  const why = cannotCalibrate(backend, r.quantize.calibration_type);
+  if (r.quantize.backend === 'auto') return []; // not resolved (a command that runs no backend): neither applies
+  const why = cannotCalibrate(r.quantize.backend, r.quantize.calibration_type);
   return why ? [{ path: ['quantize', 'calibration_type'], message: why }] : [];
 };
 

@@ -3,7 +3,7 @@ import { MapperSummary } from '../contracts/horizon.ts';
 import type { Stage } from '../engine/types.ts';
 import { toolchainFor } from '../horizon/toolchain.ts';
 import { SCRIPTS_DIR } from '../paths.ts';
-import { WORKER_ENV } from '../tools/python.ts';
+import { workerEnv } from '../tools/python.ts';
 import { datasetFiles, floatModel, PREPROCESS, readOutput, resolveDataset, runWorkerStage, workerCode } from './common.ts';
 
 /** Horizon quantized-model accuracy: hb_eval.py with HB_ONNXRuntime, run where the toolchain is. Same metrics
@@ -34,6 +34,6 @@ export const hbEvaluateStage: Stage = {
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess, dataset,
       limit: r.evaluate.limit, sampling: r.evaluate.sampling, batch_size: r.evaluate.batch_size,
       input_type_rt,
-    }, (args) => tc.argv(ctx.workDir, r.quantize.toolchain.python, args, mounts, false, WORKER_ENV));
+    }, (args) => tc.argv(ctx.workDir, r.quantize.toolchain.python, args, mounts, false, workerEnv()));
   },
 };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { z } from 'zod';
 import { StageFailedError, UserInputError } from '../errors.ts';
@@ -36,8 +36,11 @@ export function workerArgv(module: string, inPath: string, outPath: string): str
   return ['-m', `workers.${module}`, '--input-json', inPath, '--output-json', outPath];
 }
 
-/** PYTHONPATH for the workers package (scripts/), ahead of whatever the user had. */
-export const WORKER_ENV = { PYTHONPATH: SCRIPTS_DIR, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+/** The workers package (scripts/) first on PYTHONPATH, ahead of whatever the user had there. */
+export function workerEnv(): Record<string, string> {
+  const path = [SCRIPTS_DIR, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  return { PYTHONPATH: path, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+}
 
 export class PythonEnv {
   constructor(readonly executable: string, readonly versions: ToolVersions) {}
@@ -54,7 +57,7 @@ export class PythonEnv {
     await writeFile(inPath, JSON.stringify(checked.data, null, 2));
     const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))(workerArgv(contract.module, inPath, outPath));
     const run = await runLogged(exe, args, {
-      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command, env: WORKER_ENV,
+      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command, env: workerEnv(),
       onLine: (line) => {
         if (line.startsWith(PROTOCOL.progress)) {
           const p = ProgressLine.safeParse(safeJson(line.slice(PROTOCOL.progress.length)));
@@ -82,7 +85,7 @@ export class PythonEnv {
 
 async function probe(executable: string): Promise<ToolVersions | string> {
   if (!existsSync(executable) && executable.includes('/')) return 'not found';
-  const r = await execa(executable, ['-m', 'workers.versions'], { reject: false, timeout: 60_000, env: WORKER_ENV });
+  const r = await execa(executable, ['-m', 'workers.versions'], { reject: false, timeout: 60_000, env: workerEnv() });
   if (r.exitCode !== 0) return (r.stderr || r.stdout || `exit ${r.exitCode}`).split('\n').slice(-1)[0];
   const versions = ToolVersions.safeParse(safeJson(r.stdout));
   if (!versions.success) return `its version report does not match the tool list: ${versions.error.issues[0]?.message}`;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,14 @@ describe('zooforge CLI', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:3:30: quantize\.calibration_type: expected one of default\|mix\|kl\|max\|load\|skip, got "kll"/);
     expect(r.stderr).toMatch(/bad\.yaml:4:17: export\.opset: expected >= 7, got number 3/);
+  });
+
+  it('a calibration method the backend cannot run exits 2 at load, before any stage runs or any folder is made', async () => {
+    const out = join(tmp(), 'run');
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', '--set', 'quantize.calibration_type=skip', '--set', 'quantize.backend=ort', '--out', out]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^zooforge: yaml\/fashion_resnext\.yaml \(--set\): quantize\.calibration_type: skip calibrates on random data/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('exits 2 on bad arguments and unknown stages', async () => {
@@ -66,6 +74,9 @@ describe('zooforge CLI', () => {
     expect(existsSync(join(out, 'export'))).toBe(false);
     expect(existsSync(join(out, '.tmp'))).toBe(false);
     expect(existsSync(join(out, '.lock'))).toBe(false);
-    expect(existsSync(join(dir, 'cache')) ? readdirSync(join(dir, 'cache')).filter((f) => f !== '.zooforge-cache') : []).toEqual([]);
+    // only stages that finished before Ctrl-C (preprocess) are in the cache, complete; nothing of export
+    const cache = join(dir, 'cache');
+    const entries = readdirSync(cache).filter((f) => f !== '.zooforge-cache').flatMap((d) => readdirSync(join(cache, d)).map((k) => join(cache, d, k)));
+    expect(entries.map((e) => (JSON.parse(readFileSync(join(e, 'entry.json'), 'utf8')) as { stage: string }).stage)).toEqual(['preprocess']);
   });
 });

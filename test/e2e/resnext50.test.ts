@@ -15,7 +15,7 @@ describe('yaml/resnext50_32x4d.yaml offline (random weights), through params', (
     expect(r.stderr).toContain('passed in');
     expect(r.exitCode).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
-    const [exp, simp, params] = m.stages;
+    const [exp, simp, params] = ['export', 'simplify', 'params'].map((id) => m.stages.find((s) => s.id === id)!);
     expect(params.data).toMatchObject({ total: 24_994_792, initializers: 108, millions: 24.99 });
     expect(exp.data).toMatchObject({ weights: 'random', torch_parameters: 25_028_904, opset: 11 });
     expect((exp.data.check as { max_abs_diff: number }).max_abs_diff).toBeLessThan(1e-4);

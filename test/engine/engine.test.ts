@@ -29,17 +29,30 @@ describe('engine: cache keys, verification, failure and interruption', () => {
     writeFileSync(recipe, RECIPE);
   });
 
-  async function run(o: { set?: string[]; out?: string; failB?: boolean; versions?: Record<string, string>; force?: string[] } = {}) {
+  async function run(o: { set?: string[]; out?: string; failB?: boolean; offA?: string; versions?: Record<string, string>; force?: string[] } = {}) {
     const runs: string[] = [];
     const events: EngineEvent[] = [];
     const result = await execute({
-      loaded: loadRecipe(recipe, o.set ?? []), stages: fakeStages({ inputFile: input, failB: o.failB, runs }),
+      loaded: loadRecipe(recipe, o.set ?? []), stages: fakeStages({ inputFile: input, failB: o.failB, offA: o.offA, runs }),
       outDir: o.out ?? join(dir, 'run'), cache: new CacheStore(cacheDir), force: o.force ?? [], signal: new AbortController().signal,
       python: new PythonEnv('/unused', o.versions ?? versions), emit: (e) => events.push(e),
     });
     const key = (id: string) => result.manifest.stages.find((s) => s.id === id)!.key!;
     return { runs, events, manifest: result.manifest, key };
   }
+
+  it('dependencies come from file inputs: a stage reading an off stage is off with the reason, never launched without its input', async () => {
+    const r = await run({ offA: 'a is switched off by the recipe' });
+    expect(r.runs).toEqual([]);
+    expect(r.manifest.stages.map((s) => [s.id, s.status, s.reason])).toEqual([
+      ['a', 'disabled', 'a is switched off by the recipe'],
+      ['b', 'disabled', 'it reads a, which is off (a is switched off by the recipe)'],
+      ['c', 'disabled', 'it reads b, which is off (it reads a, which is off (a is switched off by the recipe))'],
+    ]);
+    expect(r.manifest.status).toBe('passed');
+    const plan = r.events.find((e) => e.type === 'plan');
+    expect(plan && plan.type === 'plan' && plan.stages.map((s) => s.action)).toEqual(['disabled', 'disabled', 'disabled']);
+  });
 
   it('caches everything on a second run, and a corrupted entry is detected, reported and re-run', async () => {
     const first = await run();

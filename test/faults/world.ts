@@ -3,6 +3,7 @@ import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, re
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT, SHARED_DIR, VENV_PYTHON } from '../../pipeline/paths.ts';
+import { fashionRecipeText } from '../helpers/recipes.ts';
 
 /** A sandbox of user files for fault tests: a recipe, models, checkpoints, datasets, a user's own folders. Every
  *  case runs with its output in `out/<case>` and the cache in `cache/`; nothing else in here may change. */
@@ -12,9 +13,7 @@ export const FASHION_CKPT = join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnex
 
 export async function makeWorld(dir: string): Promise<World> {
   const recipe = join(dir, 'recipe.yaml');
-  writeFileSync(recipe, readFileSync(join(PROJECT_ROOT, 'yaml', 'fashion_resnext.yaml'), 'utf8')
-    .replace('models/fashion_resnext.py', join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.py'))
-    .replace('models/fashion_resnext.pt', FASHION_CKPT)
+  writeFileSync(recipe, fashionRecipeText()
     .replace('  count: 100', '  count: 20')
     .replace('evaluate:\n', 'evaluate:\n  limit: 200\n  perf_runs: 0\n'));
   mkdirSync(join(dir, 'thesis'));

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { Stage } from '../../pipeline/engine/types.ts';
 
 /** Engine test stages: pure TypeScript, no Python. `a` reads recipe.export + a user file; `b` reads a's output. */
-export function fakeStages(opts: { inputFile: string; failB?: boolean; hangB?: boolean; runs?: string[] }): Stage[] {
+export function fakeStages(opts: { inputFile: string; failB?: boolean; hangB?: boolean; offA?: string; runs?: string[] }): Stage[] {
   const a: Stage = {
     id: 'a', version: 1, title: 'A', cacheable: true,
+    disabledBecause: () => opts.offA,
     inputs: ({ loaded }) => ({ recipe: { export: loaded.recipe.export }, files: { src: { path: opts.inputFile } }, tools: ['torch'] }),
     async run(ctx) {
       opts.runs?.push('a');

@@ -6,6 +6,8 @@ import { UserInputError } from '../../pipeline/errors.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { PROJECT_ROOT } from '../../pipeline/paths.ts';
 import { RecipeSchema } from '../../pipeline/recipe/schema.ts';
+import { BACKENDS, cannotCalibrate } from '../../pipeline/recipe/backends.ts';
+import { CALIBRATION_TYPES } from '../../pipeline/recipe/quantize-schema.ts';
 import { tmp } from '../helpers/tmp.ts';
 
 const HEAD = 'model: {name: m, source: {timm: resnet18}}\ncalibration:\n  dataset: {fashion_mnist: {split: train}}\n';
@@ -56,9 +58,21 @@ describe('recipe loading', () => {
     const fails = (backend: 'ort' | 'horizon'): string[] => {
       try { loadRecipe(file, [], { resolveBackend: as(backend) }); return []; } catch (err) { return (err as UserInputError).problems.map((p) => p.replace(/^.*auto\.yaml/, 'x.yaml')); }
     };
-    expect(fails('ort')).toEqual(['x.yaml:5:21: quantize.calibration_type: mix is hb_mapper-only; the ort backend supports default|kl|max|skip']);
+    expect(fails('ort')).toEqual(['x.yaml:5:21: quantize.calibration_type: mix is hb_mapper-only (its layer-wise mix of methods has no ort equivalent); the ort backend runs default|kl|max']);
     expect(fails('horizon')).toEqual(['x.yaml:6:35: quantize.compiler_parameters.core_num: bayes-e supports core_num 1, got 2']);
     expect(() => loadRecipe(file)).not.toThrow(); // unresolved auto (e.g. mapper-config): neither backend's rules apply
+  });
+
+  it('every calibration method a backend cannot run is refused at load, at its line; every one it can run loads', () => {
+    for (const backend of ['ort', 'horizon'] as const) {
+      for (const type of CALIBRATION_TYPES) {
+        const found = problems(`${HEAD}quantize:\n  backend: ${backend}\n  calibration_type: ${type}\n`);
+        const allowed = (BACKENDS[backend].calibration_types as readonly string[]).includes(type);
+        if (allowed) expect(found, `${backend} ${type}`).toEqual([]);
+        else expect(found, `${backend} ${type}`).toEqual([`x.yaml:6:21: quantize.calibration_type: ${cannotCalibrate(backend, type)}`]);
+      }
+    }
+    expect(cannotCalibrate('ort', 'skip')).toMatch(/^skip calibrates on random data.*the ort backend runs default\|kl\|max$/);
   });
 
   it('names --set overrides as the source of a bad value', () => {

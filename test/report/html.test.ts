@@ -1,7 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { VENV_PYTHON } from '../../pipeline/paths.ts';
 import { renderHtml } from '../../pipeline/report/html.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
 import { tmp } from '../helpers/tmp.ts';
@@ -37,6 +38,10 @@ describe('report.html', () => {
     expect((dom.stdout.match(/class="bar"/g) ?? []).length).toBe(64 + 3 + 1);
     expect(dom.stdout).toContain('M&lt;script&gt;');
     await execa(CHROMIUM, [...flags, '--window-size=1100,2200', `--screenshot=${join(dir, 'shot.png')}`, `file://${file}`], { timeout: 120_000 });
-    expect(existsSync(join(dir, 'shot.png'))).toBe(true);
+    // the screenshot is the page as drawn: the requested size, and far more than a blank page's handful of colours
+    const shot = await execa(VENV_PYTHON, ['-c', 'import sys; from PIL import Image; im = Image.open(sys.argv[1]).convert("RGB"); print(im.size[0], im.size[1], len(im.getcolors(1 << 24)))', join(dir, 'shot.png')]);
+    const [width, height, colours] = shot.stdout.trim().split(' ').map(Number);
+    expect([width, height]).toEqual([1100, 2200]);
+    expect(colours).toBeGreaterThan(50);
   });
 });
