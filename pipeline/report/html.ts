@@ -1,33 +1,18 @@
 import { CHARTS_JS } from './charts.js.ts';
-import { renderMarkdown } from './markdown.ts';
+import { reportDocument, type Block, type Inline } from './document.ts';
 import type { ReportData } from './model.ts';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-/** Our Markdown's own escaping (mdText/mdCell) undone, then escaped once for HTML. */
-const fromMd = (s: string): string => esc(s.replace(/\\\|/g, '|').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+const inline = (part: Inline): string => (typeof part === 'string' ? esc(part)
+  : 'code' in part ? `<code>${esc(part.code)}</code>` : `<strong>${esc(part.strong)}</strong>`);
+/** Table cells that hold a cache key are written `key` (code) in the document. */
+const cell = (c: string): string => (/^`[^`]+`$/.test(c) ? `<code>${esc(c.slice(1, -1))}</code>` : esc(c));
 
-/** Minimal Markdown (tables, headings, code, paragraphs) to HTML: enough for our own report text. */
-function mdToHtml(md: string): string {
-  const out: string[] = [];
-  const lines = md.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.startsWith('```')) {
-      const fence = l.match(/^`+/)![0];
-      const code: string[] = [];
-      while (++i < lines.length && lines[i] !== fence) code.push(lines[i]);
-      out.push(`<pre>${esc(code.join('\n'))}</pre>`);
-    } else if (l.startsWith('|')) {
-      const rows: string[][] = [];
-      for (; i < lines.length && lines[i].startsWith('|'); i++) if (!/^\|(-+\|)+$/.test(lines[i])) rows.push(lines[i].slice(1, -1).split(/ (?<!\\)\| /).map((c) => c.trim()));
-      i--;
-      out.push(`<table><thead><tr>${rows[0].map((c) => `<th>${fromMd(c)}</th>`).join('')}</tr></thead><tbody>${rows.slice(1).map((r) => `<tr>${r.map((c) => `<td>${fromMd(c).replace(/`([^`]+)`/g, '<code>$1</code>')}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
-    } else if (l.startsWith('#')) {
-      const level = l.match(/^#+/)![0].length;
-      out.push(`<h${level}>${fromMd(l.slice(level).trim())}</h${level}>`);
-    } else if (l.trim()) out.push(`<p>${fromMd(l).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`);
-  }
-  return out.join('\n');
+function blockHtml(b: Block): string {
+  if (b.kind === 'heading') return `<h${b.level}>${esc(b.text)}</h${b.level}>`;
+  if (b.kind === 'para') return `<p>${b.parts.map(inline).join('')}</p>`;
+  if (b.kind === 'code') return `<pre>${esc(b.text)}</pre>`;
+  return `<table><thead><tr>${b.header.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${cell(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -39,7 +24,7 @@ export function renderHtml(d: ReportData, title: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}</style></head>
 <body>
-${mdToHtml(renderMarkdown(d, title))}
+${reportDocument(d, title).map(blockHtml).join('\n')}
 <h2>Charts</h2>
 <h3>Per-node output cosine, in graph order (grey: kept float)</h3><div class="charts" id="chart-cosine"></div>
 <h3>Calibration histograms of the worst nodes (|x|, log counts; dashed: clip threshold)</h3><div class="charts" id="chart-histograms"></div>

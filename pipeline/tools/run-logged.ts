@@ -1,7 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
+import { appendFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { InterruptedError } from '../errors.ts';
+import { InterruptedError, StageFailedError } from '../errors.ts';
+
+/** The longest any one external command (worker, hb_mapper, ssh) may run: ZOOFORGE_TIMEOUT_S, default 6 h (an
+ *  ImageNet-size evaluation on 2 cores takes about one). A hung tool then fails its stage instead of the run. */
+export function commandTimeoutMs(): number {
+  const s = Number(process.env.ZOOFORGE_TIMEOUT_S ?? 6 * 3600);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 6 * 3600 * 1000;
+}
 
 export interface LoggedOptions {
   cwd: string;
@@ -25,38 +31,33 @@ export interface LoggedRun {
   tail: string[];
 }
 
-/** Run a command with its stdout and stderr appended, as they arrive, to the stage log, each split into whole
- *  lines (a line cut across two pipe chunks is joined before onLine sees it). Ctrl-C stops it: InterruptedError. */
+/** Every external command zooforge runs goes through here: execa with the stage's cwd, env, Ctrl-C signal and
+ *  timeout; each stream cut into whole lines by execa (a line split across pipe chunks arrives once, whole), seen by
+ *  `onLine`, and appended to the stage log as it arrives. Ctrl-C stops it: InterruptedError. */
 export async function runLogged(cmd: string, args: string[], o: LoggedOptions): Promise<LoggedRun> {
   o.command?.([cmd, ...args].join(' '));
-  const log = createWriteStream(o.logFile, { flags: 'a' });
-  log.write(`$ ${cmd} ${args.join(' ')}\n`);
-  const child = execa(cmd, args, {
-    cwd: o.cwd, env: o.env, reject: false, buffer: false, ...(o.inputFile ? { inputFile: o.inputFile } : { stdin: 'ignore' as const }), cancelSignal: o.signal, forceKillAfterDelay: 3000,
-  });
+  appendFileSync(o.logFile, `$ ${cmd} ${args.join(' ')}\n`);
   const tail: string[] = [];
-  const chunks: string[] = [];
-  const line = (l: string): void => {
-    if (o.onLine?.(l) || !l.trim()) return;
-    tail.push(l);
-    if (tail.length > 25) tail.shift();
+  const lines: string[] = [];
+  // One line-wise transform per stream: execa splits each stream on its own, so stderr never splices into a
+  // half-received stdout line.
+  const seen = function* (chunk: unknown) {
+    const line = String(chunk);
+    lines.push(line);
+    if (!o.onLine?.(line) && line.trim()) {
+      tail.push(line);
+      if (tail.length > 25) tail.shift();
+    }
+    yield line;
   };
-  // Each stream is cut into lines on its own: a stderr chunk must not splice into a half-received stdout line.
-  const carries: string[] = [];
-  for (const [k, stream] of [child.stdout, child.stderr].entries()) {
-    carries[k] = '';
-    stream?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      chunks.push(chunk.toString());
-      const lines = (carries[k] + chunk.toString()).split('\n');
-      carries[k] = lines.pop() ?? '';
-      lines.forEach(line);
-    });
-  }
-  const result = await child;
-  carries.filter(Boolean).forEach(line);
-  log.end();
-  await finished(log);
+  const log = { file: o.logFile, append: true } as const;
+  const timeout = commandTimeoutMs();
+  const stdin = o.inputFile ? { file: o.inputFile } : ('ignore' as const);
+  const result = await execa(cmd, args, {
+    cwd: o.cwd, env: o.env, reject: false, timeout, cancelSignal: o.signal, forceKillAfterDelay: 3000,
+    stdin, stdout: [seen, log], stderr: [seen, log],
+  });
   if (o.signal.aborted) throw new InterruptedError();
-  return { exitCode: result.exitCode, notFound: (result as { code?: string }).code === 'ENOENT', output: chunks.join(''), tail };
+  if (result.timedOut) throw new StageFailedError(`${cmd} ran longer than ${timeout / 1000} s (ZOOFORGE_TIMEOUT_S) and was stopped`, tail.slice(-10).join('\n'));
+  return { exitCode: result.exitCode, notFound: (result as { code?: string }).code === 'ENOENT', output: lines.join('\n'), tail };
 }

@@ -88,7 +88,7 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     expect(r.exitCode).toBe(0);
     const m = JSON.parse(readFileSync(join(dir, 'docker', 'manifest.json'), 'utf8')) as Manifest;
     const evalCmd = m.stages.find((s) => s.id === 'hb_evaluate')!.commands[0];
-    expect(evalCmd).toMatch(/^docker run --rm -v (\S+):\1 -w \1 (-v (\S+):\3:ro )+openexplorer\/\S+ \S+python \S+hb_eval\.py --input-json/);
+    expect(evalCmd).toMatch(/^docker run --rm -v (\S+):\1 -w \1 (-v (\S+):\3:ro )+-e PYTHONPATH=\S*scripts\S* (-e \S+ )*openexplorer\/\S+ \S+python -m workers\.hb_eval --input-json/);
     const cmd = m.stages.find((s) => s.id === 'horizon')!.commands[1];
     expect(cmd).toMatch(/^docker run --rm -v (\S+):\1 -w \1 openexplorer\/ai_toolchain_ubuntu_20_x5_cpu:v1\.2\.8 hb_mapper makertbin --config config\.yaml --model-type onnx$/);
   });

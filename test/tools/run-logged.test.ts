@@ -34,4 +34,15 @@ describe('runLogged', () => {
     setTimeout(() => ctl.abort(), 100);
     await expect(runLogged('sleep', ['30'], { cwd: dir, logFile: join(dir, 'b.log'), signal: ctl.signal })).rejects.toBeInstanceOf(InterruptedError);
   });
+
+  it('stops a command that outlives ZOOFORGE_TIMEOUT_S and fails its stage saying so', async () => {
+    const dir = tmp();
+    process.env.ZOOFORGE_TIMEOUT_S = '0.3';
+    try {
+      await expect(runLogged('sleep', ['30'], { cwd: dir, logFile: join(dir, 'c.log'), signal: new AbortController().signal }))
+        .rejects.toThrow(/^sleep ran longer than 0\.3 s \(ZOOFORGE_TIMEOUT_S\) and was stopped$/);
+    } finally {
+      delete process.env.ZOOFORGE_TIMEOUT_S;
+    }
+  });
 });

@@ -1,0 +1,102 @@
+import { num, pct, pval, verdict } from './format.ts';
+import type { ReportData } from './model.ts';
+
+/** The report as a document: blocks of plain text, tables and code built from ReportData once. report.md and
+ *  report.html are two renderings of it (render-markdown.ts, html.ts); neither re-parses the other. */
+export type Inline = string | { code: string } | { strong: string };
+export type Block =
+  | { kind: 'heading'; level: 1 | 2; text: string }
+  | { kind: 'para'; parts: Inline[] }
+  | { kind: 'table'; header: string[]; rows: string[][] }
+  | { kind: 'code'; lang: string; text: string };
+
+const h = (level: 1 | 2, text: string): Block => ({ kind: 'heading', level, text });
+const p = (...parts: Inline[]): Block => ({ kind: 'para', parts });
+const table = (header: string[], rows: string[][]): Block => ({ kind: 'table', header, rows });
+
+function busyNote(d: ReportData): Inline[] {
+  const f = d.perf?.others_busy_fraction;
+  if (!d.perf || f === undefined || f === null) return [];
+  return d.perf.busy ? [' ', { strong: 'Measured on a busy machine' }, ` (other processes used ${Math.round(f * 100)} % of the CPU meanwhile): these timings are not the machine's and were not cached.`]
+    : [` Machine load from other processes while timing: ${Math.round(f * 100)} %.`];
+}
+
+function zooTable(d: ReportData): Block[] {
+  const where = !d.perf ? 'not measured' : d.perf.label === 'board' ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
+    : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU int8`;
+  const label = d.perf?.label ?? 'n/a';
+  return [
+    table(['Model', 'Size', 'Categories', 'Parameter (M)', 'Floating point precision', 'Quantization accuracy',
+      `Latency/throughput (single-threaded, ${label})`, `Latency/throughput (multi-threaded, ${label})`, `Frame rate (FPS, ${label})`],
+    [[d.model, d.size, String(d.categories ?? 'n/a'), num(d.params.millions), pct(d.float?.top1), pct(d.quant?.top1),
+      d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a', d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a', d.perf ? num(d.perf.fps) : 'n/a']]),
+    p(`Accuracy: Top-1 in %, on ${d.n ?? 'n/a'} images. Latency/FPS: ${where}.`, ...busyNote(d)),
+  ];
+}
+
+function pairedSection(d: ReportData): Block[] {
+  if (!d.float || !d.quant || !d.flips) return [p('No evaluation dataset in the recipe: accuracy was not measured.')];
+  const delta = d.quant.top1 - d.float.top1;
+  const ci = (c: [number, number]): string => `${pct(c[0])}–${pct(c[1])}`;
+  return [
+    table(['', 'Top-1 %', '95 % CI', 'Top-5 %', '95 % CI'], [
+      ['float', pct(d.float.top1), ci(d.float.top1_ci95), pct(d.float.top5), ci(d.float.top5_ci95)],
+      [`int8 (${d.backend})`, pct(d.quant.top1), ci(d.quant.top1_ci95), pct(d.quant.top5), ci(d.quant.top5_ci95)],
+    ]),
+    table(['both right', 'float right, int8 wrong', 'int8 right, float wrong', 'both wrong', 'McNemar p', 'Top-1 agreement', 'mean output cosine'], [[
+      String(d.flips.both_right), String(d.flips.float_only), String(d.flips.quant_only), String(d.flips.both_wrong),
+      pval(d.mcnemar_p), `${pct((d.agreement ?? 0) * 100)} %`, num(d.mean_output_cosine, 6)]]),
+    p(verdict(d.mcnemar_p, delta)),
+  ];
+}
+
+function nodesSection(d: ReportData, limit = 20): Block[] {
+  if (d.nodes.length === 0) return [p('No per-node table (no quantized model).')];
+  const worst = [...d.nodes].sort((a, b) => a.cosine - b.cosine).slice(0, limit);
+  const out = d.output_similarity;
+  return [
+    p(`Worst ${worst.length} of ${d.nodes.length} nodes (cosine of each node's output, float vs fake-quant int8, on the first calibration samples):`),
+    table(['Node', 'Type', 'Cosine Similarity', 'Threshold', 'DataType'], worst.map((r) => [r.node, r.type, num(r.cosine, 6), num(r.threshold, 5), r.dtype])),
+    ...(out ? [table(['Output', 'Cosine Similarity', 'L1 Distance', 'L2 Distance', 'Chebyshev Distance'], [['output', num(out.cosine, 6), num(out.l1, 6), num(out.l2, 6), num(out.chebyshev, 6)]])] : []),
+  ];
+}
+
+function calibrationSection(d: ReportData): Block[] {
+  if (!d.calibration) return [];
+  return [
+    p(`${d.calibration.selected} (calibrated on ${d.calibration.samples ?? 'n/a'} samples)`),
+    table(['method', 'per_channel', 'held-out output cosine'], d.calibration.search.map((s) => [s.method, String(s.per_channel), num(s.output_cosine, 6)])),
+  ];
+}
+
+export function sensitivityBlock(rows: ReportData['sensitivity'], limit = 20): Block {
+  return table(['rank', 'node', 'type', 'Top-1 drop (only this node int8)', 'output cosine (single)', 'SQNR dB (single)', 'cumulative cosine (entire)'],
+    rows.slice(0, limit).map((r) => [String(r.rank), r.node, r.type, pct(r.single_top1_drop), num(r.single_cosine, 6), num(r.single_sqnr_db, 1), num(r.entire_cosine, 6)]));
+}
+
+/** A run with failed or skipped stages says so first: its numbers are partial. */
+function incompleteNote(d: ReportData): Block[] {
+  if (d.incomplete.length === 0) return [];
+  return [p({ strong: 'Incomplete run' }, `: ${d.incomplete.map((s) => `${s.stage} ${s.status}${s.reason ? ` (${s.reason})` : ''}`).join('; ')}. Figures from those stages are missing below.`)];
+}
+
+function skippedNote(d: ReportData): Block[] {
+  if (d.skipped_images.length === 0) return [];
+  const shown = d.skipped_images.slice(0, 10).flatMap((f, i): Inline[] => [...(i ? [', '] : []), { code: f }]);
+  return [p(`${d.skipped_images.length} evaluation image(s) were skipped as unreadable: `, ...shown, `${d.skipped_images.length > 10 ? ', …' : ''}.`)];
+}
+
+export function reportDocument(d: ReportData, title: string): Block[] {
+  return [
+    h(1, title), ...incompleteNote(d), ...zooTable(d),
+    h(2, 'Float vs int8, paired'), ...pairedSection(d), ...skippedNote(d),
+    h(2, 'Calibration'), ...calibrationSection(d),
+    h(2, 'Per-node similarity'), ...nodesSection(d),
+    ...(d.sensitivity.length ? [h(2, 'Per-layer sensitivity'), p('Each node quantized alone on the validation subset, ranked by Top-1 drop, then output cosine:'), sensitivityBlock(d.sensitivity)] : []),
+    ...(d.per_class.length ? [h(2, 'Per class'), table(['class', 'n', 'float %', 'int8 %', 'delta'], d.per_class.map((c) => [c.class, String(c.n), pct(c.float), pct(c.quant), `${c.delta >= 0 ? '+' : ''}${pct(c.delta)}`]))] : []),
+    h(2, 'Preprocessing record'), { kind: 'code', lang: 'json', text: JSON.stringify(d.preprocessing, null, 2) },
+    h(2, 'Tool versions'), table(['tool', 'version'], Object.entries(d.tools).map(([k, v]) => [k, v ?? 'not installed'])),
+    h(2, 'Provenance'), p('Every number above comes from a stage result recorded in ', { code: 'manifest.json' }, ' under these cache keys:'),
+    table(['stage', 'key'], Object.entries(d.provenance).map(([k, v]) => [k, v ? `\`${v}\`` : '—'])),
+  ];
+}
