@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { localImports } from '../cache/python-imports.ts';
-import { SCRIPTS_DIR } from '../paths.ts';
+import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ToolName } from '../contracts/tools.ts';
@@ -57,7 +57,10 @@ export async function runWorkerStage<W extends WorkerName>(ctx: RunContext, work
 export function workerCode(worker: WorkerName): Record<string, FileInput> {
   const file = join(SCRIPTS_DIR, 'workers', `${WORKERS[worker].module}.py`);
   const out: Record<string, FileInput> = { 'code.worker': { path: file }, 'code.contract': { path: join(SCRIPTS_DIR, 'zf', 'contracts', `${worker}.json`) } };
-  for (const mod of localImports(file, [SCRIPTS_DIR])) out[`code.${relative(SCRIPTS_DIR, mod).replace(/\.py$/, '').split(sep).join('.')}`] = { path: mod };
+  for (const mod of localImports(file, [SCRIPTS_DIR, PROJECT_ROOT])) {
+    const root = mod.startsWith(SCRIPTS_DIR + sep) ? SCRIPTS_DIR : PROJECT_ROOT;
+    out[`code.${relative(root, mod).replace(/\.py$/, '').split(sep).join('.')}`] = { path: mod };
+  }
   return out;
 }
 

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { z } from 'zod';
 import { StageFailedError, UserInputError } from '../errors.ts';
 import { runLogged } from './run-logged.ts';
-import { SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
+import { PROJECT_ROOT, SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
 import { PROTOCOL } from '../contracts/protocol.ts';
 import { ToolVersions } from '../contracts/tools.ts';
 import { WORKERS, type WorkerInput, type WorkerName, type WorkerOutput } from '../contracts/workers.ts';
@@ -36,9 +36,10 @@ export function workerArgv(module: string, inPath: string, outPath: string): str
   return ['-m', `workers.${module}`, '--input-json', inPath, '--output-json', outPath];
 }
 
-/** The workers package (scripts/) first on PYTHONPATH, ahead of whatever the user had there. */
+/** The Python packages first on PYTHONPATH, ahead of whatever the user had there: workers and zf (scripts/), and
+ *  calibration (the project's top level). */
 export function workerEnv(): Record<string, string> {
-  const path = [SCRIPTS_DIR, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  const path = [SCRIPTS_DIR, PROJECT_ROOT, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   return { PYTHONPATH: path, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
 }
 

@@ -7,23 +7,24 @@ import resource
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..")]  # zf (scripts/) and calibration (the top level)
 import onnx  # noqa: E402
 
 mode, model_path, calib_path, n, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 method = {"ours": "max_percentile", "ours-max": "max"}.get(mode)
-from zf.npy_rows import NpyRows  # noqa: E402
+from calibration.npy_rows import NpyRows  # noqa: E402
 
 rows = NpyRows(calib_path).subset(0, n)
 start = time.perf_counter()
 if method:
     import contextlib
     import io
-    from quantize import calibrate
+    from calibration.search import calibrate
     from zf.qdq import build_qdq, float_tensors
     from pathlib import Path
     from onnxruntime.quantization.quant_utils import load_model_with_shape_infer
-    model = load_model_with_shape_infer(Path(model_path))  # as scripts/quantize.py does
+    model = load_model_with_shape_infer(Path(model_path))  # as the quantize worker does
     names = float_tensors(model)
     with contextlib.redirect_stdout(io.StringIO()):  # progress lines
         cal = calibrate(model_path, names, rows, need_hist=method != "max")

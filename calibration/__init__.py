@@ -1,0 +1,3 @@
+"""Calibration: which samples (selection.py, with its selection manifest), their tensors read one row at a time
+(npy_rows.py), activation statistics gathered in one streaming pass (calibrator.py), and hb_mapper's method search
+over them (search.py). The calibration and quantize workers (scripts/workers) are thin drivers of this package."""

@@ -1,0 +1,52 @@
+"""Calibration-set selection (calibration/selection.py) on a real image folder with one unreadable file."""
+import json
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from calibration.selection import select
+from zf.datasets import open_dataset
+from zf.protocol import ZfError
+
+REC = {"input_shape": [1, 3, 8, 8], "size": [8, 8], "crop_pct": 1.0, "interpolation": "bilinear", "mean": [0.5] * 3,
+       "std": [0.25] * 3, "colour": "rgb", "layout": "NCHW"}
+
+
+def folder(tmp_path, n=6, broken=1):
+    root = tmp_path / "imgs"
+    for c in ("cat", "dog"):
+        (root / c).mkdir(parents=True)
+        for i in range(n // 2):
+            Image.fromarray(np.full((10, 12, 3), 40 * i + (100 if c == "dog" else 0), np.uint8)).save(root / c / f"{i}.png")
+    for i in range(broken):
+        (root / "cat" / f"broken{i}.png").write_bytes(b"not a png")
+    return open_dataset({"folder": {"path": str(root)}}, REC["input_shape"][1:])
+
+
+def test_writes_both_tensor_forms_and_a_manifest_that_names_every_sample(tmp_path):
+    ds = folder(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    chosen, skipped = select(ds, REC, 6, 0, True, str(work), "cal_rgb")
+    assert len(chosen) == 6 and len(skipped) == 1 and skipped[0].endswith(".png")
+    tensors = np.load(work / "calib.npy")
+    assert tensors.shape == (6, 3, 8, 8)
+    raw = np.fromfile(work / chosen[0]["file"], np.float32).reshape(3, 8, 8)
+    np.testing.assert_allclose(tensors[0], (raw / 255 - 0.5) / 0.25, rtol=1e-5, atol=1e-5)  # the same pixels, normalised
+    manifest = json.loads((work / "selection.json").read_text())
+    assert [s["sha256"] for s in manifest["samples"]] == [s["sha256"] for s in chosen]
+    assert {s["label"] for s in chosen} == {0, 1}
+    assert sorted(os.listdir(work / "cal_rgb")) == [f"{k:05d}.rgbchw" for k in range(6)]
+
+
+def test_the_same_seed_picks_the_same_samples_and_too_few_readable_images_is_a_clear_error(tmp_path):
+    ds = folder(tmp_path)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    assert [s["id"] for s in select(ds, REC, 4, 7, True, str(a), "c")[0]] == [s["id"] for s in select(ds, REC, 4, 7, True, str(b), "c")[0]]
+    c = tmp_path / "c"
+    c.mkdir()
+    with pytest.raises(ZfError, match=r"only 6 usable calibration images of the 7 requested \(1 unreadable, 7 in the dataset\)"):
+        select(ds, REC, 7, 0, True, str(c), "c")
