@@ -11,10 +11,10 @@ import { InterruptedError, UserInputError } from '../errors.ts';
 import { missingUserFiles } from '../engine/preflight.ts';
 import { resolveBackend } from '../horizon/auto-backend.ts';
 import { loadRecipe } from '../recipe/load.ts';
-import { ListrReporter } from '../reporters/listr.ts';
-import { NdjsonReporter } from '../reporters/ndjson.ts';
-import { PlainReporter } from '../reporters/plain.ts';
-import type { Reporter } from '../reporters/types.ts';
+import { ListrReporter } from '../report/terminal/listr.ts';
+import { NdjsonReporter } from '../report/terminal/ndjson.ts';
+import { PlainReporter } from '../report/terminal/plain.ts';
+import type { Reporter } from '../report/terminal/types.ts';
 import { selectStages } from '../stages/index.ts';
 import { resolvePython } from '../tools/python.ts';
 

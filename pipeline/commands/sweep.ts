@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { sha256Text } from '../cache/key.ts';
 import { UserInputError } from '../errors.ts';
-import { PlainReporter } from '../reporters/plain.ts';
+import { PlainReporter } from '../report/terminal/plain.ts';
 import { compareRow, compareTable, type CompareRow } from './compare.ts';
 import { defaultOutDir, runPipeline, type RunFlags } from './run.ts';
 

@@ -9,6 +9,7 @@ import { environmentError, InterruptedError, isKnownError, StageFailedError } fr
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { PythonEnv } from '../tools/python.ts';
 import { VERSION } from '../version.ts';
+import { PreprocessRecord } from '../contracts/common.ts';
 import type { EventSink } from './events.ts';
 import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type ManifestStage } from './manifest.ts';
 import { decide, plan, type DecideContext, type Decision } from './plan.ts';
@@ -122,7 +123,7 @@ function manifestWriter(o: ExecuteOptions, started: number) {
     const manifest: Manifest = {
       zooforge: VERSION, status, startedAt: new Date(started).toISOString(), finishedAt: status === 'running' ? undefined : new Date().toISOString(),
       recipe, python: { executable: o.python.executable }, tools: o.python.versions,
-      preprocessing: records.find((r) => r.id === 'preprocess')?.data.record, stages: records,
+      preprocessing: PreprocessRecord.safeParse(records.find((r) => r.id === 'preprocess')?.data.record).data, stages: records,
     };
     return writeManifest(o.outDir, manifest).then((path) => ({ manifest, path }));
   };

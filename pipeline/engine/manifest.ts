@@ -1,3 +1,4 @@
+import type { PreprocessRecord } from '../contracts/common.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ export interface Manifest {
   python: { executable: string };
   tools: Record<string, string | null>;
   /** The one preprocessing record every image-consuming stage used (the preprocess stage's output). */
-  preprocessing?: unknown;
+  preprocessing?: PreprocessRecord;
   stages: ManifestStage[];
 }
 

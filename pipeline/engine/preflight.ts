@@ -7,9 +7,18 @@ import type { Stage } from './types.ts';
  *  stages' own declared inputs say what they read (`--until params` reads no dataset, so asks for none). */
 export async function missingUserFiles(stages: readonly Stage[], loaded: LoadedRecipe): Promise<string[]> {
   const out = new Set<string>();
+  const off = new Set<string>(); // off by the recipe, or reading a stage that is (as the plan will decide)
   for (const stage of stages) {
-    if (stage.disabledBecause?.(loaded)) continue;
-    for (const input of Object.values((await stage.inputs({ loaded })).files)) {
+    if (stage.disabledBecause?.(loaded)) {
+      off.add(stage.id);
+      continue;
+    }
+    const inputs = Object.values((await stage.inputs({ loaded })).files);
+    if (inputs.some((i) => 'stage' in i && off.has(i.stage))) {
+      off.add(stage.id);
+      continue;
+    }
+    for (const input of inputs) {
       if ('path' in input && input.field && !existsSync(input.path)) {
         out.add(`${loaded.where(input.field)}: ${dotted(input.field)}: ${input.path} does not exist (the ${stage.id} stage reads it)`);
       }

@@ -11,7 +11,8 @@ export const evaluateStage: Stage = {
   inputs({ loaded }) {
     const e = loaded.recipe.evaluate;
     return {
-      recipe: { evaluate: { limit: e.limit, sampling: e.sampling } },
+      // batch_size too: a batched kernel can round differently, and the worker reads exactly this slice
+      recipe: { evaluate: { limit: e.limit, sampling: e.sampling, batch_size: e.batch_size } },
       files: { ...workerCode('evaluate'), float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
       tools: [...ORT_TOOLS, 'pillow'],
     };

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine/events.ts';
+import type { EngineEvent } from '../../engine/events.ts';
 import { progressText, seconds } from './format.ts';
 import type { Reporter } from './types.ts';
 

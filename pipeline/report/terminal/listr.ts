@@ -1,6 +1,6 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import type { EngineEvent } from '../engine/events.ts';
-import type { StageStatus } from '../engine/types.ts';
+import type { EngineEvent } from '../../engine/events.ts';
+import type { StageStatus } from '../../engine/types.ts';
 import { progressText, seconds } from './format.ts';
 import type { Reporter } from './types.ts';
 
