@@ -99,6 +99,17 @@ export const COMMANDS: Record<string, Command> = {
     options: ['json'],
     run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).parseLogCommand(args[0], v.json),
   },
+  zoo: {
+    usage: 'zoo list|new <Model> [--out recipe.yaml] [--json]', summary: 'the RDK X5 classification zoo: list its models, or write a recipe for one',
+    about: 'zoo list: every model of the zoo catalog (yaml/zoo/catalog.json) with its public source, published parameters,\nfloat/quantized Top-1 and board FPS. zoo new <Model>: writes yaml/<model>.yaml (or --out), a complete recipe: the\ntimm/torchvision source, the zoo\'s input size, reparameterization, the zoo\'s hb_mapper groups (node_info/int16\nincluded) and the zoo\'s figures as a reference: block that the report shows beside this run\'s.\nExample: zooforge zoo new RepVGG_A0 && zooforge run yaml/repvgg_a0.yaml --until params --set model.pretrained=false',
+    options: ['out', 'json'],
+    run: async ({ args, values: v }) => {
+      const zoo = await import('../commands/zoo.ts');
+      if (args[0] === 'list') return zoo.zooListCommand(v.json);
+      if (args[0] === 'new') return zoo.zooNewCommand(args[1], v.out);
+      throw new UserInputError(`zoo: expected list or new, got ${args[0] ?? 'nothing'}. Run 'zooforge zoo --help'.`);
+    },
+  },
   schema: {
     usage: 'schema', summary: 'print the recipe JSON Schema (yaml/recipe.schema.json is generated from it)',
     about: 'Prints the JSON Schema of recipes (generated from the zod schema).',

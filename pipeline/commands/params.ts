@@ -12,8 +12,9 @@ export function paramsCommand(file: string | undefined, json: boolean): number {
     return 0;
   }
   const lines = [
-    `${file}: ${r.total.toLocaleString('en-US')} parameters (${(r.total / 1e6).toFixed(2)} M) in ${r.initializers} initializers; ${(r.fileBytes / 1e6).toFixed(1)} MB`,
-    `constants: ${r.constants.count} Constant nodes, ${r.constants.elements.toLocaleString('en-US')} elements (not counted above)`,
+    `${file}: ${r.total.toLocaleString('en-US')} parameters (${(r.total / 1e6).toFixed(2)} M); ${(r.fileBytes / 1e6).toFixed(1)} MB`,
+    `  ${r.initializerElements.toLocaleString('en-US')} in ${r.initializers} initializers, ${r.constants.floatElements.toLocaleString('en-US')} in floating-point Constant nodes`,
+    `  (${r.constants.count} Constant nodes hold ${(r.constants.elements - r.constants.floatElements).toLocaleString('en-US')} integer elements too: shapes and axes, not counted)`,
     ...(r.externalInitializers ? [`external data: ${r.externalInitializers} initializers in ${r.externalFiles.join(', ')}`] : []),
     'by op type:',
     ...Object.entries(r.byOpType).sort((a, b) => b[1] - a[1]).map(([op, n]) => `  ${op.padEnd(20)} ${n.toLocaleString('en-US').padStart(14)}`),

@@ -30,6 +30,8 @@ export const exportModel = {
     check: ModelCheck.partial().extend({ inputs: z.string(), runs_in_onnxruntime: z.boolean().optional(), finite: z.boolean().optional() }).strict(),
     weights: z.enum(['pretrained', 'random', 'checkpoint', 'onnx file']),
     randomized_batchnorm_layers: count.optional(),
+    /** the fused (deployed) form was exported: how many modules fused, and fused vs unfused on the check images */
+    reparameterized: ModelCheck.omit({ inputs: true }).extend({ modules: count }).strict().nullable().optional(),
     torch_parameters: count.optional(),
     opset: count.nullable(),
     outputs: Outputs('model'),

@@ -18,6 +18,7 @@ export async function missingUserFiles(stages: readonly Stage[], loaded: LoadedR
       off.add(stage.id);
       continue;
     }
+    for (const need of stage.requires?.(loaded) ?? []) out.add(`${loaded.where(need.field)}: ${dotted(need.field)}: ${need.message} (the ${stage.id} stage reads it)`);
     for (const input of inputs) {
       if ('path' in input && input.field && !existsSync(input.path)) {
         out.add(`${loaded.where(input.field)}: ${dotted(input.field)}: ${input.path} does not exist (the ${stage.id} stage reads it)`);

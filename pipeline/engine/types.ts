@@ -75,6 +75,9 @@ export interface Stage {
   cacheable: boolean;
   /** Said in the plan when cacheable is false. */
   uncachedBecause?: string;
+  /** Recipe fields this stage cannot run without, with why: reported (file:line) before anything runs, and only
+   *  when the stage will run (`--until params` needs no calibration dataset). */
+  requires?(loaded: LoadedRecipe): { field: PathSegment[]; message: string }[];
   /** A reason when the recipe turns this stage off (e.g. simplify.tool: none). */
   disabledBecause?(loaded: LoadedRecipe): string | undefined;
   inputs(ctx: PlanContext): StageInputs | Promise<StageInputs>;

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyForPyYAML } from './pyyaml.ts';
 import { readHbConfig } from './read.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { HbConfig } from './schema.ts';
@@ -65,6 +65,7 @@ export function buildHbConfig(recipe: Recipe, rec: PreprocessRecord, paths: HbPa
   return { model_parameters, input_parameters, calibration_parameters, compiler_parameters };
 }
 
+/** The config as hb_mapper will read it: PyYAML-exact (a plain `ON:` key would reach the tool as True). */
 export function renderHbYaml(config: HbConfig, header: string): string {
-  return `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${stringify(config, { lineWidth: 0 })}`;
+  return `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${stringifyForPyYAML(config)}`;
 }

@@ -2,17 +2,17 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { hbBool, hbList, hbNodeInfo, hbNumbers } from './normalize.ts';
 import { readHbConfig } from './read.ts';
+import type { HbConfig } from './schema.ts';
 
 export { readHbConfig };
 
 const MOVED_TO_QUANTIZE = ['calibration_type', 'max_percentile', 'per_channel', 'run_on_cpu', 'optimization', 'cal_data_dir'] as const;
 
-/** hb_mapper YAML -> a zooforge recipe whose generated config is equivalent (same fields and values after the
- *  tool's normalization). Paths are rewritten relative to the folder the recipe will live in. */
-export function importHbConfig(file: string, recipeDir: string): { text: string; notes: string[] } {
-  const hb = readHbConfig(file);
+/** The recipe sections an hb_mapper config amounts to: hb_mapper's own groups under quantize (verbatim), the
+ *  input shape, mean/std derived from mean_value/scale_value, the calibration folder. Paths are rewritten relative
+ *  to the folder the recipe will live in; `notes` collects what the user must know. */
+export function recipeFromHbConfig(hb: HbConfig, file: string, recipeDir: string, notes: string[]) {
   const from = (p: string): string => relative(recipeDir, resolve(dirname(file), p)) || '.';
-  const notes: string[] = [];
   const { onnx_model, node_info, ...model_parameters } = hb.model_parameters;
   const ip = hb.input_parameters;
   const cp = hb.calibration_parameters ?? {};
@@ -20,11 +20,10 @@ export function importHbConfig(file: string, recipeDir: string): { text: string;
   const scale = ip.scale_value !== undefined ? hbNumbers(ip.scale_value)[0] : null;
   const colour = hbList(ip.input_type_train ?? 'rgb')[0];
   if (colour === 'featuremap' || colour === 'yuv444') notes.push(`input_type_train ${colour}: images cannot be preprocessed into it; calibration must use hb_calibration_dir`);
-  if (!onnx_model) notes.push('the config has no onnx_model (caffe?): set model.source by hand');
   const shape = ip.input_shape ? hbList(ip.input_shape)[0]?.split('x').map(Number) : undefined;
   const calDir = cp.cal_data_dir ? hbList(cp.cal_data_dir)[0] : null;
   const quantize: Record<string, unknown> = {
-    backend: 'horizon',
+    backend: 'auto', // hb_mapper where it is installed, else the embedded ort backend
     calibration_type: cp.calibration_type ?? 'default',
     ...(cp.max_percentile !== undefined ? { max_percentile: Number(cp.max_percentile) } : {}),
     ...(cp.per_channel !== undefined ? { per_channel: hbBool(cp.per_channel) } : {}),
@@ -36,17 +35,37 @@ export function importHbConfig(file: string, recipeDir: string): { text: string;
     calibration_parameters: Object.fromEntries(Object.entries(cp).filter(([k]) => !(MOVED_TO_QUANTIZE as readonly string[]).includes(k))),
     compiler_parameters: hb.compiler_parameters ?? {},
   };
-  const recipe = {
-    model: { name: String(hb.model_parameters.output_model_file_prefix ?? basename(file, '.yaml')), source: { onnx: onnx_model ? from(onnx_model) : 'MODEL.onnx' } },
-    ...(shape?.length === 4 && shape[0] === 1 ? { input: { shape } } : {}),
+  return {
+    onnx: onnx_model ? from(onnx_model) : undefined,
+    input: shape?.length === 4 && shape[0] === 1 ? { shape } : undefined,
     preprocess: {
       ...(colour && ['rgb', 'bgr', 'gray'].includes(colour) ? { colour } : {}),
       // HzPreprocess: (x - mean_value) * scale_value on 0-255 pixels == (x/255 - mean) / std
       ...(mean ? { mean: mean.map((m) => m / 255) } : {}),
       ...(scale ? { std: scale.map((s) => 1 / (255 * s)) } : {}),
     },
-    ...(calDir ? { calibration: { dataset: { hb_calibration_dir: { path: from(calDir), dtype: hbList(cp.cal_data_type ?? 'float32')[0] ?? 'float32' } } } } : {}),
+    calibration: calDir ? { dataset: { hb_calibration_dir: { path: from(calDir), dtype: hbList(cp.cal_data_type ?? 'float32')[0] ?? 'float32' } } } : undefined,
     quantize,
+  };
+}
+
+/** The model name an hb_mapper config file stands for: its file name (the zoo's output prefixes repeat: all four
+ *  FastViT configs write FastViT_224x224_nv12). */
+export const configModelName = (file: string): string => basename(file).replace(/(_config)?\.ya?ml$/i, '');
+
+/** hb_mapper YAML -> a zooforge recipe whose generated config is equivalent (same fields and values after the
+ *  tool's normalization). Paths are rewritten relative to the folder the recipe will live in. */
+export function importHbConfig(file: string, recipeDir: string): { text: string; notes: string[] } {
+  const notes: string[] = [];
+  const hb = readHbConfig(file, (w) => notes.push(w));
+  const parts = recipeFromHbConfig(hb, file, recipeDir, notes);
+  if (!parts.onnx) notes.push('the config has no onnx_model (caffe?): set model.source by hand');
+  const recipe = {
+    model: { name: configModelName(file), source: { onnx: parts.onnx ?? 'MODEL.onnx' }, pretrained: false },
+    ...(parts.input ? { input: parts.input } : {}),
+    preprocess: parts.preprocess,
+    ...(parts.calibration ? { calibration: parts.calibration } : {}),
+    quantize: parts.quantize,
   };
   const header = `# Imported from ${file} by zooforge import.\n# hb_mapper's own groups are kept verbatim under quantize; mean/std below are derived from mean_value/scale_value.\n`;
   return { text: header + stringify(recipe, { lineWidth: 0 }), notes };

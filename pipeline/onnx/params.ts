@@ -18,10 +18,14 @@ export interface TensorInfo {
 export interface ParamReport {
   file: string;
   fileBytes: number;
-  /** Elements over all graph initializers (each counted once). */
+  /** The parameter count: elements of every graph initializer (any type, each name once: where exporters put
+   *  weights, int8 ones included) plus the floating-point tensors of Constant nodes (where onnxsim folds computed
+   *  weights). Integer Constants are shapes, axes and indices, not weights, and are not counted. */
   total: number;
   initializers: number;
-  constants: { count: number; elements: number };
+  /** Elements over the initializers alone (the seed's Python count). */
+  initializerElements: number;
+  constants: { count: number; elements: number; floatElements: number };
   externalInitializers: number;
   /** external data files (absolute), each checked to exist and to hold its tensors' bytes */
   externalFiles: string[];
@@ -31,6 +35,9 @@ export interface ParamReport {
   opsets: Record<string, number>;
   producer: string;
 }
+
+/** TensorProto.DataType values of floating-point tensors: FLOAT, FLOAT16, DOUBLE, BFLOAT16, the FLOAT8 and FLOAT4 kinds. */
+const FLOAT_TYPES = new Set([1, 10, 11, 16, 17, 18, 19, 20, 23]);
 
 // Field numbers from onnx.proto3.
 const MODEL = { irVersion: 1, producer: 2, graph: 7, opset: 8 };
@@ -145,7 +152,7 @@ export function countParams(file: string, topN = 10): ParamReport {
   try {
     const inits = new Map<string, TensorInfo>();
     const nodes: NodeInfo[] = [];
-    const report: ParamReport = { file, fileBytes: r.size, total: 0, initializers: 0, constants: { count: 0, elements: 0 },
+    const report: ParamReport = { file, fileBytes: r.size, total: 0, initializers: 0, initializerElements: 0, constants: { count: 0, elements: 0, floatElements: 0 },
       externalInitializers: 0, externalFiles: [], byOpType: {}, largest: [], opsets: {}, producer: '' };
     let sawGraph = false;
     while (r.pos < r.size) {
@@ -176,11 +183,15 @@ export function countParams(file: string, topN = 10): ParamReport {
       if (n.opType === 'Constant' && n.constant) {
         report.constants.count++;
         report.constants.elements += n.constant.elements;
+        if (FLOAT_TYPES.has(n.constant.dataType)) report.constants.floatElements += n.constant.elements;
       }
     }
+    if (report.constants.floatElements > 0) report.byOpType['(Constant nodes)'] = report.constants.floatElements;
     const all = [...inits.values()].map((t) => ({ ...t, opType: consumer.get(t.name) ?? '(unused)' }));
+    report.total = report.constants.floatElements;
     for (const t of all) {
       report.total += t.elements;
+      report.initializerElements += t.elements;
       report.byOpType[t.opType] = (report.byOpType[t.opType] ?? 0) + t.elements;
       if (t.external) report.externalInitializers++;
     }

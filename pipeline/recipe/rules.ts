@@ -11,23 +11,10 @@ import { cannotCalibrate } from './backends.ts';
 /** A cross-field rule: small, named, reporting every problem it sees (changesets style). */
 type Rule = (recipe: Recipe, dir: string) => RecipeProblem[];
 
-const needsCalibrationData: Rule = (r) =>
-  !r.calibration.dataset && !['skip', 'load'].includes(r.quantize.calibration_type)
-    ? [{ path: ['calibration', 'dataset'], message: `required unless quantize.calibration_type is skip (it is ${r.quantize.calibration_type})` }]
-    : [];
-
+/** Only what loading itself reads; the model files (checkpoint, module, ONNX) are checked before a run by the
+ *  stages that read them (engine/preflight.ts), so mapper-config and --until preprocess need none of them. */
 const filesExist: Rule = (r, dir) => {
   const out: RecipeProblem[] = [];
-  if (r.model.checkpoint && !existsSync(resolve(dir, r.model.checkpoint))) {
-    out.push({ path: ['model', 'checkpoint'], message: `file not found: ${resolve(dir, r.model.checkpoint)}` });
-  }
-  if ('module' in r.model.source) {
-    const file = r.model.source.module.slice(0, r.model.source.module.lastIndexOf(':'));
-    if (!existsSync(resolve(dir, file))) out.push({ path: ['model', 'source', 'module'], message: `file not found: ${resolve(dir, file)}` });
-  }
-  if ('onnx' in r.model.source && !existsSync(resolve(dir, r.model.source.onnx))) {
-    out.push({ path: ['model', 'source', 'onnx'], message: `file not found: ${resolve(dir, r.model.source.onnx)}` });
-  }
   if (r.quantize.hb_config && !existsSync(resolve(dir, r.quantize.hb_config))) {
     out.push({ path: ['quantize', 'hb_config'], message: `file not found: ${resolve(dir, r.quantize.hb_config)}` });
   }
@@ -89,7 +76,7 @@ const hbConfigValid: Rule = (r, dir) => {
   return checkHbConfig(config, { inputs: 1, shape: r.input.shape }).errors;
 };
 
-export const RULES: Record<string, Rule> = { needsCalibrationData, filesExist, channelsAgree, backendSupportsMethod, hbConfigFileValid, hbConfigValid };
+export const RULES: Record<string, Rule> = { filesExist, channelsAgree, backendSupportsMethod, hbConfigFileValid, hbConfigValid };
 
 export function checkRules(recipe: Recipe, dir: string): RecipeProblem[] {
   return Object.values(RULES).flatMap((rule) => rule(recipe, dir));

@@ -19,6 +19,8 @@ export const ModelSchema = z.object({
   checkpoint: z.string().optional().describe('A state_dict file (.pt/.pth/.safetensors) to load, relative to the recipe.'),
   num_classes: z.number().int().positive().optional().describe('Classifier size; default: the model default.'),
   kwargs: z.record(z.string(), z.unknown()).default({}).describe('Extra keyword arguments for the model factory.'),
+  reparameterize: z.union([z.literal('auto'), z.boolean()]).default('auto')
+    .describe('Fuse training-time branches into the deployed form (RepVGG, MobileOne, FastViT, RepViT, RepGhost), as timm.utils.reparameterize_model does; auto = when the model offers it. The export check compares the fused model with the unfused one.'),
 }).strict().describe('The network to export.');
 
 export const InputSchema = z.object({
@@ -88,6 +90,20 @@ const ReportSchema = z.object({
   title: z.string().optional().describe('Report title; default: the model name.'),
 }).strict().prefault({}).describe('Report output.');
 
+/** Published figures shown beside this run's in the report (zooforge zoo new writes the zoo's own). */
+export const ReferenceSchema = z.object({
+  source: z.string().min(1).describe('Where the figures come from, e.g. "zoo, RDK X5 board".'),
+  size: z.string().optional().describe('Input size as published, e.g. 224x224.'),
+  categories: z.number().int().positive().optional().describe('Classes of the model.'),
+  params_M: z.number().positive().optional().describe('Parameter (M) as published.'),
+  float_top1: z.number().optional().describe('Float Top-1 %.'),
+  quant_top1: z.number().optional().describe('Quantized Top-1 %.'),
+  latency_1thread_ms: z.number().optional().describe('Single-thread latency on the board, ms.'),
+  latency_multithread_ms: z.number().optional().describe('Multi-thread latency on the board, ms.'),
+  fps: z.number().optional().describe('Frame rate on the board.'),
+}).strict();
+export type Reference = z.infer<typeof ReferenceSchema>;
+
 export const RecipeSchema = z.object({
   $schema: z.string().optional().describe('JSON Schema reference for editors.'),
   model: ModelSchema,
@@ -102,6 +118,7 @@ export const RecipeSchema = z.object({
   tune: TuneSchema,
   board: BoardSchema.optional(),
   report: ReportSchema,
+  reference: ReferenceSchema.optional().describe('Published figures to compare with (the report shows them beside this run\'s).'),
   python: z.string().optional().describe('Python interpreter for the workers; default ZOOFORGE_PYTHON, then .venv.'),
 }).strict().describe('A zooforge recipe: one model, from export to report.');
 

@@ -25,11 +25,16 @@ function zooTable(d: ReportData): Block[] {
   const where = !d.perf ? 'not measured' : d.perf.label === 'board' ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
     : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU int8`;
   const label = d.perf?.label ?? 'n/a';
+  const ref = d.reference;
+  const ours = [ref ? `${d.model} (this run, ${label}/${d.backend})` : d.model, d.size, String(d.categories ?? 'n/a'), num(d.params.millions), pct(d.float?.top1), pct(d.quant?.top1),
+    d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a', d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a', d.perf ? num(d.perf.fps) : 'n/a'];
+  const theirs = ref ? [[`${d.model} (${ref.source})`, ref.size ?? 'n/a', String(ref.categories ?? 'n/a'), num(ref.params_M), pct(ref.float_top1), pct(ref.quant_top1),
+    ref.latency_1thread_ms !== undefined ? `${num(ref.latency_1thread_ms)} ms` : 'n/a', ref.latency_multithread_ms !== undefined ? `${num(ref.latency_multithread_ms)} ms` : 'n/a', num(ref.fps)]] : [];
+  const columnWhere = ref ? '' : `, ${label}`; // with a reference row each row says where it was measured
   return [
     table(['Model', 'Size', 'Categories', 'Parameter (M)', 'Floating point precision', 'Quantization accuracy',
-      `Latency/throughput (single-threaded, ${label})`, `Latency/throughput (multi-threaded, ${label})`, `Frame rate (FPS, ${label})`],
-    [[d.model, d.size, String(d.categories ?? 'n/a'), num(d.params.millions), pct(d.float?.top1), pct(d.quant?.top1),
-      d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a', d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a', d.perf ? num(d.perf.fps) : 'n/a']]),
+      `Latency/throughput (single-threaded${columnWhere})`, `Latency/throughput (multi-threaded${columnWhere})`, `Frame rate (FPS${columnWhere})`],
+    [...theirs, ours]),
     p(`Accuracy: Top-1 in %, on ${d.n ?? 'n/a'} images. Latency/FPS: ${where}.`, ...busyNote(d)),
   ];
 }

@@ -5,6 +5,7 @@ import type { PreprocessRecord } from '../contracts/common.ts';
 import { BoardData, HorizonData, ParamsData } from '../contracts/stages.ts';
 import { SensitivityRow, WORKER_DATA, type WorkerData } from '../contracts/workers.ts';
 import { succeeded, type StageResult } from '../engine/types.ts';
+import type { Reference } from '../recipe/schema.ts';
 
 /** report.json, schema version 1. Percentages are 0-100. Every number also sits in manifest.json under its stage. */
 export interface ReportData {
@@ -37,6 +38,8 @@ export interface ReportData {
   incomplete: { stage: string; status: string; reason?: string }[];
   /** evaluation images that could not be decoded (skipped, not counted) */
   skipped_images: string[];
+  /** published figures to compare with (recipe `reference`, e.g. the zoo's board row) */
+  reference: Reference | null;
 }
 
 export interface Accuracy { top1: number; top5: number; top1_ci95: [number, number]; top5_ci95: [number, number] }
@@ -69,7 +72,8 @@ function readJson<T>(r: StageResult | undefined, output: string, schema: z.ZodTy
   return r?.dir && rec && succeeded(r.status) ? schema.parse(JSON.parse(readFileSync(join(r.dir, rec.path), 'utf8'))) : fallback;
 }
 
-export function buildReportData(modelName: string, backend: string, upstream: Record<string, StageResult>, tools: Record<string, string | null>): ReportData {
+export function buildReportData(modelName: string, backend: string, upstream: Record<string, StageResult>, tools: Record<string, string | null>,
+  reference?: Reference): ReportData {
   const pre = dataOf(upstream.preprocess, WORKER_DATA.preprocess)?.record;
   const params = dataOf(upstream.params, ParamsData);
   const ort = dataOf(upstream.quantize, WORKER_DATA.quantize);
@@ -103,5 +107,6 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     provenance: Object.fromEntries(Object.entries(upstream).map(([id, r]) => [id, r.key])),
     incomplete: Object.values(upstream).filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => ({ stage: r.id, status: r.status })),
     skipped_images: e?.skipped ?? [],
+    reference: reference ?? null,
   };
 }

@@ -8,7 +8,9 @@ export const calibrationStage: Stage = {
   version: 1,
   title: 'Calibration data',
   cacheable: true,
-  disabledBecause: ({ recipe }) => (recipe.quantize.calibration_type === 'skip' ? 'quantize.calibration_type is skip' : undefined),
+  // skip: hb_mapper calibrates on random data; load: the ranges come from a QAT model. Neither reads a set.
+  disabledBecause: ({ recipe }) => (['skip', 'load'].includes(recipe.quantize.calibration_type) ? `quantize.calibration_type is ${recipe.quantize.calibration_type}` : undefined),
+  requires: ({ recipe }) => (recipe.calibration.dataset ? [] : [{ field: ['calibration', 'dataset'], message: `required unless quantize.calibration_type is skip (it is ${recipe.quantize.calibration_type})` }]),
   inputs({ loaded }) {
     const c = loaded.recipe.calibration;
     return {

@@ -75,7 +75,7 @@ export async function readOutput<T>(file: string, schema: z.ZodType<T>): Promise
 /** A user's `module:` source file and the local modules it imports (its folder is first on sys.path, as for a
  *  script): every byte export reads is keyed. */
 export function moduleCode(file: string): Record<string, FileInput> {
-  const out: Record<string, FileInput> = { module: { path: file } };
+  const out: Record<string, FileInput> = { module: { path: file, field: ['model', 'source', 'module'] } };
   for (const mod of localImports(file, [dirname(file)])) out[`module.${relative(dirname(file), mod)}`] = { path: mod };
   return out;
 }

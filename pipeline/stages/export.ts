@@ -8,7 +8,7 @@ import { checkDataset, moduleCode, PREPROCESS, runWorkerStage, TORCH_TOOLS, work
 
 /** An existing ONNX model and its external data files (checked to exist and hold their bytes): all keyed. */
 function onnxWithData(model: string): Record<string, FileInput> {
-  const out: Record<string, FileInput> = { onnx: { path: model } };
+  const out: Record<string, FileInput> = { onnx: { path: model, field: ['model', 'source', 'onnx'] } };
   if (!existsSync(model)) return out; // the engine reports the missing input
   for (const f of countParams(model).externalFiles) out[`onnx.data.${relative(dirname(model), f)}`] = { path: f };
   return out;
@@ -23,7 +23,7 @@ export const exportStage: Stage = {
   inputs({ loaded }) {
     const r = loaded.recipe;
     const files = { ...checkDataset(loaded).files };
-    if (r.model.checkpoint) files.checkpoint = { path: recipePath(loaded, r.model.checkpoint) };
+    if (r.model.checkpoint) files.checkpoint = { path: recipePath(loaded, r.model.checkpoint), field: ['model', 'checkpoint'] };
     if ('module' in r.model.source) Object.assign(files, moduleCode(recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, ''))));
     if ('onnx' in r.model.source) Object.assign(files, onnxWithData(recipePath(loaded, r.model.source.onnx)));
     return { recipe: { model: r.model, export: r.export }, files: { ...files, preprocess: PREPROCESS, ...workerCode('export') }, tools: TORCH_TOOLS };

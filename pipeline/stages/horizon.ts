@@ -40,7 +40,7 @@ export const horizonStage: Stage = {
       recipe: {}, // everything it reads from the recipe is in config.yaml, keyed by content
       files: { model: floatModel(loaded), config: { stage: 'mapper_config', output: 'config' }, mapper: { stage: 'mapper_config', output: 'summary' },
         // calibration_type skip: hb_mapper calibrates on random data, there is no calibration set to read
-        ...(loaded.recipe.quantize.calibration_type === 'skip' ? {} : { calibration: { stage: 'calibration', output: 'hb_calibration' } }) },
+        ...(['skip', 'load'].includes(loaded.recipe.quantize.calibration_type) ? {} : { calibration: { stage: 'calibration', output: 'hb_calibration' } }) },
       tools: [], toolVersions: await probed.get(tc.describe)!,
     };
   },

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { FileInput, Stage } from '../engine/types.ts';
 import { recipePath } from '../recipe/load.ts';
 import { runWorkerStage, workerCode } from './common.ts';
@@ -12,9 +13,12 @@ export const preprocessStage: Stage = {
   cacheable: true,
   inputs({ loaded }) {
     const r = loaded.recipe;
-    const onnx: Record<string, FileInput> = 'onnx' in r.model.source ? { onnx_file: { path: recipePath(loaded, r.model.source.onnx), field: ['model', 'source', 'onnx'] } } : {};
+    // An ONNX source names its own input; with input.shape in the recipe the record needs no file (mapper-config
+    // of an imported recipe works before the model is there). Present or not is part of the key.
+    const file = 'onnx' in r.model.source ? recipePath(loaded, r.model.source.onnx) : undefined;
+    const onnx: Record<string, FileInput> = file && (existsSync(file) || !r.input.shape) ? { onnx_file: { path: file, field: ['model', 'source', 'onnx'] } } : {};
     return {
-      recipe: { model: { source: r.model.source }, input: r.input, preprocess: r.preprocess },
+      recipe: { model: { source: r.model.source }, input: r.input, preprocess: r.preprocess, onnx_present: 'onnx_file' in onnx },
       files: { ...workerCode('preprocess'), ...onnx },
       tools: ['python', 'timm', 'onnx'],
     };

@@ -13,12 +13,12 @@ export const reportStage: Stage = {
   cacheable: false,
   uncachedBecause: 'rebuilt in milliseconds from this run\'s results',
   inputs({ loaded }) {
-    return { recipe: { report: loaded.recipe.report, model: loaded.recipe.model.name }, files: {}, tools: [] };
+    return { recipe: { report: loaded.recipe.report, model: loaded.recipe.model.name, reference: loaded.recipe.reference }, files: {}, tools: [] };
   },
   async run(ctx) {
     const r = ctx.loaded.recipe;
     const title = r.report.title ?? `${r.model.name}: float vs int8`;
-    const data = buildReportData(r.model.name, r.quantize.backend, ctx.upstream, ctx.python.versions);
+    const data = buildReportData(r.model.name, r.quantize.backend, ctx.upstream, ctx.python.versions, r.reference);
     const outputs: Record<string, string> = {};
     const writers = { md: () => renderMarkdown(data, title), json: () => JSON.stringify(data, null, 2), html: () => renderHtml(data, title) };
     for (const fmt of r.report.formats) {

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 import torch  # noqa: E402
 
-from zf.build_model import create, load_checkpoint, randomize_batchnorm  # noqa: E402
+from zf.build_model import create, load_checkpoint, randomize_batchnorm, reparameterize  # noqa: E402
 from zf.check_inputs import check_inputs  # noqa: E402
 from zf.checks import compare_outputs  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
@@ -65,6 +65,15 @@ def main(p):
     randomized = randomize_batchnorm(model, opts["seed"]) if weights == "random" and opts["randomize_batchnorm"] else 0
     model.eval()
     rec = read_record(p)
+    inputs, described = check_inputs(p.get("check_dataset"), rec, opts["check_samples"], opts["seed"])
+    fused, modules = reparameterize(model, p["model"]["reparameterize"])
+    reparameterized = None
+    if modules:
+        progress(f"re-parameterized {modules} modules; checking the fused model against the unfused one")
+        with torch.no_grad():
+            reparameterized = {"modules": modules, **compare_outputs([model(torch.from_numpy(x)).numpy() for x in inputs],
+                                                                     [fused(torch.from_numpy(x)).numpy() for x in inputs])}
+        model = fused
     out_model = os.path.join(p["work_dir"], "model.onnx")
     progress("torch.onnx.export")
     torch_export(model, torch.zeros(rec["input_shape"]), out_model, rec, opts)
@@ -73,13 +82,12 @@ def main(p):
     except onnx.checker.ValidationError as err:
         raise ZfError(f"onnx.checker rejected the exported model: {err}")
     progress("checking torch vs onnxruntime")
-    inputs, described = check_inputs(p.get("check_dataset"), rec, opts["check_samples"], opts["seed"])
     sess = session(out_model, threads=2)
     with torch.no_grad():
         ref = [model(torch.from_numpy(x)).numpy() for x in inputs]
     check = compare_outputs(ref, [run_one(sess, x) for x in inputs])
     check["inputs"] = described
-    return {"check": check, "weights": weights, "randomized_batchnorm_layers": randomized,
+    return {"check": check, "weights": weights, "randomized_batchnorm_layers": randomized, "reparameterized": reparameterized,
             "torch_parameters": int(sum(t.numel() for t in model.parameters())), "opset": opts["opset"],
             "outputs": {"model": "model.onnx"}}
 

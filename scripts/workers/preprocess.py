@@ -26,7 +26,7 @@ def main(p):
         cfg = timm_cfg(src["timm"])
         if cfg is None:
             raise ZfError(f"timm has no model named {src['timm']}")
-    if "onnx" in src:
+    if "onnx" in src and p["model"].get("onnx_file"):
         name, dims, output = onnx_io(p["model"]["onnx_file"])
         spec = dict(p, input={**p["input"], "name": name, "output_name": output, "shape": p["input"].get("shape") or dims})
     record = preprocessing_record(spec, cfg)

@@ -99,3 +99,18 @@ def randomize_batchnorm(model: torch.nn.Module, seed: int) -> int:
                     m.bias.copy_(torch.randn(c, generator=gen) * 0.1)
             n += 1
     return n
+
+
+FUSE_METHODS = ("fuse", "reparameterize", "switch_to_deploy")
+
+
+def reparameterize(model: torch.nn.Module, mode) -> Tuple[torch.nn.Module, int]:
+    """The deployed (fused) form of a re-parameterizable model, as timm.utils.reparameterize_model builds it, and
+    how many modules offered a fusion. mode: "auto" (fuse when offered), True (must fuse), False (never)."""
+    offered = sum(1 for m in model.modules() if m is not model and any(hasattr(m, a) for a in FUSE_METHODS))
+    if mode is False or (mode == "auto" and offered == 0):
+        return model, 0
+    if offered == 0:
+        raise ZfError("model.reparameterize is true, but no module of this model offers a fusion (fuse, reparameterize or switch_to_deploy)")
+    from timm.utils.model import reparameterize_model
+    return reparameterize_model(model).eval(), offered

@@ -41,6 +41,16 @@ describe('zooforge CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a calibration set is required only when the calibration stage will run, at the recipe line, before anything runs', async () => {
+    const f = join(tmp(), 'nocal.yaml');
+    writeFileSync(f, 'model: {name: m, source: {timm: resnet18}}\n');
+    const full = await zooforge(['plan', f]);
+    expect(full.exitCode).toBe(2);
+    expect(full.stderr).toMatch(/nocal\.yaml:1:1: calibration\.dataset: required unless quantize\.calibration_type is skip \(it is default\) \(the calibration stage reads it\)/);
+    const params = await zooforge(['plan', f, '--until', 'params']);
+    expect(params.exitCode).toBe(0);
+  });
+
   it('exits 2 on bad arguments and unknown stages', async () => {
     expect((await zooforge(['run', 'yaml/fashion_resnext.yaml', '--until', 'nope'])).stderr).toMatch(/--until nope: no such stage/);
     expect((await zooforge(['frobnicate'])).exitCode).toBe(2);

@@ -1,18 +1,21 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildHbConfig, meanScale } from '../../pipeline/horizon/config.ts';
+import { execa } from 'execa';
+import { buildHbConfig, meanScale, renderHbYaml } from '../../pipeline/horizon/config.ts';
+import { stringifyForPyYAML } from '../../pipeline/horizon/pyyaml.ts';
 import { importHbConfig, readHbConfig } from '../../pipeline/horizon/import.ts';
 import { normalizeConfig } from '../../pipeline/horizon/normalize.ts';
 import { checkHbConfig } from '../../pipeline/horizon/rules.ts';
 import type { HbConfig } from '../../pipeline/horizon/schema.ts';
-import { SHARED_DIR } from '../../pipeline/paths.ts';
+import { PROJECT_ROOT, SHARED_DIR, VENV_PYTHON } from '../../pipeline/paths.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
 
 const YAML_DIR = join(SHARED_DIR, 'fixtures', 'horizon', 'yaml');
+const ZOO_HB = join(PROJECT_ROOT, 'yaml', 'zoo', 'hb');
 const withoutPaths = (c: HbConfig) => {
   const n = normalizeConfig(c);
   delete n.model_parameters.onnx_model;
@@ -26,11 +29,15 @@ describe('hb_mapper configs', () => {
       .toEqual({ mean_value: '123.675 116.28 103.53', scale_value: '0.01712475 0.017507 0.01742919' });
   });
 
-  it.each(readdirSync(YAML_DIR))('import %s -> recipe -> config is equivalent after hb_mapper normalization', (file) => {
+  // the recorded toolchain configs and all 47 of the X5 classification zoo's
+  const CONFIGS = [...readdirSync(YAML_DIR).map((f) => join(YAML_DIR, f)), ...readdirSync(ZOO_HB).map((f) => join(ZOO_HB, f))];
+  const rendered: { file: string; text: string; intended: HbConfig }[] = [];
+
+  it.each(CONFIGS)('import %s -> recipe -> config is equivalent after hb_mapper normalization', (path) => {
     const dir = tmp('zf-import-');
-    const src = join(dir, 'configs', file);
+    const src = join(dir, 'configs', basename(path));
     mkdirSync(dirname(src), { recursive: true });
-    copyFileSync(join(YAML_DIR, file), src);
+    copyFileSync(path, src);
     const original = readHbConfig(src);
     // The recipe loader checks that referenced files exist: stand-ins for the model and the calibration dir.
     const onnx = resolve(dirname(src), original.model_parameters.onnx_model!);
@@ -42,13 +49,53 @@ describe('hb_mapper configs', () => {
     mkdirSync(dirname(recipeFile), { recursive: true });
     writeFileSync(recipeFile, importHbConfig(src, dirname(recipeFile)).text);
     const { recipe } = loadRecipe(recipeFile);
-    expect(recipe.quantize.backend).toBe('horizon');
+    expect(recipe.quantize.backend).toBe('auto');
+    expect(recipe.model.name).toBe(basename(path).replace(/(_config)?\.yaml$/, ''));
     expect('onnx' in recipe.model.source && resolve(dirname(recipeFile), recipe.model.source.onnx)).toBe(onnx);
 
     const record = { input_name: 'x', input_shape: [1, 3, 224, 224], colour: 'rgb' as const, mean: recipe.preprocess.mean ?? [0.5], std: recipe.preprocess.std ?? [0.5] };
     const generated = buildHbConfig(recipe, record, { onnxModel: './model.onnx', calDataDir: './cal' });
     expect(withoutPaths(generated)).toEqual(withoutPaths(original));
     expect(checkHbConfig(generated, { inputs: 1 }).errors).toEqual([]);
+    rendered.push({ file: path, text: renderHbYaml(generated, 'test'), intended: generated });
+  });
+
+  it('every generated config loads under PyYAML (hb_mapper\'s reader) to exactly the values meant, field by field', async () => {
+    expect(rendered.length).toBe(CONFIGS.length);
+    const py = await execa(VENV_PYTHON, ['-c', 'import json, sys, yaml\nprint(json.dumps([yaml.safe_load(t) for t in json.load(sys.stdin)]))'],
+      { input: JSON.stringify(rendered.map((r) => r.text)) });
+    const loaded = JSON.parse(py.stdout) as unknown[];
+    for (const [i, r] of rendered.entries()) expect(loaded[i], r.file).toEqual(JSON.parse(JSON.stringify(r.intended)));
+    // the zoo's transformer configs: every node_info entry keeps the string key ON
+    const ef = loaded[rendered.findIndex((r) => r.file.endsWith('EfficientFormer_l1_config.yaml'))] as HbConfig;
+    expect(Object.values(ef.model_parameters.node_info as Record<string, object>).every((e) => Object.keys(e)[0] === 'ON')).toBe(true);
+  });
+
+  it('hostile and YAML-1.1 scalars survive the PyYAML round trip: ON/OFF/yes/no/~/null, 0123, 1:30, .5, empty, names with : # {', async () => {
+    const tricky = ['ON', 'OFF', 'on', 'off', 'yes', 'No', 'y', 'n', 'null', 'Null', '~', '', ' ', '0123', '0o17', '0x1F', '0b101', '1:30', '190:20:30', '.5', '1e5', '1.0e+5',
+      '.inf', '-.Inf', '.NaN', '=', '<<', '!', '&a', '*a', 'a: b', 'a #b', '#c', '{x', '[y', 'x}', '- z', '2001-12-14', '12:30:00', "it's", '"q"', 'tab\tin', 'line\nbreak', 'ü', '123', '-7', '+3'];
+    const value = {
+      strings: Object.fromEntries(tricky.map((t, i) => [t || `empty${i}`, t])), list: tricky,
+      numbers: [0, -1, 3.5, 1e-7, 2.5e30, -0.000123, 1e21, 123456789012], flags: [true, false, null],
+      node_info: { '/blocks.0/attn/Softmax': { ON: 'BPU', InputType: 'int16', OutputType: 'int16' } },
+    };
+    const py = await execa(VENV_PYTHON, ['-c', 'import json, sys, yaml\nprint(json.dumps(yaml.safe_load(sys.stdin.read())))'], { input: stringifyForPyYAML(value) });
+    expect(JSON.parse(py.stdout)).toEqual(value);
+  });
+
+  it('reads hb_mapper configs as PyYAML does: unquoted ON is True (warned), a repeated key keeps its last value (warned with both lines), flow maps may close at column 1', () => {
+    const dir = tmp('zf-pyyaml-');
+    const f = join(dir, 'c.yaml');
+    writeFileSync(f, ['model_parameters:', '  onnx_model: m.onnx', '  march: bayes-e', '  node_info: {', '    "a": {ON: BPU},', '    "a": {\'ON\': CPU}', '}',
+      'input_parameters:', '  input_type_rt: nv12', '  input_type_train: rgb', 'calibration_parameters:', '  calibration_type: default', '  per_channel: yes', 'compiler_parameters: {}', ''].join('\n'));
+    const warnings: string[] = [];
+    const hb = readHbConfig(f, (w) => warnings.push(w));
+    expect(hb.model_parameters.node_info).toEqual({ a: { ON: 'CPU' } });
+    expect(hb.calibration_parameters!.per_channel).toBe(true);
+    expect(warnings).toEqual([
+      expect.stringMatching(/c\.yaml:5: key ON under model_parameters\.node_info\.a is read by hb_mapper \(PyYAML\) as true, not a name: quote it \('ON'\)/),
+      expect.stringMatching(/c\.yaml:6: model_parameters\.node_info\.a repeats the key of line 5: hb_mapper \(PyYAML\) keeps this last value/),
+    ]);
   });
 
   it('zooforge mapper-config yaml/resnext50_32x4d.yaml is the zoo ResNeXt50_32x4d config (paths aside)', async () => {

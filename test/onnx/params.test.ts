@@ -38,13 +38,14 @@ function writeModel(dir: string): string {
 }
 
 describe('countParams (protobuf scanner)', () => {
-  it('counts initializers once, external data included, Constant tensors separately', () => {
+  it('counts initializers once, external data included, plus floating-point Constant tensors', () => {
     const r = countParams(writeModel(tmp()));
-    expect(r.total).toBe(8 * 27 + 8 + 80);
+    expect(r.initializerElements).toBe(8 * 27 + 8 + 80);
+    expect(r.total).toBe(8 * 27 + 8 + 80 + 4);
     expect(r.initializers).toBe(3);
     expect(r.externalInitializers).toBe(1);
-    expect(r.constants).toEqual({ count: 1, elements: 4 });
-    expect(r.byOpType).toEqual({ Conv: 224, Gemm: 80 });
+    expect(r.constants).toEqual({ count: 1, elements: 4, floatElements: 4 });
+    expect(r.byOpType).toEqual({ Conv: 224, Gemm: 80, '(Constant nodes)': 4 });
     expect(r.largest.map((t) => t.name)).toEqual(['conv.w', 'fc.w', 'shared.b']);
     expect(r.opsets).toEqual({ 'ai.onnx': 11 });
     expect(r.producer).toBe('test');

@@ -37,7 +37,6 @@ describe('recipe loading', () => {
       ['x.yaml:3:12: evaluate.dataset: expected one of fashion_mnist|folder|hb_calibration_dir, got {flder}']],
     ['a bad field inside the chosen dataset form', `model: {name: m, source: {timm: r}}\ncalibration:\n  dataset: {fashion_mnist: {split: tran}}\n`,
       ['x.yaml:3:36: calibration.dataset.fashion_mnist.split: expected one of train|test, got "tran"']],
-    ['a missing calibration set (cross-field rule)', 'model: {name: m, source: {timm: r}}\n', ['x.yaml:1:1: calibration.dataset: required unless quantize.calibration_type is skip (it is default)']],
     ['mean/std of different lengths', `${HEAD}preprocess: {mean: [0.5, 0.5, 0.5], std: [0.5]}\n`, ['x.yaml:4:42: preprocess.std: has 1 values but preprocess.mean has 3']],
     ['several problems at once', `${HEAD}quantize: {calibration_type: kll, backend: tpu}\nexport: {opset: 99}\n`, [
       'x.yaml:4:30: quantize.calibration_type: expected one of default|mix|kl|max|load|skip, got "kll"',
