@@ -94,8 +94,8 @@ export const COMMANDS: Record<string, Command> = {
     run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).importCommand(args[0], v.out),
   },
   'parse-log': {
-    usage: 'parse-log <hb_mapper_makertbin.log> [--json]', summary: 'read an hb_mapper makertbin log: versions, calibration choice, node/output tables',
-    about: 'Reads the X3 2021, X5 2024 and X5 2025 log formats: tool versions, the calibration method chosen ("Select ...\nmethod"), the per-node table, the output similarity table and the static "FPS=..., latency = ... us" line.\nAn unknown format warns and keeps what it could read.',
+    usage: 'parse-log <log> [--json]', summary: 'read an hb_mapper makertbin log or an hrt_model_exec model_info/perf log',
+    about: 'hb_mapper makertbin logs (X3 2021, X5 2024 and X5 2025 formats): tool versions, the calibration method chosen\n("Select ... method"), the per-node table, the output similarity table and the static "FPS=..., latency = ... us"\nline. An unknown format warns and keeps what it could read.\nhrt_model_exec logs (as the zoo ships them beside the .bin): the model name, runtime versions, every input and\noutput with its name, valid shape, tensor type and layout, and perf results when present.',
     options: ['json'],
     run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).parseLogCommand(args[0], v.json),
   },

@@ -8,6 +8,7 @@ import { CacheStore } from '../cache/store.ts';
 import { execute } from '../engine/execute.ts';
 import { succeeded } from '../engine/types.ts';
 import { importHbConfig } from '../horizon/import.ts';
+import { isHrtLog, parseHrt, type HrtTensor } from '../horizon/hrt-parser.ts';
 import { parseMapperLog } from '../horizon/log-parser.ts';
 import { loadRecipe, recipePath } from '../recipe/load.ts';
 import { mapperConfigStage } from '../stages/mapper-config.ts';
@@ -60,6 +61,17 @@ export function parseLogCommand(file: string | undefined, json: boolean): number
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new UserInputError(`parse-log: cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`);
+  }
+  if (isHrtLog(text)) {
+    const info = parseHrt(text);
+    const shape = (t: HrtTensor): string => `${t.name} ${t.valid_shape.join('x')} ${t.tensor_type} ${t.layout}`;
+    if (json) process.stdout.write(`${JSON.stringify({ format: 'hrt_model_exec', ...info })}\n`);
+    else {
+      process.stdout.write(`format: hrt_model_exec\nmodel: ${info.model ?? 'n/a'}\nruntime: ${JSON.stringify(info.runtime)}\n`
+        + `inputs: ${info.inputs.map(shape).join('; ') || 'none'}\noutputs: ${info.outputs.map(shape).join('; ') || 'none'}\n`
+        + (info.perf ? `perf: ${info.perf.threads} thread(s), ${info.perf.average_latency_ms} ms, ${info.perf.fps} FPS\n` : ''));
+    }
+    return 0;
   }
   const log = parseMapperLog(text);
   for (const w of log.warnings) process.stderr.write(`warning: ${w}\n`);

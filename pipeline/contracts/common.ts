@@ -32,6 +32,8 @@ export const Accuracy = z.object({ top1: TopK, top5: TopK }).strict();
 export const PairedMetrics = z.object({
   n: z.number().int(),
   topk: z.number().int(),
+  /** the model's output classes (logits per image), not the evaluation set's */
+  classes: z.number().int(),
   float: Accuracy,
   quant: Accuracy,
   paired: z.object({

@@ -3,7 +3,10 @@ import { parseVersions } from './log-parser.ts';
 
 export interface HrtPerf { threads: number | null; frames: number | null; average_latency_ms: number | null; fps: number | null; program_ms: number | null }
 export interface HrtTensor { name: string; valid_shape: number[]; tensor_type: string; layout: string; quanti_type: string }
-export interface HrtInfo { runtime: Record<string, string>; inputs: HrtTensor[]; outputs: HrtTensor[]; perf: HrtPerf | null }
+export interface HrtInfo { model: string | null; runtime: Record<string, string>; inputs: HrtTensor[]; outputs: HrtTensor[]; perf: HrtPerf | null }
+
+/** An `hrt_model_exec` log (model_info or perf) rather than an hb_mapper one. */
+export const isHrtLog = (text: string): boolean => /^hrt_model_exec |\[model name\]:|^input\[\d+\]:/m.test(text);
 
 const field = (t: string, re: RegExp): number | null => {
   const m = t.match(re);
@@ -30,7 +33,7 @@ export function parseHrt(text: string): HrtInfo {
     average_latency_ms: field(text, /Average\s+latency\s+is:\s*([\d.]+)\s*ms/), fps: field(text, /Frame\s+rate\s+is:\s*([\d.]+)\s*FPS/),
     program_ms: field(text, /Program run time:\s*([\d.]+)\s*ms/),
   } : null;
-  return { runtime, inputs: tensors('input'), outputs: tensors('output'), perf };
+  return { model: text.match(/\[model name\]:\s*(\S+)/)?.[1] ?? null, runtime, inputs: tensors('input'), outputs: tensors('output'), perf };
 }
 
 /** `hb_model_info <model>.bin`: the build's tool versions. */

@@ -35,7 +35,8 @@ function zooTable(d: ReportData): Block[] {
     table(['Model', 'Size', 'Categories', 'Parameter (M)', 'Floating point precision', 'Quantization accuracy',
       `Latency/throughput (single-threaded${columnWhere})`, `Latency/throughput (multi-threaded${columnWhere})`, `Frame rate (FPS${columnWhere})`],
     [...theirs, ours]),
-    p(`Accuracy: Top-1 in %, on ${d.n ?? 'n/a'} images. Latency/FPS: ${where}.`, ...busyNote(d)),
+    p(`Accuracy: Top-1 in %, on ${d.n ?? 'n/a'} images; Categories: the model's output classes. Latency/FPS: ${where}.`,
+      ...(d.perf?.label === 'host' ? [` Host fp32: ${num(d.perf.float_single_ms)} ms single-threaded; int8 speed-up ${num(d.perf.speedup)}x.`] : []), ...busyNote(d)),
   ];
 }
 
@@ -66,11 +67,20 @@ function nodesSection(d: ReportData, limit = 20): Block[] {
   ];
 }
 
+function keptFloat(d: ReportData): Block[] {
+  const k = d.kept_float;
+  if (!k || (k.nodes.length === 0 && Object.keys(k.ops).length === 0)) return [];
+  const ops = Object.entries(k.ops).map(([op, n]) => `${op} (${n})`).join(', ');
+  return [p(`Kept float: ${k.nodes.length} node(s) by quantize.float_op_types / run_on_cpu / node_info${k.nodes.length ? ` (${k.nodes.slice(0, 8).join(', ')}${k.nodes.length > 8 ? ', …' : ''})` : ''}.`
+    + (ops ? ` ONNX Runtime runs these op types in float: ${ops}.` : ''))];
+}
+
 function calibrationSection(d: ReportData): Block[] {
   if (!d.calibration) return [];
   return [
     p(`${d.calibration.selected} (calibrated on ${d.calibration.samples ?? 'n/a'} samples)`),
     table(['method', 'per_channel', 'held-out output cosine'], d.calibration.search.map((s) => [s.method, String(s.per_channel), num(s.output_cosine, 6)])),
+    ...keptFloat(d),
   ];
 }
 

@@ -38,6 +38,8 @@ export interface ReportData {
   incomplete: { stage: string; status: string; reason?: string }[];
   /** evaluation images that could not be decoded (skipped, not counted) */
   skipped_images: string[];
+  /** nodes the quantizer left float (float_op_types, run_on_cpu, node_info) and op types ONNX Runtime ran in float */
+  kept_float: { nodes: string[]; ops: Record<string, number> } | null;
   /** published figures to compare with (recipe `reference`, e.g. the zoo's board row) */
   reference: Reference | null;
 }
@@ -87,7 +89,7 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
   return {
     schema: 'zooforge-report/1', model: modelName, backend,
     size: pre ? `${pre.size[0]}x${pre.size[1]}` : 'n/a',
-    categories: e ? e.per_class.length : null,
+    categories: e?.classes ?? null,
     params: { total: params?.total ?? null, millions: params?.millions ?? null, initializers: params?.initializers ?? null },
     n: e?.n ?? null, float: accuracy(e?.float), quant: accuracy(e?.quant),
     flips: e ? { float_only: e.paired.float_only, quant_only: e.paired.quant_only, both_right: e.paired.both_right, both_wrong: e.paired.both_wrong } : null,
@@ -107,6 +109,7 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     provenance: Object.fromEntries(Object.entries(upstream).map(([id, r]) => [id, r.key])),
     incomplete: Object.values(upstream).filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => ({ stage: r.id, status: r.status })),
     skipped_images: e?.skipped ?? [],
+    kept_float: ort ? { nodes: ort.excluded_nodes, ops: ort.unquantized_ops } : null,
     reference: reference ?? null,
   };
 }

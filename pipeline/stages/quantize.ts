@@ -25,5 +25,10 @@ export const quantizeStage: Stage = {
       tools: ORT_TOOLS,
     };
   },
-  run: (ctx) => runWorkerStage(ctx, 'quantize', { model: ctx.files.model, calibration: ctx.files.calibration, quantize: ortSlice(ctx.loaded.recipe.quantize) }),
+  run(ctx) {
+    const q = ctx.loaded.recipe.quantize;
+    // no recipe field is ignored in silence: these are hb_mapper's alone
+    if (q.optimization.length) ctx.warn(`quantize.optimization (${q.optimization.join(', ')}) is hb_mapper-only: the ort backend has no equivalent and does not apply it`);
+    return runWorkerStage(ctx, 'quantize', { model: ctx.files.model, calibration: ctx.files.calibration, quantize: ortSlice(q) });
+  },
 };

@@ -75,7 +75,7 @@ def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: 
             per_class.append({"class": classes[ci] if ci < len(classes) else str(ci), "n": int(m.sum()),
                               "float": 100.0 * f1[m].mean(), "quant": 100.0 * q1[m].mean(), "delta": 100.0 * (q1[m].mean() - f1[m].mean())})
     n = len(labels)
-    return {"n": n, "topk": k, "float": {"top1": _summary(f1), "top5": _summary(f5)}, "quant": {"top1": _summary(q1), "top5": _summary(q5)},
+    return {"n": n, "topk": k, "classes": int(fl.shape[1]), "float": {"top1": _summary(f1), "top5": _summary(f5)}, "quant": {"top1": _summary(q1), "top5": _summary(q5)},
             "paired": {"both_right": int((f1 & q1).sum()), "float_only": b, "quant_only": c, "both_wrong": int((~f1 & ~q1).sum()),
                        "mcnemar_p": mcnemar_exact(b, c), "agreement": float((fpred == qpred).mean()),
                        "mean_output_cosine": float(cos.mean()), "delta_top1": 100.0 * (c - b) / n},

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHrt, parseModelInfo } from '../../pipeline/horizon/hrt-parser.ts';
 import { parseMapperLog } from '../../pipeline/horizon/log-parser.ts';
 import { PROJECT_ROOT, SHARED_DIR } from '../../pipeline/paths.ts';
+import { zooforge } from '../helpers/cli.ts';
 
 const FIX = join(SHARED_DIR, 'fixtures', 'horizon');
+const HRT_DIR = join(FIX, 'hrt');
 const read = (...p: string[]): string => readFileSync(join(...p), 'utf8');
 
 describe('hb_mapper makertbin log parser', () => {
@@ -103,5 +105,17 @@ describe('board-side output', () => {
   it('reads hb_model_info build versions', () => {
     expect(parseModelInfo('hb_mapper version   : 1.24.3\nhbdk version        : 3.49.15\nhbdk runtime version: 3.15.55.0\nhorizon_nn version  : 1.1.0\n'))
       .toEqual({ hb_mapper: '1.24.3', hbdk: '3.49.15', hbdk_runtime: '3.15.55.0', horizon_nn: '1.1.0' });
+  });
+
+  it.each(readdirSync(HRT_DIR))('parse-log reads the hrt_model_exec log %s: model name, inputs and outputs with shapes, types, layouts', async (file) => {
+    const r = await zooforge(['parse-log', join(HRT_DIR, file), '--json']);
+    expect(r.exitCode).toBe(0);
+    const info = JSON.parse(r.stdout) as { format: string; model: string; inputs: { name: string; valid_shape: number[]; tensor_type: string; layout: string }[]; outputs: unknown[] };
+    expect(info.format).toBe('hrt_model_exec');
+    expect(info.model).toMatch(/^yolo/);
+    expect(info.inputs.length).toBeGreaterThan(0);
+    expect(info.outputs.length).toBeGreaterThan(0);
+    for (const t of info.inputs) expect(t).toMatchObject({ name: expect.any(String), tensor_type: expect.stringMatching(/^HB_DNN_/), layout: expect.stringMatching(/^HB_DNN_LAYOUT_/) });
+    expect(info.inputs[0].valid_shape).toHaveLength(4);
   });
 });
