@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { loadCatalog } from '../zoo/catalog.ts';
 import { StageFailedError, UserInputError } from '../errors.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,7 +45,9 @@ export async function mapperConfigCommand(recipeFile: string | undefined, set: s
 export function importCommand(file: string | undefined, out: string | undefined): number {
   if (!file) throw new UserInputError('import: name an hb_mapper YAML, e.g. zooforge import ResNeXt50_32x4d_config.yaml');
   const target = out ? resolve(out) : undefined;
-  const { text, notes } = importHbConfig(resolve(file), target ? dirname(target) : process.cwd());
+  const zoo = loadCatalog().models.find((m) => m.config?.toLowerCase() === basename(file).toLowerCase() && m.source);
+  const known = zoo?.source ? { name: zoo.model, source: zoo.source, size: zoo.size } : undefined;
+  const { text, notes } = importHbConfig(resolve(file), target ? dirname(target) : process.cwd(), known);
   for (const n of notes) process.stderr.write(`note: ${n}\n`);
   if (target) {
     writeFileSync(target, text);

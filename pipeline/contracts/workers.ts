@@ -148,6 +148,7 @@ export type WorkerData<W extends WorkerName> = Omit<WorkerOutput<W>, 'outputs'>;
 /** The data later readers (report, commands) parse a worker stage's result with: its output without `outputs`. */
 export const WORKER_DATA = {
   preprocess: preprocess.output.omit({ outputs: true }),
+  export: exportModel.output.omit({ outputs: true }),
   quantize: quantize.output.omit({ outputs: true }),
   evaluate: evaluate.output.omit({ outputs: true }),
   hb_evaluate: hbEvaluate.output.omit({ outputs: true }),

@@ -6,7 +6,8 @@ import type { Stage } from './types.ts';
 /** Before anything runs: every user file that a stage about to run reads through a recipe field must exist. The
  *  stages' own declared inputs say what they read (`--until params` reads no dataset, so asks for none). */
 export async function missingUserFiles(stages: readonly Stage[], loaded: LoadedRecipe): Promise<string[]> {
-  const out = new Set<string>();
+  const readers = new Map<string, string[]>(); // problem -> the stages that would read it, in run order
+  const note = (problem: string, stage: string): void => void readers.set(problem, [...(readers.get(problem) ?? []), stage]);
   const off = new Set<string>(); // off by the recipe, or reading a stage that is (as the plan will decide)
   for (const stage of stages) {
     if (stage.disabledBecause?.(loaded)) {
@@ -18,12 +19,11 @@ export async function missingUserFiles(stages: readonly Stage[], loaded: LoadedR
       off.add(stage.id);
       continue;
     }
-    for (const need of stage.requires?.(loaded) ?? []) out.add(`${loaded.where(need.field)}: ${dotted(need.field)}: ${need.message} (the ${stage.id} stage reads it)`);
+    for (const need of stage.requires?.(loaded) ?? []) note(`${loaded.where(need.field)}: ${dotted(need.field)}: ${need.message}`, stage.id);
     for (const input of inputs) {
-      if ('path' in input && input.field && !existsSync(input.path)) {
-        out.add(`${loaded.where(input.field)}: ${dotted(input.field)}: ${input.path} does not exist (the ${stage.id} stage reads it)`);
-      }
+      if ('path' in input && input.field && !existsSync(input.path)) note(`${loaded.where(input.field)}: ${dotted(input.field)}: ${input.path} does not exist`, stage.id);
     }
   }
-  return [...out];
+  const said = (ids: string[]): string => (ids.length === 1 ? `the ${ids[0]} stage reads it` : `the ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)} stages read it`);
+  return [...readers].map(([problem, ids]) => `${problem} (${said([...new Set(ids)])})`);
 }

@@ -49,24 +49,31 @@ export function recipeFromHbConfig(hb: HbConfig, file: string, recipeDir: string
   };
 }
 
+/** A zoo model the config belongs to: its name, public source and input size (from the zoo catalog). */
+export interface KnownModel { name: string; source: { timm: string } | { torchvision: string }; size: string }
+
 /** The model name an hb_mapper config file stands for: its file name (the zoo's output prefixes repeat: all four
  *  FastViT configs write FastViT_224x224_nv12). */
 export const configModelName = (file: string): string => basename(file).replace(/(_config)?\.ya?ml$/i, '');
 
 /** hb_mapper YAML -> a zooforge recipe whose generated config is equivalent (same fields and values after the
  *  tool's normalization). Paths are rewritten relative to the folder the recipe will live in. */
-export function importHbConfig(file: string, recipeDir: string): { text: string; notes: string[] } {
+export function importHbConfig(file: string, recipeDir: string, known?: KnownModel): { text: string; notes: string[] } {
   const notes: string[] = [];
   const hb = readHbConfig(file, (w) => notes.push(w));
   const parts = recipeFromHbConfig(hb, file, recipeDir, notes);
-  if (!parts.onnx) notes.push('the config has no onnx_model (caffe?): set model.source by hand');
+  if (!parts.onnx && !known) notes.push('the config has no onnx_model (caffe?): set model.source by hand');
+  const [h, w] = known?.size.split('x').map(Number) ?? [];
   const recipe = {
-    model: { name: configModelName(file), source: { onnx: parts.onnx ?? 'MODEL.onnx' }, pretrained: false },
-    ...(parts.input ? { input: parts.input } : {}),
+    // a zoo model regenerates from its public source; any other config keeps the ONNX file it names
+    model: known ? { name: known.name, source: known.source, pretrained: true } : { name: configModelName(file), source: { onnx: parts.onnx ?? 'MODEL.onnx' }, pretrained: false },
+    ...(parts.input ? { input: parts.input } : known && h && w ? { input: { shape: [1, 3, h, w] } } : {}),
     preprocess: parts.preprocess,
     ...(parts.calibration ? { calibration: parts.calibration } : {}),
     quantize: parts.quantize,
   };
-  const header = `# Imported from ${file} by zooforge import.\n# hb_mapper's own groups are kept verbatim under quantize; mean/std below are derived from mean_value/scale_value.\n`;
+  const header = `# Imported from ${file} by zooforge import.\n# hb_mapper's own groups are kept verbatim under quantize; mean/std below are derived from mean_value/scale_value.\n`
+    + (known ? `# ${known.name} is a zoo model: its source is the catalog's (pretrained weights need network access; --set model.pretrained=false for random ones).\n`
+      : '# model.source: the ONNX file the config names; for a PyTorch model set model.source to {timm: name} or {module: file.py:factory}.\n');
   return { text: header + stringify(recipe, { lineWidth: 0 }), notes };
 }

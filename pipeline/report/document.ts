@@ -36,7 +36,8 @@ function zooTable(d: ReportData): Block[] {
       `Latency/throughput (single-threaded${columnWhere})`, `Latency/throughput (multi-threaded${columnWhere})`, `Frame rate (FPS${columnWhere})`],
     [...theirs, ours]),
     p(`Accuracy: Top-1 in %, on ${d.n ?? 'n/a'} images; Categories: the model's output classes. Latency/FPS: ${where}.`,
-      ...(d.perf?.label === 'host' ? [` Host fp32: ${num(d.perf.float_single_ms)} ms single-threaded; int8 speed-up ${num(d.perf.speedup)}x.`] : []), ...busyNote(d)),
+      ...(d.perf?.label === 'host' ? [` Host fp32: ${num(d.perf.float_single_ms)} ms single-threaded; int8 speed-up ${num(d.perf.speedup)}x.`] : []), ...busyNote(d),
+      ...(d.reparameterized ? [` Exported re-parameterized (the deployed form): ${d.reparameterized.modules} modules fused; fused vs unfused max |Δ| ${num(d.reparameterized.max_abs_diff, 6)}, min cosine ${num(d.reparameterized.min_cosine, 6)}.`] : [])),
   ];
 }
 

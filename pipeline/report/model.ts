@@ -38,6 +38,8 @@ export interface ReportData {
   incomplete: { stage: string; status: string; reason?: string }[];
   /** evaluation images that could not be decoded (skipped, not counted) */
   skipped_images: string[];
+  /** the deployed (fused) form was exported: modules fused, fused vs unfused on the check images */
+  reparameterized: { modules: number; max_abs_diff: number; min_cosine: number } | null;
   /** nodes the quantizer left float (float_op_types, run_on_cpu, node_info) and op types ONNX Runtime ran in float */
   kept_float: { nodes: string[]; ops: Record<string, number> } | null;
   /** published figures to compare with (recipe `reference`, e.g. the zoo's board row) */
@@ -83,6 +85,7 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
   const e = dataOf(upstream.evaluate, WORKER_DATA.evaluate) ?? dataOf(upstream.hb_evaluate, WORKER_DATA.hb_evaluate);
   const pf = dataOf(upstream.perf, WORKER_DATA.perf);
   const board = dataOf(upstream.board, BoardData);
+  const fused = dataOf(upstream.export, WORKER_DATA.export)?.reparameterized;
   const quantStage = ort ? upstream.quantize : horizon ? upstream.horizon : undefined;
   const hbMethod = horizon?.calibration_method ?? 'n/a';
   const hbSimilarity = horizon?.output_similarity?.[0];
@@ -109,6 +112,7 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     provenance: Object.fromEntries(Object.entries(upstream).map(([id, r]) => [id, r.key])),
     incomplete: Object.values(upstream).filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => ({ stage: r.id, status: r.status })),
     skipped_images: e?.skipped ?? [],
+    reparameterized: fused ? { modules: fused.modules, max_abs_diff: fused.max_abs_diff, min_cosine: fused.min_cosine } : null,
     kept_float: ort ? { nodes: ort.excluded_nodes, ops: ort.unquantized_ops } : null,
     reference: reference ?? null,
   };

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { localImports } from '../cache/python-imports.ts';
 import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
@@ -80,11 +79,10 @@ export function moduleCode(file: string): Record<string, FileInput> {
   return out;
 }
 
-/** The dataset used for export/simplify checks, when its files exist (else the workers check on random inputs). */
+/** The images of the export/simplify checks: the calibration dataset when the recipe names one (a named one that
+ *  is missing is reported before anything runs, never replaced by random inputs); random inputs, said so in the
+ *  check's record, only when the recipe names none. */
 export function checkDataset(loaded: LoadedRecipe): { dataset?: Dataset; files: Record<string, FileInput> } {
   const ds = loaded.recipe.calibration.dataset;
-  // Optional for export/simplify (`--until params` needs no images), so no `field`: never reported as missing.
-  const files = Object.fromEntries(Object.entries(datasetFiles(loaded, 'calibration', 'check_dataset')).map(([k, f]) => [k, { path: 'path' in f ? f.path : '' }]));
-  const present = Object.values(files).every((f) => existsSync(f.path));
-  return present && ds ? { dataset: resolveDataset(loaded, ds), files } : { files: {} };
+  return ds ? { dataset: resolveDataset(loaded, ds), files: datasetFiles(loaded, 'calibration', 'check_dataset') } : { files: {} };
 }

@@ -43,7 +43,7 @@ const CASES: Case[] = [
   { name: 'eval-dataset-missing', args: (w, o) => run(w, o, ...set(`evaluate.dataset={folder: {path: ${join(w.dir, 'no-such-images')}}}`)), code: 2,
     first: /recipe\.yaml \(--set\): evaluate\.dataset\.folder\.path: .*no-such-images does not exist \(the evaluate stage reads it\)/ },
   { name: 'calib-dataset-missing', args: (w, o) => run(w, o, ...set(`calibration.dataset={fashion_mnist: {root: ${join(w.dir, 'nofashion')}}}`)), code: 2,
-    first: /calibration\.dataset\.fashion_mnist\.root: .*nofashion\/t10k-images-idx3-ubyte\.gz does not exist \(the calibration stage reads it\)/ },
+    first: /calibration\.dataset\.fashion_mnist\.root: .*nofashion\/t10k-images-idx3-ubyte\.gz does not exist \(the export, simplify and calibration stages read it\)/ },
   { name: 'labels-file-missing', args: (w, o) => run(w, o, ...set(`evaluate.dataset={folder: {path: ${join(w.dir, 'imgs', 'flat')}, labels: ${join(w.dir, 'nolabels.txt')}}}`)), code: 2, first: /evaluate\.dataset\.folder\.labels: .*nolabels\.txt does not exist/ },
   { name: 'until-unknown', args: (w, o) => run(w, o, '--until', 'nope'), code: 2, first: /^zooforge: --until nope: no such stage/ },
   { name: 'force-unknown', args: (w, o) => run(w, o, '--force', 'nope'), code: 2, first: /^zooforge: --force nope: no such stage/ },

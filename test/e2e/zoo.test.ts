@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from '../../pipeline/engine/manifest.ts';
+import { loadCatalog } from '../../pipeline/zoo/catalog.ts';
+import { checkModel, checkTable, type CheckRow } from '../../scripts/zoo/check.ts';
+import { tmp } from '../helpers/tmp.ts';
+
+// The quick subset of `npm run zoo:check`: the three models whose LayerNorm axes=[-1] crashed the parameter scanner,
+// one re-parameterized model, one whose weights onnxsim folds into Constant nodes. Random weights, the 20 photos.
+const SUBSET = ['ConvNeXt_atto', 'EdgeNeXt_xx_small', 'EfficientFormer_l1', 'RepVGG_A0', 'FasterNet_T0'];
+
+describe('zoo models end to end on the ort backend (quick subset of npm run zoo:check)', () => {
+  const root = tmp('zf-zoo-check-');
+  const rows: CheckRow[] = [];
+
+  it.each(SUBSET)('%s: zoo new, then export -> simplify -> params -> calibration -> quantize -> evaluate -> report', async (name) => {
+    const m = loadCatalog().models.find((x) => x.model === name)!;
+    const row = await checkModel(m, root);
+    rows.push(row);
+    expect(row.stages).toBe('all passed');
+    expect(row.cosine).toBeGreaterThan(0.9);
+    // within 1 % of the zoo's Parameter (M), or the catalog says why no honest count can reach it
+    expect(row.match === 'yes' || Boolean(m.params_note), `${name}: ours ${row.oursM} M, zoo ${row.zooM} M`).toBe(true);
+    expect(row.ok).toBe(true);
+  });
+
+  it('tabulates them', () => {
+    expect(checkTable(rows).split('\n')).toHaveLength(2 + SUBSET.length);
+  });
+
+  it('the report puts the zoo\'s board row beside this run\'s, and says the re-parameterized form was exported', () => {
+    const md = readFileSync(join(root, 'RepVGG_A0', 'run', 'report', 'report.md'), 'utf8');
+    expect(md).toMatch(/^\| RepVGG_A0 \(zoo, RDK X5 board\) \| 224x224 \| 1000 \| 8\.30 \| 72\.41 \| 51\.75 \| 1\.85 ms \| 5\.21 ms \| 757\.73 \|$/m);
+    expect(md).toMatch(/^\| RepVGG_A0 \(this run, host\/ort\) \| 224x224 \| 1000 \| 8\.31 \|/m);
+    expect(md).toMatch(/Exported re-parameterized \(the deployed form\): 22 modules fused/);
+    const m = JSON.parse(readFileSync(join(root, 'RepVGG_A0', 'run', 'manifest.json'), 'utf8')) as Manifest;
+    expect(m.stages.find((s) => s.id === 'export')!.data).toMatchObject({ reparameterized: { modules: 22, top1_agreement: 1 } });
+  });
+});
