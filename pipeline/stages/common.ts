@@ -1,6 +1,7 @@
 import { dirname, join, relative, sep } from 'node:path';
 import { localImports } from '../cache/python-imports.ts';
 import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ToolName } from '../contracts/tools.ts';
@@ -79,10 +80,14 @@ export function moduleCode(file: string): Record<string, FileInput> {
   return out;
 }
 
-/** The images of the export/simplify checks: the calibration dataset when the recipe names one (a named one that
- *  is missing is reported before anything runs, never replaced by random inputs); random inputs, said so in the
- *  check's record, only when the recipe names none. */
-export function checkDataset(loaded: LoadedRecipe): { dataset?: Dataset; files: Record<string, FileInput> } {
+/** The images of the export/simplify checks: the calibration dataset when its files are there. `--until params`
+ *  needs no images, so a named set that is missing is not an error here (the calibration stage reports it before
+ *  anything runs when it is planned): the check then runs on random inputs, and `missing` says so out loud. */
+export function checkDataset(loaded: LoadedRecipe): { dataset?: Dataset; files: Record<string, FileInput>; missing?: string } {
   const ds = loaded.recipe.calibration.dataset;
-  return ds ? { dataset: resolveDataset(loaded, ds), files: datasetFiles(loaded, 'calibration', 'check_dataset') } : { files: {} };
+  if (!ds) return { files: {} };
+  const files = Object.fromEntries(Object.entries(datasetFiles(loaded, 'calibration', 'check_dataset')).map(([k, f]) => [k, { path: 'path' in f ? f.path : '' }]));
+  const absent = Object.values(files).find((f) => !existsSync(f.path));
+  return absent ? { files: {}, missing: `calibration.dataset (${absent.path}) does not exist, so this check ran on random inputs, not images` }
+    : { dataset: resolveDataset(loaded, ds), files };
 }

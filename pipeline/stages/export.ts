@@ -33,9 +33,11 @@ export const exportStage: Stage = {
     const r = loaded.recipe;
     const source = 'module' in r.model.source ? { module: `${ctx.files.module}:${r.model.source.module.split(':').pop()}` }
       : 'onnx' in r.model.source ? { onnx: ctx.files.onnx } : r.model.source;
+    const check = checkDataset(loaded);
+    if (check.missing) ctx.warn(check.missing);
     return runWorkerStage(ctx, 'export', {
       model: { ...r.model, source, checkpoint: r.model.checkpoint && ctx.files.checkpoint },
-      preprocess: ctx.files.preprocess, export: r.export, check_dataset: checkDataset(loaded).dataset,
+      preprocess: ctx.files.preprocess, export: r.export, check_dataset: check.dataset,
     });
   },
 };

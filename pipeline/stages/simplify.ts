@@ -17,9 +17,11 @@ export const simplifyStage: Stage = {
   },
   async run(ctx) {
     const r = ctx.loaded.recipe;
+    const check = checkDataset(ctx.loaded);
+    if (check.missing) ctx.warn(check.missing);
     return runWorkerStage(ctx, 'simplify', {
       model: ctx.files.model, preprocess: ctx.files.preprocess, simplify: r.simplify,
-      check_dataset: checkDataset(ctx.loaded).dataset,
+      check_dataset: check.dataset,
     });
   },
 };

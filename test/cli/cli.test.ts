@@ -51,6 +51,19 @@ describe('zooforge CLI', () => {
     expect(params.exitCode).toBe(0);
   });
 
+  it('--until export with a named calibration set that is missing: runs, and says out loud that the check used random inputs', async () => {
+    const dir = tmp();
+    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', '--until', 'export', '--set', `calibration.dataset={folder: {path: ${join(dir, 'gone')}}}`,
+      '--out', join(dir, 'run'), '--cache', join(dir, 'cache')]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/warn\s+export\s+calibration\.dataset \(.*gone\) does not exist, so this check ran on random inputs, not images/);
+    const m = JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8')) as { stages: { id: string; data: { check?: { inputs: string } } }[] };
+    expect(m.stages.find((s) => s.id === 'export')!.data.check!.inputs).toMatch(/random/);
+    const full = await zooforge(['plan', 'yaml/fashion_resnext.yaml', '--set', `calibration.dataset={folder: {path: ${join(dir, 'gone')}}}`]);
+    expect(full.exitCode).toBe(2); // the calibration stage reads it: reported before anything runs
+    expect(full.stderr).toMatch(/calibration\.dataset\.folder\.path: .*gone does not exist \(the calibration stage reads it\)/);
+  });
+
   it('exits 2 on bad arguments and unknown stages', async () => {
     expect((await zooforge(['run', 'yaml/fashion_resnext.yaml', '--until', 'nope'])).stderr).toMatch(/--until nope: no such stage/);
     expect((await zooforge(['frobnicate'])).exitCode).toBe(2);
