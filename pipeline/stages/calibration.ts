@@ -22,7 +22,7 @@ export const calibrationStage: Stage = {
   async run(ctx) {
     const r = ctx.loaded.recipe;
     const record = await readOutput(ctx.files.preprocess, PreprocessRecord);
-    return runWorkerStage(ctx, 'calibration', {
+    return runWorkerStage(ctx, 'calibration', { work_dir: ctx.workDir,
       preprocess: ctx.files.preprocess, calibration: r.calibration, dataset: resolveDataset(ctx.loaded, r.calibration.dataset!), hb_dir: hbCalibrationDir(record.colour),
     });
   },

@@ -45,11 +45,10 @@ export const PREPROCESS: FileInput = { stage: 'preprocess', output: 'record' };
 /** Run a worker (input and output checked against its contract) and split its answer the way the engine wants:
  *  `outputs` for the engine, the rest as the stage's typed data. `launch` runs it elsewhere (the toolchain's
  *  Python); default: the project's interpreter. */
-export async function runWorkerStage<W extends WorkerName>(ctx: RunContext, worker: W, input: Omit<WorkerInput<W>, 'work_dir'>,
+export async function runWorkerStage<W extends WorkerName>(ctx: RunContext, worker: W, input: WorkerInput<W>,
   launch?: (args: string[]) => string[]): Promise<{ outputs: Record<string, string>; data: WorkerData<W> }> {
-  const out = await ctx.python.runWorker(worker, { ...input, work_dir: ctx.workDir } as WorkerInput<W>, ctx, launch);
-  const { outputs, ...data } = out;
-  return { outputs: outputs as Record<string, string>, data };
+  const { outputs, ...data } = await ctx.python.runWorker(worker, input, ctx, launch);
+  return { outputs: Object.fromEntries(Object.entries(outputs)), data };
 }
 
 /** A stage's Python code as key inputs: the worker module, the local modules it imports (scripts/zf/...) and its

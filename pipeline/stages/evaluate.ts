@@ -19,7 +19,7 @@ export const evaluateStage: Stage = {
   },
   async run(ctx) {
     const e = ctx.loaded.recipe.evaluate;
-    return runWorkerStage(ctx, 'evaluate', {
+    return runWorkerStage(ctx, 'evaluate', { work_dir: ctx.workDir,
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess,
       dataset: resolveDataset(ctx.loaded, e.dataset!), limit: e.limit, sampling: e.sampling, batch_size: e.batch_size,
     });

@@ -35,7 +35,7 @@ export const exportStage: Stage = {
       : 'onnx' in r.model.source ? { onnx: ctx.files.onnx } : r.model.source;
     const check = checkDataset(loaded);
     if (check.missing) ctx.warn(check.missing);
-    return runWorkerStage(ctx, 'export', {
+    return runWorkerStage(ctx, 'export', { work_dir: ctx.workDir,
       model: { ...r.model, source, checkpoint: r.model.checkpoint && ctx.files.checkpoint },
       preprocess: ctx.files.preprocess, export: r.export, check_dataset: check.dataset,
     });

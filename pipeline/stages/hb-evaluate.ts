@@ -30,7 +30,7 @@ export const hbEvaluateStage: Stage = {
     const dataRoots = Object.values(datasetFiles(ctx.loaded, 'evaluate', 'd')).map((f) => ('path' in f ? dirname(f.path) : ''));
     const mounts = [SCRIPTS_DIR, ...dataRoots, ...['float_model', 'quant_model', 'preprocess'].map((k) => dirname(ctx.files[k]))];
     const tc = toolchainFor(r.quantize);
-    return runWorkerStage(ctx, 'hb_evaluate', {
+    return runWorkerStage(ctx, 'hb_evaluate', { work_dir: ctx.workDir,
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess, dataset,
       limit: r.evaluate.limit, sampling: r.evaluate.sampling, batch_size: r.evaluate.batch_size,
       input_type_rt,

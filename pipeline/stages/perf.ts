@@ -19,7 +19,7 @@ export const perfStage: Stage = {
     };
   },
   async run(ctx) {
-    const result = await runWorkerStage(ctx, 'perf', {
+    const result = await runWorkerStage(ctx, 'perf', { work_dir: ctx.workDir,
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess, runs: ctx.loaded.recipe.evaluate.perf_runs,
     });
     const load = result.data.machine_load;

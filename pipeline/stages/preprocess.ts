@@ -25,7 +25,7 @@ export const preprocessStage: Stage = {
   },
   run(ctx) {
     const r = ctx.loaded.recipe;
-    return runWorkerStage(ctx, 'preprocess', {
+    return runWorkerStage(ctx, 'preprocess', { work_dir: ctx.workDir,
       model: { source: r.model.source, ...(ctx.files.onnx_file ? { onnx_file: ctx.files.onnx_file } : {}) }, input: r.input, preprocess: r.preprocess,
     });
   },

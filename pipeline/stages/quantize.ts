@@ -29,6 +29,6 @@ export const quantizeStage: Stage = {
     const q = ctx.loaded.recipe.quantize;
     // no recipe field is ignored in silence: these are hb_mapper's alone
     if (q.optimization.length) ctx.warn(`quantize.optimization (${q.optimization.join(', ')}) is hb_mapper-only: the ort backend has no equivalent and does not apply it`);
-    return runWorkerStage(ctx, 'quantize', { model: ctx.files.model, calibration: ctx.files.calibration, quantize: ortSlice(q) });
+    return runWorkerStage(ctx, 'quantize', { work_dir: ctx.workDir, model: ctx.files.model, calibration: ctx.files.calibration, quantize: ortSlice(q) });
   },
 };

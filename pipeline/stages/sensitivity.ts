@@ -35,7 +35,7 @@ export const sensitivityStage: Stage = {
   disabledBecause: (loaded) => (!loaded.recipe.sensitivity.enabled && loaded.recipe.tune.max_drop === undefined
     ? 'sensitivity.enabled is false (zooforge sensitivity turns it on)' : needsData(loaded)),
   inputs: ({ loaded }) => sharedInputs(loaded, 'sensitivity', { budget_s: loaded.recipe.sensitivity.budget_s }),
-  run: (ctx) => runWorkerStage(ctx, 'sensitivity', { ...sharedParams(ctx), budget_s: ctx.loaded.recipe.sensitivity.budget_s }),
+  run: (ctx) => runWorkerStage(ctx, 'sensitivity', { work_dir: ctx.workDir, ...sharedParams(ctx), budget_s: ctx.loaded.recipe.sensitivity.budget_s }),
 };
 
 /** Greedy mixed precision: the fewest sensitive nodes at higher precision that meet tune.max_drop. */
@@ -49,5 +49,5 @@ export const tuneStage: Stage = {
     const base = sharedInputs(loaded, 'tune', loaded.recipe.tune);
     return { ...base, files: { ...base.files, sensitivity: { stage: 'sensitivity', output: 'sensitivity' } } };
   },
-  run: (ctx) => runWorkerStage(ctx, 'tune', { ...sharedParams(ctx), sensitivity: ctx.files.sensitivity, max_drop: ctx.loaded.recipe.tune.max_drop!, /* set: else the stage is off */ max_nodes: ctx.loaded.recipe.tune.max_nodes }),
+  run: (ctx) => runWorkerStage(ctx, 'tune', { work_dir: ctx.workDir, ...sharedParams(ctx), sensitivity: ctx.files.sensitivity, max_drop: ctx.loaded.recipe.tune.max_drop!, /* set: else the stage is off */ max_nodes: ctx.loaded.recipe.tune.max_nodes }),
 };

@@ -19,7 +19,7 @@ export const simplifyStage: Stage = {
     const r = ctx.loaded.recipe;
     const check = checkDataset(ctx.loaded);
     if (check.missing) ctx.warn(check.missing);
-    return runWorkerStage(ctx, 'simplify', {
+    return runWorkerStage(ctx, 'simplify', { work_dir: ctx.workDir,
       model: ctx.files.model, preprocess: ctx.files.preprocess, simplify: r.simplify,
       check_dataset: check.dataset,
     });

@@ -80,7 +80,7 @@ export class PythonEnv {
     }
     const parsed = contract.output.safeParse(JSON.parse(await readFile(outPath, 'utf8')));
     if (!parsed.success) throw new StageFailedError(contractProblem(worker, 'output', parsed.error));
-    return parsed.data as WorkerOutput<W>;
+    return parsed.data as WorkerOutput<W>; // parsed by this very contract: the cast only narrows the union of all workers to W
   }
 }
 
