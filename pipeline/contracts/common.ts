@@ -9,6 +9,7 @@ export const PreprocessRecord = z.object({
   input_shape: z.array(z.number().int()),
   size: z.array(z.number().int()),
   crop_pct: z.number(),
+  crop_mode: z.enum(['center', 'squash']),
   interpolation: z.string(),
   mean: z.array(z.number()),
   std: z.array(z.number()),

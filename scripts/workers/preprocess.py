@@ -3,8 +3,8 @@ recipe, else timm's pretrained_cfg, else the ONNX file's own input, else plain d
 model pixels reads this record, and nothing else, for how to do it."""
 import os
 
-from zf.protocol import ZfError, run_worker, write_json
-from zf.record import preprocessing_record, timm_cfg
+from zf.protocol import ZfError, run_worker, warn, write_json
+from zf.record import preprocessing_record, timm_cfg, torchvision_cfg
 
 
 def onnx_io(path):
@@ -26,10 +26,15 @@ def main(p):
         cfg = timm_cfg(src["timm"])
         if cfg is None:
             raise ZfError(f"timm has no model named {src['timm']}")
+    if "torchvision" in src:
+        cfg = torchvision_cfg(src["torchvision"])
     if "onnx" in src and p["model"].get("onnx_file"):
         name, dims, output = onnx_io(p["model"]["onnx_file"])
         spec = dict(p, input={**p["input"], "name": name, "output_name": output, "shape": p["input"].get("shape") or dims})
     record = preprocessing_record(spec, cfg)
+    if "default" in record["source"]:
+        warn(f"preprocessing: the model has no preprocessing config and the recipe sets no preprocess.mean/std: using {record['source']}; "
+             "set preprocess.mean/std (and crop_pct, interpolation) to the values the model was trained with")
     write_json(os.path.join(p["work_dir"], "preprocess.json"), record)
     return {"record": record, "outputs": {"record": "preprocess.json"}}
 

@@ -31,11 +31,44 @@ def to_8bit(image: Any) -> Any:
     return Image.fromarray(np.clip(np.rint(arr / 257.0), 0, 255).astype(np.uint8), mode="L")
 
 
+def resized(image: Any, rec: Dict[str, Any]) -> Any:
+    """timm's eval resize, bit for bit (transforms_imagenet_eval): scale = floor(size / crop_pct); `center` mode
+    resizes the shorter side to it (square target: torchvision Resize(int), long side int(scale * long / short);
+    otherwise timm's ResizeKeepRatio: round(side / min ratio)); `squash` resizes both sides to it."""
+    h, w = rec["size"]
+    pct = rec["crop_pct"]
+    scale_h, scale_w = math.floor(h / pct), math.floor(w / pct)
+    img_w, img_h = image.size
+    if rec.get("crop_mode", "center") == "squash":
+        size = (scale_w, scale_h)
+    elif scale_h == scale_w:
+        short, long = (img_w, img_h) if img_w <= img_h else (img_h, img_w)
+        new_short, new_long = scale_h, int(scale_h * long / short)
+        size = (new_short, new_long) if img_w <= img_h else (new_long, new_short)
+    else:
+        ratio = min(img_h / scale_h, img_w / scale_w)
+        size = (round(img_w / ratio), round(img_h / ratio))
+    return image if size == image.size else image.resize(size, _FILTERS[rec["interpolation"]])
+
+
+def center_crop(image: Any, h: int, w: int) -> Any:
+    """torchvision's CenterCrop: offsets int(round((side - crop) / 2.0)) (Python's round: half to even); an image
+    smaller than the crop is padded with zeros on both sides first, as torchvision pads."""
+    img_w, img_h = image.size
+    if img_w < w or img_h < h:
+        pad_l, pad_t = (w - img_w) // 2 if img_w < w else 0, (h - img_h) // 2 if img_h < h else 0
+        canvas = Image.new(image.mode, (max(w, img_w), max(h, img_h)))
+        canvas.paste(image, (pad_l, pad_t))
+        image, (img_w, img_h) = canvas, canvas.size
+    top, left = int(round((img_h - h) / 2.0)), int(round((img_w - w) / 2.0))
+    return image.crop((left, top, left + w, top + h))
+
+
 def raw_tensor(image: Any, rec: Dict[str, Any]) -> np.ndarray:
     """PIL image or uint8 array (HxW or HxWx3, RGB) -> float32 CxHxW in 0..255 following the record."""
     h, w = rec["size"]
     gray = rec["colour"] == "gray"
-    if isinstance(image, np.ndarray) and image.shape[:2] == (h, w) and image.ndim == (2 if gray else 3):
+    if isinstance(image, np.ndarray) and image.shape[:2] == (h, w) and image.ndim == (2 if gray else 3) and rec["crop_pct"] == 1.0:
         # Already at network size in the right channel count: no resize, so no PIL round trip (same pixels).
         arr = image.astype(np.float32)
         if gray:
@@ -45,15 +78,8 @@ def raw_tensor(image: Any, rec: Dict[str, Any]) -> np.ndarray:
     if isinstance(image, np.ndarray):
         image = Image.fromarray(image)
     image = to_8bit(image).convert("L" if gray else "RGB")
-    if image.size != (w, h):
-        scale = 1.0 / rec["crop_pct"]
-        target_h, target_w = math.floor(h * scale), math.floor(w * scale)
-        # Resize the shorter side to size/crop_pct (timm's eval transform), keep aspect, then center-crop.
-        ratio = max(target_h / image.size[1], target_w / image.size[0])
-        new_size = (max(w, round(image.size[0] * ratio)), max(h, round(image.size[1] * ratio)))
-        image = image.resize(new_size, _FILTERS[rec["interpolation"]])
-        left, top = (new_size[0] - w) // 2, (new_size[1] - h) // 2
-        image = image.crop((left, top, left + w, top + h))
+    # even an image already at network size is resized when crop_pct < 1: timm's transform does
+    image = center_crop(resized(image, rec), h, w)
     arr = np.asarray(image, dtype=np.float32)
     if gray:
         return arr[None, :, :]

