@@ -21,13 +21,14 @@ def source_hash(ds, i, item) -> str:
 
 
 def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir_name: str):
-    """Write calib.npy, <hb_dir_name>/NNNNN.<colour>chw and selection.json into work_dir; return (chosen, skipped)."""
+    """Write calib.npy, <hb_dir_name>/NNNNN.<colour>chw and selection.json into work_dir; return (chosen, skipped,
+    duplicates). Every chosen sample is a distinct image (by preprocessed content)."""
     shape = rec["input_shape"]
     # Over-draw so unreadable images can be replaced without changing which good ones are picked first.
     candidates = sample_indices(ds, min(len(ds), count * 2 + 10), seed, balanced)
     hb_dir = os.path.join(work_dir, hb_dir_name)
     os.makedirs(hb_dir)
-    chosen, skipped = [], []
+    chosen, skipped, duplicates, seen = [], [], [], {}
     data = np.lib.format.open_memmap(os.path.join(work_dir, "calib.npy"), mode="w+", dtype=np.float32, shape=(count, *shape[1:]))
     for i in candidates:
         if len(chosen) == count:
@@ -36,6 +37,13 @@ def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir
         if raw is None:
             skipped.append(ds.source(i))
             continue
+        # the same picture twice (same pixels after preprocessing) would weigh double in the ranges and could sit on
+        # both sides of the method search: kept once, the copy reported
+        digest = hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest()
+        if digest in seen:
+            duplicates.append({"source": ds.source(i), "same_as": seen[digest]})
+            continue
+        seen[digest] = ds.source(i)
         k = len(chosen)
         data[k] = normalize(raw, rec)
         name = f"{k:05d}.{rec['colour']}chw"
@@ -45,7 +53,7 @@ def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir
         progress("calibration images", len(chosen), count)
     data.flush()
     if len(chosen) < count:
-        raise ZfError(f"only {len(chosen)} usable calibration images of the {count} requested "
-                      f"({len(skipped)} unreadable, {len(ds)} in the dataset)")
-    write_json(os.path.join(work_dir, "selection.json"), {"dataset": ds.kind, "samples": chosen, "skipped": skipped})
-    return chosen, skipped
+        raise ZfError(f"only {len(chosen)} usable, distinct calibration images of the {count} requested "
+                      f"({len(skipped)} unreadable, {len(duplicates)} duplicates, {len(ds)} in the dataset)")
+    write_json(os.path.join(work_dir, "selection.json"), {"dataset": ds.kind, "samples": chosen, "skipped": skipped, "duplicates": duplicates})
+    return chosen, skipped, duplicates

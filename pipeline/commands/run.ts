@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join, parse as parsePath, resolve } from 'node:path';
+import { headline } from '../report/document.ts';
+import type { ReportData } from '../report/model.ts';
 import { CacheStore } from '../cache/store.ts';
 import { HashMemo } from '../cache/hash.ts';
 import { execute } from '../engine/execute.ts';
@@ -80,7 +83,11 @@ export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter
 export async function runCommand(f: RunFlags): Promise<number> {
   const { code, manifest, outDir } = await runPipeline(f);
   const report = manifest.stages.find((s) => s.id === 'report' && succeeded(s.status));
-  if (report && !f.json) process.stderr.write(`report: ${join(outDir, 'report', 'report.md')}\n`);
+  const json = join(outDir, 'report', 'report.json');
+  if (report && !f.json) {
+    if (existsSync(json)) process.stderr.write(`${headline(JSON.parse(readFileSync(json, 'utf8')) as ReportData)}\n`);
+    process.stderr.write(`report: ${join(outDir, 'report', 'report.md')}\n`);
+  }
   if (code === 130) throw new InterruptedError();
   return code;
 }

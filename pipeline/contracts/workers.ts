@@ -46,7 +46,7 @@ export const simplify = {
 export const calibration = {
   input: z.object({ ...WorkDir, preprocess: path, calibration: CalibrationSchema, dataset: DatasetSchema, hb_dir: z.string().regex(/^[\w.-]+$/) }).strict(),
   output: z.object({
-    count, skipped: z.array(z.string()), dataset: z.string(), classes_covered: count,
+    count, distinct: count, duplicates: count, skipped: z.array(z.string()), dataset: z.string(), classes_covered: count,
     outputs: Outputs('tensors', 'selection', 'hb_calibration'),
   }).strict(),
 };
@@ -75,7 +75,7 @@ const evaluation = { limit: EvaluateSchema.unwrap().shape.limit, sampling: Evalu
 export const evaluate = {
   input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: DatasetSchema, ...evaluation }).strict(),
   output: PairedMetrics.extend({
-    images_per_s: z.number(), batch: z.object({ float: count, quant: count }).strict(), outputs: Outputs('predictions'),
+    images_per_s: z.number(), batch: z.object({ float: count, quant: count }).strict(), outputs: Outputs('predictions', 'images', 'thumbs'),
   }).strict(),
 };
 
@@ -97,6 +97,13 @@ export const perf = {
     outputs: NoOutputs,
   }).strict(),
 };
+
+const Guess = z.object({ class: count, name: z.string(), p: z.number() }).strict();
+/** One image the report shows (evaluate's images.json): flipped either way, or among the least similar outputs. */
+export const ImageRow = z.object({
+  file: z.string(), kind: z.string(), label: count, label_name: z.string(), cosine: z.number(),
+  float_top5: z.array(Guess), quant_top5: z.array(Guess), thumb: z.string(),
+}).strict();
 
 export const SensitivityRow = z.object({
   node: z.string(), type: z.string(), single_top1_drop: z.number(), single_cosine: z.number(), single_sqnr_db: z.number().nullable(),
@@ -148,6 +155,8 @@ export type WorkerData<W extends WorkerName> = Omit<WorkerOutput<W>, 'outputs'>;
 /** The data later readers (report, commands) parse a worker stage's result with: its output without `outputs`. */
 export const WORKER_DATA = {
   preprocess: preprocess.output.omit({ outputs: true }),
+  calibration: calibration.output.omit({ outputs: true }),
+  simplify: simplify.output.omit({ outputs: true }),
   export: exportModel.output.omit({ outputs: true }),
   quantize: quantize.output.omit({ outputs: true }),
   evaluate: evaluate.output.omit({ outputs: true }),

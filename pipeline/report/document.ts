@@ -8,7 +8,9 @@ export type Block =
   | { kind: 'heading'; level: 1 | 2; text: string }
   | { kind: 'para'; parts: Inline[] }
   | { kind: 'table'; header: string[]; rows: string[][] }
-  | { kind: 'code'; lang: string; text: string };
+  | { kind: 'code'; lang: string; text: string }
+  /** images with what each model said: a table in Markdown, thumbnails in HTML */
+  | { kind: 'images'; rows: ReportData['images'] };
 
 const h = (level: 1 | 2, text: string): Block => ({ kind: 'heading', level, text });
 const p = (...parts: Inline[]): Block => ({ kind: 'para', parts });
@@ -82,7 +84,18 @@ function calibrationSection(d: ReportData): Block[] {
     p(`${d.calibration.selected} (calibrated on ${d.calibration.samples ?? 'n/a'} samples)`),
     table(['method', 'per_channel', 'held-out output cosine'], d.calibration.search.map((s) => [s.method, String(s.per_channel), num(s.output_cosine, 6)])),
     ...keptFloat(d),
+    ...imageUse(d),
   ];
+}
+
+function imageUse(d: ReportData): Block[] {
+  const u = d.image_use;
+  const parts = [
+    u.calibration !== null ? `calibration set: ${u.calibration} distinct images${u.duplicates_skipped ? ` (${u.duplicates_skipped} copies skipped)` : ''}` : '',
+    u.ranges !== null ? `ranges from ${u.ranges}${u.search_held_out ? `, method search scored on the other ${u.search_held_out} (disjoint)` : ''}` : '',
+    u.export_check ? `export check: ${u.export_check}` : '', u.simplify_check ? `simplify check: ${u.simplify_check}` : '',
+  ].filter(Boolean);
+  return parts.length ? [p(`Images used: ${parts.join('; ')}.`)] : [];
 }
 
 export function sensitivityBlock(rows: ReportData['sensitivity'], limit = 20): Block {
@@ -102,10 +115,18 @@ function skippedNote(d: ReportData): Block[] {
   return [p(`${d.skipped_images.length} evaluation image(s) were skipped as unreadable: `, ...shown, `${d.skipped_images.length > 10 ? ', …' : ''}.`)];
 }
 
+function imagesSection(d: ReportData): Block[] {
+  if (d.images.length === 0) return [];
+  const flips = d.images.filter((r) => r.kind !== 'least similar outputs').length;
+  return [h(2, 'Images to look at'),
+    p(`${flips} image(s) flipped between float and int8${d.images.length > flips ? `, and the ${d.images.length - flips} with the least similar outputs` : ''} (top-5 with probabilities):`),
+    { kind: 'images', rows: d.images }];
+}
+
 export function reportDocument(d: ReportData, title: string): Block[] {
   return [
     h(1, title), ...incompleteNote(d), ...zooTable(d),
-    h(2, 'Float vs int8, paired'), ...pairedSection(d), ...skippedNote(d),
+    h(2, 'Float vs int8, paired'), ...pairedSection(d), ...skippedNote(d), ...imagesSection(d),
     h(2, 'Calibration'), ...calibrationSection(d),
     h(2, 'Per-node similarity'), ...nodesSection(d),
     ...(d.sensitivity.length ? [h(2, 'Per-layer sensitivity'), p('Each node quantized alone on the validation subset, ranked by Top-1 drop, then output cosine:'), sensitivityBlock(d.sensitivity)] : []),
@@ -115,4 +136,23 @@ export function reportDocument(d: ReportData, title: string): Block[] {
     h(2, 'Provenance'), p('Every number above comes from a stage result recorded in ', { code: 'manifest.json' }, ' under these cache keys:'),
     table(['stage', 'key'], Object.entries(d.provenance).map(([k, v]) => [k, v ? `\`${v}\`` : '—'])),
   ];
+}
+
+/** The Top-1 drop (float - int8, points) with its 95 % interval for paired proportions (Wald, on the flips). */
+export function dropWithCi(d: ReportData): { drop: number; lo: number; hi: number } | null {
+  if (!d.flips || !d.n) return null;
+  const { float_only: b, quant_only: c } = d.flips;
+  const drop = (100 * (b - c)) / d.n;
+  const se = (100 * Math.sqrt(Math.max(0, b + c - (b - c) ** 2 / d.n))) / d.n;
+  return { drop, lo: drop - 1.96 * se, hi: drop + 1.96 * se };
+}
+
+/** The run's result in two lines for the terminal: the zoo-table row and the verdict. */
+export function headline(d: ReportData): string {
+  const row = `${d.model}: ${num(d.params.millions)} M params, ${d.size}, ${d.categories ?? 'n/a'} classes; float ${pct(d.float?.top1)} %, int8 ${pct(d.quant?.top1)} % on ${d.n ?? 'n/a'} images`
+    + (d.perf ? `; ${d.perf.label} latency ${num(d.perf.single_ms)} ms (1 thread), ${num(d.perf.fps)} FPS` : '');
+  const drop = dropWithCi(d);
+  const verdict = drop ? `Top-1 drop ${drop.drop.toFixed(2)} points (95 % CI ${drop.lo.toFixed(2)} to ${drop.hi.toFixed(2)}), McNemar p ${pval(d.mcnemar_p)}`
+    + (d.mcnemar_p !== null && d.mcnemar_p >= 0.05 ? ': not significant on this set' : d.mcnemar_p !== null ? ': significant' : '') : 'accuracy not measured (no evaluate.dataset)';
+  return `${row}\n${verdict}`;
 }

@@ -10,6 +10,11 @@ export function blockMarkdown(b: Block): string {
   if (b.kind === 'heading') return `${'#'.repeat(b.level)} ${mdText(b.text)}`;
   if (b.kind === 'para') return b.parts.map(inline).join('');
   if (b.kind === 'table') return mdTable(b.header, b.rows);
+  if (b.kind === 'images') {
+    const guesses = (g: { name: string; p: number }[]): string => g.map((x) => `${x.name} ${(x.p * 100).toFixed(1)}%`).join('; ');
+    return mdTable(['image', 'what', 'label', 'float top-5', 'int8 top-5', 'output cosine'],
+      b.rows.map((r) => [r.file.split('/').pop() ?? r.file, r.kind, r.label_name, guesses(r.float_top5), guesses(r.quant_top5), r.cosine.toFixed(4)]));
+  }
   return mdFence(b.lang, b.text);
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { PreprocessRecord } from '../contracts/common.ts';
 import { BoardData, HorizonData, ParamsData } from '../contracts/stages.ts';
-import { SensitivityRow, WORKER_DATA, type WorkerData } from '../contracts/workers.ts';
+import { ImageRow, SensitivityRow, WORKER_DATA, type WorkerData } from '../contracts/workers.ts';
 import { succeeded, type StageResult } from '../engine/types.ts';
 import type { Reference } from '../recipe/schema.ts';
 
@@ -42,6 +42,10 @@ export interface ReportData {
   reparameterized: { modules: number; max_abs_diff: number; min_cosine: number } | null;
   /** nodes the quantizer left float (float_op_types, run_on_cpu, node_info) and op types ONNX Runtime ran in float */
   kept_float: { nodes: string[]; ops: Record<string, number> } | null;
+  /** how many distinct images each step used (calibration duplicates skipped; search samples disjoint from ranges) */
+  image_use: { calibration: number | null; duplicates_skipped: number | null; ranges: number | null; search_held_out: number | null; export_check: string | null; simplify_check: string | null };
+  /** flipped and least-similar images with both top-5s; `thumb` is relative to the run folder */
+  images: z.infer<typeof ImageRow>[];
   /** published figures to compare with (recipe `reference`, e.g. the zoo's board row) */
   reference: Reference | null;
 }
@@ -86,6 +90,7 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
   const pf = dataOf(upstream.perf, WORKER_DATA.perf);
   const board = dataOf(upstream.board, BoardData);
   const fused = dataOf(upstream.export, WORKER_DATA.export)?.reparameterized;
+  const cal = dataOf(upstream.calibration, WORKER_DATA.calibration);
   const quantStage = ort ? upstream.quantize : horizon ? upstream.horizon : undefined;
   const hbMethod = horizon?.calibration_method ?? 'n/a';
   const hbSimilarity = horizon?.output_similarity?.[0];
@@ -113,6 +118,11 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     incomplete: Object.values(upstream).filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => ({ stage: r.id, status: r.status })),
     skipped_images: e?.skipped ?? [],
     reparameterized: fused ? { modules: fused.modules, max_abs_diff: fused.max_abs_diff, min_cosine: fused.min_cosine } : null,
+    image_use: {
+      calibration: cal?.distinct ?? null, duplicates_skipped: cal?.duplicates ?? null, ranges: ort?.calibrated_on ?? null, search_held_out: ort?.held_out ?? null,
+      export_check: dataOf(upstream.export, WORKER_DATA.export)?.check.inputs ?? null, simplify_check: dataOf(upstream.simplify, WORKER_DATA.simplify)?.check.inputs ?? null,
+    },
+    images: readJson(upstream.evaluate, 'images', z.array(ImageRow), []).map((row) => ({ ...row, thumb: `evaluate/${row.thumb}` })),
     kept_float: ort ? { nodes: ort.excluded_nodes, ops: ort.unquantized_ops } : null,
     reference: reference ?? null,
   };

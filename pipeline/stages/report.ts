@@ -1,9 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Stage } from '../engine/types.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Stage, StageResult } from '../engine/types.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { buildReportData } from '../report/model.ts';
+
+/** Thumbnails are the evaluate stage's files; `evaluate/thumbs/0001.jpg` is read from that stage's folder. */
+function thumbReader(upstream: Record<string, StageResult>) {
+  return (rel: string): string | undefined => {
+    const [stage, ...rest] = rel.split('/');
+    const dir = upstream[stage]?.dir;
+    const file = dir && join(dir, ...rest);
+    return file && existsSync(file) ? `data:image/jpeg;base64,${readFileSync(file).toString('base64')}` : undefined;
+  };
+}
 
 /** report.md / report.json / report.html from this run's stage results (the same records manifest.json holds). */
 export const reportStage: Stage = {
@@ -20,7 +31,7 @@ export const reportStage: Stage = {
     const title = r.report.title ?? `${r.model.name}: float vs int8`;
     const data = buildReportData(r.model.name, r.quantize.backend, ctx.upstream, ctx.python.versions, r.reference);
     const outputs: Record<string, string> = {};
-    const writers = { md: () => renderMarkdown(data, title), json: () => JSON.stringify(data, null, 2), html: () => renderHtml(data, title) };
+    const writers = { md: () => renderMarkdown(data, title), json: () => JSON.stringify(data, null, 2), html: () => renderHtml(data, title, thumbReader(ctx.upstream)) };
     for (const fmt of r.report.formats) {
       await writeFile(join(ctx.workDir, `report.${fmt}`), writers[fmt]());
       outputs[fmt] = `report.${fmt}`;

@@ -3,7 +3,7 @@ import json
 
 from calibration.selection import select
 from zf.datasets import open_dataset
-from zf.protocol import run_worker
+from zf.protocol import run_worker, warn
 
 
 def main(p):
@@ -11,9 +11,13 @@ def main(p):
         rec = json.load(f)
     c = p["calibration"]
     ds = open_dataset(p["dataset"], rec["input_shape"][1:])
-    chosen, skipped = select(ds, rec, c["count"], c["seed"], c["balanced"], p["work_dir"], p["hb_dir"])
+    chosen, skipped, duplicates = select(ds, rec, c["count"], c["seed"], c["balanced"], p["work_dir"], p["hb_dir"])
+    if duplicates:
+        warn(f"{len(duplicates)} calibration candidate(s) were copies of an image already chosen and were skipped, e.g. "
+             f"{duplicates[0]['source']} = {duplicates[0]['same_as']}")
     labels = [s["label"] for s in chosen if s["label"] is not None]
-    return {"count": len(chosen), "skipped": skipped, "dataset": ds.kind, "classes_covered": len(set(labels)),
+    return {"count": len(chosen), "distinct": len(chosen), "duplicates": len(duplicates), "skipped": skipped, "dataset": ds.kind,
+            "classes_covered": len(set(labels)),
             "outputs": {"tensors": "calib.npy", "selection": "selection.json", "hb_calibration": p["hb_dir"]}}
 
 

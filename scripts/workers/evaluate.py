@@ -1,20 +1,11 @@
 """Worker: float and quantized ONNX models (onnxruntime) on the same preprocessed images in one pass. Top-1/Top-5
 with 95 % Wilson intervals, the paired view (flips both ways, McNemar exact p, agreement, output cosine), per class."""
-import os
-
-import numpy as np  # noqa: E402
-
 from zf.batching import batched_session  # noqa: E402
 from zf.datasets import check_labels  # noqa: E402
-from zf.evaluation import collect_logits, open_evaluation, paired_metrics  # noqa: E402
+from zf import per_image
+from zf.evaluation import class_names, collect_logits, open_evaluation, paired_metrics, softmax  # noqa: E402
 from zf.preprocess import normalize  # noqa: E402
 from zf.protocol import quiet_onnxruntime, run_worker  # noqa: E402
-
-
-def save_predictions(work_dir: str, idx, labels, metrics) -> None:
-    pred = metrics.pop("_pred")
-    np.savez_compressed(os.path.join(work_dir, "predictions.npz"), index=np.asarray(idx), label=labels,
-                        float_pred=pred["float"], quant_pred=pred["quant"], cosine=pred["cosine"])
 
 
 def main(p):
@@ -25,10 +16,12 @@ def main(p):
     run = collect_logits(ds, idx, rec, runners, p["batch_size"])
     check_labels(ds, run["logits"]["float"].shape[-1])
     labels = ds.labels[run["used"]]
-    metrics = paired_metrics(run["logits"]["float"], run["logits"]["quant"], labels, ds.classes or [])
-    save_predictions(p["work_dir"], run["used"], labels, metrics)
+    names = class_names(ds, run["logits"]["float"].shape[-1])
+    metrics = paired_metrics(run["logits"]["float"], run["logits"]["quant"], labels, names)
+    pred = metrics.pop("_pred")
+    per_image.save(p["work_dir"], ds, run["used"], labels, run["logits"], pred["cosine"], names, softmax)
     return {**metrics, "skipped": run["skipped"], "dataset": ds.kind, "seconds": run["seconds"], "images_per_s": len(run["used"]) / run["seconds"],
-            "batch": {k: s.batch for k, s in sessions.items()}, "outputs": {"predictions": "predictions.npz"}}
+            "batch": {k: s.batch for k, s in sessions.items()}, "outputs": {"predictions": "predictions.npz", "images": "images.json", "thumbs": "thumbs"}}
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
-"""Inputs for equivalence checks: the first N real images of the recipe's dataset, else seeded noise."""
+"""Inputs for equivalence checks: N distinct real images of the recipe's dataset (a seeded sample, duplicates by
+content skipped), else seeded noise, said so."""
+import hashlib
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .datasets import load_raw, open_dataset
+from .datasets import load_raw, open_dataset, sample_indices
 from .preprocess import normalize
 
 
@@ -11,14 +13,20 @@ def check_inputs(dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int,
     shape = rec["input_shape"]
     if dataset:
         ds = open_dataset(dataset, shape[1:])
-        out = []
-        for i in range(len(ds)):
+        out, seen = [], set()
+        # a seeded sample across the set (the first sorted files can be near-copies of one photo)
+        for i in sample_indices(ds, len(ds), seed, balanced=True):
             raw = load_raw(ds, i, rec)
-            if raw is not None:
-                out.append(normalize(raw, rec)[None])
+            if raw is None:
+                continue
+            digest = hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest()
+            if digest in seen:
+                continue
+            seen.add(digest)
+            out.append(normalize(raw, rec)[None])
             if len(out) == n:
                 break
         if out:
-            return out, f"{len(out)} real images ({ds.kind})"
+            return out, f"{len(out)} distinct real images ({ds.kind})"
     rng = np.random.RandomState(seed)
-    return [rng.randn(*shape).astype(np.float32) for _ in range(n)], f"{n} random normal inputs (the calibration dataset is not available)"
+    return [rng.randn(*shape).astype(np.float32) for _ in range(n)], f"{n} random normal inputs (no calibration dataset to take images from)"

@@ -56,9 +56,13 @@ class Folder(Dataset):
         if not os.path.isdir(path):
             raise ZfError(f"dataset folder not found: {path}")
         subdirs = sorted(d for d in os.listdir(path) if os.path.isdir(os.path.join(path, d)))
+        self.class_names: Optional[List[str]] = None
         if synsets:
             with open(synsets) as f:
-                subdirs = [line.split()[0] for line in f if line.strip()]
+                rows = [line.strip().split(None, 1) for line in f if line.strip()]
+            subdirs = [r[0] for r in rows]
+            # `n01440764 tench, Tinca tinca`: the id names the folder, the whole rest of the line is the readable name
+            self.class_names = [r[1] if len(r) > 1 else r[0] for r in rows]
         self.paths: List[str] = []
         if subdirs and not labels:
             lab = []

@@ -50,6 +50,27 @@ def collect_logits(ds: Dataset, idx: List[int], rec: Dict[str, Any], runners: Di
     return {"used": used, "skipped": skipped, "seconds": seconds, "logits": {k: np.concatenate(v) for k, v in logits.items()}}
 
 
+def class_names(ds: Dataset, num_classes: int) -> List[str]:
+    """Readable class names: a synsets file's names, else timm's ImageNet-1k names for a 1000-class model (the
+    first name of each description), else the dataset's class names, else the index."""
+    names = getattr(ds, "class_names", None)
+    if names and len(names) == num_classes:
+        return list(names)
+    if num_classes == 1000:
+        from timm.data import ImageNetInfo
+        info = ImageNetInfo()
+        return [info.index_to_description(i).split(",")[0] for i in range(1000)]
+    if ds.classes and len(ds.classes) == num_classes:
+        return list(ds.classes)
+    return [str(i) for i in range(num_classes)]
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits.astype(np.float64) - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def _topk(logits: np.ndarray, labels: np.ndarray, k: int):
     top = np.argsort(-logits, axis=1)[:, :k]
     return top[:, 0] == labels, (top == labels[:, None]).any(axis=1), top[:, 0]

@@ -24,6 +24,21 @@ describe('pretrained EfficientNet-Lite0 on the labelled photos', () => {
     expect(report.quant!.top1).toBeGreaterThanOrEqual(95);
     expect(report.categories).toBe(1000);
     expect(readFileSync(join(out, 'logs', 'evaluate.log'), 'utf8')).not.toMatch(/onnxruntime.*Non-zero status|\[E:onnxruntime/); // the batch probe is quiet
+    expect(r.stderr).toMatch(/^EfficientNet-Lite0: 4\.63 M params, 224x224, 1000 classes; float 100\.00 %, int8 \d+\.\d+ % on 20 images/m); // the headline
+    expect(r.stderr).toMatch(/^Top-1 drop -?\d+\.\d+ points \(95 % CI .* to .*\), McNemar p /m);
+  });
+
+  it('shows the images to look at: class names (not indices), both top-5s, thumbnails in report.html', () => {
+    const report = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData;
+    expect(report.images.length).toBeGreaterThanOrEqual(5); // every flip, and the 5 least similar
+    for (const img of report.images) {
+      expect(img.float_top5).toHaveLength(5);
+      expect(img.label_name).not.toMatch(/^\d+$|^n\d{8}$/);
+    }
+    expect(report.per_class.map((c) => c.class)).toContain('zebra');
+    const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+    expect((html.match(/<img alt="[^"]+" src="data:image\/jpeg;base64,/g) ?? []).length).toBe(report.images.length);
+    expect(html).toContain(`label: ${report.images[0].label_name}`);
   });
 
   it('our float logits are within 1e-4 of the PyTorch model fed by torchvision\'s transform (inputs identical)', async () => {

@@ -22,7 +22,7 @@ function sample(): ReportData {
     per_class: [{ class: 'a', n: 100, float: 90, quant: 88, delta: -2 }, { class: 'b', n: 100, float: 85, quant: 86, delta: 1 }, { class: 'c', n: 100, float: 95, quant: 93, delta: -2 }],
     sensitivity: [{ rank: 1, node: '/layer11/Conv', type: 'Conv', single_top1_drop: 0.3, single_cosine: 0.999, single_sqnr_db: 30.5, entire_cosine: 0.99 }],
     preprocessing: { input_name: 'data', output_name: 'output', input_shape: [1, 1, 28, 28], size: [28, 28], crop_pct: 1, crop_mode: 'center', interpolation: 'bilinear', mean: [0.286], std: [0.353], colour: 'gray', layout: 'NCHW', source: 'recipe' },
-    tools: { onnxruntime: '1.32.0' }, provenance: { evaluate: 'abc' }, incomplete: [], skipped_images: [], reference: null, kept_float: null, reparameterized: null,
+    tools: { onnxruntime: '1.32.0' }, provenance: { evaluate: 'abc' }, incomplete: [], skipped_images: [], reference: null, kept_float: null, reparameterized: null, images: [], image_use: { calibration: null, duplicates_skipped: null, ranges: null, search_held_out: null, export_check: null, simplify_check: null },
   };
 }
 

@@ -29,7 +29,8 @@ def test_writes_both_tensor_forms_and_a_manifest_that_names_every_sample(tmp_pat
     ds = folder(tmp_path)
     work = tmp_path / "work"
     work.mkdir()
-    chosen, skipped = select(ds, REC, 6, 0, True, str(work), "cal_rgb")
+    chosen, skipped, duplicates = select(ds, REC, 6, 0, True, str(work), "cal_rgb")
+    assert duplicates == []
     assert len(chosen) == 6 and len(skipped) == 1 and skipped[0].endswith(".png")
     tensors = np.load(work / "calib.npy")
     assert tensors.shape == (6, 3, 8, 8)
@@ -48,5 +49,18 @@ def test_the_same_seed_picks_the_same_samples_and_too_few_readable_images_is_a_c
     assert [s["id"] for s in select(ds, REC, 4, 7, True, str(a), "c")[0]] == [s["id"] for s in select(ds, REC, 4, 7, True, str(b), "c")[0]]
     c = tmp_path / "c"
     c.mkdir()
-    with pytest.raises(ZfError, match=r"only 6 usable calibration images of the 7 requested \(1 unreadable, 7 in the dataset\)"):
+    with pytest.raises(ZfError, match=r"only 6 usable, distinct calibration images of the 7 requested \(1 unreadable, 0 duplicates, 7 in the dataset\)"):
         select(ds, REC, 7, 0, True, str(c), "c")
+
+
+def test_a_copy_of_a_chosen_image_is_skipped_and_reported_not_counted_twice(tmp_path):
+    ds = folder(tmp_path, broken=0)
+    import shutil
+    shutil.copy(tmp_path / "imgs" / "cat" / "0.png", tmp_path / "imgs" / "dog" / "copy.png")
+    ds = open_dataset({"folder": {"path": str(tmp_path / "imgs")}}, REC["input_shape"][1:])
+    work = tmp_path / "w"
+    work.mkdir()
+    chosen, _, duplicates = select(ds, REC, 6, 0, True, str(work), "c")
+    assert len({s["sha256"] for s in chosen}) == 6
+    assert len(duplicates) == 1 and {os.path.basename(duplicates[0]["source"]), os.path.basename(duplicates[0]["same_as"])} == {"copy.png", "0.png"}
+    assert json.loads((work / "selection.json").read_text())["duplicates"] == duplicates
