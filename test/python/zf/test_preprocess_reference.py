@@ -54,3 +54,15 @@ def test_the_models_cover_different_crop_pct_and_interpolations():
     recs = [preprocessing_record({"input": {"name": "x", "output_name": "y"}, "preprocess": {}}, timm_cfg(n)) for n in MODELS]
     assert len({r["crop_pct"] for r in recs}) >= 3
     assert len({r["interpolation"] for r in recs}) >= 2
+
+
+@pytest.mark.parametrize("name", ["resnet18", "googlenet"])
+def test_torchvision_models_get_exactly_their_weights_transform(name):
+    import torchvision
+    from zf.record import torchvision_cfg
+    rec = preprocessing_record({"input": {"name": "x", "output_name": "y"}, "preprocess": {}}, torchvision_cfg(name))
+    ref = torchvision.models.get_model_weights(name).DEFAULT.transforms()
+    for img in photos() + synthetic():
+        ours, theirs = normalize(raw_tensor(img, rec), rec), ref(img.convert("RGB")).numpy()
+        assert ours.shape == theirs.shape
+        assert float(np.max(np.abs(ours - theirs))) == 0.0
