@@ -29,4 +29,5 @@ def check_inputs(dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int,
         if out:
             return out, f"{len(out)} distinct real images ({ds.kind})"
     rng = np.random.RandomState(seed)
-    return [rng.randn(*shape).astype(np.float32) for _ in range(n)], f"{n} random normal inputs (no calibration dataset to take images from)"
+    why = "no readable image in the calibration dataset" if dataset else "no calibration dataset to take images from"
+    return [rng.randn(*shape).astype(np.float32) for _ in range(n)], f"{n} random normal inputs ({why})"

@@ -55,7 +55,7 @@ describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG
   it('fails clearly when no calibration image is usable', async () => {
     const r = await run('nocal', [`calibration.dataset={folder: {path: ${imgs}/broken}}`]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/failed calibration .*only 0 usable calibration images of the 50 requested \(2 unreadable, 2 in the dataset\)/);
+    expect(r.stderr).toMatch(/failed calibration .*only 0 usable, distinct calibration images of the 50 requested \(2 unreadable, 0 duplicates, 2 in the dataset\)/);
   });
 
   it('keeps an op ONNX Runtime cannot quantize float, and says so', async () => {
