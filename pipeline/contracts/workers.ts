@@ -102,7 +102,7 @@ const Guess = z.object({ class: count, name: z.string(), p: z.number() }).strict
 /** One image the report shows (evaluate's images.json): flipped either way, or among the least similar outputs. */
 export const ImageRow = z.object({
   file: z.string(), kind: z.string(), label: count, label_name: z.string(), cosine: z.number(),
-  float_top5: z.array(Guess), quant_top5: z.array(Guess), thumb: z.string(),
+  float_top5: z.array(Guess), quant_top5: z.array(Guess), /** null past the first 100: listed, not pictured */ thumb: z.string().nullable(),
 }).strict();
 
 export const SensitivityRow = z.object({

@@ -93,7 +93,7 @@ async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, '
   const t0 = Date.now();
   const d: Decision = await decide(stage, { ...base, upstream: state.upstream });
   const rec: ManifestStage = { id: stage.id, title: stage.title, status: 'skipped', reason: d.reason, key: d.key, inputs: d.material, outputs: {}, data: {}, commands: [] };
-  let result: StageResult = { id: stage.id, status: d.action === 'disabled' ? 'disabled' : 'skipped', outputs: {}, data: {}, reason: d.reason };
+  let result: StageResult = { id: stage.id, status: d.action === 'disabled' ? 'disabled' : 'skipped', outputs: {}, data: {}, reason: d.cause ?? d.reason };
   if (d.action !== 'skipped' && state.status !== 'interrupted' && d.action !== 'disabled') {
     o.emit({ type: 'stage-start', id: stage.id, title: stage.title, reason: d.reason });
     try {

@@ -13,6 +13,8 @@ import type { Stage, StageResult } from './types.ts';
 export interface Decision {
   action: 'cached' | 'run' | 'disabled' | 'skipped';
   reason: string;
+  /** For a stage that is off: the recipe's reason at the root of the chain (what a reader of this stage is told). */
+  cause?: string;
   key?: string;
   material?: KeyMaterial;
   files?: Record<string, string>;
@@ -50,14 +52,15 @@ function whyRun(stage: Stage, material: KeyMaterial, previous?: Manifest): strin
 /** A stage reading the outputs of a stage that is off is off too, and says why; one reading a failed or skipped stage
  *  is skipped. */
 function blocked(from: StageResult): Decision {
-  if (from.status === 'disabled') return { action: 'disabled', reason: `it reads ${from.id}, which is off (${from.reason ?? 'disabled'})` };
+  // the root cause, not a chain of "it reads x, which is off (it reads y, …)"
+  if (from.status === 'disabled') return { action: 'disabled', reason: `it reads ${from.id}, which is off (${from.reason ?? 'disabled'})`, cause: from.reason };
   return { action: 'skipped', reason: `skipped because ${from.id} ${from.status === 'failed' ? 'failed' : 'was skipped'}` };
 }
 
 /** Decide one stage: cached (verified), or run and why. Reads, never writes. */
 export async function decide(stage: Stage, ctx: DecideContext): Promise<Decision> {
   const off = stage.disabledBecause?.(ctx.loaded);
-  if (off) return { action: 'disabled', reason: off };
+  if (off) return { action: 'disabled', reason: off, cause: off };
   const resolved = await resolveInputs(stage, await stage.inputs({ loaded: ctx.loaded }), ctx.upstream, ctx.memo, ctx.versions);
   if ('missing' in resolved) return { action: 'run', reason: `cannot run: ${resolved.missing}`, missing: resolved.missing };
   if ('blockedBy' in resolved) return blocked(resolved.blockedBy);
@@ -82,7 +85,7 @@ export async function plan(stages: readonly Stage[], ctx: Omit<DecideContext, 'u
     if (d.hit) {
       upstream.set(stage.id, { id: stage.id, status: 'cached', key: d.key, dir: join(outDir, stage.id), outputs: d.hit.entry.outputs, data: d.hit.entry.data as Record<string, unknown> });
     } else if (d.action === 'disabled') {
-      upstream.set(stage.id, { id: stage.id, status: 'disabled', outputs: {}, data: {}, reason: d.reason });
+      upstream.set(stage.id, { id: stage.id, status: 'disabled', outputs: {}, data: {}, reason: d.cause });
     }
   }
   return out;

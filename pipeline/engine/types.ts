@@ -18,7 +18,7 @@ export interface StageResult {
   dir?: string;
   outputs: Record<string, OutputRecord>;
   data: Record<string, unknown>;
-  /** Why it is disabled or skipped (said again for the stages that read it). */
+  /** Why it is disabled (the root cause, said again for the stages that read it) or skipped. */
   reason?: string;
 }
 

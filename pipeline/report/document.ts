@@ -147,12 +147,18 @@ export function dropWithCi(d: ReportData): { drop: number; lo: number; hi: numbe
   return { drop, lo: drop - 1.96 * se, hi: drop + 1.96 * se };
 }
 
+/** Why there is no accuracy: a stage that did not finish, else no evaluation set. */
+function notMeasured(d: ReportData): string {
+  const stopped = d.incomplete.find((s) => ['calibration', 'quantize', 'horizon', 'evaluate', 'hb_evaluate'].includes(s.stage));
+  return stopped ? `accuracy not measured: ${stopped.stage} ${stopped.status} (see the report)` : 'accuracy not measured (no evaluate.dataset)';
+}
+
 /** The run's result in two lines for the terminal: the zoo-table row and the verdict. */
 export function headline(d: ReportData): string {
   const row = `${d.model}: ${num(d.params.millions)} M params, ${d.size}, ${d.categories ?? 'n/a'} classes; float ${pct(d.float?.top1)} %, int8 ${pct(d.quant?.top1)} % on ${d.n ?? 'n/a'} images`
     + (d.perf ? `; ${d.perf.label} latency ${num(d.perf.single_ms)} ms (1 thread), ${num(d.perf.fps)} FPS` : '');
   const drop = dropWithCi(d);
   const verdict = drop ? `Top-1 drop ${drop.drop.toFixed(2)} points (95 % CI ${drop.lo.toFixed(2)} to ${drop.hi.toFixed(2)}), McNemar p ${pval(d.mcnemar_p)}`
-    + (d.mcnemar_p !== null && d.mcnemar_p >= 0.05 ? ': not significant on this set' : d.mcnemar_p !== null ? ': significant' : '') : 'accuracy not measured (no evaluate.dataset)';
+    + (d.mcnemar_p !== null && d.mcnemar_p >= 0.05 ? ': not significant on this set' : d.mcnemar_p !== null ? ': significant' : '') : notMeasured(d);
   return `${row}\n${verdict}`;
 }

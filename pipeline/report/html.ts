@@ -2,7 +2,8 @@ import { CHARTS_JS } from './charts.js.ts';
 import { reportDocument, type Block, type Inline } from './document.ts';
 import type { ReportData } from './model.ts';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text and attribute values: a file name with a quote must not end an attribute (alt="…"). */
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const inline = (part: Inline): string => (typeof part === 'string' ? esc(part)
   : 'code' in part ? `<code>${esc(part.code)}</code>` : `<strong>${esc(part.strong)}</strong>`);
 /** Table cells that hold a cache key are written `key` (code) in the document. */
@@ -12,13 +13,13 @@ const cell = (c: string): string => (/^`[^`]+`$/.test(c) ? `<code>${esc(c.slice(
 export type ThumbReader = (relPath: string) => string | undefined;
 
 function imagesHtml(rows: ReportData['images'], thumb: ThumbReader): string {
-  const guesses = (g: { name: string; p: number }[], label: number, classes: number[]): string =>
-    `<ol>${g.map((x, i) => `<li${classes[i] === label ? ' class="right"' : ''}>${esc(x.name)} <small>${(x.p * 100).toFixed(1)}%</small></li>`).join('')}</ol>`;
+  const guesses = (g: { class: number; name: string; p: number }[], label: number): string =>
+    `<ol>${g.map((x) => `<li${x.class === label ? ' class="right"' : ''}>${esc(x.name)} <small>${(x.p * 100).toFixed(1)}%</small></li>`).join('')}</ol>`;
   return `<div class="images">${rows.map((r) => {
-    const src = thumb(r.thumb);
+    const src = r.thumb ? thumb(r.thumb) : undefined;
     return `<figure class="image"><div class="thumb">${src ? `<img alt="${esc(r.file)}" src="${src}">` : ''}</div><figcaption><b>${esc(r.file.split('/').pop() ?? r.file)}</b>`
-      + ` — ${esc(r.kind)}; label: ${esc(r.label_name)}; output cosine ${r.cosine.toFixed(4)}<div class="guesses"><div>float${guesses(r.float_top5, r.label, r.float_top5.map((g) => g.class))}</div>`
-      + `<div>int8${guesses(r.quant_top5, r.label, r.quant_top5.map((g) => g.class))}</div></div></figcaption></figure>`;
+      + ` — ${esc(r.kind)}; label: ${esc(r.label_name)}; output cosine ${r.cosine.toFixed(4)}<div class="guesses"><div>float${guesses(r.float_top5, r.label)}</div>`
+      + `<div>int8${guesses(r.quant_top5, r.label)}</div></div></figcaption></figure>`;
   }).join('')}</div>`;
 }
 

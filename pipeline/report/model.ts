@@ -122,7 +122,7 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
       calibration: cal?.distinct ?? null, duplicates_skipped: cal?.duplicates ?? null, ranges: ort?.calibrated_on ?? null, search_held_out: ort?.held_out ?? null,
       export_check: dataOf(upstream.export, WORKER_DATA.export)?.check.inputs ?? null, simplify_check: dataOf(upstream.simplify, WORKER_DATA.simplify)?.check.inputs ?? null,
     },
-    images: readJson(upstream.evaluate, 'images', z.array(ImageRow), []).map((row) => ({ ...row, thumb: `evaluate/${row.thumb}` })),
+    images: readJson(upstream.evaluate, 'images', z.array(ImageRow), []).map((row) => ({ ...row, thumb: row.thumb && `evaluate/${row.thumb}` })),
     kept_float: ort ? { nodes: ort.excluded_nodes, ops: ort.unquantized_ops } : null,
     reference: reference ?? null,
   };

@@ -14,6 +14,8 @@ const Entry = z.object({
   source_note: z.string().optional(),
   /** why our count cannot reach the published Parameter (M), where that was measured (never a per-model bend) */
   params_note: z.string().optional(),
+  /** with params_note: the exact count we measured, so a change in the counting is caught, not excused */
+  params_ours: z.number().int().optional(),
   config: z.string().nullable(),
 }).strict();
 export type ZooEntry = z.infer<typeof Entry>;

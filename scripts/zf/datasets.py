@@ -130,7 +130,8 @@ def read_labels(file: str, names: List[str], classes: Optional[List[str]] = None
     line in sorted file order (ILSVRC2012 ground truth style). Labels are class indices, or class names mapped
     through `classes`. Returns (labels, where each came from as file:line)."""
     with open(file) as f:
-        rows = [(n, line.split()) for n, line in enumerate(f, 1) if line.strip()]
+        # the label is the last field: a file name may hold spaces ("IMG 0001.jpg 3")
+        rows = [(n, line.strip().rsplit(None, 1)) for n, line in enumerate(f, 1) if line.strip()]
     if rows and all(len(r) >= 2 for _, r in rows):
         by_name = {os.path.basename(r[0]): (r[-1], f"{file}:{n}") for n, r in rows}
         missing = [n for n in names if n not in by_name]

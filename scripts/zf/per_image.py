@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 THUMB = 112  # px, longest side
+MAX_THUMBS = 100  # 3-6 KB each, embedded in report.html: every flip is still listed, the first 100 are pictured
 
 
 def _top5(probs: np.ndarray, names: List[str]) -> List[Dict[str, Any]]:
@@ -30,7 +31,11 @@ def save(work_dir: str, ds, used: List[int], labels: np.ndarray, logits: Dict[st
     os.makedirs(os.path.join(work_dir, "thumbs"))
     rows = []
     for n, (k, kind) in enumerate(shown):
-        thumb = f"thumbs/{n:04d}.jpg"
+        thumb = f"thumbs/{n:04d}.jpg" if n < MAX_THUMBS else None
+        rows.append({"file": ds.source(used[int(k)]), "kind": kind, "label": int(labels[k]), "label_name": names[int(labels[k])],
+                     "cosine": float(cosine[k]), "float_top5": _top5(probs["float"][k], names), "quant_top5": _top5(probs["quant"][k], names), "thumb": thumb})
+        if thumb is None:
+            continue
         img = ds.get(used[int(k)])
         img = (Image.fromarray(img) if isinstance(img, np.ndarray) else img).convert("RGB")
         if max(img.size) < THUMB:  # tiny images (28x28 Fashion-MNIST): scaled up, pixels kept sharp
@@ -38,7 +43,5 @@ def save(work_dir: str, ds, used: List[int], labels: np.ndarray, logits: Dict[st
             img = img.resize((img.size[0] * f, img.size[1] * f), Image.NEAREST)
         img.thumbnail((THUMB, THUMB))
         img.save(os.path.join(work_dir, thumb), quality=85)
-        rows.append({"file": ds.source(used[int(k)]), "kind": kind, "label": int(labels[k]), "label_name": names[int(labels[k])],
-                     "cosine": float(cosine[k]), "float_top5": _top5(probs["float"][k], names), "quant_top5": _top5(probs["quant"][k], names), "thumb": thumb})
     with open(os.path.join(work_dir, "images.json"), "w") as f:
         json.dump(rows, f, indent=1)

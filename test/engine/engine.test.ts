@@ -47,7 +47,7 @@ describe('engine: cache keys, verification, failure and interruption', () => {
     expect(r.manifest.stages.map((s) => [s.id, s.status, s.reason])).toEqual([
       ['a', 'disabled', 'a is switched off by the recipe'],
       ['b', 'disabled', 'it reads a, which is off (a is switched off by the recipe)'],
-      ['c', 'disabled', 'it reads b, which is off (it reads a, which is off (a is switched off by the recipe))'],
+      ['c', 'disabled', 'it reads b, which is off (a is switched off by the recipe)'],
     ]);
     expect(r.manifest.status).toBe('passed');
     const plan = r.events.find((e) => e.type === 'plan');

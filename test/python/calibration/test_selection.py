@@ -64,3 +64,11 @@ def test_a_copy_of_a_chosen_image_is_skipped_and_reported_not_counted_twice(tmp_
     assert len({s["sha256"] for s in chosen}) == 6
     assert len(duplicates) == 1 and {os.path.basename(duplicates[0]["source"]), os.path.basename(duplicates[0]["same_as"])} == {"copy.png", "0.png"}
     assert json.loads((work / "selection.json").read_text())["duplicates"] == duplicates
+
+
+def test_a_labels_file_names_files_with_spaces_the_label_is_the_last_field(tmp_path):
+    from zf.datasets import read_labels
+    f = tmp_path / "labels.txt"
+    f.write_text("IMG 0001 (copy).jpg 3\nplain.jpg 7\n")
+    labels, where = read_labels(str(f), ["plain.jpg", "IMG 0001 (copy).jpg"])
+    assert labels.tolist() == [7, 3] and where == [f"{f}:2", f"{f}:1"]
