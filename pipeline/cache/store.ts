@@ -30,8 +30,9 @@ export function entryDigest(entry: CacheEntry): string {
   return sha256Text(canonicalJson(rest));
 }
 
+export interface CacheHit { status: 'hit'; entry: CacheEntry; dir: string }
 export type LookupResult =
-  | { status: 'hit'; entry: CacheEntry; dir: string }
+  | CacheHit
   | { status: 'miss' }
   | { status: 'corrupt'; reason: string };
 
@@ -46,6 +47,11 @@ export class CacheStore {
 
   dirFor(key: string): string {
     return join(this.root, key.slice(0, 2), key);
+  }
+
+  /** The lock a run holds while it computes `key` (cache/lease.ts), beside the entry it will commit. */
+  leaseFor(key: string): string {
+    return `${this.dirFor(key)}.lease`;
   }
 
   /** A hit only when entry.json parses and every recorded output exists with its recorded hash. */

@@ -8,7 +8,7 @@ export interface Invocation {
   args: string[];
   values: {
     until?: string; force: string[]; out?: string; cache?: string; 'purge-cache': boolean; set: string[];
-    json: boolean; plain: boolean; 'max-drop'?: string; vary: string[]; jobs: string;
+    json: boolean; plain: boolean; 'max-drop'?: string; vary: string[]; jobs: string; ray?: string; all: boolean;
   };
 }
 
@@ -76,10 +76,10 @@ export const COMMANDS: Record<string, Command> = {
     run: async (inv) => (await import('../commands/analysis.ts')).tuneCommand(await runFlags(inv), inv.values['max-drop']),
   },
   sweep: {
-    usage: 'sweep <recipe.yaml> --vary K=a,b [--vary ...] [--jobs N] [--json]', summary: 'run every combination (shared cache) and compare them',
-    about: 'Runs every combination of the --vary values (each a --set) into runs/<recipe>/sweep/<variant>/, sharing the\nstage cache so export, simplify and calibration run once. Ends with the compare table sorted by quantized\nTop-1; with --json the last line is {"rows": [...]}.\nExample: zooforge sweep yaml/fashion_resnext.yaml --vary quantize.calibration_type=default,kl,max --vary quantize.per_channel=true,false --jobs 2',
-    options: ['vary', 'jobs', ...RUN_OPTIONS],
-    run: async (inv) => (await import('../commands/sweep.ts')).sweepCommand(await runFlags(inv), inv.values.vary, Number(inv.values.jobs)),
+    usage: 'sweep <recipe.yaml> --vary K=a,b [--vary ...] [--jobs N | --ray [ADDRESS]] [--json]', summary: 'run every combination (shared cache) and compare them',
+    about: 'Runs every combination of the --vary values (each a --set) into runs/<recipe>/sweep/<variant>/, sharing the\nstage cache: a stage common to several variants runs once (whichever gets there first; the others wait for\nits cache entry). --jobs N runs N variants at once here; --ray runs each variant as a Ray task (a local Ray\ninstance for the run, or the cluster at ADDRESS; run folders and cache on storage every node sees). Progress\nshows each variant\'s stages and the tasks done/running/failed. Ends with the compare table sorted by\nquantized Top-1; with --json the last line is {"rows": [...], "tasks": [...]}.\nExample: zooforge sweep yaml/fashion_resnext.yaml --vary quantize.calibration_type=default,kl,max --vary quantize.per_channel=true,false --jobs 2',
+    options: ['vary', 'jobs', 'ray', ...RUN_OPTIONS],
+    run: async (inv) => (await import('../commands/sweep.ts')).sweepCommand(await runFlags(inv), inv.values.vary, Number(inv.values.jobs), inv.values.ray),
   },
   'mapper-config': {
     usage: 'mapper-config <recipe.yaml> [--set K=V]', summary: 'print the hb_mapper makertbin YAML for a recipe (validated with the toolchain\'s rules)',
@@ -100,14 +100,19 @@ export const COMMANDS: Record<string, Command> = {
     run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).parseLogCommand(args[0], v.json),
   },
   zoo: {
-    usage: 'zoo list|new <Model> [--out recipe.yaml] [--json]', summary: 'the RDK X5 classification zoo: list its models, or write a recipe for one',
-    about: 'zoo list: every model of the zoo catalog (yaml/zoo/catalog.json) with its public source, published parameters,\nfloat/quantized Top-1 and board FPS. zoo new <Model>: writes yaml/<model>.yaml (or --out), a complete recipe: the\ntimm/torchvision source, the zoo\'s input size, reparameterization, the zoo\'s hb_mapper groups (node_info/int16\nincluded) and the zoo\'s figures as a reference: block that the report shows beside this run\'s.\nExample: zooforge zoo new RepVGG_A0 && zooforge run yaml/repvgg_a0.yaml --until params --set model.pretrained=false',
-    options: ['out', 'json'],
+    usage: 'zoo list | new <Model> [--out recipe.yaml] | run <Model...|--all> [--jobs N | --ray [ADDRESS]] [run options]',
+    summary: 'the RDK X5 classification zoo: list its models, write a recipe for one, or run many',
+    about: 'zoo list: every model of the zoo catalog (yaml/zoo/catalog.json) with its public source, published parameters,\nfloat/quantized Top-1 and board FPS. zoo new <Model>: writes yaml/<model>.yaml (or --out), a complete recipe: the\ntimm/torchvision source, the zoo\'s input size, reparameterization, the zoo\'s hb_mapper groups (node_info/int16\nincluded) and the zoo\'s figures as a reference: block that the report shows beside this run\'s.\nExample: zooforge zoo new RepVGG_A0 && zooforge run yaml/repvgg_a0.yaml --until params --set model.pretrained=false\nzoo run <Model...> (or --all): writes each model\'s recipe into runs/zoo/<Model>/recipe.yaml (--out DIR for\nanother folder) and runs it into runs/zoo/<Model>/run, sharing one cache, --jobs N at once or as Ray tasks\n(--ray, as for sweep); --set and --until apply to every model. Ends with each model\'s figures beside the zoo\'s.\nExample: zooforge zoo run ConvNeXt_atto RepVGG_A0 --ray --until params --set model.pretrained=false',
+    options: ['out', 'json', 'all', 'jobs', 'ray', 'until', 'force', 'cache', 'set', 'plain'],
     run: async ({ args, values: v }) => {
       const zoo = await import('../commands/zoo.ts');
       if (args[0] === 'list') return zoo.zooListCommand(v.json);
       if (args[0] === 'new') return zoo.zooNewCommand(args[1], v.out);
-      throw new UserInputError(`zoo: expected list or new, got ${args[0] ?? 'nothing'}. Run 'zooforge zoo --help'.`);
+      if (args[0] === 'run') {
+        return (await import('../commands/zoo-run.ts')).zooRunCommand(args.slice(1), v.all,
+          { until: v.until, force: v.force, out: v.out, cache: v.cache, set: v.set, json: v.json, plain: v.plain }, Number(v.jobs), v.ray);
+      }
+      throw new UserInputError(`zoo: expected list, new or run, got ${args[0] ?? 'nothing'}. Run 'zooforge zoo --help'.`);
     },
   },
   schema: {

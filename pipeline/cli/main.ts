@@ -3,11 +3,11 @@ import { environmentError, ExitCode, isKnownError, UserInputError } from '../err
 import { VERSION } from '../version.ts';
 import { COMMANDS, type Invocation } from './commands.ts';
 import { commandHelp, mainHelp } from './help.ts';
-import { parseArgsOptions } from './options.ts';
+import { optionalValues, parseArgsOptions } from './options.ts';
 
 function parse(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: parseArgsOptions(), allowPositionals: true, strict: true });
+    return parseArgs({ args: optionalValues(argv), options: parseArgsOptions(), allowPositionals: true, strict: true });
   } catch (err) {
     throw new UserInputError(`${(err as Error).message}\nRun 'zooforge --help' for usage.`);
   }

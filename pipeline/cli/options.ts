@@ -15,7 +15,9 @@ export const OPTIONS = {
   plain: { type: 'boolean', default: false, help: 'plain progress lines even on a terminal (also when CI is set or stderr is not a TTY)' },
   'max-drop': { type: 'string', arg: 'POINTS', help: 'largest acceptable Top-1 drop, in points' },
   vary: { type: 'string', multiple: true, default: [] as string[], arg: 'K=a,b', help: 'values to sweep for one recipe field (repeatable)' },
-  jobs: { type: 'string', default: '1', arg: 'N', help: 'variants run at once' },
+  jobs: { type: 'string', default: '1', arg: 'N', help: 'tasks (variants, models) run at once on this machine' },
+  ray: { type: 'string', arg: '[ADDRESS]', help: 'run each task on Ray: alone, a local Ray instance started and stopped for the run; or an address: auto (the running cluster), host:6379, ray://host:10001' },
+  all: { type: 'boolean', default: false, help: 'every model of the catalog with a public source' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -26,6 +28,13 @@ export function parseArgsOptions(): { [K in OptionName]: Omit<(typeof OPTIONS)[K
     const { help: _help, arg: _arg, ...spec } = o as typeof o & { arg?: string };
     return [name, spec];
   })) as { [K in OptionName]: Omit<(typeof OPTIONS)[K], 'help' | 'arg'> } satisfies ParseArgsConfig['options'];
+}
+
+/** `--ray` may stand alone: parseArgs needs a value, so a bare one (next word missing, an option, or not an address)
+ *  becomes `--ray=local`. An address is auto, local, ray://..., or host:port. */
+export function optionalValues(argv: string[]): string[] {
+  const isAddress = (s: string | undefined): boolean => s !== undefined && /^(auto|local|ray:\/\/\S+|[\w.-]+:\d+)$/.test(s);
+  return argv.flatMap((a, i) => (a === '--ray' && !isAddress(argv[i + 1]) ? ['--ray=local'] : [a]));
 }
 
 /** The options every pipeline-running command takes. */

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { sha256Text } from '../cache/key.ts';
 import { UserInputError } from '../errors.ts';
-import { PlainReporter } from '../report/terminal/plain.ts';
+import { batchExitCode, runBatch } from '../batch/run.ts';
+import type { BatchTask } from '../batch/task.ts';
 import { compareRow, compareTable, type CompareRow } from './compare.ts';
-import { defaultOutDir, runPipeline, type RunFlags } from './run.ts';
+import { defaultOutDir, type RunFlags } from './run.ts';
 
 /** --vary key=a,b,c ... -> every combination, as --set lists. */
 export function variantMatrix(vary: string[]): string[][] {
@@ -27,31 +28,21 @@ export function variantNames(variants: string[][]): string[] {
   return readable.map((n, i) => (seen.get(n)! > 1 ? `${n}-${sha256Text(variants[i].join('\n')).slice(0, 8)}` : n));
 }
 
-/** `zooforge sweep <recipe> --vary K=a,b [--vary ...] [--jobs N]`: variants share the stage cache, so the
- *  stages upstream of what varies run once. Ends with the compare table sorted by quantized Top-1. */
-export async function sweepCommand(f: RunFlags, vary: string[], jobs: number): Promise<number> {
+/** `zooforge sweep <recipe> --vary K=a,b [--vary ...] [--jobs N | --ray [ADDRESS]]`: variants share the stage cache,
+ *  so the stages upstream of what varies run once (whichever variant gets there first; the others wait for the
+ *  entry). Ends with the compare table sorted by quantized Top-1. */
+export async function sweepCommand(f: RunFlags, vary: string[], jobs: number, ray?: string): Promise<number> {
   if (vary.length === 0) throw new UserInputError('sweep: give at least one --vary key=value1,value2');
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UserInputError('sweep: --jobs takes a whole number >= 1');
   const variants = variantMatrix(vary);
   const root = join(f.out ?? defaultOutDir(f.recipe), 'sweep');
-  const log = (line: string): void => { process.stderr.write(`${line}\n`); };
   const named = variantNames(variants);
-  const names = new Map(variants.map((v, i) => [v, named[i]]));
-  const runOne = async (sets: string[]): Promise<{ name: string; code: number; cached: string[] }> => {
-    const name = names.get(sets)!;
-    const r = await runPipeline({ ...f, set: [...f.set, ...sets], out: join(root, name), json: false },
-      new PlainReporter((l) => { if (/^(passed|failed|cached)/.test(l)) log(`[${name}] ${l}`); }));
-    return { name, code: r.code, cached: r.manifest.stages.filter((s) => s.status === 'cached').map((s) => s.id) };
-  };
-  // The first variant runs alone so the shared upstream stages are computed once, then cached for the rest.
-  const results = [await runOne(variants[0])];
-  const queue = variants.slice(1);
-  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    for (let sets = queue.shift(); sets; sets = queue.shift()) results.push(await runOne(sets));
-  }));
-  const rows: CompareRow[] = results.filter((r) => r.code === 0).map((r) => compareRow(join(root, r.name)))
+  const tasks: BatchTask[] = variants.map((sets, i) => ({ name: named[i], recipe: f.recipe, set: sets, out: join(root, named[i]) }));
+  const outcomes = await runBatch(tasks, f, { jobs, ray, root });
+  const rows: CompareRow[] = outcomes.filter((r) => r.status === 'passed').map((r) => compareRow(r.out))
     .sort((a, b) => (b.quant_top1 ?? -1) - (a.quant_top1 ?? -1));
-  for (const r of results) log(`[${r.name}] ${r.code === 0 ? 'ok' : `failed (exit ${r.code})`}; cached: ${r.cached.join(', ') || 'none'}`);
-  process.stdout.write(f.json ? `${JSON.stringify({ rows })}\n` : `${compareTable(rows)}\n`);
-  return results.every((r) => r.code === 0) ? 0 : 1;
+  for (const r of outcomes) {
+    process.stderr.write(`[${r.name}] ${r.status}${r.error ? ` (${r.error.split('\n')[0]})` : ''}${r.attempts > 1 ? `, ${r.attempts} attempts` : ''}; cached: ${r.cached.join(', ') || 'none'}\n`);
+  }
+  process.stdout.write(f.json ? `${JSON.stringify({ rows, tasks: outcomes })}\n` : `${compareTable(rows)}\n`);
+  return batchExitCode(outcomes);
 }

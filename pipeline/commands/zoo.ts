@@ -16,8 +16,8 @@ export function zooListCommand(json: boolean): number {
   return 0;
 }
 
-/** The recipe `zoo new` writes, as text with its comments. */
-function zooRecipe(m: ZooEntry, recipeDir: string, notes: string[]): string {
+/** The recipe `zoo new` (and `zoo run`) writes, as text with its comments. */
+export function zooRecipe(m: ZooEntry, recipeDir: string, notes: string[]): string {
   if (!m.source) throw new UserInputError(`zoo new ${m.model}: the zoo names no public source for it (${m.source_note ?? 'none'}); write model.source by hand`);
   const [h, w] = m.size.split('x').map(Number);
   const hb = m.config ? recipeFromHbConfig(readHbConfig(join(ZOO_DIR, 'hb', m.config), (x) => notes.push(x)), join(ZOO_DIR, 'hb', m.config), recipeDir, notes) : undefined;

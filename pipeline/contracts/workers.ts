@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ray } from './cluster.ts';
 import { CalibrationSchema, EvaluateSchema, ExportSchema, InputSchema, ModelSchema, SimplifySchema } from '../recipe/schema.ts';
 import { DatasetSchema, PreprocessSchema } from '../recipe/dataset-schema.ts';
 import { QuantizeSchema } from '../recipe/quantize-schema.ts';
@@ -144,13 +145,16 @@ export const WORKERS = {
   perf: { module: 'perf', ...perf },
   sensitivity: { module: 'sensitivity', ...sensitivity },
   tune: { module: 'tune', ...tune },
+  ray: { module: 'ray_run', ...ray },
 } as const;
 
 export type WorkerName = keyof typeof WORKERS;
+/** The workers a stage runs (each answers with `outputs`); the Ray driver is run by the batch runner. */
+export type StageWorkerName = Exclude<WorkerName, 'ray'>;
 export type WorkerInput<W extends WorkerName> = z.input<(typeof WORKERS)[W]['input']>;
 export type WorkerOutput<W extends WorkerName> = z.infer<(typeof WORKERS)[W]['output']>;
 /** What a stage keeps of its worker's answer: everything but `outputs`. */
-export type WorkerData<W extends WorkerName> = Omit<WorkerOutput<W>, 'outputs'>;
+export type WorkerData<W extends StageWorkerName> = Omit<WorkerOutput<W>, 'outputs'>;
 
 /** The data later readers (report, commands) parse a worker stage's result with: its output without `outputs`. */
 export const WORKER_DATA = {

@@ -4,7 +4,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { HashMemo, hashPath, sizeOf } from '../cache/hash.ts';
 import { sha256Text } from '../cache/key.ts';
-import { materialize, type CacheStore, type OutputRecord } from '../cache/store.ts';
+import { leaseKey } from '../cache/lease.ts';
+import { materialize, type CacheHit, type CacheStore, type OutputRecord } from '../cache/store.ts';
 import { environmentError, InterruptedError, isKnownError, StageFailedError } from '../errors.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { PythonEnv } from '../tools/python.ts';
@@ -75,15 +76,30 @@ async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: 
   }
 }
 
-/** Cached: link the entry's files into the run dir. Otherwise run it. A missing input fails it. */
+/** Link a cache entry's files into the run dir. */
+async function fromCache(stage: Stage, hit: Pick<CacheHit, 'entry' | 'dir'>, o: ExecuteOptions, rec: ManifestStage): Promise<StageResult> {
+  const dir = join(o.outDir, stage.id);
+  await materialize(join(hit.dir, 'files'), dir);
+  rec.commands = hit.entry.commands;
+  return { id: stage.id, status: 'cached', key: hit.entry.key, dir, outputs: hit.entry.outputs, data: hit.entry.data as Record<string, unknown> };
+}
+
+/** Cached: link the entry's files into the run dir. Otherwise run it, holding the key's lease so that runs sharing
+ *  the cache (sweep variants, cluster nodes) compute it once: a run that waited finds the entry when it gets the
+ *  lease. A missing input fails it. */
 async function obtain(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
   if (d.missing) throw new StageFailedError(d.missing);
   if (d.waitingFor) throw new Error(`engine: ${stage.id} reads an output ${d.waitingFor} did not produce`);
-  if (!d.hit) return runStage(stage, d, o, upstream, rec);
-  const dir = join(o.outDir, stage.id);
-  await materialize(join(d.hit.dir, 'files'), dir);
-  rec.commands = d.hit.entry.commands;
-  return { id: stage.id, status: 'cached', key: d.key, dir, outputs: d.hit.entry.outputs, data: d.hit.entry.data as Record<string, unknown> };
+  if (d.hit) return fromCache(stage, d.hit, o, rec);
+  if (!stage.cacheable || !d.key) return runStage(stage, d, o, upstream, rec);
+  const release = await leaseKey(o.cache.leaseFor(d.key), o.signal,
+    (who) => o.emit({ type: 'stage-progress', id: stage.id, message: `waiting: ${who} is computing this entry` }));
+  try {
+    const now = o.force.includes(stage.id) ? undefined : await o.cache.lookup(d.key);
+    return now?.status === 'hit' ? await fromCache(stage, now, o, rec) : await runStage(stage, d, o, upstream, rec);
+  } finally {
+    release();
+  }
 }
 
 interface RunState { upstream: Map<string, StageResult>; status: 'passed' | 'failed' | 'interrupted'; internal?: unknown }

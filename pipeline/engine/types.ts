@@ -66,6 +66,14 @@ export interface StageRunResult {
   doNotCache?: string;
 }
 
+/** What a stage needs of a machine, declared for schedulers (a Ray task asks for the largest need of its stages). */
+export interface StageResources {
+  cpus?: number;
+  memoryMb?: number;
+  /** Custom resources only some nodes offer, e.g. {hb_mapper: 1} where the Horizon toolchain lives. */
+  custom?: Record<string, number>;
+}
+
 export interface Stage {
   id: string;
   /** Bump when the stage's code changes its outputs. */
@@ -73,6 +81,8 @@ export interface Stage {
   title: string;
   /** A live board cannot be keyed, so it is never cached; nor is what is cheaper to rebuild than to key. */
   cacheable: boolean;
+  /** Default: 1 CPU, 1 GiB. */
+  resources?: StageResources;
   /** Said in the plan when cacheable is false. */
   uncachedBecause?: string;
   /** Recipe fields this stage cannot run without, with why: reported (file:line) before anything runs, and only

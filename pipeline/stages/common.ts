@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { ToolName } from '../contracts/tools.ts';
-import { WORKERS, type WorkerData, type WorkerInput, type WorkerName } from '../contracts/workers.ts';
+import { WORKERS, type WorkerData, type WorkerInput, type StageWorkerName, type WorkerName } from '../contracts/workers.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { recipePath } from '../recipe/load.ts';
 import { datasetPaths, type Dataset } from '../recipe/dataset-schema.ts';
@@ -45,7 +45,7 @@ export const PREPROCESS: FileInput = { stage: 'preprocess', output: 'record' };
 /** Run a worker (input and output checked against its contract) and split its answer the way the engine wants:
  *  `outputs` for the engine, the rest as the stage's typed data. `launch` runs it elsewhere (the toolchain's
  *  Python); default: the project's interpreter. */
-export async function runWorkerStage<W extends WorkerName>(ctx: RunContext, worker: W, input: WorkerInput<W>,
+export async function runWorkerStage<W extends StageWorkerName>(ctx: RunContext, worker: W, input: WorkerInput<W>,
   launch?: (args: string[]) => string[]): Promise<{ outputs: Record<string, string>; data: WorkerData<W> }> {
   const { outputs, ...data } = await ctx.python.runWorker(worker, input, ctx, launch);
   return { outputs: Object.fromEntries(Object.entries(outputs)), data };

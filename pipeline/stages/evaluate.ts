@@ -6,6 +6,7 @@ export const evaluateStage: Stage = {
   id: 'evaluate',
   version: 1,
   title: 'Evaluate float vs int8',
+  resources: { memoryMb: 3072 },
   cacheable: true,
   disabledBecause: ({ recipe }) => (!recipe.evaluate.dataset ? 'evaluate.dataset is not set' : undefined),
   inputs({ loaded }) {

@@ -19,6 +19,7 @@ export const exportStage: Stage = {
   id: 'export',
   version: 2,
   title: 'Export to ONNX',
+  resources: { memoryMb: 3072 },
   cacheable: true,
   inputs({ loaded }) {
     const r = loaded.recipe;

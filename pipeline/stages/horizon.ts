@@ -31,7 +31,9 @@ export const horizonStage: Stage = {
   id: 'horizon',
   version: 1,
   title: 'Build .bin (hb_mapper)',
+  resources: { memoryMb: 8192, custom: { hb_mapper: 1 } },
   cacheable: true,
+  disabledBecause: ({ recipe }) => (recipe.quantize.backend !== 'horizon' ? `quantize.backend is ${recipe.quantize.backend}, not horizon` : undefined),
 
   async inputs({ loaded }) {
     const tc = toolchainFor(loaded.recipe.quantize);

@@ -16,6 +16,7 @@ export const quantizeStage: Stage = {
   id: 'quantize',
   version: 2,
   title: 'Quantize (int8)',
+  resources: { memoryMb: 3072 },
   cacheable: true,
   disabledBecause: ({ recipe }) => (recipe.quantize.backend !== 'ort' ? `backend ${recipe.quantize.backend} is built by the hb_mapper stage` : undefined),
   inputs({ loaded }) {

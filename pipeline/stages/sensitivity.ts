@@ -31,6 +31,7 @@ export const sensitivityStage: Stage = {
   id: 'sensitivity',
   version: 2,
   title: 'Per-layer sensitivity',
+  resources: { memoryMb: 3072 },
   cacheable: true,
   disabledBecause: (loaded) => (!loaded.recipe.sensitivity.enabled && loaded.recipe.tune.max_drop === undefined
     ? 'sensitivity.enabled is false (zooforge sensitivity turns it on)' : needsData(loaded)),
@@ -43,6 +44,7 @@ export const tuneStage: Stage = {
   id: 'tune',
   version: 2,
   title: 'Tune (accuracy budget)',
+  resources: { memoryMb: 3072 },
   cacheable: true,
   disabledBecause: (loaded) => (loaded.recipe.tune.max_drop === undefined ? 'tune.max_drop is not set (zooforge tune --max-drop sets it)' : needsData(loaded)),
   inputs({ loaded }) {

@@ -19,6 +19,10 @@ export interface WorkerIo {
   progress?(message: string, done?: number, total?: number): void;
   warn?(message: string): void;
   command?(cmd: string): void;
+  /** A PROTOCOL.event line's JSON (the Ray driver's task events), checked by the caller's own contract. */
+  event?(payload: unknown): void;
+  /** How long Ctrl-C waits for the worker to clean up before killing it (default 3 s). */
+  killGraceMs?: number;
 }
 
 const ProgressLine = z.object({ message: z.string(), done: z.number().optional(), total: z.number().optional() });
@@ -58,12 +62,16 @@ export class PythonEnv {
     await writeFile(inPath, JSON.stringify(checked.data, null, 2));
     const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))(workerArgv(contract.module, inPath, outPath));
     const run = await runLogged(exe, args, {
-      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command, env: workerEnv(),
+      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command, env: workerEnv(), killGraceMs: io.killGraceMs,
       onLine: (line) => {
         if (line.startsWith(PROTOCOL.progress)) {
           const p = ProgressLine.safeParse(safeJson(line.slice(PROTOCOL.progress.length)));
           if (!p.success) return false; // not ours (a user module printing the prefix): an ordinary log line
           io.progress?.(p.data.message, p.data.done, p.data.total);
+          return true;
+        }
+        if (line.startsWith(PROTOCOL.event) && io.event) {
+          io.event(safeJson(line.slice(PROTOCOL.event.length)));
           return true;
         }
         if (line.startsWith(PROTOCOL.warn)) {

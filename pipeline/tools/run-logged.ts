@@ -20,6 +20,8 @@ export interface LoggedOptions {
   command?(cmd: string): void;
   /** A file fed to the command's stdin (default: no stdin). */
   inputFile?: string;
+  /** Ctrl-C sends SIGTERM, then SIGKILL after this long (default 3 s). */
+  killGraceMs?: number;
 }
 
 export interface LoggedRun {
@@ -54,7 +56,7 @@ export async function runLogged(cmd: string, args: string[], o: LoggedOptions): 
   const timeout = commandTimeoutMs();
   const stdin = o.inputFile ? { file: o.inputFile } : ('ignore' as const);
   const result = await execa(cmd, args, {
-    cwd: o.cwd, env: o.env, reject: false, timeout, cancelSignal: o.signal, forceKillAfterDelay: 3000,
+    cwd: o.cwd, env: o.env, reject: false, timeout, cancelSignal: o.signal, forceKillAfterDelay: o.killGraceMs ?? 3000,
     stdin, stdout: [seen, log], stderr: [seen, log],
   });
   if (o.signal.aborted) throw new InterruptedError();

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** Lock files that work on a filesystem shared by several machines (the run folder lock, the cache's per-key
+ *  lease). A lock holds `<pid> <token> <host>`; its owner is gone when it is on this host and its pid is dead, or on
+ *  another host and it stopped refreshing the file's mtime (a heartbeat every HEARTBEAT_MS) for STALE_MS. */
+export const HEARTBEAT_MS = 10_000;
+export const STALE_MS = 60_000;
+/** A taker that died inside the few lines it holds the takeover mutex for leaves it behind: after this long it is
+ *  stale too. */
+const TAKEOVER_STALE_MS = 10_000;
+const HOST = hostname();
+
+export interface LockOwner { pid: number; host: string; text: string }
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+};
+
+/** Create `path` holding `text`, atomically and only if absent: the text is written to a private file first and
+ *  hard-linked into place, so no reader ever sees a lock without its owner. */
+function createExclusive(path: string, text: string): boolean {
+  const mine = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(mine, text);
+  try {
+    linkSync(mine, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    rmSync(mine, { force: true });
+  }
+}
+
+function ownerOf(text: string): LockOwner {
+  const [pid, , host] = text.trim().split(' ');
+  return { pid: Number.parseInt(pid, 10), host: host ?? HOST, text }; // a lock without a host is from before hosts were written: this one's
+}
+
+/** Whether the owner of the lock at `path` (content `text`) is gone. */
+function isStale(path: string, owner: LockOwner): boolean {
+  if (owner.host === HOST) return !(Number.isFinite(owner.pid) && alive(owner.pid));
+  try {
+    return Date.now() - statSync(path).mtimeMs > STALE_MS;
+  } catch {
+    return false; // gone meanwhile: the caller retries
+  }
+}
+
+/** Remove a stale lock whose content is `stale`, under a second mutex so that two processes that both saw the same
+ *  dead owner cannot remove each other's fresh lock. */
+function takeOver(path: string, stale: string): void {
+  const mutex = `${path}.takeover`;
+  if (!createExclusive(mutex, `${process.pid}\n`)) {
+    try {
+      if (Date.now() - statSync(mutex).mtimeMs > TAKEOVER_STALE_MS) unlinkSync(mutex);
+    } catch { /* gone meanwhile: someone else finished their takeover */ }
+    return;
+  }
+  try {
+    if (readText(path) === stale) unlinkSync(path); // still the dead owner's: only a takeover may remove it, and we hold that
+  } finally {
+    unlinkSync(mutex);
+  }
+}
+
+export type TryLock = { held: true; release: () => void } | { held: false; owner: LockOwner };
+
+/** One attempt: take the lock (taking over a stale one), or say who holds it. A held lock's mtime is refreshed
+ *  until it is released, so machines that cannot see our pid know we are alive. */
+export function tryLock(path: string): TryLock {
+  const token = `${process.pid} ${randomBytes(8).toString('hex')} ${HOST}\n`;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (createExclusive(path, token)) {
+      const beat = setInterval(() => {
+        try { if (readText(path) === token) utimesSync(path, new Date(), new Date()); } catch { /* released meanwhile */ }
+      }, HEARTBEAT_MS);
+      beat.unref();
+      return { held: true, release: () => { clearInterval(beat); if (readText(path) === token) rmSync(path, { force: true }); } };
+    }
+    const text = readText(path);
+    if (text === undefined) continue; // released meanwhile
+    const owner = ownerOf(text);
+    if (!isStale(path, owner)) return { held: false, owner };
+    takeOver(path, text);
+  }
+  throw new Error(`could not lock ${path}: its lock kept changing hands`);
+}
+
+/** Who holds a lock, in words. */
+export function ownerText(owner: LockOwner): string {
+  return owner.pid === process.pid && owner.host === HOST ? 'another run in this same process'
+    : `another zooforge run (pid ${owner.pid}${owner.host === HOST ? '' : ` on ${owner.host}`})`;
+}

@@ -1,0 +1,75 @@
+"""What runs on a Ray node: one whole `zooforge run` as a child process, its engine events forwarded to the driver.
+Only the standard library is imported here, because this module is shipped to the nodes by value (the driver calls
+ray.cloudpickle.register_pickle_by_value on it): a node needs Ray, Node.js and the zooforge checkout, not this
+package on its PYTHONPATH."""
+import ctypes
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM it when the Ray worker dies (a killed worker or a lost node must not leave an orphan
+    run holding its folder's lock). zooforge treats SIGTERM like Ctrl-C: it stops its stage and records it."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class Progress:
+    """A Ray actor (num_cpus=0) that collects events from every task until the driver drains them."""
+
+    def __init__(self) -> None:
+        self.events = []
+
+    def push(self, event: dict) -> None:
+        self.events.append(event)
+
+    def drain(self) -> list:
+        out, self.events = self.events, []
+        return out
+
+
+def run_task(spec: dict, progress) -> dict:
+    """Run spec["argv"] (never through a shell) in spec["cwd"]; each JSON line it prints goes to `progress`.
+    Returns its exit code; raising is left to Ray (a dead worker is retried, an exception here would not be)."""
+    import ray  # the node's own
+
+    name = spec["name"]
+    node = socket.gethostname()
+    argv = list(spec["argv"])
+    if not os.path.exists(argv[0]):
+        argv[0] = shutil.which("node") or argv[0]  # this node's Node.js lives elsewhere
+    if not os.path.exists(argv[1]):
+        return {"exit_code": None, "node": node, "error": f"{node} has no zooforge checkout at {argv[1]}: every node needs "
+                "the same checkout at the same path, set up with scripts/setup.sh"}
+    last = progress.push.remote({"type": "task-start", "task": name, "node": node, "pid": os.getpid(),
+                          "attempt": 0})  # the driver numbers the attempts
+    env = {**os.environ, **spec["env"]}
+    with tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(argv, cwd=spec["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=err, text=True, preexec_fn=_die_with_parent)
+        try:
+            for line in child.stdout:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue  # not an engine event
+                if isinstance(event, dict):
+                    last = progress.push.remote({"type": "task-event", "task": name, "event": event})
+            code = child.wait()
+        except KeyboardInterrupt:  # ray.cancel(): let the run stop its stage and record it, then give up the task
+            child.terminate()
+            try:
+                child.wait(20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+            raise
+        err.seek(0)
+        tail = err.read().splitlines()[-15:]
+    ray.get(last)  # calls from one caller run in order: the driver now sees all of this task's events
+    return {"exit_code": code, "node": node, "error": "\n".join(tail) if code != 0 else None}
