@@ -11,6 +11,8 @@ import { runRay } from './ray.ts';
 import type { BatchTask, TaskOutcome } from './task.ts';
 
 export interface BatchOptions {
+  /** The command, for messages: sweep, zoo run. */
+  command: string;
   /** Tasks at once on this machine (without --ray). */
   jobs: number;
   /** --ray: 'local' (a private instance for this batch), or an address for ray.init: auto, host:6379, ray://host:10001. */
@@ -22,7 +24,7 @@ export interface BatchOptions {
 /** Run every task (locally, `jobs` at a time, or as Ray tasks), all sharing one cache; every recipe is loaded first,
  *  so a bad one stops the batch before anything runs. */
 export async function runBatch(tasks: BatchTask[], f: RunFlags, o: BatchOptions): Promise<TaskOutcome[]> {
-  if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new UserInputError('--jobs takes a whole number >= 1');
+  if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new UserInputError(`${o.command}: --jobs takes a whole number >= 1`);
   const loaded = tasks.map((task) => ({ task, loaded: loadRecipe(task.recipe, [...f.set, ...task.set], { resolveBackend }) }));
   const cache = cacheRoot(f.cache);
   claimDir(cache, CACHE_MARKER, 'cache', looksLikeCache); // once, before tasks race to create it

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Text } from '../cache/key.ts';
 import { UserInputError } from '../errors.ts';
@@ -37,8 +38,9 @@ export async function sweepCommand(f: RunFlags, vary: string[], jobs: number, ra
   const root = join(f.out ?? defaultOutDir(f.recipe), 'sweep');
   const named = variantNames(variants);
   const tasks: BatchTask[] = variants.map((sets, i) => ({ name: named[i], recipe: f.recipe, set: sets, out: join(root, named[i]) }));
-  const outcomes = await runBatch(tasks, f, { jobs, ray, root });
-  const rows: CompareRow[] = outcomes.filter((r) => r.status === 'passed').map((r) => compareRow(r.out))
+  const outcomes = await runBatch(tasks, f, { command: 'sweep', jobs, ray, root });
+  // a sweep stopped early (--until) has no reports: its table is empty, the lines above say how each variant ended
+  const rows: CompareRow[] = outcomes.filter((r) => r.status === 'passed' && existsSync(join(r.out, 'report', 'report.json'))).map((r) => compareRow(r.out))
     .sort((a, b) => (b.quant_top1 ?? -1) - (a.quant_top1 ?? -1));
   for (const r of outcomes) {
     process.stderr.write(`[${r.name}] ${r.status}${r.error ? ` (${r.error.split('\n')[0]})` : ''}${r.attempts > 1 ? `, ${r.attempts} attempts` : ''}; cached: ${r.cached.join(', ') || 'none'}\n`);

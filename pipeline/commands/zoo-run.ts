@@ -59,7 +59,7 @@ export async function zooRunCommand(names: string[], all: boolean, f: Omit<RunFl
   if (all) for (const m of catalog.filter((x) => !x.source)) process.stderr.write(`note: ${m.model} is left out: ${m.source_note ?? 'the zoo names no public source'}\n`);
   const root = resolve(f.out ?? join('runs', 'zoo'));
   const tasks: BatchTask[] = models.map((m) => ({ name: m.model, recipe: writeRecipe(m, join(root, m.model)), set: [], out: join(root, m.model, 'run') }));
-  const outcomes = await runBatch(tasks, { ...f, recipe: tasks[0].recipe }, { jobs, ray, root });
+  const outcomes = await runBatch(tasks, { ...f, recipe: tasks[0].recipe }, { command: 'zoo run', jobs, ray, root });
   const rows = outcomes.map((o, i) => zooRow(models[i], o));
   process.stdout.write(f.json ? `${JSON.stringify({ rows, tasks: outcomes })}\n` : `${zooTable(rows)}\n`);
   return batchExitCode(outcomes);

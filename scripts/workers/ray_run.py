@@ -49,8 +49,8 @@ def main(p: dict) -> dict:
     from ray import cloudpickle
 
     cloudpickle.register_pickle_by_value(ray_task)  # nodes need no zooforge Python package, only the checkout
-    signal.signal(signal.SIGTERM, _interrupt)
     address = connect(ray, p)
+    signal.signal(signal.SIGTERM, _interrupt)  # after ray.init, which installs a handler that just exits
     try:
         return schedule(ray, p, address)
     finally:
