@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { ClusterEvent, type ClusterTask } from '../contracts/cluster.ts';
-import { InterruptedError } from '../errors.ts';
+import { InterruptedError, StageFailedError } from '../errors.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { selectStages } from '../stages/index.ts';
@@ -72,6 +72,8 @@ export async function runRay(tasks: { task: BatchTask; loaded: LoadedRecipe }[],
     });
   } catch (err) {
     if (err instanceof InterruptedError || controller.signal.aborted) throw new InterruptedError('interrupted: the remaining Ray tasks were cancelled');
+    // the driver's own message (e.g. it cannot reach the cluster) once, and where its full output is
+    if (err instanceof StageFailedError) throw new StageFailedError(err.message.replace(/^ray worker exited \d+: /, 'ray: '), `the Ray driver's log: ${logFile}`);
     throw err;
   } finally {
     process.off('SIGINT', onSignal);

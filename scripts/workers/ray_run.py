@@ -4,6 +4,7 @@ as PROTOCOL["event"] lines while they run. A task whose worker or node died is r
 that failed a stage returned normally and is not. SIGINT/SIGTERM cancel what has not finished."""
 import json
 import signal
+import socket
 import time
 
 from zf.protocol import PROTOCOL, ZfError, run_worker
@@ -20,7 +21,22 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def check_reachable(address: str) -> None:
+    """Fail in seconds, not minutes: ray.init retries an address where nothing listens for a long time."""
+    hostport = address[len("ray://"):] if address.startswith("ray://") else address
+    host, _, port = hostport.rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto" and other forms: Ray resolves and reports them itself
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as err:
+        raise ZfError(f"--ray {address}: nothing answers at {host}:{port} ({err.strerror or err}); is the cluster up "
+                      "(ray start --head) and the port open?")
+
+
 def connect(ray, p: dict) -> str:
+    if p["address"] is not None:
+        check_reachable(p["address"])
     if p["address"] is None:  # a private instance for this run, stopped by ray.shutdown()
         ray.init(address="local", num_cpus=p["local_cpus"], include_dashboard=False, log_to_driver=False)
         return "local"

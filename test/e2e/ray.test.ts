@@ -124,6 +124,14 @@ describe('sweeps and zoo runs on Ray', () => {
     expect(String(left.stdout).trim(), 'no run of this sweep is left behind').toBe('');
   });
 
+  it('an address where no cluster answers fails in seconds, saying so, with exit 1', async () => {
+    const t0 = Date.now();
+    const r = await zooforge(['sweep', recipe, '--vary', 'quantize.per_channel=true', '--ray', '127.0.0.1:1', '--out', join(dir, 'nowhere'), '--cache', join(dir, 'cache-nowhere')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^zooforge: ray: --ray 127\.0\.0\.1:1: nothing answers at 127\.0\.0\.1:1 \(Connection refused\)/m);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+
   it('zoo run: two catalog models as Ray tasks, tabulated beside the zoo', async () => {
     const r = await zooforge(['zoo', 'run', 'ConvNeXt_atto', 'RepVGG_A0', ...RAY, '--until', 'params', '--set', 'model.pretrained=false',
       '--out', join(dir, 'zoo'), '--cache', join(dir, 'cache-zoo'), '--json']);
