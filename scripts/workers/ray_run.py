@@ -43,7 +43,9 @@ def connect(ray, p: dict) -> str:
     try:
         ray.init(address=p["address"], log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as err:
-        raise ZfError(f"--ray {p['address']}: cannot connect to a Ray cluster there: {str(err).splitlines()[0][:300]}")
+        raise ZfError(f"--ray {p['address']}: cannot connect to a Ray cluster there: {str(err).splitlines()[0][:300]}. "
+                      "If the cluster uses token authentication (Ray 2.60 turns it on for clusters `ray start` starts), "
+                      "set RAY_AUTH_MODE=token here, with the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN")
     return p["address"]
 
 
