@@ -55,9 +55,10 @@ class StreamingCalibrator:
         st = self.stats[name]
         st.lo, st.hi = min(st.lo, lo), max(st.hi, hi)
 
-    def ranges(self, method: str, percentile: float, full_range=()) -> Dict[str, Tuple[float, float]]:
-        """`full_range`: tensors never clipped (model inputs: pixels, like hb_mapper's fixed preprocess threshold)."""
-        return {n: tensor_range(s, "max" if n in full_range else method, percentile)
+    def ranges(self, method: str, percentile: float, full_range=(), symmetric: bool = False) -> Dict[str, Tuple[float, float]]:
+        """`full_range`: tensors never clipped (model inputs: pixels, like hb_mapper's fixed preprocess threshold).
+        `symmetric`: signed symmetric activations (bpu), which give |x| 128 levels even where x >= 0."""
+        return {n: tensor_range(s, "max" if n in full_range else method, percentile, symmetric)
                 for n, s in self.stats.items() if np.isfinite(s.lo)}
 
 
@@ -94,15 +95,15 @@ def _kl_threshold(s: TensorStats, levels: int) -> float:
     return best_i * s.hist_max / BINS
 
 
-def tensor_range(s: TensorStats, method: str, percentile: float) -> Tuple[float, float]:
-    """The [rmin, rmax] handed to the quantizer; always contains 0 (uint8 asymmetric activations)."""
+def tensor_range(s: TensorStats, method: str, percentile: float, symmetric: bool = False) -> Tuple[float, float]:
+    """The [rmin, rmax] handed to the quantizer; always contains 0."""
     lo, hi = min(s.lo, 0.0), max(s.hi, 0.0)
     if method == "max" or s.hist is None:
         return lo, hi
     if method == "max_percentile":
         t = _percentile_threshold(s, percentile)
     elif method == "kl":
-        t = _kl_threshold(s, 256 if lo >= 0 else 128)
+        t = _kl_threshold(s, 256 if lo >= 0 and not symmetric else 128)
     else:
         raise ValueError(f"unknown calibration method {method}")
     return max(lo, -t), min(hi, t)

@@ -1,6 +1,7 @@
-"""hb_mapper's calibration method search on our statistics: `default` tries {max, max_percentile, kl} x
-{per-channel on/off} and keeps the best output cosine on a held-out slice of the calibration set; a named method
-runs alone. One streaming pass gathers what every candidate needs."""
+"""hb_mapper's calibration method search on our statistics: `default` tries the candidates of calibration/scheme.py
+(bpu: hb_mapper's X5 grid of method x per-channel x asymmetric) and keeps the best output cosine on a slice of the
+calibration set; a named method runs alone. Ranges come from every calibration image (as hb_mapper's do); the
+scoring slice is the last `search_samples` of them. One streaming pass gathers what every candidate needs."""
 import numpy as np
 import onnx
 
@@ -10,19 +11,7 @@ from zf.protocol import progress
 from zf.qdq import build_qdq, with_minmax_outputs, with_outputs
 
 from .calibrator import StreamingCalibrator
-
-METHOD_LABEL = {"max": "max", "max_percentile": "max-percentile", "kl": "kl"}
-
-
-def candidates(q):
-    per_channel = [True, False] if q["per_channel"] == "auto" else [bool(q["per_channel"])]
-    if q["calibration_type"] == "default":
-        return [(m, pc) for m in ("max", "max_percentile", "kl") for pc in per_channel]
-    method = "max_percentile" if q["calibration_type"] == "max" and (q.get("max_percentile") or 1) < 1 else q["calibration_type"]
-    return [(method, per_channel[0])]
-
-
-SEARCH_PERCENTILE = 0.99995  # what hb_mapper's default search tries
+from .scheme import SEARCH_PERCENTILE, candidates, hb_words
 
 
 def calibrate(model_path, names, calib, need_hist):
@@ -46,23 +35,27 @@ def calibrate(model_path, names, calib, need_hist):
     return cal
 
 
-def search(q, model, prep, cal, held_set, exclude):
-    """Quantize with each candidate (method x per-channel); keep the best output cosine on the held-out images."""
+def search(q, model, prep, cal, score_set, exclude, scheme):
+    """Quantize with each candidate (method x per-channel [x asymmetric]); keep the best output cosine on
+    `score_set`. Returns the winner (its ranges, model and hb_mapper's words for it) and every candidate's score."""
     fsess = session(prep, threads=2)
-    score_inputs = [held_set.row(i) for i in range(len(held_set))]
+    score_inputs = [score_set.row(i) for i in range(len(score_set))]
     ref = [run_one(fsess, x) for x in score_inputs]
     cands = candidates(q)
     results, best = [], None
-    for k, (method, pc) in enumerate(cands):
-        progress(f"quantizing ({METHOD_LABEL[method]}{', per_channel' if pc else ''})", k + 1, len(cands))
-        percentile = q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE
-        ranges = cal.ranges(method, percentile or 1.0, full_range={i.name for i in model.graph.input})
-        qmodel = build_qdq(model, ranges, pc, exclude)
+    for k, (method, pc, asym) in enumerate(cands):
+        percentile = (q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE) or 1.0
+        words = hb_words(method, pc, asym, percentile, scheme["emulate"])
+        progress(f"quantizing ({words[len('Select '):-len(' method.')]})", k + 1, len(cands))
+        symmetric = scheme["symmetric"] and not asym
+        ranges = cal.ranges(method, percentile, full_range={i.name for i in model.graph.input}, symmetric=symmetric)
+        qmodel = build_qdq(model, ranges, pc, exclude, scheme=scheme, asymmetric=not symmetric)
         score = None
-        if ref:
+        if ref and len(cands) > 1:
             qsess = session(qmodel, threads=2)
             score = float(np.mean([cosine(r, run_one(qsess, x)) for r, x in zip(ref, score_inputs)]))
-        results.append({"method": method, "per_channel": pc, "output_cosine": score})
+        results.append({"method": method, "per_channel": pc, "asymmetric": not symmetric, "output_cosine": score})
         if best is None or (score is not None and score > best["score"]):
-            best = {"score": score if score is not None else 0.0, "method": method, "per_channel": pc, "ranges": ranges, "model": qmodel}
+            best = {"score": score if score is not None else 0.0, "method": method, "per_channel": pc, "asymmetric": not symmetric,
+                    "ranges": ranges, "model": qmodel, "selected": words}
     return best, results, fsess

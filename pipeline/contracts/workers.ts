@@ -52,19 +52,29 @@ export const calibration = {
   }).strict(),
 };
 
-const SearchRow = z.object({ method: z.string(), per_channel: z.boolean(), output_cosine: z.number().nullable() }).strict();
+const SearchRow = z.object({ method: z.string(), per_channel: z.boolean(), asymmetric: z.boolean(), output_cosine: z.number().nullable() }).strict();
+/** The kind of int8 model (calibration/scheme.py): sensitivity and tune rebuild the same. */
+const QuantScheme = z.object({ emulate: z.enum(['bpu', 'host']), activations: z.enum(['int8', 'uint8']), symmetric: z.boolean(),
+  int16_tensors: z.array(z.string()), all_int16: z.boolean() }).strict();
 const Similarity = z.object({ cosine: z.number(), l1: z.number(), l2: z.number(), chebyshev: z.number() }).strict();
 
 export const quantize = {
   input: z.object({
     ...WorkDir, model: path, calibration: path,
-    quantize: QuantizeSchema.unwrap().pick({ max_percentile: true, per_channel: true, search_samples: true, run_on_cpu: true, node_info: true, float_op_types: true })
-      .extend({ calibration_type: z.enum(BACKENDS.ort.calibration_types) }).strict(),
+    quantize: QuantizeSchema.unwrap().pick({ max_percentile: true, per_channel: true, search_samples: true, run_on_cpu: true, node_info: true, emulate: true, optimization: true })
+      .extend({ calibration_type: z.enum(BACKENDS.ort.calibration_types), float_op_types: z.array(z.string()).nullable() }).strict(),
   }).strict(),
   output: z.object({
-    method: z.string(), per_channel: z.boolean(), selected: z.string(), search: z.array(SearchRow), held_out: count,
+    emulate: z.enum(['bpu', 'host']), method: z.string(), per_channel: z.boolean(), asymmetric: z.boolean(), selected: z.string(),
+    search: z.array(SearchRow), scored_on: count,
     opset_note: z.string().nullable(), calibrated_on: count, tensors: count,
     qdq_nodes: z.object({ QuantizeLinear: count, DequantizeLinear: count }).strict(),
+    /** QuantizeLinear nodes per integer type written (int8, uint8, int16). */
+    precisions: counts, scheme: QuantScheme,
+    /** The op types kept float, and under emulate host (float_op_types unset) how that was measured: 1-thread medians. */
+    float_op_types: z.array(z.string()),
+    host_speed: z.object({ chosen: z.array(z.string()), fp32_ms: z.number(), int8_ms: z.number(),
+      tried: z.array(z.object({ float_op_types: z.array(z.string()), int8_ms: z.number() }).strict()) }).strict().nullable(),
     excluded_nodes: z.array(z.string()), warnings: z.array(z.string()), unquantized_ops: counts, output_similarity: Similarity,
     worst_nodes: z.array(z.object({ node: z.string(), tensor: z.string(), type: z.string(), cosine: z.number(), threshold: z.number().nullable(), dtype: z.string() }).strict()),
     outputs: Outputs('model', 'calibration_table', 'nodes', 'histograms', 'summary'),

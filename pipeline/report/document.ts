@@ -25,10 +25,11 @@ function busyNote(d: ReportData): Inline[] {
 
 function zooTable(d: ReportData): Block[] {
   const where = !d.perf ? 'not measured' : d.perf.label === 'board' ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
-    : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU int8`;
+    : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU, the int8 model below${d.calibration?.emulate === 'bpu' ? ' (built to predict the board\'s accuracy, not for host speed: emulate host is)' : ''}`;
   const label = d.perf?.label ?? 'n/a';
   const ref = d.reference;
-  const ours = [ref ? `${d.model} (this run, ${label}/${d.backend})` : d.model, d.size, String(d.categories ?? 'n/a'), num(d.params.millions), pct(d.float?.top1), pct(d.quant?.top1),
+  const emulating = d.calibration?.emulate ? `, int8 emulating ${d.calibration.emulate}` : '';
+  const ours = [ref ? `${d.model} (this run, ${label}/${d.backend}${emulating})` : d.model, d.size, String(d.categories ?? 'n/a'), num(d.params.millions), pct(d.float?.top1), pct(d.quant?.top1),
     d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a', d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a', d.perf ? num(d.perf.fps) : 'n/a'];
   const theirs = ref ? [[`${d.model} (${ref.source})`, ref.size ?? 'n/a', String(ref.categories ?? 'n/a'), num(ref.params_M), pct(ref.float_top1), pct(ref.quant_top1),
     ref.latency_1thread_ms !== undefined ? `${num(ref.latency_1thread_ms)} ms` : 'n/a', ref.latency_multithread_ms !== undefined ? `${num(ref.latency_multithread_ms)} ms` : 'n/a', num(ref.fps)]] : [];
@@ -74,15 +75,23 @@ function keptFloat(d: ReportData): Block[] {
   const k = d.kept_float;
   if (!k || (k.nodes.length === 0 && Object.keys(k.ops).length === 0)) return [];
   const ops = Object.entries(k.ops).map(([op, n]) => `${op} (${n})`).join(', ');
-  return [p(`Kept float: ${k.nodes.length} node(s) by quantize.float_op_types / run_on_cpu / node_info${k.nodes.length ? ` (${k.nodes.slice(0, 8).join(', ')}${k.nodes.length > 8 ? ', …' : ''})` : ''}.`
+  return [p(`Kept float: ${k.nodes.length} node(s) by ${d.calibration?.emulate === 'bpu' ? 'the X5 CPU-op list / run_on_cpu / node_info ON: CPU' : 'quantize.float_op_types / run_on_cpu / node_info'}${k.nodes.length ? ` (${k.nodes.slice(0, 8).join(', ')}${k.nodes.length > 8 ? ', …' : ''})` : ''}.`
     + (ops ? ` ONNX Runtime runs these op types in float: ${ops}.` : ''))];
 }
 
+const EMULATE_TEXT = {
+  bpu: 'Emulates the RDK X5 BPU (quantize.emulate: bpu): every op the BPU runs in int8 is int8 here, grouped and depthwise convolutions included; signed int8 activations, per-channel int8 weights, int16 where node_info or set_all_nodes_int16 ask; float only for what the X5 runs on its CPU. Its accuracy predicts the board\'s; its host latency is not the fastest this machine can do.',
+  host: 'Built for this machine (quantize.emulate: host): uint8 activations as ONNX Runtime\'s x86 kernels fuse them, and op types kept float where int8 is slower here. Its accuracy is not the board\'s.',
+} as const;
+
 function calibrationSection(d: ReportData): Block[] {
   if (!d.calibration) return [];
+  const c = d.calibration;
+  const precisions = c.precisions ? Object.entries(c.precisions).map(([t, n]) => `${n} ${t}`).join(', ') : '';
   return [
-    p(`${d.calibration.selected} (calibrated on ${d.calibration.samples ?? 'n/a'} samples)`),
-    table(['method', 'per_channel', 'held-out output cosine'], d.calibration.search.map((s) => [s.method, String(s.per_channel), num(s.output_cosine, 6)])),
+    p(`${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples)`),
+    ...(c.emulate ? [p(EMULATE_TEXT[c.emulate], precisions ? ` Quantize nodes in the int8 model: ${precisions}.` : '')] : []),
+    table(['method', 'per_channel', 'asymmetric', 'output cosine (search images)'], c.search.map((s) => [s.method, String(s.per_channel), String(s.asymmetric), num(s.output_cosine, 6)])),
     ...keptFloat(d),
     ...imageUse(d),
   ];
@@ -92,7 +101,7 @@ function imageUse(d: ReportData): Block[] {
   const u = d.image_use;
   const parts = [
     u.calibration !== null ? `calibration set: ${u.calibration} distinct images${u.duplicates_skipped ? ` (${u.duplicates_skipped} copies skipped)` : ''}` : '',
-    u.ranges !== null ? `ranges from ${u.ranges}${u.search_held_out ? `, method search scored on the other ${u.search_held_out} (disjoint)` : ''}` : '',
+    u.ranges !== null ? `ranges from all ${u.ranges}${u.search_scored_on ? `, the method search scored on the last ${u.search_scored_on} of them (as hb_mapper scores on its calibration images)` : ''}` : '',
     u.export_check ? `export check: ${u.export_check}` : '', u.simplify_check ? `simplify check: ${u.simplify_check}` : '',
   ].filter(Boolean);
   return parts.length ? [p(`Images used: ${parts.join('; ')}.`)] : [];

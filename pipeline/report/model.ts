@@ -22,7 +22,10 @@ export interface ReportData {
   mcnemar_p: number | null;
   agreement: number | null;
   mean_output_cosine: number | null;
-  calibration: { method: string; per_channel: boolean; selected: string; search: WorkerData<'quantize'>['search']; samples: number | null } | null;
+  calibration: { method: string; per_channel: boolean; selected: string; search: WorkerData<'quantize'>['search']; samples: number | null;
+    /** ort backend: what the int8 model emulates (bpu: the board's arithmetic; host: this machine's fastest), and the
+     *  integer types its Q/DQ pairs write */
+    emulate: 'bpu' | 'host' | null; asymmetric: boolean | null; precisions: Record<string, number> | null } | null;
   perf: Perf | null;
   output_similarity: { cosine: number | null; l1: number | null; l2: number | null; chebyshev: number | null } | null;
   nodes: NodeRow[];
@@ -43,7 +46,7 @@ export interface ReportData {
   /** nodes the quantizer left float (float_op_types, run_on_cpu, node_info) and op types ONNX Runtime ran in float */
   kept_float: { nodes: string[]; ops: Record<string, number> } | null;
   /** how many distinct images each step used (calibration duplicates skipped; search samples disjoint from ranges) */
-  image_use: { calibration: number | null; duplicates_skipped: number | null; ranges: number | null; search_held_out: number | null; export_check: string | null; simplify_check: string | null };
+  image_use: { calibration: number | null; duplicates_skipped: number | null; ranges: number | null; search_scored_on: number | null; export_check: string | null; simplify_check: string | null };
   /** flipped and least-similar images with both top-5s; `thumb` is relative to the run folder */
   images: z.infer<typeof ImageRow>[];
   /** published figures to compare with (recipe `reference`, e.g. the zoo's board row) */
@@ -102,8 +105,10 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     n: e?.n ?? null, float: accuracy(e?.float), quant: accuracy(e?.quant),
     flips: e ? { float_only: e.paired.float_only, quant_only: e.paired.quant_only, both_right: e.paired.both_right, both_wrong: e.paired.both_wrong } : null,
     mcnemar_p: e?.paired.mcnemar_p ?? null, agreement: e?.paired.agreement ?? null, mean_output_cosine: e?.paired.mean_output_cosine ?? null,
-    calibration: ort ? { method: ort.method, per_channel: ort.per_channel, selected: ort.selected, search: ort.search, samples: ort.calibrated_on }
-      : horizon ? { method: hbMethod, per_channel: hbMethod.includes('per_channel'), selected: `Select ${hbMethod} method. (hb_mapper)`, search: [], samples: null } : null,
+    calibration: ort ? { method: ort.method, per_channel: ort.per_channel, selected: ort.selected, search: ort.search, samples: ort.calibrated_on,
+      emulate: ort.emulate, asymmetric: ort.asymmetric, precisions: ort.precisions }
+      : horizon ? { method: hbMethod, per_channel: hbMethod.includes('per_channel'), selected: `Select ${hbMethod} method. (hb_mapper)`, search: [], samples: null,
+        emulate: null, asymmetric: null, precisions: null } : null,
     perf: board ? { label: 'board', cpu: `${board.host} (DNN ${board.runtime.dnn ?? '?'})`, cores: board.multi.threads ?? NaN, single_ms: board.single.average_latency_ms ?? NaN,
       multi_ms: board.multi.average_latency_ms ?? NaN, fps: board.multi.fps ?? NaN, float_single_ms: NaN, speedup: NaN }
       : pf ? { label: 'host', cpu: pf.host.cpu, cores: pf.host.cores, single_ms: pf.quant.single.median_ms, multi_ms: pf.quant.multi.mean_latency_ms,
@@ -119,7 +124,7 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     skipped_images: e?.skipped ?? [],
     reparameterized: fused ? { modules: fused.modules, max_abs_diff: fused.max_abs_diff, min_cosine: fused.min_cosine } : null,
     image_use: {
-      calibration: cal?.distinct ?? null, duplicates_skipped: cal?.duplicates ?? null, ranges: ort?.calibrated_on ?? null, search_held_out: ort?.held_out ?? null,
+      calibration: cal?.distinct ?? null, duplicates_skipped: cal?.duplicates ?? null, ranges: ort?.calibrated_on ?? null, search_scored_on: ort?.scored_on ?? null,
       export_check: dataOf(upstream.export, WORKER_DATA.export)?.check.inputs ?? null, simplify_check: dataOf(upstream.simplify, WORKER_DATA.simplify)?.check.inputs ?? null,
     },
     images: readJson(upstream.evaluate, 'images', z.array(ImageRow), []).map((row) => ({ ...row, thumb: row.thumb && `evaluate/${row.thumb}` })),

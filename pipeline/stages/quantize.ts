@@ -8,13 +8,14 @@ function ortSlice(q: QuantizeSettings) {
   // recipe/backends.ts rules out the other methods when the recipe is loaded
   if (!isOrtCalibrationType(q.calibration_type)) throw new Error(`quantize: calibration_type ${q.calibration_type} passed the backend rule`);
   return { calibration_type: q.calibration_type, max_percentile: q.max_percentile, per_channel: q.per_channel,
-    search_samples: q.search_samples, run_on_cpu: q.run_on_cpu, node_info: q.node_info, float_op_types: q.float_op_types };
+    search_samples: q.search_samples, run_on_cpu: q.run_on_cpu, node_info: q.node_info, float_op_types: q.float_op_types ?? null,
+    emulate: q.emulate, optimization: q.optimization };
 }
 
 /** Embedded int8 backend: our streaming calibrator + ONNX Runtime's QDQ writer. */
 export const quantizeStage: Stage = {
   id: 'quantize',
-  version: 2,
+  version: 3,
   title: 'Quantize (int8)',
   resources: { memoryMb: 3072 },
   cacheable: true,
@@ -28,8 +29,9 @@ export const quantizeStage: Stage = {
   },
   run(ctx) {
     const q = ctx.loaded.recipe.quantize;
-    // no recipe field is ignored in silence: these are hb_mapper's alone
-    if (q.optimization.length) ctx.warn(`quantize.optimization (${q.optimization.join(', ')}) is hb_mapper-only: the ort backend has no equivalent and does not apply it`);
+    // no recipe field is ignored in silence: emulate bpu applies set_all_nodes_int16, the rest is hb_mapper's alone
+    const unapplied = q.optimization.filter((o) => q.emulate !== 'bpu' || o !== 'set_all_nodes_int16');
+    if (unapplied.length) ctx.warn(`quantize.optimization (${unapplied.join(', ')}) is hb_mapper-only: the ort backend (emulate ${q.emulate}) has no equivalent and does not apply it`);
     return runWorkerStage(ctx, 'quantize', { work_dir: ctx.workDir, model: ctx.files.model, calibration: ctx.files.calibration, quantize: ortSlice(q) });
   },
 };

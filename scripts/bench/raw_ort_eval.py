@@ -14,7 +14,7 @@ from zf.idx import load_fashion_mnist  # noqa: E402
 from zf.preprocess import normalize, raw_tensor  # noqa: E402
 
 run_dir, batch = sys.argv[1], int(sys.argv[2])
-with open(os.path.join(run_dir, "export", "preprocess.json")) as f:
+with open(os.path.join(run_dir, "preprocess", "preprocess.json")) as f:
     rec = json.load(f)
 images, _ = load_fashion_mnist("test")
 x = np.stack([normalize(raw_tensor(im, rec), rec) for im in images])  # decoded up front, outside the timing

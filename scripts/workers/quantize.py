@@ -1,5 +1,6 @@
 """Worker, backend ort: the calibration package's streaming statistics and method search (calibration/), then
-ONNX Runtime's QDQ writer fed with the chosen ranges, and what the report shows of the result."""
+ONNX Runtime's QDQ writer fed with the chosen ranges, in the scheme of quantize.emulate (calibration/scheme.py),
+and what the report shows of the result."""
 import os
 from collections import Counter
 
@@ -7,13 +8,15 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
 from calibration.npy_rows import NpyRows
-from calibration.search import METHOD_LABEL, calibrate, candidates, search
+from calibration.host_speed import choose_float_types
+from calibration.scheme import bpu_kept_float, candidates, scheme_for
+from calibration.search import calibrate, search
 from zf.checks import similarity  # noqa: E402
 from zf.node_table import node_table  # noqa: E402
 from zf.prepare import prepare  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
-from zf.qdq import count_qdq, float_compute_ops, float_tensors, nodes_kept_float, quant_params  # noqa: E402
+from zf.qdq import count_qdq, float_compute_ops, float_tensors, nodes_kept_float, qdq_precisions, quant_params  # noqa: E402
 
 def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     """|x| histograms (coarsened to `bins`) of the worst nodes' outputs, with the chosen clip range, for the report."""
@@ -30,7 +33,7 @@ def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     return out
 
 
-def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess):
+def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, scheme):
     """What the report shows: calibration table, per-node table, worst histograms, output similarity, float ops."""
     params = quant_params(qmodel)
     table = {n: {"method": method, "min": float(cal.stats[n].lo), "max": float(cal.stats[n].hi), "range": list(r),
@@ -38,7 +41,8 @@ def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess):
     write_json(os.path.join(work, "calibration_table.json"), table)
     progress("per-node similarity")
     first = [calib.row(i) for i in range(min(4, len(calib)))]
-    nodes = node_table(model, qmodel, first, ranges, exclude)
+    act = "int16" if scheme["all_int16"] else scheme["activations"]
+    nodes = node_table(model, qmodel, first, ranges, exclude, act, set(scheme["int16_tensors"]))
     write_json(os.path.join(work, "nodes.json"), nodes)
     write_json(os.path.join(work, "histograms.json"), worst_histograms(cal, nodes, ranges))
     fused = session(qmodel, threads=2)
@@ -47,6 +51,18 @@ def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess):
     kinds = {n.name: n.op_type for n in model.graph.node}
     unquantized = float_compute_ops(qmodel, dict(Counter(kinds.get(name, "?") for name in exclude)))
     return nodes, output_sim, unquantized
+
+
+def kept_float(q, model, scheme, float_types):
+    """The nodes left float, and warnings: bpu keeps what the X5 runs on its CPU; host keeps `float_types`."""
+    bpu = scheme["emulate"] == "bpu"
+    exclude, warnings = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], float_types, int16_runs=bpu)
+    if bpu and q["float_op_types"]:
+        warnings.append(f"quantize.float_op_types {q['float_op_types']} keeps op types float that the X5 BPU runs in int8: "
+                        "the accuracy is no longer the board's")
+    if bpu:
+        exclude = sorted(set(exclude) | set(bpu_kept_float(model)))
+    return exclude, warnings
 
 
 def main(p):
@@ -58,30 +74,43 @@ def main(p):
     calib = NpyRows(p["calibration"])
     if len(calib) == 0:
         raise ZfError("the calibration set has zero usable images")
+    scheme = scheme_for(q, model)
     cands = candidates(q)
-    held = min(q["search_samples"], max(1, len(calib) // 4)) if len(cands) > 1 else 0
-    stats_set, held_set = calib.subset(0, len(calib) - held), calib.subset(len(calib) - held, len(calib))
-    cal = calibrate(prep, float_tensors(model), stats_set, need_hist=any(m != "max" for m, _ in cands))
-    exclude, warnings = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], q["float_op_types"])
+    # ranges from every calibration image (as hb_mapper's); the search scores candidates on the last few of them
+    scored = min(q["search_samples"], len(calib)) if len(cands) > 1 else 0
+    score_set = calib.subset(len(calib) - scored, len(calib))
+    cal = calibrate(prep, float_tensors(model), calib, need_hist=any(m != "max" for m, _, _ in cands))
+    host_speed = None
+    if scheme["emulate"] == "host" and q["float_op_types"] is None:  # measured: int8 as fast as this machine allows
+        host_speed = choose_float_types(q, model, cal.ranges("max", 1.0), calib.row(0))
+        if host_speed["int8_ms"] > host_speed["fp32_ms"]:
+            warn(f"emulate host: int8 is slower than fp32 here with every configuration tried "
+                 f"({host_speed['int8_ms']:.2f} vs {host_speed['fp32_ms']:.2f} ms, 1 thread)")
+    float_types = q["float_op_types"] if q["float_op_types"] is not None else host_speed["chosen"] if host_speed else []
+    exclude, warnings = kept_float(q, model, scheme, float_types)
+    missing16 = [t for t in scheme["int16_tensors"] if t not in cal.stats]
+    if missing16:
+        warnings.append(f"node_info asks int16 for tensors that are not float activations here: {', '.join(missing16)}")
     for w in warnings:
         warn(w)
-    best, results, fsess = search(q, model, prep, cal, held_set, exclude)
+    best, results, fsess = search(q, model, prep, cal, score_set, exclude, scheme)
     method, pc, ranges, qmodel = best["method"], best["per_channel"], best["ranges"], best["model"]
     qdq = count_qdq(qmodel)
     if qdq["QuantizeLinear"] == 0:
         raise ZfError("the quantizer inserted no QuantizeLinear node: nothing in this model was quantized")
-    selected = f"Select {METHOD_LABEL[method]}{', per_channel' if pc else ''} method."
-    progress(selected)
+    progress(best["selected"])
     onnx.save(qmodel, os.path.join(work, "model_int8.onnx"))
-    nodes, output_sim, unquantized = describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess)
-    if unquantized:
+    nodes, output_sim, unquantized = describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, scheme)
+    if unquantized and scheme["emulate"] == "host":  # under bpu the Q/DQ pairs still fix every value to the int8 grid
         warnings.append(f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}")
         warn(warnings[-1])
-    summary = {"method": method, "per_channel": pc, "selected": selected, "search": results, "held_out": held,
-               "opset_note": opset_note, "calibrated_on": len(stats_set), "tensors": len(ranges), "qdq_nodes": qdq, "excluded_nodes": exclude,
+    summary = {"emulate": scheme["emulate"], "method": method, "per_channel": pc, "asymmetric": best["asymmetric"],
+               "selected": best["selected"], "search": results, "scored_on": scored,
+               "opset_note": opset_note, "calibrated_on": len(calib), "tensors": len(ranges), "qdq_nodes": qdq,
+               "precisions": qdq_precisions(qmodel), "float_op_types": float_types, "host_speed": host_speed, "scheme": {**scheme, "symmetric": not best["asymmetric"]}, "excluded_nodes": exclude,
                "warnings": warnings, "unquantized_ops": unquantized, "output_similarity": output_sim,
                "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5]}
-    # The choices later stages rebuild the model with (per_channel, excluded_nodes) as a keyed file, not run data.
+    # The choices later stages rebuild the model with (per_channel, scheme, excluded_nodes) as a keyed file, not run data.
     write_json(os.path.join(work, "summary.json"), summary)
     return {**summary, "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
                                    "histograms": "histograms.json", "summary": "summary.json"}}

@@ -11,7 +11,8 @@ from .qdq import with_outputs
 
 
 def node_table(float_model: onnx.ModelProto, qdq_model: onnx.ModelProto, inputs: List[np.ndarray],
-               ranges: Dict[str, Tuple[float, float]], excluded: List[str]) -> List[Dict]:
+               ranges: Dict[str, Tuple[float, float]], excluded: List[str], dtype: str = "uint8", int16=()) -> List[Dict]:
+    """dtype: the activations' integer type (the scheme's); int16: tensors written as int16."""
     qdq_tensors = {t for n in qdq_model.graph.node for t in n.output}
     quantized = {n.input[0] for n in qdq_model.graph.node if n.op_type == "QuantizeLinear"}
     pairs = []  # (node, float tensor, quantized-model tensor)
@@ -35,5 +36,6 @@ def node_table(float_model: onnx.ModelProto, qdq_model: onnx.ModelProto, inputs:
         lo, hi = ranges.get(f, (None, None))
         rows.append({"node": node.name or f, "tensor": f, "type": node.op_type, "cosine": float(sim),
                      "threshold": None if lo is None else float(max(abs(lo), abs(hi))),
-                     "dtype": "float" if node.name in excluded or not ({f, f + "_QuantizeLinear_Input"} & quantized) else "uint8"})
+                     "dtype": "float" if node.name in excluded or not ({f, f + "_QuantizeLinear_Input"} & quantized)
+                     else "int16" if f in int16 else dtype})
     return rows

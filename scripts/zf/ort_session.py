@@ -9,8 +9,8 @@ def session(model, threads: int = 1, optimize: bool = True, arena: bool = True) 
     so.log_severity_level = 3
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
-    # Nodes we keep float between DQ and Q would otherwise be re-quantized by ORT at load time.
-    so.add_session_config_entry("optimization.disable_specified_optimizers", "WeightBiasQuantization")
+    # No zooforge-only optimizer switch: every session runs an int8 model as a plain ONNX Runtime session would
+    # (the float choices are baked into the graph: zf/qdq.py keep_float_in_graph).
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize else ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     src = model if isinstance(model, (str, bytes)) else model.SerializeToString()
     return ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])

@@ -40,8 +40,10 @@ def with_outputs(model: onnx.ModelProto, names: Iterable[str], in_place: bool = 
     return m
 
 
-def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: Dict, float_op_types: List[str]) -> Tuple[List[str], List[str]]:
-    """Node names to exclude from quantization, and warnings for what we cannot honour."""
+def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: Dict, float_op_types: List[str],
+                     int16_runs: bool = False) -> Tuple[List[str], List[str]]:
+    """Node names to exclude from quantization, and warnings for what we cannot honour. int16_runs: node_info int16
+    is emulated (bpu), not kept float."""
     names = {n.name for n in model.graph.node}
     keep, warnings = set(), []
     for n in run_on_cpu:
@@ -51,9 +53,9 @@ def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: D
             warnings.append(f"node_info names {n}, which is not a node of the model")
         elif info.get("ON") == "CPU":
             keep.add(n)
-        elif "int16" in [v for k, v in info.items() if k != "ON"]:
+        elif "int16" in [v for k, v in info.items() if k != "ON"] and not int16_runs:
             keep.add(n)
-            warnings.append(f"node_info asks int16 for {n}: the ort backend keeps it float instead (int16 QDQ is not fused by ORT's CPU kernels)")
+            warnings.append(f"node_info asks int16 for {n}: emulate host keeps it float instead (int16 QDQ is not fused by ORT's CPU kernels; emulate bpu runs it int16)")
     for node in model.graph.node:
         group = next((a.i for a in node.attribute if a.name == "group"), 1)
         if node.op_type in float_op_types or ("GroupedConv" in float_op_types and node.op_type == "Conv" and group > 1):
@@ -61,15 +63,63 @@ def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: D
     return sorted(keep), warnings
 
 
+_TYPES = {"uint8": QuantType.QUInt8, "int8": QuantType.QInt8, "int16": QuantType.QInt16}
+HOST_SCHEME = {"emulate": "host", "activations": "uint8", "symmetric": False, "int16_tensors": [], "all_int16": False}
+
+
 def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], per_channel: bool, exclude: List[str],
-              only: List[str] = None) -> onnx.ModelProto:
-    """only: quantize just these nodes (per-layer sensitivity); default every quantizable node."""
+              only: List[str] = None, scheme: Dict = None, asymmetric: bool = None) -> onnx.ModelProto:
+    """only: quantize just these nodes (per-layer sensitivity); default every quantizable node. scheme
+    (calibration/scheme.py): activation type and symmetry, int16 tensors; default the host scheme. asymmetric
+    overrides the scheme's symmetry (the bpu search tries both)."""
+    scheme = scheme or HOST_SCHEME
+    symmetric = scheme["symmetric"] if asymmetric is None else not asymmetric
+    act = "int16" if scheme["all_int16"] else scheme["activations"]
+    int16 = [t for t in scheme["int16_tensors"] if t in ranges]
+    options = {"ActivationSymmetric": symmetric, "WeightSymmetric": True}
+    if act == "int16" or int16:
+        # int16 Q/DQ exist from opset 21; the com.microsoft ones run at any opset (fake-quant: accuracy, not speed)
+        options["UseQDQContribOps"] = True
+        options["TensorQuantOverrides"] = {t: [{"quant_type": QuantType.QInt16}] for t in int16}
     data = {n: TensorData(lowest=np.array(lo, dtype=np.float32), highest=np.array(hi, dtype=np.float32)) for n, (lo, hi) in ranges.items()}
-    q = QDQQuantizer(copy.deepcopy(model), per_channel, False, QuantType.QInt8, QuantType.QUInt8,
-                     TensorsData(CalibrationMethod.MinMax, data), only or [], exclude, DEFAULT_OP_TYPES,
-                     {"ActivationSymmetric": False, "WeightSymmetric": True})
-    out = q.quantize_model()
+    q = QDQQuantizer(copy.deepcopy(model), per_channel, False, QuantType.QInt8, _TYPES[act],
+                     TensorsData(CalibrationMethod.MinMax, data), only or [], exclude, DEFAULT_OP_TYPES, options)
+    out = keep_float_in_graph(q.quantize_model(), exclude)
     out.producer_name, out.producer_version = "zooforge (onnxruntime.quantization)", "0.1.0"
+    return out
+
+
+_REQUANTIZED = ("Conv", "ConvTranspose", "Gemm")
+
+
+def keep_float_in_graph(model: onnx.ModelProto, exclude: List[str]) -> onnx.ModelProto:
+    """Make "kept float" a property of the file, not of our session options. ONNX Runtime's WeightBiasQuantization
+    optimizer (on by default) quantizes the float weights of any Conv/ConvTranspose/Gemm whose input comes straight
+    from a DequantizeLinear, so a plain session would run our float-kept convs in int8 (and report other numbers).
+    A one-input Sum (an identity ORT does not remove) between the DequantizeLinear and the node keeps it float."""
+    producers = {o: n for n in model.graph.node for o in n.output}
+    nodes = list(model.graph.node)
+    for node in nodes:
+        if node.name not in exclude or node.op_type not in _REQUANTIZED or not node.input:
+            continue
+        source = producers.get(node.input[0])
+        if source is None or source.op_type != "DequantizeLinear":
+            continue
+        held = f"{node.input[0]}__zf_float_{node.name}"
+        model.graph.node.insert(list(model.graph.node).index(node), onnx.helper.make_node("Sum", [node.input[0]], [held], name=held))
+        node.input[0] = held
+    return model
+
+
+def qdq_precisions(model: onnx.ModelProto) -> Dict[str, int]:
+    """How many QuantizeLinear nodes write each integer type (int8, uint8, int16): what the model really holds."""
+    types = {onnx.TensorProto.INT8: "int8", onnx.TensorProto.UINT8: "uint8", onnx.TensorProto.INT16: "int16", onnx.TensorProto.UINT16: "uint16"}
+    zps = {i.name: i.data_type for i in model.graph.initializer}
+    out: Dict[str, int] = {}
+    for n in model.graph.node:
+        if n.op_type == "QuantizeLinear" and len(n.input) >= 3:
+            t = types.get(zps.get(n.input[2]), "other")
+            out[t] = out.get(t, 0) + 1
     return out
 
 
@@ -120,12 +170,13 @@ def float_compute_ops(qmodel: onnx.ModelProto, excluded_types: Dict[str, int]) -
         so = ort.SessionOptions()
         so.log_severity_level = 3
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        so.add_session_config_entry("optimization.disable_specified_optimizers", "WeightBiasQuantization")
         so.optimized_model_filepath = os.path.join(tmp, "optimized.onnx")
         ort.InferenceSession(qmodel.SerializeToString(), so, providers=["CPUExecutionProvider"])
         optimized = onnx.load(so.optimized_model_filepath)
     out: Dict[str, int] = {}
     for n in optimized.graph.node:
+        if "__zf_float_" in n.name:
+            continue  # keep_float_in_graph's identity: not a computation
         op = "Conv" if n.op_type in ("FusedConv", "NhwcConv") else n.op_type
         if op in _NEUTRAL or op in _INTEGER or op.startswith("QLinear") or n.domain == "com.microsoft.nchwc" and op in ("ReorderInput", "ReorderOutput"):
             continue

@@ -22,6 +22,7 @@ class QuantSetup:
             chosen = json.load(f)
         self.per_channel: bool = chosen["per_channel"]
         self.exclude: List[str] = list(chosen["excluded_nodes"])
+        self.scheme: Dict[str, Any] = chosen["scheme"]  # the same kind of int8 model as the quantize stage wrote
         self.subset = Subset(p["dataset"], rec, p["subset"])
         self.subset.float_logits = self.subset.logits(self.model)
         self.float_top1 = self.subset.score(self.subset.float_logits)["top1"]
@@ -31,7 +32,7 @@ class QuantSetup:
 
     def build(self, extra_float: List[str] = (), only: List[str] = None):
         """The QDQ model with the chosen ranges; extra_float kept float, or only `only` quantized."""
-        return build_qdq(self.model, self.ranges, self.per_channel, self.exclude + list(extra_float), only=only)
+        return build_qdq(self.model, self.ranges, self.per_channel, self.exclude + list(extra_float), only=only, scheme=self.scheme)
 
     def score(self, qmodel) -> Dict[str, float]:
         s = self.subset.score(self.subset.logits(qmodel))
