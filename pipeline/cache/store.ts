@@ -49,9 +49,10 @@ export class CacheStore {
     return join(this.root, key.slice(0, 2), key);
   }
 
-  /** The lock a run holds while it computes `key` (cache/lease.ts), beside the entry it will commit. */
+  /** The lock a run holds while it computes `key` (cache/lease.ts); under .leases/, so no entry shard is made for a
+   *  stage that then fails. */
   leaseFor(key: string): string {
-    return `${this.dirFor(key)}.lease`;
+    return join(this.root, '.leases', `${key}.lease`);
   }
 
   /** A hit only when entry.json parses and every recorded output exists with its recorded hash. */

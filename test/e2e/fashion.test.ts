@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
 import { zooforge } from '../helpers/cli.ts';
@@ -28,9 +29,11 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
     expect(report.float!.top1).toBeGreaterThanOrEqual(90);
     expect(Math.abs(report.float!.top1 - report.quant!.top1)).toBeLessThanOrEqual(0.3);
     expect(report.mean_output_cosine).toBeLessThan(1); // int8 really differs from float
-    const q = manifest.stages.find((s) => s.id === 'quantize')!.data as { qdq_nodes: { QuantizeLinear: number }; selected: string };
+    const q = WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data);
     expect(q.qdq_nodes.QuantizeLinear).toBeGreaterThan(10);
-    expect(q.selected).toMatch(/^Select (max|max-percentile|kl)(, per_channel)? method\.$/);
+    // hb_mapper's words for the winner of its X5 grid (method x per_channel x asymmetric)
+    expect(q.selected).toMatch(/^Select (max|max-percentile:percentile=0\.99995|kl)(,per_channel)?(,asymmetric)? method\.$/);
+    expect(q.search).toHaveLength(12);
   });
 
   it('paired counts add up to the Top-1 delta', () => {

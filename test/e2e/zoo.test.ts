@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { loadCatalog } from '../../pipeline/zoo/catalog.ts';
 import { checkModel, checkTable, type CheckRow } from '../../scripts/zoo/check.ts';
@@ -23,6 +24,20 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     // within 1 % of the zoo's Parameter (M), or exactly the count the catalog's note was measured at
     expect(row.match === 'yes' || (row.oursM !== null && Math.round(row.oursM * 1e6) === m.params_ours), `${name}: ours ${row.oursM} M, zoo ${row.zooM} M`).toBe(true);
     expect(row.ok).toBe(true);
+  });
+
+  it('emulate bpu honours the zoo configs\' int16: node_info int16 tensors (ConvNeXt_atto) and set_all_nodes_int16 (EfficientFormer_l1) as int16 Q/DQ', () => {
+    const quant = (model: string) => WORKER_DATA.quantize.parse((JSON.parse(readFileSync(join(root, model, 'run', 'manifest.json'), 'utf8')) as Manifest)
+      .stages.find((s) => s.id === 'quantize')!.data);
+    const convnext = quant('ConvNeXt_atto');
+    expect(convnext.emulate).toBe('bpu');
+    expect(convnext.scheme.int16_tensors.length).toBeGreaterThan(0);
+    expect(convnext.precisions.int16).toBeGreaterThanOrEqual(convnext.scheme.int16_tensors.length);
+    expect(convnext.precisions.int8).toBeGreaterThan(convnext.precisions.int16);
+    expect(convnext.warnings.filter((w) => /not a node|keeps it float/.test(w))).toEqual([]);
+    const former = quant('EfficientFormer_l1');
+    expect(former.scheme.all_int16).toBe(true);
+    expect(Object.keys(former.precisions)).toEqual(['int16']);
   });
 
   it('tabulates them', () => {

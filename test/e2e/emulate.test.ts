@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
+import type { Manifest } from '../../pipeline/engine/manifest.ts';
+import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
+import type { ReportData } from '../../pipeline/report/model.ts';
+import { workerEnv } from '../../pipeline/tools/python.ts';
+import { zooforge } from '../helpers/cli.ts';
+import { tmp } from '../helpers/tmp.ts';
+
+// quantize.emulate on the Fashion demo, and the artefact check: the int8 ONNX a run writes, loaded by a plain
+// onnxruntime.InferenceSession (default options), gives the Top-1 the report states.
+const RECIPE = 'yaml/fashion_resnext.yaml';
+
+async function run(dir: string, name: string, set: string[]) {
+  const out = join(dir, name);
+  const r = await zooforge(['run', RECIPE, '--out', out, '--cache', join(dir, 'cache'), '--set', 'evaluate.perf_runs=0', ...set.flatMap((s) => ['--set', s])]);
+  expect(r.exitCode, r.stderr).toBe(0);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+  const report = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData;
+  const plain = await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'plain_ort_top1.py'), out], { env: workerEnv() });
+  return { out, report, q: WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data), plainTop1: (JSON.parse(plain.stdout) as { top1: number }).top1, stderr: r.stderr };
+}
+
+describe('quantize.emulate: what the int8 model is for, and the artefact is what was measured', () => {
+  const dir = tmp('zf-emulate-');
+
+  it('bpu (the default): grouped convs int8, signed int8 activations only, hb_mapper\'s 12-candidate grid; a plain ORT session reproduces the Top-1', async () => {
+    const r = await run(dir, 'bpu', []);
+    expect(r.q.emulate).toBe('bpu');
+    expect(r.q.excluded_nodes).toEqual([]); // the X5 runs every node of this net on the BPU
+    expect(Object.keys(r.q.precisions)).toEqual(['int8']); // no uint8 activation anywhere
+    expect(r.q.scheme).toMatchObject({ activations: 'int8', int16_tensors: [], all_int16: false });
+    expect(r.q.search.map((s) => `${s.method}/${s.per_channel}/${s.asymmetric}`)).toHaveLength(12);
+    expect(new Set(r.q.search.map((s) => s.asymmetric))).toEqual(new Set([true, false]));
+    expect(r.q.calibrated_on).toBe(100); // ranges from every calibration image
+    expect(r.q.scored_on).toBe(16);
+    expect(r.plainTop1).toBe(r.report.quant!.top1);
+    const md = readFileSync(join(r.out, 'report', 'report.md'), 'utf8');
+    expect(md).toContain('Emulates the RDK X5 BPU (quantize.emulate: bpu)');
+    expect(md).toMatch(/ranges from all 100, the method search scored on the last 16 of them/);
+  });
+
+  it('set_all_nodes_int16 under bpu writes int16 Q/DQ for every activation, and says nothing of it being ignored', async () => {
+    const r = await run(dir, 'int16', ['quantize.optimization=[set_all_nodes_int16]', 'quantize.calibration_type=max']);
+    expect(r.q.precisions.int16).toBeGreaterThan(10);
+    expect(r.q.precisions.int8 ?? 0).toBe(0);
+    expect(r.stderr).not.toMatch(/set_all_nodes_int16.*(does not apply|hb_mapper-only)/);
+    expect(r.plainTop1).toBe(r.report.quant!.top1);
+  });
+
+  it('host: which op types stay float is measured (both latencies recorded); float choices are baked into the file', async () => {
+    const measured = await run(dir, 'host', ['quantize.emulate=host']);
+    expect(measured.q.host_speed!.tried.map((t) => t.float_op_types)).toEqual([[], ['GroupedConv']]);
+    expect(measured.q.host_speed!.fp32_ms).toBeGreaterThan(0);
+    expect(measured.q.float_op_types).toEqual(measured.q.host_speed!.chosen);
+    expect(Object.keys(measured.q.precisions)).toEqual(['uint8']);
+    expect(measured.plainTop1).toBe(measured.report.quant!.top1);
+    // grouped convs kept float on request: ORT's WeightBiasQuantization would re-quantize them in a plain session
+    // unless the graph itself keeps them float
+    const grouped = await run(dir, 'host-grouped', ['quantize.emulate=host', 'quantize.float_op_types=[GroupedConv]']);
+    expect(grouped.q.excluded_nodes.length).toBeGreaterThan(0);
+    expect(grouped.q.host_speed).toBeNull();
+    expect(grouped.plainTop1).toBe(grouped.report.quant!.top1);
+  });
+});
