@@ -7,7 +7,7 @@ from typing import Dict, Tuple
 
 import numpy as np
 
-BINS = 2048
+BINS = 16384  # hb_mapper's max_num_bin: its kl searches thresholds from num_bin=1024 of them up
 
 
 class TensorStats:
@@ -77,8 +77,9 @@ def _kl_threshold(s: TensorStats, levels: int) -> float:
     if len(nz) == 0 or nz[-1] < levels:
         return (nz[-1] + 1 if len(nz) else BINS) * s.hist_max / BINS
     best_i, best_kl = BINS, np.inf
-    stride = max(1, (BINS - levels) // 512)
-    for i in range(levels, BINS + 1, stride):
+    start = max(levels, BINS // 16)  # hb_mapper: num_bin=1024 of max_num_bin=16384, i.e. at least 1/16 of the range
+    stride = max(1, (BINS - start) // 512)
+    for i in range(start, BINS + 1, stride):
         ref = hist[:i].copy()
         ref[-1] += hist[i:].sum()
         # Quantize the first i bins into `levels` groups, then spread each group evenly over its non-empty bins.

@@ -23,13 +23,13 @@ export async function sensitivityCommand(f: RunFlags): Promise<number> {
 
 type VariantRecipe = { quantize: { backend: string; model_parameters: { march?: string } } };
 
-/** <recipe>.tuned.yaml beside the recipe (so its relative paths stay valid), with the nodes at higher precision
- *  in hb_mapper's words: node_info int16 on X5/Ultra, otherwise run_on_cpu (float; the only option on X3). */
-function writeVariant(recipePath: string, resolved: VariantRecipe, nodes: string[], maxDrop: string): string {
+/** <recipe>.tuned.yaml beside the recipe (so its relative paths stay valid), with the nodes at the precision tune
+ *  measured, in hb_mapper's words: node_info int16 (emulate bpu), or run_on_cpu (float: emulate host, and X3, whose
+ *  BPU has no int16). */
+function writeVariant(recipePath: string, resolved: VariantRecipe, nodes: string[], maxDrop: string, precision: 'int16' | 'float'): string {
   const variantPath = join(dirname(recipePath), `${basename(recipePath, '.yaml')}.tuned.yaml`);
   const doc = parseDocument(readFileSync(recipePath, 'utf8'));
-  const q = resolved.quantize;
-  const int16 = q.backend === 'horizon' && q.model_parameters.march !== 'bernoulli2';
+  const int16 = precision === 'int16' && resolved.quantize.model_parameters.march !== 'bernoulli2';
   if (int16) doc.setIn(['quantize', 'node_info'], Object.fromEntries(nodes.map((n) => [n, { ON: 'BPU', InputType: 'int16', OutputType: 'int16' }])));
   else doc.setIn(['quantize', 'run_on_cpu'], nodes);
   writeFileSync(variantPath, `# Variant written by zooforge tune --max-drop ${maxDrop}: ${nodes.length} node(s) at higher precision (${int16 ? 'node_info int16' : 'run_on_cpu: float'}).\n${doc.toString()}`);
@@ -43,10 +43,10 @@ export async function tuneCommand(f: RunFlags, maxDrop: string | undefined): Pro
   const st = manifest.stages.find((s) => s.id === 'tune');
   if (code !== 0 || !st || !succeeded(st.status)) return code || 1;
   const d = WORKER_DATA.tune.parse(st.data);
-  const variantPath = writeVariant(manifest.recipe.path, manifest.recipe.resolved as VariantRecipe, d.nodes, maxDrop);
-  process.stdout.write(`${mdTable(['nodes at higher precision', 'added node', 'subset Top-1', 'drop', 'host latency (ms, 1 thread)'],
+  const variantPath = writeVariant(manifest.recipe.path, manifest.recipe.resolved as VariantRecipe, d.nodes, maxDrop, d.precision);
+  process.stdout.write(`${mdTable([`nodes at ${d.precision}`, 'added node', 'subset Top-1', 'drop', 'host latency (ms, 1 thread)'],
     d.steps.map((s) => [String(s.nodes_changed), s.node ?? '—', pct(s.top1), pct(s.drop), num(s.latency_ms, 3)]))}\n\n`);
-  process.stdout.write(d.met ? `Budget met on the ${d.subset}-image subset with ${d.nodes.length} node(s); confirming on the full evaluation set…\n`
+  process.stdout.write(d.met ? `Budget met on the ${d.subset}-image subset with ${d.nodes.length} of ${d.quantized_nodes} quantized node(s) at ${d.precision}; confirming on the full evaluation set…\n`
     : `Budget ${maxDrop} NOT met on the subset within tune.max_nodes; the best found is written; confirming it on the full set…\n`);
   const confirm = await runPipeline({ ...f, recipe: variantPath, set: f.set.filter((s) => !s.startsWith('tune.')), until: undefined, out: join(outDir, 'tuned'), force: [] });
   const evaluated = confirm.manifest.stages.find((s) => s.id === 'evaluate' && succeeded(s.status));

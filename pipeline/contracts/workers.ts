@@ -138,7 +138,7 @@ const TuneStep = z.object({ nodes_changed: count, node: z.string().nullable(), t
 export const tune = {
   input: z.object({ ...subsetInput, sensitivity: path, max_drop: z.number(), max_nodes: count }).strict(),
   output: z.object({
-    met: z.boolean(), max_drop: z.number(), nodes: z.array(z.string()), float_top1: z.number(), subset: count, steps: z.array(TuneStep), best: TuneStep,
+    met: z.boolean(), precision: z.enum(['int16', 'float']), quantized_nodes: count, max_drop: z.number(), nodes: z.array(z.string()), float_top1: z.number(), subset: count, steps: z.array(TuneStep), best: TuneStep,
     outputs: Outputs('steps'),
   }).strict(),
 };

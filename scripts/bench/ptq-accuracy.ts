@@ -1,25 +1,56 @@
-// npm run bench:ptq-accuracy — the Fashion-MNIST network quantized by us (ort backend, the demo recipe) and by
-// PyTorch's own FX post-training quantization (qnnpack) on the same calibration images; Top-1 of both on the
-// 10k test set. Headline ratio = our int8 Top-1 / FX int8 Top-1.
+// npm run bench:ptq-accuracy — the three Fashion-MNIST nets (the demo ResNeXt and the two quantization-hostile
+// proxies: MobileNetV3-style, RepVGG-style) quantized under emulate bpu with every calibration method, against
+// PyTorch's own FX post-training quantization (qnnpack) calibrated on the same images. Top-1 on the 10k test set,
+// each drop with its 95 % CI and the paired flips. Headline: the worst drop of our default method, vs FX's drop on
+// that net.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
+import { mdTable, pct } from '../../pipeline/report/format.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
 import { BENCH_DIR, headline } from './common.ts';
 
-const out = join(BENCH_DIR, 'fashion');
-await execa('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', 'yaml/fashion_resnext.yaml', '--out', out, '--plain'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-const ours = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData;
-// Also fully int8 (grouped convs quantized too), the like-for-like comparison with FX, which quantizes every conv.
-const outAll = join(BENCH_DIR, 'fashion-all-int8');
-await execa('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', 'yaml/fashion_resnext.yaml', '--set', 'quantize.float_op_types=[]', '--out', outAll, '--plain'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-const oursAll = JSON.parse(readFileSync(join(outAll, 'report', 'report.json'), 'utf8')) as ReportData;
-const fx = JSON.parse((await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'scripts', 'bench', 'fx_ptq.py'), out, join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.pt')])).stdout) as
-  { fx_int8_top1: number; torch_float_top1: number; calibration_images: number };
+const NETS = ['fashion_resnext', 'fashion_mobilenet', 'fashion_repvgg'];
+const METHODS: [string, string[]][] = [
+  ['default', ['quantize.calibration_type=default']],
+  ['max', ['quantize.calibration_type=max']],
+  ['max-percentile 0.99995', ['quantize.calibration_type=max', 'quantize.max_percentile=0.99995']],
+  ['kl', ['quantize.calibration_type=kl']],
+];
+const cache = join(BENCH_DIR, 'ptq-cache');
 
-console.log(`calibration images (both): ${fx.calibration_images} chosen by our calibration stage (${ours.calibration?.samples} used for ranges, the rest held out for the method search)`);
-console.log(`float Top-1: ONNX (ours) ${ours.float!.top1.toFixed(2)} %, torch ${fx.torch_float_top1.toFixed(2)} %`);
-console.log(`int8 Top-1:  ours ${ours.quant!.top1.toFixed(2)} % (default: grouped convs kept float; ${ours.calibration!.selected}), ours fully int8 ${oursAll.quant!.top1.toFixed(2)} % (${oursAll.calibration!.selected}), PyTorch FX qnnpack ${fx.fx_int8_top1.toFixed(2)} %`);
-console.log(`drop vs float: ours ${(ours.float!.top1 - ours.quant!.top1).toFixed(2)} points, FX ${(fx.torch_float_top1 - fx.fx_int8_top1).toFixed(2)} points`);
-headline('Fashion-MNIST fully-int8 Top-1 (10k test)', `${oursAll.quant!.top1.toFixed(2)} %`, 'PyTorch FX qnnpack', `${fx.fx_int8_top1.toFixed(2)} %`, oursAll.quant!.top1 / fx.fx_int8_top1);
+async function run(net: string, label: string, set: string[]): Promise<{ out: string; r: ReportData }> {
+  const out = join(BENCH_DIR, 'ptq', net, label.replace(/\W+/g, '_'));
+  const p = await execa('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', `yaml/${net}.yaml`, ...set.flatMap((s) => ['--set', s]),
+    '--set', 'evaluate.perf_runs=0', '--out', out, '--cache', cache, '--plain'], { cwd: PROJECT_ROOT, reject: false });
+  if (p.exitCode !== 0) throw new Error(`${net} ${label}: exit ${p.exitCode}\n${String(p.stderr).split('\n').slice(-10).join('\n')}`);
+  return { out, r: JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData };
+}
+
+/** "0.31 [0.20, 0.42], 45/14" : drop in points with the 95 % CI of the paired difference, float-only/int8-only right. */
+function drop(r: ReportData): string {
+  const d = r.float!.top1 - r.quant!.top1;
+  const n = r.n!;
+  const f = r.flips!;
+  // paired difference: var = (b + c - (b - c)^2 / n) / n^2 (in proportions)
+  const se = Math.sqrt(Math.max(0, f.float_only + f.quant_only - (f.float_only - f.quant_only) ** 2 / n)) / n * 100;
+  return `${pct(d)} [${pct(d - 1.96 * se)}, ${pct(d + 1.96 * se)}], ${f.float_only}/${f.quant_only}`;
+}
+
+const rows: string[][] = [];
+let worst: { net: string; ours: number; fx: number } | undefined;
+for (const net of NETS) {
+  const results = [];
+  for (const [label, set] of METHODS) results.push({ label, ...(await run(net, label, set)) });
+  const def = results[0];
+  const fx = JSON.parse((await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'scripts', 'bench', 'fx_ptq.py'), def.out, join(PROJECT_ROOT, 'yaml', 'models', `${net}.pt`), net])).stdout) as
+    { fx_int8_top1: number; torch_float_top1: number; calibration_images: number };
+  const fxDrop = fx.torch_float_top1 - fx.fx_int8_top1;
+  rows.push([net, pct(def.r.float!.top1), ...results.map((x) => drop(x.r)), def.r.calibration!.selected.replace(/^Select | method\.$/g, ''), `${pct(fxDrop)} (${pct(fx.fx_int8_top1)} %)`]);
+  console.error(`${net}: float ${pct(def.r.float!.top1)} %, ${results.map((x) => `${x.label} ${pct(x.r.quant!.top1)}`).join(', ')}, FX ${pct(fx.fx_int8_top1)}`);
+  const ours = def.r.float!.top1 - def.r.quant!.top1;
+  if (!worst || ours > worst.ours) worst = { net, ours, fx: fxDrop };
+}
+console.log(mdTable(['net', 'float Top-1', ...METHODS.map(([l]) => `drop: ${l} (95 % CI), flips f/q`), 'default chose', 'FX qnnpack drop (Top-1)'], rows));
+headline('worst Top-1 drop, emulate bpu default, 3 Fashion nets (10k test)', `${worst!.net} ${pct(worst!.ours)} points`, 'PyTorch FX qnnpack on it', `${pct(worst!.fx)} points`, worst!.fx === 0 ? 0 : worst!.ours / worst!.fx);

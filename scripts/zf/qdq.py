@@ -111,6 +111,12 @@ def keep_float_in_graph(model: onnx.ModelProto, exclude: List[str]) -> onnx.Mode
     return model
 
 
+def int16_written(model: onnx.ModelProto) -> Set[str]:
+    """The tensors an int16 QuantizeLinear quantizes."""
+    zps = {i.name: i.data_type for i in model.graph.initializer}
+    return {n.input[0] for n in model.graph.node if n.op_type == "QuantizeLinear" and len(n.input) >= 3 and zps.get(n.input[2]) == onnx.TensorProto.INT16}
+
+
 def qdq_precisions(model: onnx.ModelProto) -> Dict[str, int]:
     """How many QuantizeLinear nodes write each integer type (int8, uint8, int16): what the model really holds."""
     types = {onnx.TensorProto.INT8: "int8", onnx.TensorProto.UINT8: "uint8", onnx.TensorProto.INT16: "int16", onnx.TensorProto.UINT16: "uint16"}

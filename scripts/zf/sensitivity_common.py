@@ -30,9 +30,21 @@ class QuantSetup:
     def quantized_nodes(self) -> List[Dict[str, Any]]:
         return [n for n in self.nodes if n["dtype"] != "float"]
 
-    def build(self, extra_float: List[str] = (), only: List[str] = None):
-        """The QDQ model with the chosen ranges; extra_float kept float, or only `only` quantized."""
-        return build_qdq(self.model, self.ranges, self.per_channel, self.exclude + list(extra_float), only=only, scheme=self.scheme)
+    def build(self, extra_float: List[str] = (), only: List[str] = None, extra_int16: List[str] = ()):
+        """The QDQ model with the chosen ranges; extra_float kept float, extra_int16 nodes' activations (inputs and
+        outputs) int16, or only `only` quantized."""
+        scheme = self.scheme
+        if extra_int16:
+            names = set(extra_int16)
+            inits = {i.name for i in self.model.graph.initializer}
+            tensors = [t for n in self.model.graph.node if n.name in names for t in list(n.input) + list(n.output) if t and t not in inits]
+            scheme = {**scheme, "int16_tensors": list(dict.fromkeys(scheme["int16_tensors"] + tensors))}
+        return build_qdq(self.model, self.ranges, self.per_channel, self.exclude + list(extra_float), only=only, scheme=scheme)
+
+    def higher_precision(self) -> str:
+        """What tune moves a sensitive node to: int16 when emulating the BPU (which runs int16 on the BPU, as
+        node_info does), float on the host (int16 Q/DQ would only be fake-quant there)."""
+        return "int16" if self.scheme["emulate"] == "bpu" else "float"
 
     def score(self, qmodel) -> Dict[str, float]:
         s = self.subset.score(self.subset.logits(qmodel))

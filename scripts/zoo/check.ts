@@ -22,14 +22,14 @@ const SET = ['model.pretrained=false', `calibration.dataset={folder: {path: ${PH
 
 export interface CheckRow { model: string; zooM: number | null; oursM: number | null; match: string; stages: string; cosine: number | null; fp32: number | null; int8: number | null; ok: boolean }
 
-export async function checkModel(m: ZooEntry, root = ROOT): Promise<CheckRow> {
+export async function checkModel(m: ZooEntry, root = ROOT, extra: string[] = []): Promise<CheckRow> {
   const dir = join(root, m.model);
   mkdirSync(dir, { recursive: true });
   const recipe = join(dir, 'recipe.yaml');
   await execa('node', [CLI, 'zoo', 'new', m.model, '--out', recipe], { reject: false }).then(async (r) => {
     if (r.exitCode !== 0 && !String(r.stderr).includes('exists')) throw new Error(`zoo new ${m.model}: ${r.stderr}`);
   });
-  const run = await execa('node', [CLI, 'run', recipe, ...SET.flatMap((s) => ['--set', s]), '--out', join(dir, 'run'), '--cache', join(root, 'cache'), '--plain'],
+  const run = await execa('node', [CLI, 'run', recipe, ...[...SET, ...extra].flatMap((s) => ['--set', s]), '--out', join(dir, 'run'), '--cache', join(root, 'cache'), '--plain'],
     { reject: false, env: { CI: '1' } });
   let manifest: Manifest | undefined;
   try { manifest = JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8')) as Manifest; } catch { /* no manifest: failed at load */ }

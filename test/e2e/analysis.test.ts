@@ -57,12 +57,12 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
     // subset = the whole test set, so the subset measurement and the confirmation see the same images
     const r = await zooforge(['tune', recipe, '--max-drop', '0.05', '--out', join(dir, 'tune'), '--cache', cache, '--set', 'sensitivity.subset=10000', '--set', 'evaluate.perf_runs=0']);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/Budget met on the 10000-image subset with \d+ node\(s\)/);
+    expect(r.stdout).toMatch(/Budget met on the 10000-image subset with \d+ of \d+ quantized node\(s\) at int16/); // emulate bpu: int16, as the board would
     const m = r.stdout.match(/drop ([\d.]+) points — within the 0.05-point budget/);
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeLessThanOrEqual(0.05);
     const variant = join(dir, 'fashion.tuned.yaml');
     expect(existsSync(variant)).toBe(true);
-    expect(readFileSync(variant, 'utf8')).toMatch(/run_on_cpu:\n\s+- \//);
+    expect(readFileSync(variant, 'utf8')).toMatch(/node_info:\n\s+\/\S+:\n\s+ON: BPU\n\s+InputType: int16\n\s+OutputType: int16/);
   });
 });

@@ -32,9 +32,13 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     const convnext = quant('ConvNeXt_atto');
     expect(convnext.emulate).toBe('bpu');
     expect(convnext.scheme.int16_tensors.length).toBeGreaterThan(0);
-    expect(convnext.precisions.int16).toBeGreaterThanOrEqual(convnext.scheme.int16_tensors.length);
+    expect(convnext.precisions.int16).toBeGreaterThan(0);
     expect(convnext.precisions.int8).toBeGreaterThan(convnext.precisions.int16);
     expect(convnext.warnings.filter((w) => /not a node|keeps it float/.test(w))).toEqual([]);
+    // every int16 tensor is int16 in the model, or named: the LayerNorm pieces ORT's quantizer has no Q/DQ form for
+    const leftFloat = convnext.warnings.find((w) => w.startsWith('node_info int16 names tensors'));
+    expect(leftFloat).toMatch(/ReduceMean/);
+    expect(convnext.precisions.int16 + leftFloat!.split(': ').pop()!.split(', ').length).toBeGreaterThanOrEqual(convnext.scheme.int16_tensors.length);
     const former = quant('EfficientFormer_l1');
     expect(former.scheme.all_int16).toBe(true);
     expect(Object.keys(former.precisions)).toEqual(['int16']);
@@ -47,7 +51,7 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
   it('the report puts the zoo\'s board row beside this run\'s, and says the re-parameterized form was exported', () => {
     const md = readFileSync(join(root, 'RepVGG_A0', 'run', 'report', 'report.md'), 'utf8');
     expect(md).toMatch(/^\| RepVGG_A0 \(zoo, RDK X5 board\) \| 224x224 \| 1000 \| 8\.30 \| 72\.41 \| 51\.75 \| 1\.85 ms \| 5\.21 ms \| 757\.73 \|$/m);
-    expect(md).toMatch(/^\| RepVGG_A0 \(this run, host\/ort\) \| 224x224 \| 1000 \| 8\.31 \|/m);
+    expect(md).toMatch(/^\| RepVGG_A0 \(this run, host\/ort, int8 emulating bpu\) \| 224x224 \| 1000 \| 8\.31 \|/m);
     expect(md).toMatch(/Exported re-parameterized \(the deployed form\): 22 modules fused/);
     const m = JSON.parse(readFileSync(join(root, 'RepVGG_A0', 'run', 'manifest.json'), 'utf8')) as Manifest;
     expect(m.stages.find((s) => s.id === 'export')!.data).toMatchObject({ reparameterized: { modules: 22, top1_agreement: 1 } });

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Train the small ResNeXt of yaml/models/fashion_resnext.py on Fashion-MNIST (Debian's dataset-fashion-mnist).
-
-Regenerates yaml/models/fashion_resnext.pt:
-    .venv/bin/python yaml/models/train_fashion_resnext.py --out yaml/models/fashion_resnext.pt
-Prints the test-set Top-1 of the saved weights (its own evaluation) and writes <out>.json beside it.
+"""Train one of the small nets of yaml/models/ on Fashion-MNIST (Debian's dataset-fashion-mnist): --model NAME is the
+file yaml/models/NAME.py and its factory NAME(). The demo and the two quantization-hostile proxies:
+    .venv/bin/python yaml/models/train_fashion.py --model fashion_resnext --epochs 10 --lr 0.1
+    .venv/bin/python yaml/models/train_fashion.py --model fashion_mobilenet --epochs 10 --lr 0.1
+    .venv/bin/python yaml/models/train_fashion.py --model fashion_repvgg --epochs 10 --lr 0.1
+Writes yaml/models/NAME.pt (the training-time form: RepVGG keeps its branches) and NAME.pt.json beside it, with the
+test-set Top-1 of the saved weights (its own evaluation) and the command.
 """
+import importlib
 import argparse
 import json
 import os
@@ -17,7 +20,6 @@ from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "scripts")]  # the model beside it; zf (the IDX reader) in scripts/
-from fashion_resnext import fashion_resnext  # noqa: E402
 from zf.idx import load_fashion_mnist  # noqa: E402
 
 MEAN, STD = 0.2860, 0.3530  # Fashion-MNIST train-set pixel statistics (x/255)
@@ -48,13 +50,15 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default="yaml/models/fashion_resnext.pt")
+    ap.add_argument("--model", default="fashion_resnext", help="yaml/models/<model>.py with factory <model>()")
+    ap.add_argument("--out", help="default yaml/models/<model>.pt")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--lr", type=float, default=0.2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
+    args.out = args.out or os.path.join(HERE, f"{args.model}.pt")
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     gen = torch.Generator().manual_seed(args.seed)
@@ -64,7 +68,7 @@ def main() -> None:
     xtr, ytr = to_tensor(train_x), torch.from_numpy(train_y)
     xte, yte = to_tensor(test_x), torch.from_numpy(test_y)
 
-    model = fashion_resnext()
+    model = getattr(importlib.import_module(args.model), args.model)()
     steps = args.epochs * ((len(xtr) + args.batch_size - 1) // args.batch_size)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=5e-4, nesterov=True)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.25)
@@ -89,7 +93,7 @@ def main() -> None:
     info = {"test_top1": top1, "epochs": args.epochs, "seed": args.seed, "seconds": round(time.time() - start, 1),
             "torch": torch.__version__, "mean": MEAN, "std": STD,
             "params": sum(p.numel() for p in model.parameters()),
-            "command": "python yaml/models/train_fashion_resnext.py " + " ".join(sys.argv[1:])}
+            "command": "python yaml/models/train_fashion.py " + " ".join(sys.argv[1:])}
     with open(args.out + ".json", "w") as f:
         json.dump(info, f, indent=2)
     print(f"saved {args.out}: test top-1 {top1:.2f} % ({info['params']} parameters, {info['seconds']} s)")
