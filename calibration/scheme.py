@@ -76,3 +76,10 @@ def hb_words(method: str, per_channel: bool, asymmetric: bool, percentile: float
     label = {"max": "max", "kl": "kl", "max_percentile": f"max-percentile:percentile={percentile:g}"}[method]
     extras = (",per_channel" if per_channel else "") + (",asymmetric" if asymmetric and emulate == "bpu" else "")
     return f"Select {label}{extras} method."
+
+
+def widen_int16(ranges: Dict[str, Tuple[float, float]], full: Dict[str, Tuple[float, float]], scheme: Dict) -> Dict[str, Tuple[float, float]]:
+    """int16 tensors take their whole observed range: with 256x the int8 resolution there is nothing to gain from
+    clipping, and a clipped range would keep the very error int16 is asked to remove."""
+    wide = full if scheme["all_int16"] else {t: full[t] for t in scheme["int16_tensors"] if t in full}
+    return {**ranges, **{t: r for t, r in wide.items() if t in ranges}}

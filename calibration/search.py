@@ -11,7 +11,7 @@ from zf.protocol import progress
 from zf.qdq import build_qdq, with_minmax_outputs, with_outputs
 
 from .calibrator import StreamingCalibrator
-from .scheme import SEARCH_PERCENTILE, candidates, hb_words
+from .scheme import SEARCH_PERCENTILE, candidates, hb_words, widen_int16
 
 
 def calibrate(model_path, names, calib, need_hist):
@@ -48,7 +48,8 @@ def search(q, model, prep, cal, score_set, exclude, scheme):
         words = hb_words(method, pc, asym, percentile, scheme["emulate"])
         progress(f"quantizing ({words[len('Select '):-len(' method.')]})", k + 1, len(cands))
         symmetric = scheme["symmetric"] and not asym
-        ranges = cal.ranges(method, percentile, full_range={i.name for i in model.graph.input}, symmetric=symmetric)
+        ranges = widen_int16(cal.ranges(method, percentile, full_range={i.name for i in model.graph.input}, symmetric=symmetric),
+                             cal.ranges("max", 1.0), scheme)
         qmodel = build_qdq(model, ranges, pc, exclude, scheme=scheme, asymmetric=not symmetric)
         score = None
         if ref and len(cands) > 1:

@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Tuple
 from .prepare import prepare
 from .qdq import build_qdq
 from .subset_eval import Subset
+from calibration.scheme import widen_int16
 
 
 class QuantSetup:
@@ -18,6 +19,7 @@ class QuantSetup:
             self.nodes: List[Dict[str, Any]] = json.load(f)
         self.model, _ = prepare(p["model"], os.path.join(p["work_dir"], ".prepared.onnx"))
         self.ranges: Dict[str, Tuple[float, float]] = {k: tuple(v["range"]) for k, v in table.items()}
+        self.full: Dict[str, Tuple[float, float]] = {k: (min(v["min"], 0.0), max(v["max"], 0.0)) for k, v in table.items()}
         with open(p["quantize_summary"]) as f:
             chosen = json.load(f)
         self.per_channel: bool = chosen["per_channel"]
@@ -39,7 +41,8 @@ class QuantSetup:
             inits = {i.name for i in self.model.graph.initializer}
             tensors = [t for n in self.model.graph.node if n.name in names for t in list(n.input) + list(n.output) if t and t not in inits]
             scheme = {**scheme, "int16_tensors": list(dict.fromkeys(scheme["int16_tensors"] + tensors))}
-        return build_qdq(self.model, self.ranges, self.per_channel, self.exclude + list(extra_float), only=only, scheme=scheme)
+        return build_qdq(self.model, widen_int16(self.ranges, self.full, scheme), self.per_channel, self.exclude + list(extra_float),
+                         only=only, scheme=scheme)
 
     def higher_precision(self) -> str:
         """What tune moves a sensitive node to: int16 when emulating the BPU (which runs int16 on the BPU, as
