@@ -16,7 +16,7 @@ export const QuantizeSchema = z.object({
   backend: z.enum(['auto', 'ort', 'horizon']).default('auto')
     .describe('auto: horizon where hb_mapper is reachable (PATH, toolchain.command, docker + toolchain.docker_image), else ort; ort: the embedded int8 backend (ONNX Runtime QDQ, runs anywhere); horizon: hb_mapper makertbin.'),
   calibration_type: z.enum(CALIBRATION_TYPES).default('default')
-    .describe('hb_mapper calibration method: default (search max/percentile/kl x per-channel), kl, max, mix, load, skip.'),
+    .describe('hb_mapper calibration method: default (search: max, max-percentile 0.99995, kl x per-channel, x asymmetric under emulate bpu), kl (entropy, hb_mapper\'s 16384 bins), max (with max_percentile: clipped), mix, load, skip.'),
   max_percentile: z.number().gt(0).max(1).optional()
     .describe('With calibration_type max: clip at this percentile of |activation| (hb_mapper max_percentile); unset = plain max. The default search always tries 0.99995.'),
   per_channel: z.union([z.boolean(), z.literal('auto')]).default('auto')

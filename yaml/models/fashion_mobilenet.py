@@ -37,15 +37,14 @@ class FashionMobileNet(nn.Module):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(in_chans, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.Hardswish())
         self.blocks = nn.Sequential(
-            InvertedResidual(16, 32, 16, 3, 1, se=True),
-            InvertedResidual(16, 64, 24, 3, 2, se=False),   # 28 -> 14
-            InvertedResidual(24, 72, 24, 3, 1, se=False),
-            InvertedResidual(24, 96, 40, 5, 2, se=True),    # 14 -> 7
-            InvertedResidual(40, 120, 40, 5, 1, se=True),
-            InvertedResidual(40, 160, 48, 5, 1, se=True),
+            InvertedResidual(16, 16, 16, 3, 2, se=True),    # 28 -> 14
+            InvertedResidual(16, 48, 24, 3, 1, se=False),
+            InvertedResidual(24, 72, 32, 5, 2, se=True),    # 14 -> 7
+            InvertedResidual(32, 96, 32, 5, 1, se=True),
+            InvertedResidual(32, 128, 48, 5, 1, se=True),
         )
-        self.head = nn.Sequential(nn.Conv2d(48, 192, 1, bias=False), nn.BatchNorm2d(192), nn.Hardswish(), nn.AdaptiveAvgPool2d(1))
-        self.classifier = nn.Sequential(nn.Linear(192, 256), nn.Hardswish(), nn.Linear(256, num_classes))
+        self.head = nn.Sequential(nn.Conv2d(48, 144, 1, bias=False), nn.BatchNorm2d(144), nn.Hardswish(), nn.AdaptiveAvgPool2d(1))
+        self.classifier = nn.Sequential(nn.Linear(144, 192), nn.Hardswish(), nn.Linear(192, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(torch.flatten(self.head(self.blocks(self.stem(x))), 1))

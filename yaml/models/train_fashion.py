@@ -2,7 +2,7 @@
 """Train one of the small nets of yaml/models/ on Fashion-MNIST (Debian's dataset-fashion-mnist): --model NAME is the
 file yaml/models/NAME.py and its factory NAME(). The demo and the two quantization-hostile proxies:
     .venv/bin/python yaml/models/train_fashion.py --model fashion_resnext --epochs 10 --lr 0.1
-    .venv/bin/python yaml/models/train_fashion.py --model fashion_mobilenet --epochs 10 --lr 0.1
+    .venv/bin/python yaml/models/train_fashion.py --model fashion_mobilenet --epochs 8 --lr 0.1
     .venv/bin/python yaml/models/train_fashion.py --model fashion_repvgg --epochs 10 --lr 0.1
 Writes yaml/models/NAME.pt (the training-time form: RepVGG keeps its branches) and NAME.pt.json beside it, with the
 test-set Top-1 of the saved weights (its own evaluation) and the command.
