@@ -57,6 +57,8 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=0.2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--bn-decay", type=float, default=5e-4, help="weight decay of BatchNorm weights and biases (RepVGG's "
+                    "quantization trouble grows when its branch BatchNorms are left undecayed: 0)")
     args = ap.parse_args()
     args.out = args.out or os.path.join(HERE, f"{args.model}.pt")
     torch.manual_seed(args.seed)
@@ -70,7 +72,9 @@ def main() -> None:
 
     model = getattr(importlib.import_module(args.model), args.model)()
     steps = args.epochs * ((len(xtr) + args.batch_size - 1) // args.batch_size)
-    opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=5e-4, nesterov=True)
+    bn = [p for m in model.modules() if isinstance(m, nn.BatchNorm2d) for p in m.parameters()]
+    rest = [p for p in model.parameters() if all(p is not b for b in bn)]
+    opt = torch.optim.SGD([{"params": rest}, {"params": bn, "weight_decay": args.bn_decay}], lr=args.lr, momentum=0.9, weight_decay=5e-4, nesterov=True)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.25)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
     start = time.time()
