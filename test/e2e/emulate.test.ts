@@ -14,14 +14,14 @@ import { tmp } from '../helpers/tmp.ts';
 // onnxruntime.InferenceSession (default options), gives the Top-1 the report states.
 const RECIPE = 'yaml/fashion_resnext.yaml';
 
-async function run(dir: string, name: string, set: string[]) {
+async function run(dir: string, name: string, set: string[], recipe = RECIPE) {
   const out = join(dir, name);
-  const r = await zooforge(['run', RECIPE, '--out', out, '--cache', join(dir, 'cache'), '--set', 'evaluate.perf_runs=0', ...set.flatMap((s) => ['--set', s])]);
+  const r = await zooforge(['run', recipe, '--out', out, '--cache', join(dir, 'cache'), '--set', 'evaluate.perf_runs=0', ...set.flatMap((s) => ['--set', s])]);
   expect(r.exitCode, r.stderr).toBe(0);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
   const report = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData;
   const plain = await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'plain_ort_top1.py'), out], { env: workerEnv() });
-  return { out, report, q: WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data), plainTop1: (JSON.parse(plain.stdout) as { top1: number }).top1, stderr: r.stderr };
+  return { out, report, exported: WORKER_DATA.export.parse(manifest.stages.find((s) => s.id === 'export')!.data), q: WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data), plainTop1: (JSON.parse(plain.stdout) as { top1: number }).top1, stderr: r.stderr };
 }
 
 describe('quantize.emulate: what the int8 model is for, and the artefact is what was measured', () => {
@@ -49,6 +49,15 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(r.q.precisions.int8 ?? 0).toBe(0);
     expect(r.stderr).not.toMatch(/set_all_nodes_int16.*(does not apply|hb_mapper-only)/);
     expect(r.plainTop1).toBe(r.report.quant!.top1);
+  });
+
+  it.each(['fashion_mobilenet', 'fashion_repvgg'])('the committed proxy %s reaches >= 90 %% float Top-1 and quantizes under emulate bpu, depthwise and fused convs int8', async (net) => {
+    const r = await run(dir, net, [], `yaml/${net}.yaml`);
+    expect(r.report.float!.top1).toBeGreaterThanOrEqual(90);
+    expect(r.q.excluded_nodes).toEqual([]);
+    expect(Object.keys(r.q.precisions)).toEqual(['int8']);
+    expect(r.plainTop1).toBe(r.report.quant!.top1);
+    if (net === 'fashion_repvgg') expect(r.exported.reparameterized?.modules).toBe(8); // exported fused, as deployed
   });
 
   it('host: which op types stay float is measured (both latencies recorded); float choices are baked into the file', async () => {
