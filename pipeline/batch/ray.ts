@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { ClusterEvent, type ClusterTask } from '../contracts/cluster.ts';
@@ -18,6 +19,14 @@ const MAX_RETRIES = 3;
 /** A retried task's run waits this long for the folder lock its lost attempt held (a lost node's lock goes stale
  *  after its heartbeat stops: engine/lock.ts). */
 const LOCK_WAIT_S = 120;
+
+/** After a cancel, wait (up to STOP_WAIT_MS) until no task's run holds its folder's lock: a run SIGTERMed by a
+ *  cancelled task is still writing its `interrupted` manifest when the driver returns, and it may be on another node. */
+const STOP_WAIT_MS = 30_000;
+async function runsStopped(outs: string[]): Promise<void> {
+  const deadline = Date.now() + STOP_WAIT_MS;
+  while (outs.some((o) => existsSync(join(o, '.lock'))) && Date.now() < deadline) await sleep(250);
+}
 
 /** The command line a node runs for one task: this checkout's CLI, never through a shell. */
 export function taskArgv(t: BatchTask, f: RunFlags, cache: string): string[] {
@@ -71,7 +80,10 @@ export async function runRay(tasks: { task: BatchTask; loaded: LoadedRecipe }[],
       return o;
     });
   } catch (err) {
-    if (err instanceof InterruptedError || controller.signal.aborted) throw new InterruptedError('interrupted: the remaining Ray tasks were cancelled');
+    if (err instanceof InterruptedError || controller.signal.aborted) {
+      await runsStopped(tasks.map((t) => t.task.out));
+      throw new InterruptedError('interrupted: the remaining Ray tasks were cancelled');
+    }
     // the driver's own message (e.g. it cannot reach the cluster) once, and where its full output is
     if (err instanceof StageFailedError) throw new StageFailedError(err.message.replace(/^ray worker exited \d+: /, 'ray: '), `the Ray driver's log: ${logFile}`);
     throw err;

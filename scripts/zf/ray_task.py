@@ -5,11 +5,13 @@ package on its PYTHONPATH."""
 import ctypes
 import json
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 
 PR_SET_PDEATHSIG = 1
 
@@ -53,8 +55,19 @@ def run_task(spec: dict, progress) -> dict:
     with tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(argv, cwd=spec["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=err, text=True, preexec_fn=_die_with_parent)
+        # The child's lines are read by a helper thread: this thread only waits on a queue with a timeout, so it runs
+        # Python often enough for ray.cancel's KeyboardInterrupt (an async exception) to land even while the run
+        # prints nothing for minutes.
+        lines = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(x) for x in child.stdout] + [lines.put(None)], daemon=True).start()
         try:
-            for line in child.stdout:
+            while True:
+                try:
+                    line = lines.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                if line is None:
+                    break
                 try:
                     event = json.loads(line)
                 except ValueError:

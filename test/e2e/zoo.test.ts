@@ -34,7 +34,9 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     expect(convnext.scheme.int16_tensors.length).toBeGreaterThan(0);
     expect(convnext.precisions.int16).toBeGreaterThan(0);
     expect(convnext.precisions.int8).toBeGreaterThan(convnext.precisions.int16);
-    expect(convnext.warnings.filter((w) => /not a node|keeps it float/.test(w))).toEqual([]);
+    expect(convnext.warnings.filter((w) => /keeps it float/.test(w))).toEqual([]); // bpu runs them int16
+    // names of the zoo's own export that our graph does not have are said, not dropped
+    for (const w of convnext.warnings.filter((x) => /not a node/.test(x))) expect(w).toMatch(/^node_info names \S+, which is not a node of the model$/);
     // every int16 tensor is int16 in the model, or named: the LayerNorm pieces ORT's quantizer has no Q/DQ form for
     const leftFloat = convnext.warnings.find((w) => w.startsWith('node_info int16 names tensors'));
     expect(leftFloat).toMatch(/ReduceMean/);
