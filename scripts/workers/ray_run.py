@@ -111,11 +111,14 @@ def schedule(ray, p: dict, address: str) -> dict:
             for ref in done:
                 finish(ray, results[refs[ref]], ref)
     except KeyboardInterrupt:
-        for ref in pending:
-            ray.cancel(ref)  # KeyboardInterrupt in the task: its run stops its stage and records it
-        deadline = time.time() + 25
+        # Every running task stops its run (which records `interrupted`) and returns; tasks not started yet are
+        # cancelled. Whatever is still running after the grace is force-cancelled.
+        ray.get(progress.stop.remote())
+        deadline = time.time() + 30
         while pending and time.time() < deadline:
             done, pending = ray.wait(pending, num_returns=len(pending), timeout=1)
+            for ref in pending:
+                ray.cancel(ref)  # a task still queued for a CPU never starts
         for ref in pending:
             ray.cancel(ref, force=True)
         relay()

@@ -27,6 +27,15 @@ class Progress:
 
     def __init__(self) -> None:
         self.events = []
+        self.stopping = False
+
+    def stop(self) -> None:
+        """Ctrl-C on the driver: every task stops its run (tasks poll this; Ray's own cancel of a running task is
+        not reliable here: force-killing the worker takes its child down with SIGKILL, before it records anything)."""
+        self.stopping = True
+
+    def should_stop(self) -> bool:
+        return self.stopping
 
     def push(self, event: dict) -> None:
         self.events.append(event)
@@ -60,8 +69,14 @@ def run_task(spec: dict, progress) -> dict:
         # prints nothing for minutes.
         lines = queue.Queue()
         threading.Thread(target=lambda: [lines.put(x) for x in child.stdout] + [lines.put(None)], daemon=True).start()
+        stop_check = progress.should_stop.remote()
         try:
             while True:
+                ready, _ = ray.wait([stop_check], timeout=0)
+                if ready:
+                    if ray.get(stop_check):
+                        raise KeyboardInterrupt
+                    stop_check = progress.should_stop.remote()
                 try:
                     line = lines.get(timeout=0.5)
                 except queue.Empty:
@@ -75,13 +90,13 @@ def run_task(spec: dict, progress) -> dict:
                 if isinstance(event, dict):
                     last = progress.push.remote({"type": "task-event", "task": name, "event": event})
             code = child.wait()
-        except KeyboardInterrupt:  # ray.cancel(): let the run stop its stage and record it, then give up the task
+        except KeyboardInterrupt:  # the driver's stop (or ray.cancel): the run stops its stage and records it
             child.terminate()
             try:
                 child.wait(20)
             except subprocess.TimeoutExpired:
                 child.kill()
-            raise
+            return {"exit_code": 130, "node": node, "error": "interrupted"}
         err.seek(0)
         tail = err.read().splitlines()[-15:]
     ray.get(last)  # calls from one caller run in order: the driver now sees all of this task's events
