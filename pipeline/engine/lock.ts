@@ -1,9 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserInputError } from '../errors.ts';
-import { ownerText, STALE_MS, tryLock } from '../tools/lockfile.ts';
-
-const sleep = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
+import { ownerText, pause, STALE_MS, tryLock } from '../tools/lockfile.ts';
 
 /** How long a run waits for its folder's lock: ZOOFORGE_LOCK_WAIT_S, default 0 (refuse at once). A cluster task
  *  retried after its node was lost sets it, since the lost node's lock only goes stale after STALE_MS. */
@@ -25,6 +23,6 @@ export function acquireLock(outDir: string): () => void {
     if (Date.now() >= deadline) {
       throw new UserInputError(`${outDir} is in use by ${ownerText(got.owner)}; wait for it, or use --out to pick another folder`);
     }
-    sleep(Math.min(1000, STALE_MS / 10));
+    pause(Math.min(1000, STALE_MS / 10));
   }
 }

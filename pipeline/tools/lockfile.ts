@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { EnvironmentError } from '../errors.ts';
 
 /** Lock files that work on a filesystem shared by several machines (the run folder lock, the cache's per-key
  *  lease). A lock holds `<pid> <token> <host>`; its owner is gone when it is on this host and its pid is dead, or on
@@ -11,6 +12,9 @@ export const STALE_MS = 60_000;
  *  stale too. */
 const TAKEOVER_STALE_MS = 10_000;
 const HOST = hostname();
+
+/** Block this thread for `ms` (lock retries are synchronous: clean and run's start-up are). */
+export const pause = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
 
 export interface LockOwner { pid: number; host: string; text: string }
 
@@ -71,6 +75,7 @@ function takeOver(path: string, stale: string): void {
     try {
       if (Date.now() - statSync(mutex).mtimeMs > TAKEOVER_STALE_MS) unlinkSync(mutex);
     } catch { /* gone meanwhile: someone else finished their takeover */ }
+    pause(5); // another process is taking it over: give it the few milliseconds that takes
     return;
   }
   try {
@@ -86,7 +91,7 @@ export type TryLock = { held: true; release: () => void } | { held: false; owner
  *  until it is released, so machines that cannot see our pid know we are alive. */
 export function tryLock(path: string): TryLock {
   const token = `${process.pid} ${randomBytes(8).toString('hex')} ${HOST}\n`;
-  for (let attempt = 0; attempt < 50; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     if (createExclusive(path, token)) {
       const beat = setInterval(() => {
         try { if (readText(path) === token) utimesSync(path, new Date(), new Date()); } catch { /* released meanwhile */ }
@@ -100,7 +105,7 @@ export function tryLock(path: string): TryLock {
     if (!isStale(path, owner)) return { held: false, owner };
     takeOver(path, text);
   }
-  throw new Error(`could not lock ${path}: its lock kept changing hands`);
+  throw new EnvironmentError(`could not lock ${path}: its lock kept changing hands`);
 }
 
 /** Who holds a lock, in words. */
