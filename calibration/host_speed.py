@@ -6,14 +6,14 @@ import numpy as np
 import onnx
 
 from zf.protocol import progress
-from zf.qdq import HOST_SCHEME, build_qdq, nodes_kept_float
+from zf.qdq import HOST_SCHEME, build_qdq, is_grouped_conv, nodes_kept_float
 from zf.timing import latency
 
 DENSE = ("Conv", "MatMul", "Gemm")
 
 
 def has_grouped(model: onnx.ModelProto) -> bool:
-    return any(n.op_type == "Conv" and next((a.i for a in n.attribute if a.name == "group"), 1) > 1 for n in model.graph.node)
+    return any(is_grouped_conv(n) for n in model.graph.node)
 
 
 def candidate_sets(model: onnx.ModelProto) -> List[List[str]]:

@@ -12,6 +12,8 @@ from typing import Dict, List, Tuple
 
 import onnx
 
+from zf.qdq import HOST_SCHEME
+
 # Ops the X5 toolchain places on the ARM CPU, i.e. kept float when emulating the board. Sources:
 #  - D-Robotics, "Supported Operator Lists and Restrictions" (rdk_doc, toolchain_development/intermediate/
 #    supported_op_list): Cast, Constant, Dropout, Reshape, Squeeze, Unsqueeze, Shape cannot run on the BPU (they are
@@ -28,7 +30,7 @@ SEARCH_PERCENTILE = 0.99995  # the percentile hb_mapper's default search tries (
 def scheme_for(q: Dict, model: onnx.ModelProto) -> Dict:
     """The quantization scheme of this recipe: activation type and symmetry, int16 tensors, the float op types."""
     if q["emulate"] == "host":
-        return {"emulate": "host", "activations": "uint8", "symmetric": False, "int16_tensors": [], "all_int16": False}
+        return dict(HOST_SCHEME)
     return {"emulate": "bpu", "activations": "int8", "symmetric": True, "int16_tensors": int16_tensors(model, q["node_info"]),
             "all_int16": "set_all_nodes_int16" in q["optimization"]}
 
@@ -79,7 +81,7 @@ def hb_words(method: str, per_channel: bool, asymmetric: bool, percentile: float
 
 
 def widen_int16(ranges: Dict[str, Tuple[float, float]], full: Dict[str, Tuple[float, float]], scheme: Dict) -> Dict[str, Tuple[float, float]]:
-    """int16 tensors take their whole observed range: with 256x the int8 resolution there is nothing to gain from
-    clipping, and a clipped range would keep the very error int16 is asked to remove."""
-    wide = full if scheme["all_int16"] else {t: full[t] for t in scheme["int16_tensors"] if t in full}
-    return {**ranges, **{t: r for t, r in wide.items() if t in ranges}}
+    """Tensors made int16 one by one (node_info, tune) take their whole observed range: a clipped range would keep
+    the very error int16 is asked to remove. Under set_all_nodes_int16 every tensor keeps the calibration method's
+    range, or the method (and its search) would mean nothing."""
+    return {**ranges, **{t: full[t] for t in scheme["int16_tensors"] if t in full and t in ranges}}

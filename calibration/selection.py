@@ -8,7 +8,7 @@ import os
 import numpy as np
 
 from zf.datasets import load_raw, sample_indices
-from zf.preprocess import normalize
+from zf.preprocess import normalize, pixels_digest
 from zf.protocol import ZfError, progress, write_json
 
 
@@ -17,7 +17,7 @@ def source_hash(ds, i, item) -> str:
     if os.path.isfile(path):
         with open(path, "rb") as f:
             return hashlib.sha256(f.read()).hexdigest()
-    return hashlib.sha256(np.ascontiguousarray(item).tobytes()).hexdigest()
+    return pixels_digest(item)
 
 
 def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir_name: str):
@@ -39,7 +39,7 @@ def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir
             continue
         # the same picture twice (same pixels after preprocessing) would weigh double in the ranges and could sit on
         # both sides of the method search: kept once, the copy reported
-        digest = hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest()
+        digest = pixels_digest(raw)
         if digest in seen:
             duplicates.append({"source": ds.source(i), "same_as": seen[digest]})
             continue

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { batchExitCode, runBatch } from '../batch/run.ts';
 import type { BatchTask, TaskOutcome } from '../batch/task.ts';
 import { ParamsData } from '../contracts/stages.ts';
 import { readManifest } from '../engine/manifest.ts';
+import { claimDir, RUN_MARKER } from '../engine/outdir.ts';
 import { succeeded } from '../engine/types.ts';
 import { UserInputError } from '../errors.ts';
 import { mdTable, num, pct } from '../report/format.ts';
@@ -17,11 +18,15 @@ export interface ZooRow {
   float_top1: number | null; zoo_float_top1: number | null; quant_top1: number | null; zoo_quant_top1: number | null;
 }
 
-/** Write `<dir>/recipe.yaml` (replacing it only when its text changed, by rename: never half a recipe). */
+/** Write `<dir>/recipe.yaml` (replacing it only when its text changed, by rename: never half a recipe). The folder
+ *  is claimed like a run folder: zoo run never writes into a folder of the user's. What the import of the zoo's
+ *  hb_mapper config could not carry over is said, as `zoo new` says it. */
 function writeRecipe(m: ZooEntry, dir: string): string {
-  mkdirSync(dir, { recursive: true });
+  claimDir(dir, RUN_MARKER, `zoo run folder of ${m.model}`, (names) => names.every((n) => ['recipe.yaml', 'run'].includes(n)));
   const path = join(dir, 'recipe.yaml');
-  const text = zooRecipe(m, dir, []);
+  const notes: string[] = [];
+  const text = zooRecipe(m, dir, notes);
+  for (const n of notes) process.stderr.write(`note: ${m.model}: ${n}\n`);
   if (!existsSync(path) || readFileSync(path, 'utf8') !== text) {
     writeFileSync(`${path}.tmp`, text);
     renameSync(`${path}.tmp`, path);

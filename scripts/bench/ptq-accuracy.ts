@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
 import { mdTable, pct } from '../../pipeline/report/format.ts';
+import { dropWithCi } from '../../pipeline/report/document.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
 import { BENCH_DIR, headline } from './common.ts';
 
@@ -28,14 +29,10 @@ async function run(net: string, label: string, set: string[]): Promise<{ out: st
   return { out, r: JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData };
 }
 
-/** "0.31 [0.20, 0.42], 45/14" : drop in points with the 95 % CI of the paired difference, float-only/int8-only right. */
+/** "0.31 [0.20, 0.42], 45/14": drop in points with its 95 % CI (the report's own), float-only/int8-only right. */
 function drop(r: ReportData): string {
-  const d = r.float!.top1 - r.quant!.top1;
-  const n = r.n!;
-  const f = r.flips!;
-  // paired difference: var = (b + c - (b - c)^2 / n) / n^2 (in proportions)
-  const se = Math.sqrt(Math.max(0, f.float_only + f.quant_only - (f.float_only - f.quant_only) ** 2 / n)) / n * 100;
-  return `${pct(d)} [${pct(d - 1.96 * se)}, ${pct(d + 1.96 * se)}], ${f.float_only}/${f.quant_only}`;
+  const d = dropWithCi(r)!;
+  return `${pct(d.drop)} [${pct(d.lo)}, ${pct(d.hi)}], ${r.flips!.float_only}/${r.flips!.quant_only}`;
 }
 
 const rows: string[][] = [];

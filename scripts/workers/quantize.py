@@ -16,7 +16,7 @@ from zf.node_table import node_table  # noqa: E402
 from zf.prepare import prepare  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
-from zf.qdq import count_qdq, float_compute_ops, float_tensors, int16_written, nodes_kept_float, qdq_precisions, quant_params  # noqa: E402
+from zf.qdq import activation_type, count_qdq, float_compute_ops, float_tensors, nodes_kept_float, qdq_precisions, quant_params, written_types  # noqa: E402
 
 def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     """|x| histograms (coarsened to `bins`) of the worst nodes' outputs, with the chosen clip range, for the report."""
@@ -41,8 +41,7 @@ def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, sc
     write_json(os.path.join(work, "calibration_table.json"), table)
     progress("per-node similarity")
     first = [calib.row(i) for i in range(min(4, len(calib)))]
-    act = "int16" if scheme["all_int16"] else scheme["activations"]
-    nodes = node_table(model, qmodel, first, ranges, exclude, act, set(scheme["int16_tensors"]))
+    nodes = node_table(model, qmodel, first, ranges, exclude, activation_type(scheme), set(scheme["int16_tensors"]))
     write_json(os.path.join(work, "nodes.json"), nodes)
     write_json(os.path.join(work, "histograms.json"), worst_histograms(cal, nodes, ranges))
     fused = session(qmodel, threads=2)
@@ -99,7 +98,8 @@ def main(p):
     if qdq["QuantizeLinear"] == 0:
         raise ZfError("the quantizer inserted no QuantizeLinear node: nothing in this model was quantized")
     progress(best["selected"])
-    left_float = [t for t in scheme["int16_tensors"] if t in cal.stats and t not in int16_written(qmodel)]
+    written = written_types(qmodel)
+    left_float = [t for t in scheme["int16_tensors"] if t in cal.stats and written.get(t) != "int16"]
     if left_float:  # not silently: these stay more precise than the board's int16
         warnings.append(f"node_info int16 names tensors that ONNX Runtime's quantizer leaves float here (their ops, e.g. "
                         f"Pow/ReduceMean, have no Q/DQ form): {', '.join(left_float)}")

@@ -1,12 +1,11 @@
 """Inputs for equivalence checks: N distinct real images of the recipe's dataset (a seeded sample, duplicates by
 content skipped), else seeded noise, said so."""
-import hashlib
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
 from .datasets import load_raw, open_dataset, sample_indices
-from .preprocess import normalize
+from .preprocess import normalize, pixels_digest
 
 
 def check_inputs(dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int, seed: int) -> Tuple[List[np.ndarray], str]:
@@ -19,7 +18,7 @@ def check_inputs(dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int,
             raw = load_raw(ds, i, rec)
             if raw is None:
                 continue
-            digest = hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest()
+            digest = pixels_digest(raw)
             if digest in seen:
                 continue
             seen.add(digest)

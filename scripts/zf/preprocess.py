@@ -4,6 +4,7 @@ raw tensor  = resize(shorter side -> size/crop_pct) -> center crop -> colour ord
               (exactly what hb_mapper wants as calibration data: it applies mean/scale itself)
 input       = (raw/255 - mean) / std     (what the float ONNX model consumes)
 """
+import hashlib
 import math
 from typing import Any, Dict
 
@@ -92,3 +93,8 @@ def normalize(raw: np.ndarray, rec: Dict[str, Any]) -> np.ndarray:
     mean = np.asarray(rec["mean"], dtype=np.float32).reshape(-1, 1, 1)
     std = np.asarray(rec["std"], dtype=np.float32).reshape(-1, 1, 1)
     return ((raw / 255.0 - mean) / std).astype(np.float32)
+
+
+def pixels_digest(raw: np.ndarray) -> str:
+    """Identity of a preprocessed image by content: two files that give the same pixels are the same sample."""
+    return hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest()

@@ -40,6 +40,11 @@ def with_outputs(model: onnx.ModelProto, names: Iterable[str], in_place: bool = 
     return m
 
 
+def is_grouped_conv(node: onnx.NodeProto) -> bool:
+    """A Conv with group > 1 (depthwise included): what quantize.float_op_types calls GroupedConv."""
+    return node.op_type == "Conv" and next((a.i for a in node.attribute if a.name == "group"), 1) > 1
+
+
 def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: Dict, float_op_types: List[str],
                      int16_runs: bool = False) -> Tuple[List[str], List[str]]:
     """Node names to exclude from quantization, and warnings for what we cannot honour. int16_runs: node_info int16
@@ -57,13 +62,17 @@ def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: D
             keep.add(n)
             warnings.append(f"node_info asks int16 for {n}: emulate host keeps it float instead (int16 QDQ is not fused by ORT's CPU kernels; emulate bpu runs it int16)")
     for node in model.graph.node:
-        group = next((a.i for a in node.attribute if a.name == "group"), 1)
-        if node.op_type in float_op_types or ("GroupedConv" in float_op_types and node.op_type == "Conv" and group > 1):
+        if node.op_type in float_op_types or ("GroupedConv" in float_op_types and is_grouped_conv(node)):
             keep.add(node.name)
     return sorted(keep), warnings
 
 
 _TYPES = {"uint8": QuantType.QUInt8, "int8": QuantType.QInt8, "int16": QuantType.QInt16}
+def activation_type(scheme: Dict) -> str:
+    """The integer type every activation is written in (node_info's int16 tensors aside)."""
+    return "int16" if scheme["all_int16"] else scheme["activations"]
+
+
 HOST_SCHEME = {"emulate": "host", "activations": "uint8", "symmetric": False, "int16_tensors": [], "all_int16": False}
 
 
@@ -74,7 +83,7 @@ def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], pe
     overrides the scheme's symmetry (the bpu search tries both)."""
     scheme = scheme or HOST_SCHEME
     symmetric = scheme["symmetric"] if asymmetric is None else not asymmetric
-    act = "int16" if scheme["all_int16"] else scheme["activations"]
+    act = activation_type(scheme)
     int16 = [t for t in scheme["int16_tensors"] if t in ranges]
     options = {"ActivationSymmetric": symmetric, "WeightSymmetric": True}
     if act == "int16" or int16:
@@ -111,21 +120,21 @@ def keep_float_in_graph(model: onnx.ModelProto, exclude: List[str]) -> onnx.Mode
     return model
 
 
-def int16_written(model: onnx.ModelProto) -> Set[str]:
-    """The tensors an int16 QuantizeLinear quantizes."""
+_QTYPES = {onnx.TensorProto.INT8: "int8", onnx.TensorProto.UINT8: "uint8", onnx.TensorProto.INT16: "int16", onnx.TensorProto.UINT16: "uint16"}
+
+
+def written_types(model: onnx.ModelProto) -> Dict[str, str]:
+    """Tensor -> the integer type its QuantizeLinear writes (read from the zero point's type)."""
     zps = {i.name: i.data_type for i in model.graph.initializer}
-    return {n.input[0] for n in model.graph.node if n.op_type == "QuantizeLinear" and len(n.input) >= 3 and zps.get(n.input[2]) == onnx.TensorProto.INT16}
+    return {n.input[0]: _QTYPES.get(zps.get(n.input[2]), "other")
+            for n in model.graph.node if n.op_type == "QuantizeLinear" and len(n.input) >= 3}
 
 
 def qdq_precisions(model: onnx.ModelProto) -> Dict[str, int]:
     """How many QuantizeLinear nodes write each integer type (int8, uint8, int16): what the model really holds."""
-    types = {onnx.TensorProto.INT8: "int8", onnx.TensorProto.UINT8: "uint8", onnx.TensorProto.INT16: "int16", onnx.TensorProto.UINT16: "uint16"}
-    zps = {i.name: i.data_type for i in model.graph.initializer}
     out: Dict[str, int] = {}
-    for n in model.graph.node:
-        if n.op_type == "QuantizeLinear" and len(n.input) >= 3:
-            t = types.get(zps.get(n.input[2]), "other")
-            out[t] = out.get(t, 0) + 1
+    for t in written_types(model).values():
+        out[t] = out.get(t, 0) + 1
     return out
 
 

@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Tuple
 from .prepare import prepare
 from .qdq import build_qdq
 from .subset_eval import Subset
-from calibration.scheme import widen_int16
+from calibration.scheme import int16_tensors, widen_int16
 
 
 class QuantSetup:
@@ -36,10 +36,8 @@ class QuantSetup:
         """The QDQ model with the chosen ranges; extra_float kept float, extra_int16 nodes' activations (inputs and
         outputs) int16, or only `only` quantized."""
         scheme = self.scheme
-        if extra_int16:
-            names = set(extra_int16)
-            inits = {i.name for i in self.model.graph.initializer}
-            tensors = [t for n in self.model.graph.node if n.name in names for t in list(n.input) + list(n.output) if t and t not in inits]
+        if extra_int16:  # what node_info {InputType: int16, OutputType: int16} on these nodes asks (tune's variant writes that)
+            tensors = int16_tensors(self.model, {n: {"InputType": "int16", "OutputType": "int16"} for n in extra_int16})
             scheme = {**scheme, "int16_tensors": list(dict.fromkeys(scheme["int16_tensors"] + tensors))}
         return build_qdq(self.model, widen_int16(self.ranges, self.full, scheme), self.per_channel, self.exclude + list(extra_float),
                          only=only, scheme=scheme)

@@ -30,3 +30,11 @@ def test_the_x5_cpu_ops_stay_float_and_the_scheme_follows_emulate():
     q = {"emulate": "bpu", "node_info": {"mm": {"OutputType": "int16"}}, "optimization": ["set_all_nodes_int16"]}
     assert scheme_for(q, m) == {"emulate": "bpu", "activations": "int8", "symmetric": True, "int16_tensors": ["a"], "all_int16": True}
     assert scheme_for({**q, "emulate": "host"}, m)["activations"] == "uint8"
+
+
+def test_tensors_made_int16_one_by_one_take_their_whole_range_all_int16_keeps_the_methods():
+    from calibration.scheme import widen_int16
+    clipped, full = {"a": (-1.0, 1.0), "b": (0.0, 2.0)}, {"a": (-5.0, 4.0), "b": (0.0, 9.0)}
+    one = {"int16_tensors": ["a"], "all_int16": False}
+    assert widen_int16(clipped, full, one) == {"a": (-5.0, 4.0), "b": (0.0, 2.0)}
+    assert widen_int16(clipped, full, {"int16_tensors": [], "all_int16": True}) == clipped
