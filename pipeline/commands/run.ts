@@ -56,6 +56,16 @@ async function prepare(f: RunFlags) {
   return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };
 }
 
+/** A run started by a Ray task (ZOOFORGE_PARENT_PID, scripts/zf/ray_task.py) stops like on SIGTERM once that task's
+ *  worker is gone, which shows as a new parent: an orphan run must not keep its folder's lock from the task's retry. */
+function watchParent(stop: () => void): () => void {
+  const parent = Number(process.env.ZOOFORGE_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 0) return () => undefined;
+  const timer = setInterval(() => { if (process.ppid !== parent) stop(); }, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export interface PipelineResult { code: number; manifest: Manifest; outDir: string }
 
 /** Run the pipeline once; Ctrl-C aborts the running worker and the result says interrupted. */
@@ -68,6 +78,7 @@ export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const unwatch = watchParent(onSignal);
   try {
     const { manifest } = await execute({ loaded, stages, outDir, cache, force: f.force, signal: controller.signal, python, emit: (e) => reporter.onEvent(e) });
     await reporter.finish();
@@ -75,6 +86,7 @@ export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    unwatch();
     release();
   }
 }

@@ -2,25 +2,14 @@
 Only the standard library is imported here, because this module is shipped to the nodes by value (the driver calls
 ray.cloudpickle.register_pickle_by_value on it): a node needs Ray, Node.js and the zooforge checkout, not this
 package on its PYTHONPATH."""
-import ctypes
 import json
 import os
 import queue
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
 import threading
-
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child: SIGTERM it when the Ray worker dies (a killed worker or a lost node must not leave an orphan
-    run holding its folder's lock). zooforge treats SIGTERM like Ctrl-C: it stops its stage and records it."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
 
 class Progress:
     """A Ray actor (num_cpus=0) that collects events from every task until the driver drains them."""
@@ -60,10 +49,13 @@ def run_task(spec: dict, progress) -> dict:
                 "the same checkout at the same path, set up with scripts/setup.sh"}
     last = progress.push.remote({"type": "task-start", "task": name, "node": node, "pid": os.getpid(),
                           "attempt": 0})  # the driver numbers the attempts
-    env = {**os.environ, **spec["env"]}
+    # The run stops itself (SIGTERM's path: it records `interrupted`) once this worker is gone and it has a new parent:
+    # a killed worker or lost node must not leave an orphan run holding its folder's lock. Not prctl(PDEATHSIG) in a
+    # preexec_fn: forking a Ray worker's many threads and running Python before exec can deadlock the child.
+    env = {**os.environ, **spec["env"], "ZOOFORGE_PARENT_PID": str(os.getpid())}
     with tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(argv, cwd=spec["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=err, text=True, preexec_fn=_die_with_parent)
+                                 stderr=err, text=True)
         # The child's lines are read by a helper thread: this thread only waits on a queue with a timeout, so it runs
         # Python often enough for ray.cancel's KeyboardInterrupt (an async exception) to land even while the run
         # prints nothing for minutes.

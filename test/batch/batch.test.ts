@@ -5,7 +5,10 @@ import { taskArgv } from '../../pipeline/batch/ray.ts';
 import { optionalValues } from '../../pipeline/cli/options.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { selectStages } from '../../pipeline/stages/index.ts';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { PROJECT_ROOT } from '../../pipeline/paths.ts';
 import { join } from 'node:path';
 import { fashionRecipeText } from '../helpers/recipes.ts';
 import { tmp } from '../helpers/tmp.ts';
@@ -62,4 +65,29 @@ describe('batch progress', () => {
     expect(lines).toContain('[b] export: waiting: another zooforge run (pid 9) is computing this entry');
     expect(lines).toContain('[b] failed: stage export: boom');
   });
+});
+
+describe('a run started by a Ray task', () => {
+  it('stops and records interrupted once the task\'s worker is killed (its parent changes), releasing its folder', async () => {
+    const dir = tmp('zf-orphan-');
+    const recipe = join(dir, 'fashion.yaml');
+    writeFileSync(recipe, fashionRecipeText());
+    const out = join(dir, 'run');
+    // sh stands in for the Ray worker: it says its pid to the run, as zf/ray_task.py does, and is then SIGKILLed
+    // (`; :` keeps sh from exec-ing node, so node stays its child).
+    const worker = execa('sh', ['-c', 'ZOOFORGE_PARENT_PID=$$ node "$@"; :', 'sh', join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe,
+      '--json', '--out', out, '--cache', join(dir, 'cache'), '--set', 'evaluate.perf_runs=0'], { reject: false, cwd: PROJECT_ROOT, env: { CI: '1' } });
+    const started = await new Promise<boolean>((res) => {
+      let seen = '';
+      worker.stdout!.on('data', (c: Buffer) => { seen += String(c); if (/"type":"stage-start"/.test(seen)) res(true); });
+      void worker.then(() => res(false));
+    });
+    expect(started).toBe(true);
+    worker.kill('SIGKILL');
+    await worker;
+    const deadline = Date.now() + 30_000;
+    while ((existsSync(join(out, '.lock')) || !existsSync(join(out, 'manifest.json'))) && Date.now() < deadline) await sleep(200);
+    expect(existsSync(join(out, '.lock')), 'the orphan run let its folder go').toBe(false);
+    expect((JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string }).status).toBe('interrupted');
+  }, 60_000);
 });
