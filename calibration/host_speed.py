@@ -1,44 +1,87 @@
-"""emulate host: which op types stay float is measured per model, so that int8 is as fast as this machine allows.
-Each candidate is built with the same (max) ranges and timed 1-thread beside the fp32 model; the fastest wins."""
+"""emulate host: what stays float is measured per model, so that int8 is as fast as this machine allows.
+Candidates are whole op types kept float, and sets of dense nodes chosen by how much int8 pays for each one timed
+alone; each candidate is built with the same (max) ranges and timed 1-thread beside the fp32 model; the fastest wins."""
 from typing import Dict, List
 
 import numpy as np
 import onnx
+from onnx import helper, shape_inference
 
 from zf.protocol import progress
 from zf.qdq import HOST_SCHEME, build_qdq, is_grouped_conv, nodes_kept_float
 from zf.timing import latency
 
 DENSE = ("Conv", "MatMul", "Gemm")
+# A dense node timed alone (with its own Q and DQ) is made int8 only if that takes at most this share of its fp32
+# time: ORT's fp32 kernels (NCHWc, fused activations) are fast enough on small layers that int8 plus the conversions
+# around it loses; each threshold is one candidate, all timed.
+PAYS = (0.5, 0.7, 0.85)
 
 
 def has_grouped(model: onnx.ModelProto) -> bool:
     return any(is_grouped_conv(n) for n in model.graph.node)
 
 
-def candidate_sets(model: onnx.ModelProto) -> List[List[str]]:
+def _dims(info: onnx.ValueInfoProto) -> List[int]:
+    return [d.dim_value if d.dim_value > 0 else 1 for d in info.type.tensor_type.shape.dim]
+
+
+def node_speedups(model: onnx.ModelProto, ranges: Dict, runs: int = 20) -> Dict[str, float]:
+    """Dense node -> int8 time / fp32 time, each node timed alone as a one-node model (int8 with the Q before and
+    the DQ after it: what it costs beside float neighbours). Nodes whose shapes are unknown are left out."""
+    typed = shape_inference.infer_shapes(model)
+    infos = {v.name: v for v in list(typed.graph.value_info) + list(typed.graph.input) + list(typed.graph.output)}
+    weights = {i.name: i for i in model.graph.initializer}
+    dense = [n for n in model.graph.node if n.op_type in DENSE and n.input[0] in infos and n.output[0] in infos
+             and n.input[0] in ranges and n.output[0] in ranges and all(i in weights for i in n.input[1:] if i)]
+    out = {}
+    for k, node in enumerate(dense):
+        progress(f"timing {node.op_type} nodes alone, fp32 vs int8", k + 1, len(dense))
+        shape = _dims(infos[node.input[0]])
+        graph = helper.make_graph([node], "one", [helper.make_tensor_value_info(node.input[0], onnx.TensorProto.FLOAT, shape)],
+                                  [helper.make_tensor_value_info(node.output[0], onnx.TensorProto.FLOAT, _dims(infos[node.output[0]]))],
+                                  [weights[i] for i in node.input[1:] if i])
+        one = helper.make_model(graph, opset_imports=model.opset_import, ir_version=model.ir_version)
+        lo, hi = ranges[node.input[0]]
+        x = np.random.default_rng(0).uniform(lo, hi, shape).astype(np.float32)
+        fp32 = latency(one, x, runs)["median_ms"]
+        int8 = latency(build_qdq(one, {t: ranges[t] for t in (node.input[0], node.output[0])}, True, []), x, runs)["median_ms"]
+        out[node.name] = int8 / fp32
+    return out
+
+
+def candidates(model: onnx.ModelProto, speedups: Dict[str, float]) -> List[Dict]:
     """What may stay float, cheapest change first: nothing; grouped (incl. depthwise) convolutions, where ORT's x86
-    int8 kernels lose to fp32; everything but the dense convolutions and matrix products (where the many Q/DQ
-    conversions around float activations, SE gates and adds cost more than int8 saves)."""
-    sets = [[]]
-    if has_grouped(model):
-        sets.append(["GroupedConv"])
+    int8 kernels lose to fp32; everything but the dense nodes (where the many Q/DQ conversions around float
+    activations, SE gates and adds cost more than int8 saves); that and the dense nodes int8 does not pay for alone."""
+    grouped = ["GroupedConv"] if has_grouped(model) else []
     others = sorted({n.op_type for n in model.graph.node} - set(DENSE))
+    out = [{"label": "nothing kept float", "float_op_types": [], "float_nodes": []}]
+    if grouped:
+        out.append({"label": "grouped convolutions kept float", "float_op_types": grouped, "float_nodes": []})
     if others:
-        sets.append((["GroupedConv"] if has_grouped(model) else []) + others)
-    return sets
+        out.append({"label": "all but the dense nodes kept float", "float_op_types": grouped + others, "float_nodes": []})
+    dense = [n.name for n in model.graph.node if n.op_type in DENSE]
+    for pays in PAYS:
+        slow = [n for n in dense if speedups.get(n, 1.0) > pays]
+        if 0 < len(slow) < len(dense) and all(c["float_nodes"] != slow for c in out):
+            out.append({"label": f"only the {len(dense) - len(slow)} dense nodes whose int8 takes <= {pays:g}x their fp32 "
+                                 f"time alone", "float_op_types": others, "float_nodes": slow})
+    return out
 
 
 def choose_float_types(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, runs: int = 30) -> Dict:
-    """{chosen, fp32_ms, int8_ms, tried: [{float_op_types, int8_ms}]}."""
-    cands = candidate_sets(model)
+    """{chosen, float_nodes, label, fp32_ms, int8_ms, tried: [{label, float_op_types, float_nodes, int8_ms}]}."""
+    speedups = node_speedups(model, ranges)
+    cands = candidates(model, speedups)
     progress("timing fp32 (1 thread) for emulate host")
     fp32 = latency(model, x, runs)["median_ms"]
     tried = []
-    for k, types in enumerate(cands):
-        progress(f"timing int8 with {', '.join(types) or 'nothing'} kept float", k + 1, len(cands))
-        exclude, _ = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], types)
-        qmodel = build_qdq(model, ranges, True, exclude, scheme=HOST_SCHEME)
-        tried.append({"float_op_types": types, "int8_ms": latency(qmodel, x, runs)["median_ms"]})
+    for k, c in enumerate(cands):
+        progress(f"timing int8 with {c['label']}", k + 1, len(cands))
+        exclude, _ = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], c["float_op_types"])
+        qmodel = build_qdq(model, ranges, True, sorted(set(exclude) | set(c["float_nodes"])), scheme=HOST_SCHEME)
+        tried.append({**c, "int8_ms": latency(qmodel, x, runs)["median_ms"]})
     best = min(tried, key=lambda t: t["int8_ms"])
-    return {"chosen": best["float_op_types"], "fp32_ms": fp32, "int8_ms": best["int8_ms"], "tried": tried}
+    return {"chosen": best["float_op_types"], "float_nodes": best["float_nodes"], "label": best["label"], "fp32_ms": fp32,
+            "int8_ms": best["int8_ms"], "tried": [{**t, "float_nodes": len(t["float_nodes"])} for t in tried]}

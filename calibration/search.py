@@ -5,6 +5,7 @@ scoring slice is the last `search_samples` of them. One streaming pass gathers w
 import numpy as np
 import onnx
 
+from zf.bias_correction import channel_mean, corrected_inputs
 from zf.checks import cosine
 from zf.ort_session import run_one, session
 from zf.protocol import progress
@@ -35,7 +36,22 @@ def calibrate(model_path, names, calib, need_hist):
     return cal
 
 
-def search(q, model, prep, cal, score_set, exclude, scheme):
+def input_means(model_path, calib):
+    """optimization: bias_correction: the per-channel mean of every Conv/Gemm input over `calib` (one float pass)."""
+    model = onnx.load(model_path)
+    names = corrected_inputs(model)
+    sess = session(with_outputs(model, names, in_place=True).SerializeToString(), threads=2, optimize=False, arena=False)
+    in_name, out_names = sess.get_inputs()[0].name, [o.name for o in sess.get_outputs()]
+    sums = {}
+    for i in range(len(calib)):
+        for n, v in zip(out_names, sess.run(None, {in_name: calib.row(i)})):
+            if n in names:
+                sums[n] = sums.get(n, 0.0) + channel_mean(v)
+        progress("measuring input means for bias correction", i + 1, len(calib))
+    return {n: (s / len(calib)).tolist() for n, s in sums.items()}
+
+
+def search(q, model, prep, cal, score_set, exclude, scheme, means=None):
     """Quantize with each candidate (method x per-channel [x asymmetric]); keep the best output cosine on
     `score_set`. Returns the winner (its ranges, model and hb_mapper's words for it) and every candidate's score."""
     fsess = session(prep, threads=2)
@@ -50,7 +66,7 @@ def search(q, model, prep, cal, score_set, exclude, scheme):
         symmetric = scheme["symmetric"] and not asym
         ranges = widen_int16(cal.ranges(method, percentile, full_range={i.name for i in model.graph.input}, symmetric=symmetric),
                              cal.ranges("max", 1.0), scheme)
-        qmodel = build_qdq(model, ranges, pc, exclude, scheme=scheme, asymmetric=not symmetric)
+        qmodel = build_qdq(model, ranges, pc, exclude, scheme=scheme, asymmetric=not symmetric, input_means=means)
         score = None
         if ref and len(cands) > 1:
             qsess = session(qmodel, threads=2)

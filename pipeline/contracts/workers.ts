@@ -67,14 +67,16 @@ export const quantize = {
   output: z.object({
     emulate: z.enum(['bpu', 'host']), method: z.string(), per_channel: z.boolean(), asymmetric: z.boolean(), selected: z.string(),
     search: z.array(SearchRow), scored_on: count,
+    /** optimization: bias_correction applied (Conv/Gemm biases absorb their int8 weights' mean error) */
+    bias_corrected: z.boolean(),
     opset_note: z.string().nullable(), calibrated_on: count, tensors: count,
     qdq_nodes: z.object({ QuantizeLinear: count, DequantizeLinear: count }).strict(),
     /** QuantizeLinear nodes per integer type written (int8, uint8, int16). */
     precisions: counts, scheme: QuantScheme,
     /** The op types kept float, and under emulate host (float_op_types unset) how that was measured: 1-thread medians. */
     float_op_types: z.array(z.string()),
-    host_speed: z.object({ chosen: z.array(z.string()), fp32_ms: z.number(), int8_ms: z.number(),
-      tried: z.array(z.object({ float_op_types: z.array(z.string()), int8_ms: z.number() }).strict()) }).strict().nullable(),
+    host_speed: z.object({ chosen: z.array(z.string()), float_nodes: z.array(z.string()), label: z.string(), fp32_ms: z.number(), int8_ms: z.number(),
+      tried: z.array(z.object({ label: z.string(), float_op_types: z.array(z.string()), float_nodes: count, int8_ms: z.number() }).strict()) }).strict().nullable(),
     excluded_nodes: z.array(z.string()), warnings: z.array(z.string()), unquantized_ops: counts, output_similarity: Similarity,
     worst_nodes: z.array(z.object({ node: z.string(), tensor: z.string(), type: z.string(), cosine: z.number(), threshold: z.number().nullable(), dtype: z.string() }).strict()),
     outputs: Outputs('model', 'calibration_table', 'nodes', 'histograms', 'summary'),

@@ -79,6 +79,14 @@ function keptFloat(d: ReportData): Block[] {
     + (ops ? ` ONNX Runtime runs these op types in float: ${ops}.` : ''))];
 }
 
+function hostSpeed(d: ReportData): Block[] {
+  const h = d.calibration?.host_speed;
+  if (!h) return [];
+  return [p(`Measured for emulate host (1 thread, quantize stage): fp32 ${num(h.fp32_ms)} ms; fastest int8 ${num(h.int8_ms)} ms with ${h.label}`
+      + `${h.int8_ms > h.fp32_ms ? ' (still slower than fp32: no placement tried beats it on this machine)' : ''}. Tried:`),
+    table(['kept float', 'op types', 'dense nodes', 'int8 ms'], h.tried.map((t) => [t.label, t.float_op_types.join(', ') || '-', String(t.float_nodes), num(t.int8_ms)]))];
+}
+
 const EMULATE_TEXT = {
   bpu: 'Emulates the RDK X5 BPU (quantize.emulate: bpu): every op the BPU runs in int8 is int8 here, grouped and depthwise convolutions included; signed int8 activations, per-channel int8 weights, int16 where node_info or set_all_nodes_int16 ask; float only for what the X5 runs on its CPU. Its accuracy predicts the board\'s; its host latency is not the fastest this machine can do.',
   host: 'Built for this machine (quantize.emulate: host): uint8 activations as ONNX Runtime\'s x86 kernels fuse them, and op types kept float where int8 is slower here. Its accuracy is not the board\'s.',
@@ -89,10 +97,11 @@ function calibrationSection(d: ReportData): Block[] {
   const c = d.calibration;
   const precisions = c.precisions ? Object.entries(c.precisions).map(([t, n]) => `${n} ${t}`).join(', ') : '';
   return [
-    p(`${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples)`),
+    p(`${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples)${c.bias_corrected ? '; bias_correction: each Conv/Gemm bias absorbs its int8 weights\' mean error' : ''}`),
     ...(c.emulate ? [p(EMULATE_TEXT[c.emulate], precisions ? ` Quantize nodes in the int8 model: ${precisions}.` : '')] : []),
     table(['method', 'per_channel', 'asymmetric', 'output cosine (search images)'], c.search.map((s) => [s.method, String(s.per_channel), String(s.asymmetric), num(s.output_cosine, 6)])),
     ...keptFloat(d),
+    ...hostSpeed(d),
     ...imageUse(d),
   ];
 }

@@ -29,8 +29,9 @@ export const quantizeStage: Stage = {
   },
   run(ctx) {
     const q = ctx.loaded.recipe.quantize;
-    // no recipe field is ignored in silence: emulate bpu applies set_all_nodes_int16, the rest is hb_mapper's alone
-    const unapplied = q.optimization.filter((o) => q.emulate !== 'bpu' || o !== 'set_all_nodes_int16');
+    // no recipe field is ignored in silence: emulate bpu applies set_all_nodes_int16, both apply bias_correction,
+    // the rest is hb_mapper's alone
+    const unapplied = q.optimization.filter((o) => o !== 'bias_correction' && (q.emulate !== 'bpu' || o !== 'set_all_nodes_int16'));
     if (unapplied.length) ctx.warn(`quantize.optimization (${unapplied.join(', ')}) is hb_mapper-only: the ort backend (emulate ${q.emulate}) has no equivalent and does not apply it`);
     return runWorkerStage(ctx, 'quantize', { work_dir: ctx.workDir, model: ctx.files.model, calibration: ctx.files.calibration, quantize: ortSlice(q) });
   },

@@ -18,6 +18,8 @@ const METHODS: [string, string[]][] = [
   ['max', ['quantize.calibration_type=max']],
   ['max-percentile 0.99995', ['quantize.calibration_type=max', 'quantize.max_percentile=0.99995']],
   ['kl', ['quantize.calibration_type=kl']],
+  ['max + bias_correction', ['quantize.calibration_type=max', 'quantize.optimization=[bias_correction]']],
+  ['kl + bias_correction', ['quantize.calibration_type=kl', 'quantize.optimization=[bias_correction]']],
 ];
 const cache = join(BENCH_DIR, 'ptq-cache');
 

@@ -10,7 +10,7 @@ import onnx  # noqa: E402
 from calibration.npy_rows import NpyRows
 from calibration.host_speed import choose_float_types
 from calibration.scheme import bpu_kept_float, candidates, scheme_for
-from calibration.search import calibrate, search
+from calibration.search import calibrate, input_means, search
 from zf.checks import similarity  # noqa: E402
 from zf.node_table import node_table  # noqa: E402
 from zf.prepare import prepare  # noqa: E402
@@ -87,12 +87,15 @@ def main(p):
                  f"({host_speed['int8_ms']:.2f} vs {host_speed['fp32_ms']:.2f} ms, 1 thread)")
     float_types = q["float_op_types"] if q["float_op_types"] is not None else host_speed["chosen"] if host_speed else []
     exclude, warnings = kept_float(q, model, scheme, float_types)
+    if host_speed:  # the dense nodes the measurement found int8 does not pay for
+        exclude = sorted(set(exclude) | set(host_speed["float_nodes"]))
     missing16 = [t for t in scheme["int16_tensors"] if t not in cal.stats]
     if missing16:
         warnings.append(f"node_info asks int16 for tensors that are not float activations here: {', '.join(missing16)}")
     for w in warnings:
         warn(w)
-    best, results, fsess = search(q, model, prep, cal, score_set, exclude, scheme)
+    means = input_means(prep, calib) if "bias_correction" in q["optimization"] else None
+    best, results, fsess = search(q, model, prep, cal, score_set, exclude, scheme, means)
     method, pc, ranges, qmodel = best["method"], best["per_channel"], best["ranges"], best["model"]
     qdq = count_qdq(qmodel)
     if qdq["QuantizeLinear"] == 0:
@@ -110,13 +113,13 @@ def main(p):
         warnings.append(f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}")
         warn(warnings[-1])
     summary = {"emulate": scheme["emulate"], "method": method, "per_channel": pc, "asymmetric": best["asymmetric"],
-               "selected": best["selected"], "search": results, "scored_on": scored,
+               "selected": best["selected"], "search": results, "scored_on": scored, "bias_corrected": means is not None,
                "opset_note": opset_note, "calibrated_on": len(calib), "tensors": len(ranges), "qdq_nodes": qdq,
                "precisions": qdq_precisions(qmodel), "float_op_types": float_types, "host_speed": host_speed, "scheme": {**scheme, "symmetric": not best["asymmetric"]}, "excluded_nodes": exclude,
                "warnings": warnings, "unquantized_ops": unquantized, "output_similarity": output_sim,
                "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5]}
     # The choices later stages rebuild the model with (per_channel, scheme, excluded_nodes) as a keyed file, not run data.
-    write_json(os.path.join(work, "summary.json"), summary)
+    write_json(os.path.join(work, "summary.json"), {**summary, "input_means": means})  # sensitivity and tune rebuild with them
     return {**summary, "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
                                    "histograms": "histograms.json", "summary": "summary.json"}}
 

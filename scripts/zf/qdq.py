@@ -10,6 +10,8 @@ from onnxruntime.quantization.calibrate import CalibrationMethod, TensorData, Te
 from onnxruntime.quantization.qdq_quantizer import QDQQuantizer
 from onnxruntime.quantization.registry import QDQRegistry, QLinearOpsRegistry
 
+from .bias_correction import correct_biases
+
 # What quantize_static quantizes by default; an empty list would mean "quantize nothing".
 DEFAULT_OP_TYPES = sorted(set(QLinearOpsRegistry) | set(QDQRegistry))
 
@@ -77,10 +79,14 @@ HOST_SCHEME = {"emulate": "host", "activations": "uint8", "symmetric": False, "i
 
 
 def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], per_channel: bool, exclude: List[str],
-              only: List[str] = None, scheme: Dict = None, asymmetric: bool = None) -> onnx.ModelProto:
+              only: List[str] = None, scheme: Dict = None, asymmetric: bool = None, input_means: Dict = None) -> onnx.ModelProto:
     """only: quantize just these nodes (per-layer sensitivity); default every quantizable node. scheme
     (calibration/scheme.py): activation type and symmetry, int16 tensors; default the host scheme. asymmetric
-    overrides the scheme's symmetry (the bpu search tries both)."""
+    overrides the scheme's symmetry (the bpu search tries both). input_means (optimization: bias_correction):
+    per-channel means of the Conv/Gemm inputs; the model is built, its biases corrected, and built again."""
+    if input_means:
+        first = build_qdq(model, ranges, per_channel, exclude, only, scheme, asymmetric)
+        return build_qdq(correct_biases(model, first, input_means), ranges, per_channel, exclude, only, scheme, asymmetric)
     scheme = scheme or HOST_SCHEME
     symmetric = scheme["symmetric"] if asymmetric is None else not asymmetric
     act = activation_type(scheme)

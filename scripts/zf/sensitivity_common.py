@@ -25,6 +25,7 @@ class QuantSetup:
         self.per_channel: bool = chosen["per_channel"]
         self.exclude: List[str] = list(chosen["excluded_nodes"])
         self.scheme: Dict[str, Any] = chosen["scheme"]  # the same kind of int8 model as the quantize stage wrote
+        self.input_means = chosen.get("input_means")  # optimization: bias_correction
         self.subset = Subset(p["dataset"], rec, p["subset"])
         self.subset.float_logits = self.subset.logits(self.model)
         self.float_top1 = self.subset.score(self.subset.float_logits)["top1"]
@@ -40,7 +41,7 @@ class QuantSetup:
             tensors = int16_tensors(self.model, {n: {"InputType": "int16", "OutputType": "int16"} for n in extra_int16})
             scheme = {**scheme, "int16_tensors": list(dict.fromkeys(scheme["int16_tensors"] + tensors))}
         return build_qdq(self.model, widen_int16(self.ranges, self.full, scheme), self.per_channel, self.exclude + list(extra_float),
-                         only=only, scheme=scheme)
+                         only=only, scheme=scheme, input_means=self.input_means)
 
     def higher_precision(self) -> str:
         """What tune moves a sensitive node to: int16 when emulating the BPU (which runs int16 on the BPU, as

@@ -6,6 +6,7 @@ import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
+import { num } from '../../pipeline/report/format.ts';
 import { workerEnv } from '../../pipeline/tools/python.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
@@ -43,6 +44,14 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(md).toMatch(/ranges from all 100, the method search scored on the last 16 of them/);
   });
 
+  it('optimization bias_correction is applied (not called hb_mapper-only) and the written file gives the reported Top-1', async () => {
+    const r = await run(dir, 'bias', ['quantize.optimization=[bias_correction]', 'quantize.calibration_type=max']);
+    expect(r.q.bias_corrected).toBe(true);
+    expect(r.stderr).not.toMatch(/bias_correction.*hb_mapper-only/);
+    expect(r.plainTop1).toBe(r.report.quant!.top1);
+    expect(readFileSync(join(r.out, 'report', 'report.md'), 'utf8')).toContain('bias_correction: each Conv/Gemm bias absorbs');
+  });
+
   it('set_all_nodes_int16 under bpu writes int16 Q/DQ for every activation, and says nothing of it being ignored', async () => {
     const r = await run(dir, 'int16', ['quantize.optimization=[set_all_nodes_int16]', 'quantize.calibration_type=max']);
     expect(r.q.precisions.int16).toBeGreaterThan(10);
@@ -68,6 +77,10 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(tried[2]).not.toContain('Gemm');
     expect(measured.q.host_speed!.fp32_ms).toBeGreaterThan(0);
     expect(measured.q.float_op_types).toEqual(measured.q.host_speed!.chosen);
+    expect(measured.q.excluded_nodes).toEqual(expect.arrayContaining(measured.q.host_speed!.float_nodes));
+    const best = Math.min(...measured.q.host_speed!.tried.map((t) => t.int8_ms));
+    expect(measured.q.host_speed!.int8_ms).toBe(best);
+    expect(readFileSync(join(measured.out, 'report', 'report.md'), 'utf8')).toContain(`fastest int8 ${num(best)} ms with ${measured.q.host_speed!.label}`);
     expect(Object.keys(measured.q.precisions)).toEqual(['uint8']);
     expect(measured.plainTop1).toBe(measured.report.quant!.top1);
     // grouped convs kept float on request: ORT's WeightBiasQuantization would re-quantize them in a plain session
