@@ -61,7 +61,7 @@ const Similarity = z.object({ cosine: z.number(), l1: z.number(), l2: z.number()
 export const quantize = {
   input: z.object({
     ...WorkDir, model: path, calibration: path,
-    quantize: QuantizeSchema.unwrap().pick({ max_percentile: true, per_channel: true, search_samples: true, run_on_cpu: true, node_info: true, emulate: true, optimization: true })
+    quantize: QuantizeSchema.unwrap().pick({ max_percentile: true, per_channel: true, search_samples: true, run_on_cpu: true, node_info: true, emulate: true, optimization: true, equalize: true })
       .extend({ calibration_type: z.enum(BACKENDS.ort.calibration_types), float_op_types: z.array(z.string()).nullable() }).strict(),
   }).strict(),
   output: z.object({
@@ -69,6 +69,8 @@ export const quantize = {
     search: z.array(SearchRow), scored_on: count,
     /** optimization: bias_correction applied (Conv/Gemm biases absorb their int8 weights' mean error) */
     bias_corrected: z.boolean(),
+    /** quantize.equalize: how many Conv -> Relu -> Conv chains were equalized (null: not asked) */
+    equalized: count.nullable(),
     opset_note: z.string().nullable(), calibrated_on: count, tensors: count,
     qdq_nodes: z.object({ QuantizeLinear: count, DequantizeLinear: count }).strict(),
     /** QuantizeLinear nodes per integer type written (int8, uint8, int16). */

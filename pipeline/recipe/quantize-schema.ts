@@ -28,6 +28,8 @@ export const QuantizeSchema = z.object({
   optimization: z.array(z.string()).default([]).describe('hb_mapper optimization flags, e.g. set_all_nodes_int16.'),
   emulate: z.enum(['bpu', 'host']).default('bpu')
     .describe('ort backend, what the int8 model is for. bpu (default; the recipe targets a Horizon march): predict the board — every op the X5 BPU runs in int8 is int8 (all convolutions, grouped and depthwise included), signed int8 activations (symmetric unless the search picks asymmetric), per-channel int8 weights, node_info int16 and set_all_nodes_int16 as int16 Q/DQ, float only for what the X5 runs on its CPU; calibration_type default searches hb_mapper\'s X5 grid. host: the fastest int8 on this machine (uint8 activations; grouped convs float unless float_op_types says otherwise).'),
+  equalize: z.boolean().default(false)
+    .describe('ort backend: cross-layer equalization before calibration: each Conv -> Relu -> Conv chain trades weight range between the two convs channel by channel (the float model computes the same), so depthwise and other channel-uneven convs lose less to int8. Measured on the Fashion nets: npm run bench:ptq-accuracy.'),
   float_op_types: z.array(z.string()).optional()
     .describe('ort backend: op types kept float (GroupedConv = Conv with group > 1). Unset: none under emulate bpu, [GroupedConv] under emulate host (ORT int8 grouped convs are slower than fp32 on x86: ResNeXt50, 1 thread, all-int8 1.65-1.73x vs fp32, grouped kept float 2.24-2.26x; npm run bench:int8-speed). Under bpu a list is applied with a warning: the board runs them int8.'),
   toolchain: z.object({

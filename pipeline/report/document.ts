@@ -97,7 +97,8 @@ function calibrationSection(d: ReportData): Block[] {
   const c = d.calibration;
   const precisions = c.precisions ? Object.entries(c.precisions).map(([t, n]) => `${n} ${t}`).join(', ') : '';
   return [
-    p(`${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples)${c.bias_corrected ? '; bias_correction: each Conv/Gemm bias absorbs its int8 weights\' mean error' : ''}`),
+    p(`${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples)${c.bias_corrected ? '; bias_correction: each Conv/Gemm bias absorbs its int8 weights\' mean error' : ''}`
+      + `${c.equalized !== null ? `; cross-layer equalization: ${c.equalized} Conv-Relu-Conv chain(s)` : ''}`),
     ...(c.emulate ? [p(EMULATE_TEXT[c.emulate], precisions ? ` Quantize nodes in the int8 model: ${precisions}.` : '')] : []),
     table(['method', 'per_channel', 'asymmetric', 'output cosine (search images)'], c.search.map((s) => [s.method, String(s.per_channel), String(s.asymmetric), num(s.output_cosine, 6)])),
     ...keptFloat(d),

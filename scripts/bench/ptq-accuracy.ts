@@ -2,7 +2,7 @@
 // proxies: MobileNetV3-style, RepVGG-style) quantized under emulate bpu with every calibration method, against
 // PyTorch's own FX post-training quantization (qnnpack) calibrated on the same images. Top-1 on the 10k test set,
 // each drop with its 95 % CI and the paired flips. Headline: the worst drop of our default method, vs FX's drop on
-// that net.
+// that net. bias_correction and equalize are measured on max (and kl) to show whether they earn a place.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -20,6 +20,7 @@ const METHODS: [string, string[]][] = [
   ['kl', ['quantize.calibration_type=kl']],
   ['max + bias_correction', ['quantize.calibration_type=max', 'quantize.optimization=[bias_correction]']],
   ['kl + bias_correction', ['quantize.calibration_type=kl', 'quantize.optimization=[bias_correction]']],
+  ['max + equalize', ['quantize.calibration_type=max', 'quantize.equalize=true']],
 ];
 const cache = join(BENCH_DIR, 'ptq-cache');
 

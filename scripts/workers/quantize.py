@@ -12,6 +12,7 @@ from calibration.host_speed import choose_float_types
 from calibration.scheme import bpu_kept_float, candidates, scheme_for
 from calibration.search import calibrate, input_means, search
 from zf.checks import similarity  # noqa: E402
+from zf.equalize import equalize  # noqa: E402
 from zf.node_table import node_table  # noqa: E402
 from zf.prepare import prepare  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
@@ -70,6 +71,11 @@ def main(p):
     progress("pre-processing (shape inference, ORT basic optimizations)")
     prep = os.path.join(work, ".prepared.onnx")
     model, opset_note = prepare(p["model"], prep)
+    equalized = None
+    if q["equalize"]:  # before calibration: the ranges are measured on the equalized weights
+        model, equalized = equalize(model)
+        onnx.save(model, prep)
+        progress(f"cross-layer equalization: {equalized} Conv -> Relu -> Conv chain(s)")
     calib = NpyRows(p["calibration"])
     if len(calib) == 0:
         raise ZfError("the calibration set has zero usable images")
@@ -113,7 +119,7 @@ def main(p):
         warnings.append(f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}")
         warn(warnings[-1])
     summary = {"emulate": scheme["emulate"], "method": method, "per_channel": pc, "asymmetric": best["asymmetric"],
-               "selected": best["selected"], "search": results, "scored_on": scored, "bias_corrected": means is not None,
+               "selected": best["selected"], "search": results, "scored_on": scored, "bias_corrected": means is not None, "equalized": equalized,
                "opset_note": opset_note, "calibrated_on": len(calib), "tensors": len(ranges), "qdq_nodes": qdq,
                "precisions": qdq_precisions(qmodel), "float_op_types": float_types, "host_speed": host_speed, "scheme": {**scheme, "symmetric": not best["asymmetric"]}, "excluded_nodes": exclude,
                "warnings": warnings, "unquantized_ops": unquantized, "output_similarity": output_sim,

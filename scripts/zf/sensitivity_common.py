@@ -4,6 +4,7 @@ import os
 from typing import Any, Dict, List, Tuple
 
 from .prepare import prepare
+from .equalize import equalize
 from .qdq import build_qdq
 from .subset_eval import Subset
 from calibration.scheme import int16_tensors, widen_int16
@@ -26,6 +27,8 @@ class QuantSetup:
         self.exclude: List[str] = list(chosen["excluded_nodes"])
         self.scheme: Dict[str, Any] = chosen["scheme"]  # the same kind of int8 model as the quantize stage wrote
         self.input_means = chosen.get("input_means")  # optimization: bias_correction
+        if chosen.get("equalized") is not None:  # the ranges were measured on the equalized model
+            self.model = equalize(self.model)[0]
         self.subset = Subset(p["dataset"], rec, p["subset"])
         self.subset.float_logits = self.subset.logits(self.model)
         self.float_top1 = self.subset.score(self.subset.float_logits)["top1"]

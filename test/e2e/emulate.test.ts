@@ -44,12 +44,16 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(md).toMatch(/ranges from all 100, the method search scored on the last 16 of them/);
   });
 
-  it('optimization bias_correction is applied (not called hb_mapper-only) and the written file gives the reported Top-1', async () => {
+  it('optimization bias_correction and quantize.equalize are applied (bias_correction not called hb_mapper-only); the written file gives the reported Top-1', async () => {
     const r = await run(dir, 'bias', ['quantize.optimization=[bias_correction]', 'quantize.calibration_type=max']);
     expect(r.q.bias_corrected).toBe(true);
     expect(r.stderr).not.toMatch(/bias_correction.*hb_mapper-only/);
     expect(r.plainTop1).toBe(r.report.quant!.top1);
     expect(readFileSync(join(r.out, 'report', 'report.md'), 'utf8')).toContain('bias_correction: each Conv/Gemm bias absorbs');
+    const eq = await run(dir, 'equalize', ['quantize.equalize=true', 'quantize.calibration_type=max']);
+    expect(eq.q.equalized).toBeGreaterThan(0); // the demo's ResNeXt blocks: Conv -> Relu -> Conv
+    expect(eq.plainTop1).toBe(eq.report.quant!.top1);
+    expect(readFileSync(join(eq.out, 'report', 'report.md'), 'utf8')).toMatch(/cross-layer equalization: \d+ Conv-Relu-Conv chain/);
   });
 
   it('set_all_nodes_int16 under bpu writes int16 Q/DQ for every activation, and says nothing of it being ignored', async () => {
