@@ -26,11 +26,13 @@ function cacheKeys(root: string): string[] {
     .flatMap((d) => readdirSync(join(root, d)).filter((k) => existsSync(join(root, d, k, 'entry.json'))));
 }
 
-/** Start a sweep in the background; resolves `until` once a stderr line matches `when`, with the match. */
+/** Start a sweep in the background; `until(re)` resolves once its stderr matches `re`, with the match, and rejects
+ *  (with that stderr) if the sweep ends first: a line that never comes fails the test at once instead of hanging it. */
 function background(args: string[]) {
   const child = execa('node', [CLI, ...args], { reject: false, cwd: PROJECT_ROOT, env: { CI: '1' } });
   let err = '';
-  const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  let ended = false;
+  const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void; reject: (e: Error) => void }[] = [];
   child.stderr!.on('data', (chunk: Buffer) => {
     err += String(chunk);
     for (const w of [...waiters]) {
@@ -38,10 +40,19 @@ function background(args: string[]) {
       if (m) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m); }
     }
   });
+  void child.then(() => {
+    ended = true;
+    for (const w of waiters.splice(0)) w.reject(new Error(`the sweep ended before its stderr matched ${w.re}:\n${err}`));
+  });
   return {
     child,
     stderr: () => err,
-    until: (re: RegExp) => new Promise<RegExpMatchArray>((resolve) => { const m = err.match(re); if (m) resolve(m); else waiters.push({ re, resolve }); }),
+    until: (re: RegExp) => new Promise<RegExpMatchArray>((resolve, reject) => {
+      const m = err.match(re);
+      if (m) resolve(m);
+      else if (ended) reject(new Error(`the sweep ended before its stderr matched ${re}:\n${err}`));
+      else waiters.push({ re, resolve, reject });
+    }),
   };
 }
 
@@ -74,12 +85,12 @@ describe('sweeps and zoo runs on Ray', () => {
   });
 
   // The killed worker's run notices its new parent and stops (commands/run.ts watchParent), freeing its folder for the
-  // retry. It once hung here for 600 s while the run was started with a preexec_fn (prctl), which can deadlock a child
-  // forked from a many-threaded Ray worker before it execs.
+  // retry. "Mid-run" is the task's export ending passed or cached: which of the two tasks computes the shared export
+  // is a race, and waiting for "passed" alone hung this test whenever the other task won it (once 600 s in CI).
   it('a task whose Ray worker is killed mid-run is retried and the sweep completes', async () => {
     const run = background(['sweep', recipe, '--vary', 'quantize.calibration_type=max,kl', ...RAY, '--json', '--out', join(dir, 'kill'), '--cache', join(dir, 'cache-kill'), ...QUICK]);
     const [, task, pid] = await run.until(/\[([^\]]+)\] started on \S+ \(pid (\d+)\)/);
-    await run.until(new RegExp(`\\[${task.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\] passed export`)); // mid-run: it has done a stage
+    await run.until(new RegExp(`\\[${task.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\] (passed|cached) export`)); // mid-run: it has done a stage
     process.kill(Number(pid), 'SIGKILL');
     const r = await run.child;
     expect(r.exitCode, run.stderr()).toBe(0);
@@ -113,7 +124,7 @@ describe('sweeps and zoo runs on Ray', () => {
   it('Ctrl-C cancels the remaining tasks; each started run records that it was interrupted', async () => {
     const out = join(dir, 'cancel');
     const run = background(['sweep', recipe, '--vary', 'quantize.calibration_type=default,max,kl', ...RAY, '--out', out, '--cache', join(dir, 'cache-cancel'), ...QUICK]);
-    await run.until(/\] passed export/);
+    await run.until(/\] (passed|cached) export/);
     const t0 = Date.now();
     run.child.kill('SIGINT');
     const r = await run.child;
