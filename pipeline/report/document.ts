@@ -82,9 +82,9 @@ function keptFloat(d: ReportData): Block[] {
 function hostSpeed(d: ReportData): Block[] {
   const h = d.calibration?.host_speed;
   if (!h) return [];
-  return [p(`Measured for emulate host (1 thread, quantize stage): fp32 ${num(h.fp32_ms)} ms; fastest int8 ${num(h.int8_ms)} ms with ${h.label}`
+  return [p(`Measured for emulate host (1 thread, quantize stage): fp32 ${num(h.fp32_ms)} ms; fastest int8 ${num(h.int8_ms)} ms with int8 on ${h.label}`
       + `${h.int8_ms > h.fp32_ms ? ' (still slower than fp32: no placement tried beats it on this machine)' : ''}. Tried:`),
-    table(['kept float', 'op types', 'dense nodes', 'int8 ms'], h.tried.map((t) => [t.label, t.float_op_types.join(', ') || '-', String(t.float_nodes), num(t.int8_ms)]))];
+    table(['int8 on', 'op types kept float', 'dense nodes kept float', 'int8 ms'], h.tried.map((t) => [t.label, t.float_op_types.join(', ') || '-', String(t.float_nodes), num(t.int8_ms)]))];
 }
 
 const EMULATE_TEXT = {

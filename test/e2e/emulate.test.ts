@@ -63,7 +63,7 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(r.plainTop1).toBe(r.report.quant!.top1);
   });
 
-  it.each(['fashion_mobilenet', 'fashion_repvgg'])('the committed proxy %s reaches >= 90 %% float Top-1 and quantizes under emulate bpu, depthwise and fused convs int8', async (net) => {
+  it.each(['fashion_mobilenet', 'fashion_repvgg'])('the committed proxy %s reaches at least 90 percent float Top-1 and quantizes under emulate bpu, depthwise and fused convs int8', async (net) => {
     const r = await run(dir, net, [], `yaml/${net}.yaml`);
     expect(r.report.float!.top1).toBeGreaterThanOrEqual(90);
     expect(r.q.excluded_nodes).toEqual([]);
@@ -83,7 +83,7 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(measured.q.excluded_nodes).toEqual(expect.arrayContaining(measured.q.host_speed!.float_nodes));
     const best = Math.min(...measured.q.host_speed!.tried.map((t) => t.int8_ms));
     expect(measured.q.host_speed!.int8_ms).toBe(best);
-    expect(readFileSync(join(measured.out, 'report', 'report.md'), 'utf8')).toContain(`fastest int8 ${num(best)} ms with ${measured.q.host_speed!.label}`);
+    expect(readFileSync(join(measured.out, 'report', 'report.md'), 'utf8')).toContain(`fastest int8 ${num(best)} ms with int8 on ${measured.q.host_speed!.label}`);
     expect(Object.keys(measured.q.precisions)).toEqual(['uint8']);
     expect(measured.plainTop1).toBe(measured.report.quant!.top1);
     // grouped convs kept float on request: ORT's WeightBiasQuantization would re-quantize them in a plain session
