@@ -8,6 +8,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from .graph_edit import editable_copy
+
 CORRECTED = ("Conv", "Gemm")
 
 
@@ -61,13 +63,7 @@ def _shift(node: onnx.NodeProto, dw: np.ndarray, mean: np.ndarray):
 def correct_biases(model: onnx.ModelProto, qmodel: onnx.ModelProto, means: Dict[str, List[float]]) -> onnx.ModelProto:
     """A copy of the float `model` whose Conv/Gemm biases absorb the weight rounding error of `qmodel` (built from
     it); a node without a bias gets one. Weights shared by several nodes are left alone."""
-    out = onnx.ModelProto()
-    out.CopyFrom(model)
-    inits = {i.name: i for i in out.graph.initializer}
-    uses = {}
-    for n in out.graph.node:
-        for i in n.input:
-            uses[i] = uses.get(i, 0) + 1
+    out, inits, uses = editable_copy(model)
     weights, quantized = {n.name: n for n in model.graph.node}, _dequantized(qmodel)
     for node in out.graph.node:
         wq = quantized.get(node.name)

@@ -10,6 +10,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from .graph_edit import editable_copy
+
 
 def _group(node: onnx.NodeProto) -> int:
     return next((a.i for a in node.attribute if a.name == "group"), 1)
@@ -41,13 +43,7 @@ def chains(model: onnx.ModelProto) -> List[Tuple[onnx.NodeProto, onnx.NodeProto]
 def equalize(model: onnx.ModelProto) -> Tuple[onnx.ModelProto, int]:
     """A copy with every chain equalized, and how many chains there were. Weights used by more than one node are
     left alone."""
-    out = onnx.ModelProto()
-    out.CopyFrom(model)
-    inits = {i.name: i for i in out.graph.initializer}
-    uses = {}
-    for n in out.graph.node:
-        for i in n.input:
-            uses[i] = uses.get(i, 0) + 1
+    out, inits, uses = editable_copy(model)
     done = 0
     for first, second in chains(out):
         names = [first.input[1], second.input[1]] + ([first.input[2]] if len(first.input) > 2 and first.input[2] else [])
