@@ -8,6 +8,9 @@ export type BoardEvent = z.infer<typeof BoardEvent>;
 
 type Write = (line: string) => void;
 
+/** The order a stage's states are counted in on the progress line (any other state after these). */
+const STATE_ORDER = ['passed', 'cached', 'running', 'failed', 'skipped', 'stopped', 'disabled'];
+
 /** Progress of a batch on stderr, one line per change: each task's stage results (`[kl] cached export`), and a
  *  board line when a task starts or ends: tasks done/running/failed and, per stage, how many tasks computed it,
  *  took it from the cache, are running it, or failed it. */
@@ -47,13 +50,15 @@ export class BatchProgress {
     this.stages.get(stage)!.set(task, state);
   }
 
-  /** `tasks 1/4 done, 2 running, 0 failed | export 1 passed 1 cached 2 running | ...` */
+  /** `tasks 1/4 done, 2 running, 0 failed | export 1 passed 1 cached 2 running | ...`: each stage's states in
+   *  STATE_ORDER, whichever task reached the stage first. */
   line(): string {
     const failed = [...this.ended.values()].filter((s) => s !== 'passed').length;
     const per = [...this.stages].map(([stage, states]) => {
       const counts = new Map<string, number>();
       for (const s of states.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
-      return `${stage} ${[...counts].map(([s, n]) => `${n} ${s}`).join(' ')}`;
+      const rank = (s: string): number => (STATE_ORDER.includes(s) ? STATE_ORDER.indexOf(s) : STATE_ORDER.length);
+      return `${stage} ${[...counts].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)).map(([s, n]) => `${n} ${s}`).join(' ')}`;
     });
     return [`tasks ${this.ended.size}/${this.total} done, ${this.running.size} running, ${failed} failed`, ...per].join(' | ');
   }

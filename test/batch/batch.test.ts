@@ -64,6 +64,11 @@ describe('batch progress', () => {
     expect(lines).toContain('[b] started on node-2 (pid 2) (attempt 2: its previous worker or node died)');
     expect(lines).toContain('[b] export: waiting: another zooforge run (pid 9) is computing this entry');
     expect(lines).toContain('[b] failed: stage export: boom');
+    // the states come in a fixed order, whichever task reached the stage first (the one that computes it may not)
+    const q = new BatchProgress(2, () => undefined);
+    q.event('x', { type: 'stage-end', id: 'export', status: 'cached' });
+    q.event('y', { type: 'stage-end', id: 'export', status: 'passed' });
+    expect(q.line()).toBe('tasks 0/2 done, 0 running, 0 failed | export 1 passed 1 cached');
   });
 });
 
