@@ -62,12 +62,13 @@ def _shift(node: onnx.NodeProto, dw: np.ndarray, mean: np.ndarray):
 
 def correct_biases(model: onnx.ModelProto, qmodel: onnx.ModelProto, means: Dict[str, List[float]]) -> onnx.ModelProto:
     """A copy of the float `model` whose Conv/Gemm biases absorb the weight rounding error of `qmodel` (built from
-    it); a node without a bias gets one. Weights shared by several nodes are left alone."""
-    out, inits, uses = editable_copy(model)
+    it); a node without a bias gets one. Each node owns its weights in the copy, so a bias onnxsim merged with
+    another node's is corrected for this node alone."""
+    out, inits = editable_copy(model)
     weights, quantized = {n.name: n for n in model.graph.node}, _dequantized(qmodel)
     for node in out.graph.node:
         wq = quantized.get(node.name)
-        if wq is None or node.input[0] not in means or node.input[1] not in inits or uses[node.input[1]] > 1:
+        if wq is None or node.input[0] not in means or node.input[1] not in inits:
             continue
         w = numpy_helper.to_array(inits[node.input[1]]).astype(np.float64)
         shift = _shift(weights[node.name], wq - w, np.asarray(means[node.input[0]], dtype=np.float64))
@@ -75,7 +76,7 @@ def correct_biases(model: onnx.ModelProto, qmodel: onnx.ModelProto, means: Dict[
             continue
         if len(node.input) > 2 and node.input[2]:
             b = inits.get(node.input[2])
-            if b is None or uses[node.input[2]] > 1:
+            if b is None:
                 continue
             old = numpy_helper.to_array(b)
             b.CopyFrom(numpy_helper.from_array((old - shift.reshape(old.shape)).astype(old.dtype), b.name))

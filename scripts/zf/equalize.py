@@ -10,11 +10,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from .graph_edit import editable_copy
-
-
-def _group(node: onnx.NodeProto) -> int:
-    return next((a.i for a in node.attribute if a.name == "group"), 1)
+from .graph_edit import conv_group, editable_copy
 
 
 def chains(model: onnx.ModelProto) -> List[Tuple[onnx.NodeProto, onnx.NodeProto]]:
@@ -34,20 +30,19 @@ def chains(model: onnx.ModelProto) -> List[Tuple[onnx.NodeProto, onnx.NodeProto]
         if len(relu) != 1 or relu[0].op_type != "Relu" or relu[0].output[0] in outputs:
             continue
         second = consumers.get(relu[0].output[0], [])
-        if len(second) == 1 and second[0].op_type == "Conv" and _group(second[0]) == 1 and second[0].input[0] == relu[0].output[0] \
+        if len(second) == 1 and second[0].op_type == "Conv" and conv_group(second[0]) == 1 and second[0].input[0] == relu[0].output[0] \
                 and second[0].input[1] in inits:
             out.append((first, second[0]))
     return out
 
 
 def equalize(model: onnx.ModelProto) -> Tuple[onnx.ModelProto, int]:
-    """A copy with every chain equalized, and how many chains there were. Weights used by more than one node are
-    left alone."""
-    out, inits, uses = editable_copy(model)
+    """A copy with every chain equalized (each node owning its weights), and how many chains there were."""
+    out, inits = editable_copy(model)
     done = 0
     for first, second in chains(out):
         names = [first.input[1], second.input[1]] + ([first.input[2]] if len(first.input) > 2 and first.input[2] else [])
-        if any(uses[n] > 1 or n not in inits for n in names):
+        if any(n not in inits for n in names):
             continue
         w1, w2 = numpy_helper.to_array(inits[names[0]]).astype(np.float64), numpy_helper.to_array(inits[names[1]]).astype(np.float64)
         if w2.shape[1] != w1.shape[0]:

@@ -11,6 +11,7 @@ from onnxruntime.quantization.qdq_quantizer import QDQQuantizer
 from onnxruntime.quantization.registry import QDQRegistry, QLinearOpsRegistry
 
 from .bias_correction import correct_biases
+from .graph_edit import conv_group, unshared
 
 # What quantize_static quantizes by default; an empty list would mean "quantize nothing".
 DEFAULT_OP_TYPES = sorted(set(QLinearOpsRegistry) | set(QDQRegistry))
@@ -44,7 +45,7 @@ def with_outputs(model: onnx.ModelProto, names: Iterable[str], in_place: bool = 
 
 def is_grouped_conv(node: onnx.NodeProto) -> bool:
     """A Conv with group > 1 (depthwise included): what quantize.float_op_types calls GroupedConv."""
-    return node.op_type == "Conv" and next((a.i for a in node.attribute if a.name == "group"), 1) > 1
+    return node.op_type == "Conv" and conv_group(node) > 1
 
 
 def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: Dict, float_op_types: List[str],
@@ -101,29 +102,6 @@ def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], pe
                      TensorsData(CalibrationMethod.MinMax, data), only or [], exclude, DEFAULT_OP_TYPES, options)
     out = keep_float_in_graph(q.quantize_model(), exclude)
     out.producer_name, out.producer_version = "zooforge (onnxruntime.quantization)", "0.1.0"
-    return out
-
-
-def unshared(model: onnx.ModelProto) -> onnx.ModelProto:
-    """A copy in which no initializer feeds two nodes (each later consumer gets its own copy). onnxsim merges equal
-    initializers, e.g. the zero biases of a randomly initialised net; once one consumer is quantized, the shared
-    tensor reaches the others through a DequantizeLinear, and a float conv with a non-constant bias loses ONNX
-    Runtime's fast NCHWc kernel (EdgeNeXt_xx_small: one depthwise conv 0.04 -> 0.61 ms)."""
-    out = copy.deepcopy(model)
-    inits = {i.name: i for i in out.graph.initializer}
-    seen = set()
-    for node in out.graph.node:
-        for k, name in enumerate(node.input):
-            if name not in inits:
-                continue
-            if name in seen:
-                copy_name = f"{name}__zf_{node.name}_{k}"
-                dup = onnx.TensorProto()
-                dup.CopyFrom(inits[name])
-                dup.name = copy_name
-                out.graph.initializer.append(dup)
-                node.input[k] = copy_name
-            seen.add(name)
     return out
 
 

@@ -59,3 +59,22 @@ def test_a_node_without_a_bias_gets_one_and_the_float_model_is_not_changed():
     out = correct_biases(model, q, {"x": [1.0] * 8})
     assert len(out.graph.node[0].input) == 3 and len(model.graph.node[0].input) == 2
     assert np.abs(numpy_helper.to_array(out.graph.initializer[-1])).max() > 0
+
+
+def test_a_bias_onnxsim_merged_between_two_convs_is_corrected_for_each_of_them():
+    w = [numpy_helper.from_array(rng.normal(0, 1, (4, 4, 1, 1)).astype(np.float32) * np.float32(s), f"w{i}") for i, s in ((1, 1.0), (2, 3.0))]
+    for t in w:
+        a = numpy_helper.to_array(t).copy()
+        a.flat[0] = 12.0
+        t.CopyFrom(numpy_helper.from_array(a, t.name))
+    zero = numpy_helper.from_array(np.zeros(4, np.float32), "zero_bias")
+    nodes = [helper.make_node("Conv", ["x", "w1", "zero_bias"], ["a"], name="c1"), helper.make_node("Conv", ["a", "w2", "zero_bias"], ["y"], name="c2")]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 4, 4, 4])],
+                          [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 4, 4, 4])], [*w, zero])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    q = build_qdq(model, {"x": (0.0, 3.0), "a": (-60.0, 60.0), "y": (-600.0, 600.0)}, False, [])
+    out = correct_biases(model, q, {"x": [1.0, 2.0, 1.5, 0.5], "a": [3.0, -1.0, 2.0, 0.0]})
+    inits = {i.name: numpy_helper.to_array(i) for i in out.graph.initializer}
+    b1, b2 = (inits[n.input[2]] for n in out.graph.node)
+    assert out.graph.node[0].input[2] != out.graph.node[1].input[2]
+    assert np.abs(b1).max() > 0 and np.abs(b2).max() > 0 and not np.allclose(b1, b2)
