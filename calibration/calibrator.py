@@ -43,6 +43,7 @@ class StreamingCalibrator:
         self.stats: Dict[str, TensorStats] = {n: TensorStats() for n in names}
         self.with_hist = with_hist
         self.samples = 0
+        self.channel_means: Dict[str, list] = {}  # per-channel means of the tensors calibrate() was asked for
 
     def update(self, values: Dict[str, np.ndarray]) -> None:
         for name, arr in values.items():

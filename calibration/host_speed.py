@@ -5,7 +5,7 @@ from typing import Dict, List
 
 import numpy as np
 import onnx
-from onnx import helper, shape_inference
+from onnx import helper
 
 from zf.protocol import progress
 from zf.qdq import HOST_SCHEME, build_qdq, is_grouped_conv, nodes_kept_float
@@ -29,8 +29,8 @@ def _dims(info: onnx.ValueInfoProto) -> List[int]:
 def node_speedups(model: onnx.ModelProto, ranges: Dict, runs: int = 20) -> Dict[str, float]:
     """Dense node -> int8 time / fp32 time, each node timed alone as a one-node model (int8 with the Q before and
     the DQ after it: what it costs beside float neighbours). Nodes whose shapes are unknown are left out."""
-    typed = shape_inference.infer_shapes(model)
-    infos = {v.name: v for v in list(typed.graph.value_info) + list(typed.graph.input) + list(typed.graph.output)}
+    # the prepared model (zf/prepare.py) is shape-inferred already
+    infos = {v.name: v for v in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output)}
     weights = {i.name: i for i in model.graph.initializer}
     dense = [n for n in model.graph.node if n.op_type in DENSE and n.input[0] in infos and n.output[0] in infos
              and n.input[0] in ranges and n.output[0] in ranges and all(i in weights for i in n.input[1:] if i)]

@@ -5,7 +5,7 @@ scoring slice is the last `search_samples` of them. One streaming pass gathers w
 import numpy as np
 import onnx
 
-from zf.bias_correction import channel_mean, corrected_inputs
+from zf.bias_correction import channel_mean
 from zf.checks import cosine
 from zf.ort_session import run_one, session
 from zf.protocol import progress
@@ -15,15 +15,22 @@ from .calibrator import StreamingCalibrator
 from .scheme import SEARCH_PERCENTILE, candidates, hb_words, widen_int16
 
 
-def calibrate(model_path, names, calib, need_hist):
-    """One pass over `calib` (NpyRows); only the current image's activations are held."""
-    augment = with_outputs if need_hist else with_minmax_outputs
-    data = augment(onnx.load(model_path), names, in_place=True).SerializeToString()  # no second proto held
+def calibrate(model_path, names, calib, need_hist, mean_of=()):
+    """One pass over `calib` (NpyRows); only the current image's activations are held. mean_of: tensors whose
+    per-channel mean over the pass is also kept (`cal.channel_means`, for optimization: bias_correction)."""
+    model = onnx.load(model_path)
+    if need_hist:
+        with_outputs(model, list(dict.fromkeys([*names, *mean_of])), in_place=True)
+    else:
+        with_outputs(with_minmax_outputs(model, names, in_place=True), mean_of, in_place=True)
+    data = model.SerializeToString()
+    del model  # no second proto held
     sess = session(data, threads=2, optimize=False, arena=False)
     del data
     in_name, out_names = sess.get_inputs()[0].name, [o.name for o in sess.get_outputs()]
     wanted = set(names)
     cal = StreamingCalibrator(names, with_hist=need_hist)
+    sums = {}
     for i in range(len(calib)):
         x = calib.row(i)
         values = dict(zip(out_names, sess.run(None, {in_name: x})))
@@ -32,23 +39,11 @@ def calibrate(model_path, names, calib, need_hist):
         else:
             for n in names:
                 cal.update_minmax(n, float(values[f"{n}__zf_ReduceMin"]), float(values[f"{n}__zf_ReduceMax"]))
+        for n in mean_of:
+            sums[n] = sums.get(n, 0.0) + channel_mean(values[n])
         progress("calibrating", i + 1, len(calib))
+    cal.channel_means = {n: (v / len(calib)).tolist() for n, v in sums.items()}
     return cal
-
-
-def input_means(model_path, calib):
-    """optimization: bias_correction: the per-channel mean of every Conv/Gemm input over `calib` (one float pass)."""
-    model = onnx.load(model_path)
-    names = corrected_inputs(model)
-    sess = session(with_outputs(model, names, in_place=True).SerializeToString(), threads=2, optimize=False, arena=False)
-    in_name, out_names = sess.get_inputs()[0].name, [o.name for o in sess.get_outputs()]
-    sums = {}
-    for i in range(len(calib)):
-        for n, v in zip(out_names, sess.run(None, {in_name: calib.row(i)})):
-            if n in names:
-                sums[n] = sums.get(n, 0.0) + channel_mean(v)
-        progress("measuring input means for bias correction", i + 1, len(calib))
-    return {n: (s / len(calib)).tolist() for n, s in sums.items()}
 
 
 def search(q, model, prep, cal, score_set, exclude, scheme, means=None):

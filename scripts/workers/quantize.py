@@ -10,7 +10,8 @@ import onnx  # noqa: E402
 from calibration.npy_rows import NpyRows
 from calibration.host_speed import choose_float_types
 from calibration.scheme import bpu_kept_float, candidates, scheme_for
-from calibration.search import calibrate, input_means, search
+from calibration.search import calibrate, search
+from zf.bias_correction import corrected_inputs  # noqa: E402
 from zf.checks import similarity  # noqa: E402
 from zf.equalize import equalize  # noqa: E402
 from zf.node_table import node_table  # noqa: E402
@@ -84,7 +85,9 @@ def main(p):
     # ranges from every calibration image (as hb_mapper's); the search scores candidates on the last few of them
     scored = min(q["search_samples"], len(calib)) if len(cands) > 1 else 0
     score_set = calib.subset(len(calib) - scored, len(calib))
-    cal = calibrate(prep, float_tensors(model), calib, need_hist=any(m != "max" for m, _, _ in cands))
+    bias_correction = "bias_correction" in q["optimization"]
+    cal = calibrate(prep, float_tensors(model), calib, need_hist=any(m != "max" for m, _, _ in cands),
+                    mean_of=corrected_inputs(model) if bias_correction else ())
     host_speed = None
     if scheme["emulate"] == "host" and q["float_op_types"] is None:  # measured: int8 as fast as this machine allows
         host_speed = choose_float_types(q, model, cal.ranges("max", 1.0), calib.row(0))
@@ -100,7 +103,7 @@ def main(p):
         warnings.append(f"node_info asks int16 for tensors that are not float activations here: {', '.join(missing16)}")
     for w in warnings:
         warn(w)
-    means = input_means(prep, calib) if "bias_correction" in q["optimization"] else None
+    means = cal.channel_means if bias_correction else None
     best, results, fsess = search(q, model, prep, cal, score_set, exclude, scheme, means)
     method, pc, ranges, qmodel = best["method"], best["per_channel"], best["ranges"], best["model"]
     qdq = count_qdq(qmodel)
