@@ -59,8 +59,10 @@ async function prepare(f: RunFlags) {
 /** A run started by a Ray task (ZOOFORGE_PARENT_PID, scripts/zf/ray_task.py) stops like on SIGTERM once that task's
  *  worker is gone, which shows as a new parent: an orphan run must not keep its folder's lock from the task's retry. */
 function watchParent(stop: () => void): () => void {
-  const parent = Number(process.env.ZOOFORGE_PARENT_PID);
-  if (!Number.isInteger(parent) || parent <= 0) return () => undefined;
+  const given = process.env.ZOOFORGE_PARENT_PID ?? '';
+  // Only a pid that is this run's parent now: a value inherited from elsewhere must not stop an unrelated run.
+  if (!/^[1-9]\d*$/.test(given) || Number(given) !== process.ppid) return () => undefined;
+  const parent = Number(given);
   const timer = setInterval(() => { if (process.ppid !== parent) stop(); }, 1000);
   timer.unref();
   return () => clearInterval(timer);

@@ -95,4 +95,14 @@ describe('a run started by a Ray task', () => {
     expect(existsSync(join(out, '.lock')), 'the orphan run let its folder go').toBe(false);
     expect((JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string }).status).toBe('interrupted');
   }, 60_000);
+
+  it.each(['1', '1e3', '0x1', ' 1', '$(touch /tmp/zf-pwned)'])('ZOOFORGE_PARENT_PID=%j that is not the run\'s parent is ignored: the run completes', async (value) => {
+    const dir = tmp('zf-orphan-');
+    const recipe = join(dir, 'fashion.yaml');
+    writeFileSync(recipe, fashionRecipeText());
+    const r = await execa('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe, '--until', 'export', '--out', join(dir, 'run'), '--cache', join(dir, 'cache')],
+      { reject: false, cwd: PROJECT_ROOT, env: { CI: '1', ZOOFORGE_PARENT_PID: value } });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect((JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8')) as { status: string }).status).toBe('passed');
+  }, 60_000);
 });
