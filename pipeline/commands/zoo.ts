@@ -6,6 +6,7 @@ import { recipeFromHbConfig } from '../horizon/import.ts';
 import { readHbConfig } from '../horizon/read.ts';
 import { mdTable, num, pct } from '../report/format.ts';
 import { findModel, loadCatalog, sourceText, ZOO_DIR, type ZooEntry } from '../zoo/catalog.ts';
+import { shCommand } from '../tools/shell.ts';
 
 /** `zooforge zoo list [--json]`: the catalog as a table. */
 export function zooListCommand(json: boolean): number {
@@ -59,6 +60,8 @@ export function zooNewCommand(name: string | undefined, out: string | undefined)
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, text);
   for (const n of notes) process.stderr.write(`note: ${n}\n`);
-  process.stderr.write(`wrote ${relative(process.cwd(), target) || target}; next: zooforge run ${relative(process.cwd(), target) || target}\n`);
+  const shown = relative(process.cwd(), target) || target;
+  // the suggested command is for pasting into a shell: the path is quoted as one
+  process.stderr.write(`wrote ${shown}; next: ${shCommand(['zooforge', 'run', shown])}\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
-/** Quoting for the one place a command line passes through a shell: ssh hands its remote command to the
- *  board's login shell as one string. Everything that reaches that string goes through shQuote. */
+/** Quoting for command lines that pass through a shell: ssh hands its remote command to the board's login shell
+ *  as one string, and the commands zooforge suggests are pasted into the user's. Everything goes through shQuote. */
 
 /** One argument, quoted for a POSIX shell: plain words stay as they are, anything else in single quotes. */
 export function shQuote(arg: string): string {

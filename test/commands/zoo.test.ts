@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { SHARED_DIR } from '../../pipeline/paths.ts';
+import { PROJECT_ROOT, SHARED_DIR } from '../../pipeline/paths.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { loadCatalog } from '../../pipeline/zoo/catalog.ts';
 import { zooforge } from '../helpers/cli.ts';
@@ -15,6 +16,18 @@ describe('zooforge zoo', () => {
     expect(models).toHaveLength(52);
     expect(models.find((m) => m.model === 'RepVGG_A0')).toMatchObject({ params_M: 8.3, config: 'RepVGG_A0_config.yaml' });
     expect((await zooforge(['zoo', 'list'])).stdout).toMatch(/\| RepVGG_A0 \| timm:repvgg_a0 \| 8\.30 \| 72\.41 \| 51\.75 \| 757\.73 \| RepVGG_A0_config\.yaml \|/);
+  });
+
+  it('new under a hostile folder name: the next command it suggests runs that recipe when pasted into a shell, and runs nothing else', async () => {
+    const dir = join(tmp('zf-zoo-'), "h'o\"st $(touch PWNED) ;x");
+    mkdirSync(dir, { recursive: true });
+    const r = await zooforge(['zoo', 'new', 'RepVGG_A0', '--out', join(dir, 'r.yaml')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const suggested = r.stderr.match(/next: (zooforge run .*)$/m)![1];
+    // the shell sees exactly two arguments after zooforge run's `run`: the recipe's path
+    const argv = await execa('sh', ['-c', `zooforge() { printf '%s\\n' "$@"; }; ${suggested}`], { cwd: PROJECT_ROOT });
+    expect(argv.stdout.split('\n')).toEqual(['run', relative(PROJECT_ROOT, join(dir, 'r.yaml'))]);
+    expect(existsSync(join(PROJECT_ROOT, 'PWNED'))).toBe(false);
   });
 
   it('new writes a complete recipe that loads: source, size, reparameterize, the zoo\'s hb_mapper groups and figures', async () => {
