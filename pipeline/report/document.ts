@@ -89,7 +89,7 @@ function hostSpeed(d: ReportData): Block[] {
 
 const EMULATE_TEXT = {
   bpu: 'Emulates the RDK X5 BPU (quantize.emulate: bpu): every op the BPU runs in int8 is int8 here, grouped and depthwise convolutions included; signed int8 activations, per-channel int8 weights, int16 where node_info or set_all_nodes_int16 ask; float only for what the X5 runs on its CPU. Its accuracy predicts the board\'s; its host latency is not the fastest this machine can do.',
-  host: 'Built for this machine (quantize.emulate: host): uint8 activations as ONNX Runtime\'s x86 kernels fuse them, and op types kept float where int8 is slower here. Its accuracy is not the board\'s.',
+  host: 'Built for this machine (quantize.emulate: host): uint8 activations as ONNX Runtime\'s x86 kernels fuse them, and float kept where int8 measured slower here. Its accuracy is not the board\'s.',
 } as const;
 
 function calibrationSection(d: ReportData): Block[] {
