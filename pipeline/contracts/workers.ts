@@ -77,8 +77,9 @@ export const quantize = {
     precisions: counts, scheme: QuantScheme,
     /** The op types kept float, and under emulate host (float_op_types unset) how that was measured: 1-thread medians. */
     float_op_types: z.array(z.string()),
-    host_speed: z.object({ chosen: z.array(z.string()), float_nodes: z.array(z.string()), label: z.string(), fp32_ms: z.number(), int8_ms: z.number(),
-      tried: z.array(z.object({ label: z.string(), float_op_types: z.array(z.string()), float_nodes: count, int8_ms: z.number() }).strict()) }).strict().nullable(),
+    /** regrouped: grouped conv -> the (smaller) group count the int8 model gives it, block-diagonal weights (zf/regroup.py) */
+    host_speed: z.object({ chosen: z.array(z.string()), float_nodes: z.array(z.string()), regrouped: z.record(z.string(), count), label: z.string(), fp32_ms: z.number(), int8_ms: z.number(),
+      tried: z.array(z.object({ label: z.string(), float_op_types: z.array(z.string()), float_nodes: count, regrouped: count, int8_ms: z.number() }).strict()) }).strict().nullable(),
     excluded_nodes: z.array(z.string()), warnings: z.array(z.string()), unquantized_ops: counts, output_similarity: Similarity,
     worst_nodes: z.array(z.object({ node: z.string(), tensor: z.string(), type: z.string(), cosine: z.number(), threshold: z.number().nullable(), dtype: z.string() }).strict()),
     outputs: Outputs('model', 'calibration_table', 'nodes', 'histograms', 'summary'),

@@ -5,6 +5,7 @@ from typing import Any, Dict, List, Tuple
 
 from .prepare import prepare
 from .equalize import equalize
+from .regroup import regroup
 from .qdq import build_qdq
 from .subset_eval import Subset
 from calibration.scheme import int16_tensors, widen_int16
@@ -29,6 +30,8 @@ class QuantSetup:
         self.input_means = chosen.get("input_means")  # optimization: bias_correction
         if chosen.get("equalized") is not None:  # the ranges were measured on the equalized model
             self.model = equalize(self.model)[0]
+        if chosen.get("host_speed"):  # emulate host widened narrow grouped convs (same values, as written)
+            self.model = regroup(self.model, chosen["host_speed"]["regrouped"])
         self.subset = Subset(p["dataset"], rec, p["subset"])
         self.subset.float_logits = self.subset.logits(self.model)
         self.float_top1 = self.subset.score(self.subset.float_logits)["top1"]
