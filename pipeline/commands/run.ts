@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, fstatSync, readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { join, parse as parsePath, resolve } from 'node:path';
 import { headline } from '../report/document.ts';
 import type { ReportData } from '../report/model.ts';
@@ -56,16 +57,27 @@ async function prepare(f: RunFlags) {
   return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };
 }
 
-/** A run started by a Ray task (ZOOFORGE_PARENT_PID, scripts/zf/ray_task.py) stops like on SIGTERM once that task's
- *  worker is gone, which shows as a new parent: an orphan run must not keep its folder's lock from the task's retry. */
+/** A run started by a Ray task (ZOOFORGE_PARENT_FD, scripts/zf/ray_task.py) stops like on SIGTERM once that task's
+ *  worker is gone: an orphan run must not keep its folder's lock from the task's retry. The worker hands the run the
+ *  read end of a pipe whose write end only it holds, so its death shows as end-of-file, even if it died before the
+ *  run got here (a new parent pid, polled, missed a worker that died in the run's first moments). */
 function watchParent(stop: () => void): () => void {
-  const given = process.env.ZOOFORGE_PARENT_PID ?? '';
-  // Only a pid that is this run's parent now: a value inherited from elsewhere must not stop an unrelated run.
-  if (!/^[1-9]\d*$/.test(given) || Number(given) !== process.ppid) return () => undefined;
-  const parent = Number(given);
-  const timer = setInterval(() => { if (process.ppid !== parent) stop(); }, 1000);
-  timer.unref();
-  return () => clearInterval(timer);
+  const given = process.env.ZOOFORGE_PARENT_FD ?? '';
+  // Only a pipe or socket beyond stdio: a value inherited from elsewhere (or naming stdin) must not stop an unrelated run.
+  if (!/^[1-9]\d*$/.test(given) || Number(given) < 3) return () => undefined;
+  const fd = Number(given);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFIFO() && !st.isSocket()) return () => undefined;
+  } catch {
+    return () => undefined;
+  }
+  const parent = new Socket({ fd, readable: true, writable: false });
+  parent.on('end', stop);
+  parent.on('error', stop);
+  parent.resume(); // nothing is ever written: flowing, it sees the end
+  parent.unref();
+  return () => parent.destroy();
 }
 
 export interface PipelineResult { code: number; manifest: Manifest; outDir: string }

@@ -49,13 +49,21 @@ def run_task(spec: dict, progress) -> dict:
                 "the same checkout at the same path, set up with scripts/setup.sh"}
     last = progress.push.remote({"type": "task-start", "task": name, "node": node, "pid": os.getpid(),
                           "attempt": 0})  # the driver numbers the attempts
-    # The run stops itself (SIGTERM's path: it records `interrupted`) once this worker is gone and it has a new parent:
-    # a killed worker or lost node must not leave an orphan run holding its folder's lock. Not prctl(PDEATHSIG) in a
-    # preexec_fn: forking a Ray worker's many threads and running Python before exec can deadlock the child.
-    env = {**os.environ, **spec["env"], "ZOOFORGE_PARENT_PID": str(os.getpid())}
+    # The run stops itself (SIGTERM's path: it records `interrupted`) once this worker is gone: a killed worker or lost
+    # node must not leave an orphan run holding its folder's lock. It gets the read end of a pipe whose write end only
+    # this process holds, and sees end-of-file when it dies, however early. Not prctl(PDEATHSIG) in a preexec_fn:
+    # forking a Ray worker's many threads and running Python before exec can deadlock the child.
+    alive_r, alive_w = os.pipe()
+    env = {**os.environ, **spec["env"], "ZOOFORGE_PARENT_FD": str(alive_r)}
     with tempfile.TemporaryFile("w+") as err:
-        child = subprocess.Popen(argv, cwd=spec["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=err, text=True)
+        try:
+            child = subprocess.Popen(argv, cwd=spec["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=err, text=True, pass_fds=(alive_r,))
+        except BaseException:
+            os.close(alive_w)
+            raise
+        finally:
+            os.close(alive_r)
         # The child's lines are read by a helper thread: this thread only waits on a queue with a timeout, so it runs
         # Python often enough for ray.cancel's KeyboardInterrupt (an async exception) to land even while the run
         # prints nothing for minutes.
@@ -89,6 +97,8 @@ def run_task(spec: dict, progress) -> dict:
             except subprocess.TimeoutExpired:
                 child.kill()
             return {"exit_code": 130, "node": node, "error": "interrupted"}
+        finally:
+            os.close(alive_w)
         err.seek(0)
         tail = err.read().splitlines()[-15:]
     ray.get(last)  # calls from one caller run in order: the driver now sees all of this task's events

@@ -73,15 +73,23 @@ describe('batch progress', () => {
 });
 
 describe('a run started by a Ray task', () => {
-  it('stops and records interrupted once the task\'s worker is killed (its parent changes), releasing its folder', async () => {
+  const standin = join(PROJECT_ROOT, 'test', 'helpers', 'worker_standin.py');
+  const runArgv = (recipe: string, out: string, dir: string): string[] => ['node', join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe,
+    '--json', '--out', out, '--cache', join(dir, 'cache'), '--set', 'evaluate.perf_runs=0'];
+  const orphanStops = async (out: string): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while ((existsSync(join(out, '.lock')) || !existsSync(join(out, 'manifest.json'))) && Date.now() < deadline) await sleep(200);
+    expect(existsSync(join(out, '.lock')), 'the orphan run let its folder go').toBe(false);
+    expect((JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string }).status).toBe('interrupted');
+  };
+
+  it('stops and records interrupted once the task\'s worker is killed mid-run, releasing its folder', async () => {
     const dir = tmp('zf-orphan-');
     const recipe = join(dir, 'fashion.yaml');
     writeFileSync(recipe, fashionRecipeText());
     const out = join(dir, 'run');
-    // sh stands in for the Ray worker: it says its pid to the run, as zf/ray_task.py does, and is then SIGKILLed
-    // (`; :` keeps sh from exec-ing node, so node stays its child).
-    const worker = execa('sh', ['-c', 'ZOOFORGE_PARENT_PID=$$ node "$@"; :', 'sh', join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe,
-      '--json', '--out', out, '--cache', join(dir, 'cache'), '--set', 'evaluate.perf_runs=0'], { reject: false, cwd: PROJECT_ROOT, env: { CI: '1' } });
+    // the stand-in hands the run a pipe as zf/ray_task.py does, and is SIGKILLed once a stage has started
+    const worker = execa('python3', [standin, ...runArgv(recipe, out, dir)], { reject: false, cwd: PROJECT_ROOT, env: { CI: '1' } });
     const started = await new Promise<boolean>((res) => {
       let seen = '';
       worker.stdout!.on('data', (c: Buffer) => { seen += String(c); if (/"type":"stage-start"/.test(seen)) res(true); });
@@ -90,19 +98,27 @@ describe('a run started by a Ray task', () => {
     expect(started).toBe(true);
     worker.kill('SIGKILL');
     await worker;
-    const deadline = Date.now() + 30_000;
-    while ((existsSync(join(out, '.lock')) || !existsSync(join(out, 'manifest.json'))) && Date.now() < deadline) await sleep(200);
-    expect(existsSync(join(out, '.lock')), 'the orphan run let its folder go').toBe(false);
-    expect((JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string }).status).toBe('interrupted');
+    await orphanStops(out);
   }, 60_000);
 
-  it.each(['1', '1e3', '0x1', ' 1', '$(touch /tmp/zf-pwned)'])('ZOOFORGE_PARENT_PID=%j that is not the run\'s parent is ignored: the run completes', async (value) => {
+  it('stops as well when the worker is gone before the run has even started its first stage', async () => {
+    // (watching for a new parent pid, as before, missed this: the run then held its folder until it finished)
+    const dir = tmp('zf-orphan-');
+    const recipe = join(dir, 'fashion.yaml');
+    writeFileSync(recipe, fashionRecipeText());
+    const out = join(dir, 'run');
+    await execa('python3', [standin, '--die-at-once', ...runArgv(recipe, out, dir)], { cwd: PROJECT_ROOT, env: { CI: '1' }, stdout: 'ignore' });
+    await orphanStops(out);
+  }, 60_000);
+
+  it.each(['0', '1', '2', '3', '1e3', '0x3', ' 3', '$(touch /tmp/zf-pwned)'])('ZOOFORGE_PARENT_FD=%j (stdio, not open, or not a number) is ignored: the run completes', async (value) => {
     const dir = tmp('zf-orphan-');
     const recipe = join(dir, 'fashion.yaml');
     writeFileSync(recipe, fashionRecipeText());
     const r = await execa('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe, '--until', 'export', '--out', join(dir, 'run'), '--cache', join(dir, 'cache')],
-      { reject: false, cwd: PROJECT_ROOT, env: { CI: '1', ZOOFORGE_PARENT_PID: value } });
+      { reject: false, cwd: PROJECT_ROOT, env: { CI: '1', ZOOFORGE_PARENT_FD: value }, input: '' }); // stdin at end-of-file
     expect(r.exitCode, String(r.stderr)).toBe(0);
     expect((JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8')) as { status: string }).status).toBe('passed');
+    expect(existsSync('/tmp/zf-pwned')).toBe(false);
   }, 60_000);
 });

@@ -84,7 +84,7 @@ describe('sweeps and zoo runs on Ray', () => {
     expect(manifests.filter((m) => m.stages.find((s) => s.id === 'quantize')!.status === 'passed')).toHaveLength(4);
   });
 
-  // The killed worker's run notices its new parent and stops (commands/run.ts watchParent), freeing its folder for the
+  // The killed worker's run sees its parent pipe close and stops (commands/run.ts watchParent), freeing its folder for the
   // retry. "Mid-run" is the task's export ending passed or cached: which of the two tasks computes the shared export
   // is a race, and waiting for "passed" alone hung this test whenever the other task won it (once 600 s in CI).
   it('a task whose Ray worker is killed mid-run is retried and the sweep completes', async () => {
