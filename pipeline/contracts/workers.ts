@@ -61,7 +61,7 @@ const Similarity = z.object({ cosine: z.number(), l1: z.number(), l2: z.number()
 export const quantize = {
   input: z.object({
     ...WorkDir, model: path, calibration: path,
-    quantize: QuantizeSchema.unwrap().pick({ max_percentile: true, per_channel: true, search_samples: true, run_on_cpu: true, node_info: true, emulate: true, optimization: true, equalize: true })
+    quantize: QuantizeSchema.unwrap().pick({ max_percentile: true, per_channel: true, search_samples: true, run_on_cpu: true, node_info: true, emulate: true, optimization: true, equalize: true, host_model: true })
       .extend({ calibration_type: z.enum(BACKENDS.ort.calibration_types), float_op_types: z.array(z.string()).nullable() }).strict(),
   }).strict(),
   output: z.object({
@@ -71,6 +71,8 @@ export const quantize = {
     bias_corrected: z.boolean(),
     /** quantize.equalize: how many Conv -> Relu -> Conv chains were equalized (null: not asked) */
     equalized: count.nullable(),
+    /** quantize.host_model: the emulate host model was built beside the bpu one (outputs.host_model; host_speed is its placement) */
+    host_model: z.boolean(),
     opset_note: z.string().nullable(), calibrated_on: count, tensors: count,
     qdq_nodes: z.object({ QuantizeLinear: count, DequantizeLinear: count }).strict(),
     /** QuantizeLinear nodes per integer type written (int8, uint8, int16). */
@@ -82,7 +84,7 @@ export const quantize = {
       tried: z.array(z.object({ label: z.string(), float_op_types: z.array(z.string()), float_nodes: count, regrouped: count, int8_ms: z.number() }).strict()) }).strict().nullable(),
     excluded_nodes: z.array(z.string()), warnings: z.array(z.string()), unquantized_ops: counts, output_similarity: Similarity,
     worst_nodes: z.array(z.object({ node: z.string(), tensor: z.string(), type: z.string(), cosine: z.number(), threshold: z.number().nullable(), dtype: z.string() }).strict()),
-    outputs: Outputs('model', 'calibration_table', 'nodes', 'histograms', 'summary'),
+    outputs: Outputs('model', 'calibration_table', 'nodes', 'histograms', 'summary').extend({ host_model: z.string().optional() }),
   }).strict(),
 };
 

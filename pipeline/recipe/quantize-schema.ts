@@ -28,6 +28,8 @@ export const QuantizeSchema = z.object({
   optimization: z.array(z.string()).default([]).describe('hb_mapper optimization flags, e.g. set_all_nodes_int16.'),
   emulate: z.enum(['bpu', 'host']).default('bpu')
     .describe('ort backend, what the int8 model is for. bpu (default; the recipe targets a Horizon march): predict the board — every op the X5 BPU runs in int8 is int8 (all convolutions, grouped and depthwise included), signed int8 activations (symmetric unless the search picks asymmetric), per-channel int8 weights, node_info int16 and set_all_nodes_int16 as int16 Q/DQ, float only for what the X5 runs on its CPU; calibration_type default searches hb_mapper\'s X5 grid. host: the fastest int8 on this machine (uint8 activations; what stays float is measured per model unless float_op_types says).'),
+  host_model: z.boolean().default(false)
+    .describe('ort backend, emulate bpu: also build the emulate host int8 model from the same calibration pass (quantize/model_int8_host.onnx; what stays float measured as under host). The report\'s latency columns then time it; its accuracy columns stay the bpu model\'s. Under emulate host the one model is both (warned).'),
   equalize: z.boolean().default(false)
     .describe('ort backend: cross-layer equalization before calibration: each Conv -> Relu -> Conv chain (second conv not grouped) trades weight range between the two convs channel by channel; the float model computes the same. Off by default: on the three Fashion nets it did not help (npm run bench:ptq-accuracy, README).'),
   float_op_types: z.array(z.string()).optional()

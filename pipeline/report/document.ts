@@ -25,7 +25,9 @@ function busyNote(d: ReportData): Inline[] {
 
 function zooTable(d: ReportData): Block[] {
   const where = !d.perf ? 'not measured' : d.perf.label === 'board' ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
-    : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU, the int8 model below${d.calibration?.emulate === 'bpu' ? ' (built to predict the board\'s accuracy, not for host speed: emulate host is)' : ''}`;
+    : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU, ${d.calibration?.host_model
+      ? 'the emulate host int8 model built beside the bpu one from the same calibration pass (quantize/model_int8_host.onnx, quantize.host_model); Quantization accuracy is the emulate bpu model\'s'
+      : `the int8 model below${d.calibration?.emulate === 'bpu' ? ' (built to predict the board\'s accuracy, not for host speed: emulate host is, or quantize.host_model beside it)' : ''}`}`;
   const label = d.perf?.label ?? 'n/a';
   const ref = d.reference;
   const emulating = d.calibration?.emulate ? `, int8 emulating ${d.calibration.emulate}` : '';

@@ -26,8 +26,10 @@ export interface ReportData {
     /** ort backend: what the int8 model emulates (bpu: the board's arithmetic; host: this machine's fastest), and the
      *  integer types its Q/DQ pairs write */
     emulate: 'bpu' | 'host' | null; asymmetric: boolean | null; precisions: Record<string, number> | null;
-    /** emulate host: what was kept float to make int8 fastest, measured beside fp32 (1 thread) */
-    host_speed: WorkerData<'quantize'>['host_speed']; bias_corrected: boolean | null; equalized: number | null } | null;
+    /** emulate host (or quantize.host_model): what was kept float to make int8 fastest, measured beside fp32 (1 thread) */
+    host_speed: WorkerData<'quantize'>['host_speed']; bias_corrected: boolean | null; equalized: number | null;
+    /** quantize.host_model: the latency columns timed the emulate host model built beside the bpu one */
+    host_model: boolean } | null;
   perf: Perf | null;
   output_similarity: { cosine: number | null; l1: number | null; l2: number | null; chebyshev: number | null } | null;
   nodes: NodeRow[];
@@ -108,9 +110,10 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
     flips: e ? { float_only: e.paired.float_only, quant_only: e.paired.quant_only, both_right: e.paired.both_right, both_wrong: e.paired.both_wrong } : null,
     mcnemar_p: e?.paired.mcnemar_p ?? null, agreement: e?.paired.agreement ?? null, mean_output_cosine: e?.paired.mean_output_cosine ?? null,
     calibration: ort ? { method: ort.method, per_channel: ort.per_channel, selected: ort.selected, search: ort.search, samples: ort.calibrated_on,
-      emulate: ort.emulate, asymmetric: ort.asymmetric, precisions: ort.precisions, host_speed: ort.host_speed, bias_corrected: ort.bias_corrected, equalized: ort.equalized }
+      emulate: ort.emulate, asymmetric: ort.asymmetric, precisions: ort.precisions, host_speed: ort.host_speed, bias_corrected: ort.bias_corrected, equalized: ort.equalized,
+      host_model: ort.host_model }
       : horizon ? { method: hbMethod, per_channel: hbMethod.includes('per_channel'), selected: `Select ${hbMethod} method. (hb_mapper)`, search: [], samples: null,
-        emulate: null, asymmetric: null, precisions: null, host_speed: null, bias_corrected: null, equalized: null } : null,
+        emulate: null, asymmetric: null, precisions: null, host_speed: null, bias_corrected: null, equalized: null, host_model: false } : null,
     perf: board ? { label: 'board', cpu: `${board.host} (DNN ${board.runtime.dnn ?? '?'})`, cores: board.multi.threads ?? NaN, single_ms: board.single.average_latency_ms ?? NaN,
       multi_ms: board.multi.average_latency_ms ?? NaN, fps: board.multi.fps ?? NaN, float_single_ms: NaN, speedup: NaN }
       : pf ? { label: 'host', cpu: pf.host.cpu, cores: pf.host.cores, single_ms: pf.quant.single.median_ms, multi_ms: pf.quant.multi.mean_latency_ms,

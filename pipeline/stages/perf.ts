@@ -1,6 +1,13 @@
 import { cpus } from 'node:os';
 import type { Stage } from '../engine/types.ts';
+import type { Recipe } from '../recipe/schema.ts';
 import { floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
+
+/** quantize.host_model: the latency columns time the emulate host model built beside the bpu one. */
+export function timesHostModel(recipe: Recipe): boolean {
+  const q = recipe.quantize;
+  return q.backend === 'ort' && q.emulate === 'bpu' && q.host_model;
+}
 
 /** Host latency/throughput (ORT CPU) for the report's latency and FPS columns when no board is set. */
 export const perfStage: Stage = {
@@ -14,7 +21,7 @@ export const perfStage: Stage = {
     const host = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
     return {
       recipe: { evaluate: { perf_runs: loaded.recipe.evaluate.perf_runs }, host },
-      files: { ...workerCode('perf'), float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS },
+      files: { ...workerCode('perf'), float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: timesHostModel(loaded.recipe) ? 'host_model' : 'model' }, preprocess: PREPROCESS },
       tools: ORT_TOOLS,
     };
   },

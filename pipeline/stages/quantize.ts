@@ -9,7 +9,7 @@ function ortSlice(q: QuantizeSettings) {
   if (!isOrtCalibrationType(q.calibration_type)) throw new Error(`quantize: calibration_type ${q.calibration_type} passed the backend rule`);
   return { calibration_type: q.calibration_type, max_percentile: q.max_percentile, per_channel: q.per_channel,
     search_samples: q.search_samples, run_on_cpu: q.run_on_cpu, node_info: q.node_info, float_op_types: q.float_op_types ?? null,
-    emulate: q.emulate, optimization: q.optimization, equalize: q.equalize };
+    emulate: q.emulate, optimization: q.optimization, equalize: q.equalize, host_model: q.host_model };
 }
 
 /** Embedded int8 backend: our streaming calibrator + ONNX Runtime's QDQ writer. */
@@ -32,6 +32,7 @@ export const quantizeStage: Stage = {
     // no recipe field is ignored in silence: emulate bpu applies set_all_nodes_int16, both apply bias_correction,
     // the rest is hb_mapper's alone
     const unapplied = q.optimization.filter((o) => o !== 'bias_correction' && (q.emulate !== 'bpu' || o !== 'set_all_nodes_int16'));
+    if (q.host_model && q.emulate === 'host') ctx.warn('quantize.host_model asks for a host model beside the bpu one: under emulate host the int8 model already is the host model, so no second one is built');
     if (unapplied.length) ctx.warn(`quantize.optimization (${unapplied.join(', ')}) is hb_mapper-only: the ort backend (emulate ${q.emulate}) has no equivalent and does not apply it`);
     return runWorkerStage(ctx, 'quantize', { work_dir: ctx.workDir, model: ctx.files.model, calibration: ctx.files.calibration, quantize: ortSlice(q) });
   },

@@ -19,7 +19,7 @@ from zf.node_table import node_table  # noqa: E402
 from zf.prepare import prepare  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
-from zf.qdq import activation_type, count_qdq, float_compute_ops, float_tensors, nodes_kept_float, qdq_precisions, quant_params, written_types  # noqa: E402
+from zf.qdq import HOST_SCHEME, build_qdq, activation_type, count_qdq, float_compute_ops, float_tensors, nodes_kept_float, qdq_precisions, quant_params, written_types  # noqa: E402
 
 def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     """|x| histograms (coarsened to `bins`) of the worst nodes' outputs, with the chosen clip range, for the report."""
@@ -67,6 +67,29 @@ def kept_float(q, model, scheme, float_types):
     return exclude, warnings
 
 
+def measured_host_placement(q, model, ranges, x):
+    """emulate host's float placement, measured (calibration/host_speed.py); warns when none beats fp32."""
+    host_speed = choose_float_types(q, model, ranges, x)
+    if host_speed["int8_ms"] > host_speed["fp32_ms"]:
+        warn(f"emulate host: int8 is slower than fp32 here with every configuration tried "
+             f"({host_speed['int8_ms']:.2f} vs {host_speed['fp32_ms']:.2f} ms, 1 thread)")
+    return host_speed
+
+
+def host_model_beside(q, model, ranges, per_channel, x, means, path):
+    """quantize.host_model under emulate bpu: the emulate host model from the same calibration pass (the bpu
+    method's ranges), its float placement measured unless float_op_types says; returns its host_speed record."""
+    progress("building the emulate host model beside the bpu one")
+    host_speed = measured_host_placement(q, model, ranges, x) if q["float_op_types"] is None else None
+    kept = host_speed["chosen"] if host_speed else q["float_op_types"]
+    exclude, _ = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], kept)
+    if host_speed:
+        exclude = sorted(set(exclude) | set(host_speed["float_nodes"]))
+        model = regroup(model, host_speed["regrouped"])
+    onnx.save(build_qdq(model, ranges, per_channel, exclude, scheme=HOST_SCHEME, input_means=means), path)
+    return host_speed
+
+
 def main(p):
     quiet_onnxruntime()
     q, work = p["quantize"], p["work_dir"]
@@ -91,10 +114,7 @@ def main(p):
                     mean_of=corrected_inputs(model) if bias_correction else ())
     host_speed = None
     if scheme["emulate"] == "host" and q["float_op_types"] is None:  # measured: int8 as fast as this machine allows
-        host_speed = choose_float_types(q, model, cal.ranges("max", 1.0), calib.row(0))
-        if host_speed["int8_ms"] > host_speed["fp32_ms"]:
-            warn(f"emulate host: int8 is slower than fp32 here with every configuration tried "
-                 f"({host_speed['int8_ms']:.2f} vs {host_speed['fp32_ms']:.2f} ms, 1 thread)")
+        host_speed = measured_host_placement(q, model, cal.ranges("max", 1.0), calib.row(0))
         if host_speed["regrouped"]:  # the same values, faster int8 kernels; ranges stay valid (no tensor changes)
             model = regroup(model, host_speed["regrouped"])
             onnx.save(model, prep)
@@ -121,12 +141,15 @@ def main(p):
                         f"Pow/ReduceMean, have no Q/DQ form): {', '.join(left_float)}")
         warn(warnings[-1])
     onnx.save(qmodel, os.path.join(work, "model_int8.onnx"))
+    host_model = scheme["emulate"] == "bpu" and q["host_model"]
+    if host_model:
+        host_speed = host_model_beside(q, model, ranges, pc, calib.row(0), means, os.path.join(work, "model_int8_host.onnx"))
     nodes, output_sim, unquantized = describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, scheme)
     if unquantized and scheme["emulate"] == "host":  # under bpu the Q/DQ pairs still fix every value to the int8 grid
         warnings.append(f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}")
         warn(warnings[-1])
     summary = {"emulate": scheme["emulate"], "method": method, "per_channel": pc, "asymmetric": best["asymmetric"],
-               "selected": best["selected"], "search": results, "scored_on": scored, "bias_corrected": means is not None, "equalized": equalized,
+               "selected": best["selected"], "search": results, "scored_on": scored, "bias_corrected": means is not None, "equalized": equalized, "host_model": host_model,
                "opset_note": opset_note, "calibrated_on": len(calib), "tensors": len(ranges), "qdq_nodes": qdq,
                "precisions": qdq_precisions(qmodel), "float_op_types": float_types, "host_speed": host_speed, "scheme": {**scheme, "symmetric": not best["asymmetric"]}, "excluded_nodes": exclude,
                "warnings": warnings, "unquantized_ops": unquantized, "output_similarity": output_sim,
@@ -134,7 +157,8 @@ def main(p):
     # The choices later stages rebuild the model with (per_channel, scheme, excluded_nodes) as a keyed file, not run data.
     write_json(os.path.join(work, "summary.json"), {**summary, "input_means": means})  # sensitivity and tune rebuild with them
     return {**summary, "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
-                                   "histograms": "histograms.json", "summary": "summary.json"}}
+                                   "histograms": "histograms.json", "summary": "summary.json",
+                                   **({"host_model": "model_int8_host.onnx"} if host_model else {})}}
 
 
 if __name__ == "__main__":

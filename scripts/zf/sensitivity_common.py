@@ -30,7 +30,7 @@ class QuantSetup:
         self.input_means = chosen.get("input_means")  # optimization: bias_correction
         if chosen.get("equalized") is not None:  # the ranges were measured on the equalized model
             self.model = equalize(self.model)[0]
-        if chosen.get("host_speed"):  # emulate host widened narrow grouped convs (same values, as written)
+        if chosen["emulate"] == "host" and chosen.get("host_speed"):  # narrow grouped convs widened (same values, as written)
             self.model = regroup(self.model, chosen["host_speed"]["regrouped"])
         self.subset = Subset(p["dataset"], rec, p["subset"])
         self.subset.float_logits = self.subset.logits(self.model)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -53,6 +54,21 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     const md = readFileSync(join(r.out, 'report', 'report.md'), 'utf8');
     expect(md).toContain('bias_correction: each Conv/Gemm bias absorbs');
     expect(md).toMatch(/cross-layer equalization: \d+ Conv-Relu-Conv chain/);
+  });
+
+  it('host_model under bpu: the host model is built beside the bpu one from the same calibration; latency times it, accuracy stays the bpu model\'s', async () => {
+    const r = await run(dir, 'both', ['quantize.host_model=true', 'quantize.calibration_type=max', 'evaluate.perf_runs=5']);
+    expect(r.q.emulate).toBe('bpu');
+    expect(r.q.host_model).toBe(true);
+    expect(r.q.host_speed!.tried.length).toBeGreaterThan(1); // its float placement measured, as under emulate host
+    expect(Object.keys(r.q.precisions)).toEqual(['int8']); // the accuracy model is still the bpu one
+    expect(r.plainTop1).toBe(r.report.quant!.top1);
+    const manifest = JSON.parse(readFileSync(join(r.out, 'manifest.json'), 'utf8')) as Manifest;
+    const perf = manifest.stages.find((s) => s.id === 'perf')!;
+    const sha = (f: string): string => createHash('sha256').update(readFileSync(join(r.out, 'quantize', f))).digest('hex');
+    expect(perf.inputs!.files.quant_model).toBe(sha('model_int8_host.onnx')); // the manifest traces the latency to the host model
+    expect(sha('model_int8_host.onnx')).not.toBe(sha('model_int8.onnx'));
+    expect(readFileSync(join(r.out, 'report', 'report.md'), 'utf8')).toContain('the emulate host int8 model built beside the bpu one from the same calibration pass');
   });
 
   it('set_all_nodes_int16 under bpu writes int16 Q/DQ for every activation, and says nothing of it being ignored', async () => {

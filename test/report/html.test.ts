@@ -17,7 +17,7 @@ function sample(): ReportData {
     params: { total: 1000, millions: 0, initializers: 4 }, n: 300,
     float: { top1: 90, top5: 99, top1_ci95: [86, 93], top5_ci95: [97, 99.7] }, quant: { top1: 89, top5: 99, top1_ci95: [85, 92], top5_ci95: [97, 99.7] },
     flips: { float_only: 5, quant_only: 2, both_right: 265, both_wrong: 28 }, mcnemar_p: 0.45, agreement: 0.98, mean_output_cosine: 0.999,
-    calibration: { method: 'max', per_channel: true, selected: 'Select max, per_channel method.', search: [], samples: 80, emulate: 'bpu', asymmetric: false, precisions: { int8: 10 }, host_speed: null, bias_corrected: null, equalized: null },
+    calibration: { method: 'max', per_channel: true, selected: 'Select max, per_channel method.', search: [], samples: 80, emulate: 'bpu', asymmetric: false, precisions: { int8: 10 }, host_speed: null, bias_corrected: null, equalized: null, host_model: false },
     perf: null, output_similarity: { cosine: 0.999, l1: 0.1, l2: 0.01, chebyshev: 0.5 }, nodes,
     histograms: [{ node: '/layer11/Conv', tensor: 't', cosine: 0.989, abs_max: 8, counts: Array.from({ length: 64 }, (_, i) => 1000 >> Math.min(i, 10)), range: [0, 6] }],
     per_class: [{ class: 'a', n: 100, float: 90, quant: 88, delta: -2 }, { class: 'b', n: 100, float: 85, quant: 86, delta: 1 }, { class: 'c', n: 100, float: 95, quant: 93, delta: -2 }],
