@@ -29,7 +29,7 @@ def test_a_wrong_field_is_named_by_worker_side_and_path(tmp_path):
 
 def test_the_ort_backend_contract_refuses_a_method_it_cannot_run(tmp_path):
     q = {"calibration_type": "skip", "per_channel": "auto", "search_samples": 16, "run_on_cpu": [], "node_info": {}, "float_op_types": None,
-         "emulate": "bpu", "optimization": [], "equalize": False}
+         "emulate": "bpu", "optimization": [], "equalize": False, "host_model": False}
     with pytest.raises(ContractError, match=r"quantize\.calibration_type: 'skip' is not one of \['default', 'kl', 'max'\]"):
         check_contract("quantize", "input", {"work_dir": str(tmp_path), "model": "m", "calibration": "c", "quantize": q})
 
