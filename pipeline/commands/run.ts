@@ -57,18 +57,19 @@ async function prepare(f: RunFlags) {
   return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };
 }
 
-/** A run started by a Ray task (ZOOFORGE_PARENT_FD, scripts/zf/ray_task.py) stops like on SIGTERM once that task's
+/** A run started by a Ray task (ZOOFORGE_PARENT_FD, scripts/zf/ray_task.py start_watched) stops like on SIGTERM once that task's
  *  worker is gone: an orphan run must not keep its folder's lock from the task's retry. The worker hands the run the
  *  read end of a pipe whose write end only it holds, so its death shows as end-of-file, even if it died before the
  *  run got here (a new parent pid, polled, missed a worker that died in the run's first moments). */
 function watchParent(stop: () => void): () => void {
-  const given = process.env.ZOOFORGE_PARENT_FD ?? '';
-  // Only a pipe or socket beyond stdio: a value inherited from elsewhere (or naming stdin) must not stop an unrelated run.
-  if (!/^[1-9]\d*$/.test(given) || Number(given) < 3) return () => undefined;
-  const fd = Number(given);
+  // "<fd>:<inode>": only the pipe the worker made, beyond stdio. A value inherited from elsewhere must neither stop an
+  // unrelated run nor make it read one of Node's own descriptors (its signal pipe, say): the inode will not match.
+  const given = /^([1-9]\d*):([1-9]\d*)$/.exec(process.env.ZOOFORGE_PARENT_FD ?? '');
+  const fd = Number(given?.[1]);
+  if (!given || fd < 3) return () => undefined;
   try {
-    const st = fstatSync(fd);
-    if (!st.isFIFO() && !st.isSocket()) return () => undefined;
+    const st = fstatSync(fd, { bigint: true });
+    if (!st.isFIFO() || st.ino !== BigInt(given[2])) return () => undefined;
   } catch {
     return () => undefined;
   }

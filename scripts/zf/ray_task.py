@@ -34,6 +34,25 @@ class Progress:
         return out
 
 
+def start_watched(argv, env, **popen):
+    """Start argv with the read end of a pipe whose write end only this process holds (ZOOFORGE_PARENT_FD,
+    "<fd>:<inode>"): the run sees end-of-file once this process is gone, however early, and stops like on SIGTERM
+    (it records `interrupted`): a killed worker or lost node must not leave an orphan run holding its folder's lock.
+    The inode lets the run tell this pipe from any other descriptor a stray value could name. Not prctl(PDEATHSIG)
+    in a preexec_fn: forking a Ray worker's many threads and running Python before exec can deadlock the child.
+    Returns the child and the write end, to close once the child is done."""
+    alive_r, alive_w = os.pipe()
+    try:
+        child = subprocess.Popen(argv, env={**env, "ZOOFORGE_PARENT_FD": f"{alive_r}:{os.fstat(alive_r).st_ino}"},
+                                 pass_fds=(alive_r,), **popen)
+    except BaseException:
+        os.close(alive_w)
+        raise
+    finally:
+        os.close(alive_r)
+    return child, alive_w
+
+
 def run_task(spec: dict, progress) -> dict:
     """Run spec["argv"] (never through a shell) in spec["cwd"]; each JSON line it prints goes to `progress`.
     Returns its exit code; raising is left to Ray (a dead worker is retried, an exception here would not be)."""
@@ -49,21 +68,9 @@ def run_task(spec: dict, progress) -> dict:
                 "the same checkout at the same path, set up with scripts/setup.sh"}
     last = progress.push.remote({"type": "task-start", "task": name, "node": node, "pid": os.getpid(),
                           "attempt": 0})  # the driver numbers the attempts
-    # The run stops itself (SIGTERM's path: it records `interrupted`) once this worker is gone: a killed worker or lost
-    # node must not leave an orphan run holding its folder's lock. It gets the read end of a pipe whose write end only
-    # this process holds, and sees end-of-file when it dies, however early. Not prctl(PDEATHSIG) in a preexec_fn:
-    # forking a Ray worker's many threads and running Python before exec can deadlock the child.
-    alive_r, alive_w = os.pipe()
-    env = {**os.environ, **spec["env"], "ZOOFORGE_PARENT_FD": str(alive_r)}
     with tempfile.TemporaryFile("w+") as err:
-        try:
-            child = subprocess.Popen(argv, cwd=spec["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=err, text=True, pass_fds=(alive_r,))
-        except BaseException:
-            os.close(alive_w)
-            raise
-        finally:
-            os.close(alive_r)
+        child, alive_w = start_watched(argv, {**os.environ, **spec["env"]}, cwd=spec["cwd"], stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=err, text=True)
         # The child's lines are read by a helper thread: this thread only waits on a queue with a timeout, so it runs
         # Python often enough for ray.cancel's KeyboardInterrupt (an async exception) to land even while the run
         # prints nothing for minutes.

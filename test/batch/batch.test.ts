@@ -111,7 +111,7 @@ describe('a run started by a Ray task', () => {
     await orphanStops(out);
   }, 60_000);
 
-  it.each(['0', '1', '2', '3', '1e3', '0x3', ' 3', '$(touch /tmp/zf-pwned)'])('ZOOFORGE_PARENT_FD=%j (stdio, not open, or not a number) is ignored: the run completes', async (value) => {
+  it.each(['3', '0:12', '1:12', '3:0', '3:1', '1e3:1', '0x3:1', ' 3:1', '$(touch /tmp/zf-pwned)'])('ZOOFORGE_PARENT_FD=%j (stdio, wrong inode, not a pipe, or not "<fd>:<inode>") is ignored: the run completes', async (value) => {
     const dir = tmp('zf-orphan-');
     const recipe = join(dir, 'fashion.yaml');
     writeFileSync(recipe, fashionRecipeText());
@@ -120,5 +120,19 @@ describe('a run started by a Ray task', () => {
     expect(r.exitCode, String(r.stderr)).toBe(0);
     expect((JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8')) as { status: string }).status).toBe('passed');
     expect(existsSync('/tmp/zf-pwned')).toBe(false);
+  }, 60_000);
+
+  it('a pipe at the named descriptor with another inode is not the worker\'s: its end does not stop the run', async () => {
+    // a parent that hands over a pipe, names it with a wrong inode and exits at once (as a stray value would)
+    const dir = tmp('zf-orphan-');
+    const recipe = join(dir, 'fashion.yaml');
+    writeFileSync(recipe, fashionRecipeText());
+    const out = join(dir, 'run');
+    const py = 'import os, subprocess, sys\nr, w = os.pipe()\nsubprocess.Popen(sys.argv[1:], env={**os.environ, "ZOOFORGE_PARENT_FD": f"{r}:{os.fstat(r).st_ino + 1}"}, pass_fds=(r,))\nos._exit(0)';
+    await execa('python3', ['-c', py, 'node', join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe, '--until', 'export', '--out', out, '--cache', join(dir, 'cache')],
+      { cwd: PROJECT_ROOT, env: { CI: '1' }, stdout: 'ignore', stderr: 'ignore' });
+    const deadline = Date.now() + 30_000;
+    while ((existsSync(join(out, '.lock')) || !existsSync(join(out, 'manifest.json'))) && Date.now() < deadline) await sleep(200);
+    expect((JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string }).status).toBe('passed');
   }, 60_000);
 });

@@ -1,17 +1,16 @@
-"""A stand-in for a Ray task's worker (scripts/zf/ray_task.py) in tests: starts `zooforge run ...` with the read end
-of a pipe it alone holds the write end of (ZOOFORGE_PARENT_FD), then waits to be killed, or with --die-at-once exits
-straight away (a worker lost in the run's first moments). Usage: worker_standin.py [--die-at-once] ARGV..."""
+"""A stand-in for a Ray task's worker in tests: starts `zooforge run ...` the way scripts/zf/ray_task.py does
+(start_watched: a pipe only it holds the write end of), then waits to be killed, or with --die-at-once exits straight
+away (a worker lost in the run's first moments). Usage: worker_standin.py [--die-at-once] ARGV..."""
 import os
-import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from zf.ray_task import start_watched  # noqa: E402
+
 args = sys.argv[1:]
 die = args[:1] == ["--die-at-once"]
-argv = args[1:] if die else args
-alive_r, alive_w = os.pipe()
-subprocess.Popen(argv, env={**os.environ, "ZOOFORGE_PARENT_FD": str(alive_r)}, pass_fds=(alive_r,))
-os.close(alive_r)
+start_watched(args[1:] if die else args, dict(os.environ))
 if die:
     os._exit(0)
 while True:
