@@ -93,6 +93,15 @@ def candidates(model: onnx.ModelProto, speedups: Dict[str, float], regroups: Dic
     return out
 
 
+def build_placed(q: Dict, model: onnx.ModelProto, ranges, float_op_types: List[str], float_nodes: List[str],
+                 regrouped: Dict[str, int], per_channel: bool = True, input_means: Dict = None) -> onnx.ModelProto:
+    """The emulate host QDQ model for one placement: these op types (and run_on_cpu / node_info) and dense nodes kept
+    float, these grouped convs widened."""
+    exclude, _ = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], float_op_types)
+    return build_qdq(regroup(model, regrouped), ranges, per_channel, sorted(set(exclude) | set(float_nodes)), scheme=HOST_SCHEME,
+                     input_means=input_means)
+
+
 def choose_float_types(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, runs: int = 30) -> Dict:
     """{chosen, float_nodes, regrouped, label, fp32_ms, int8_ms, tried: [{label, float_op_types, float_nodes, regrouped,
     int8_ms}]}: regrouped maps a grouped conv to the group count the int8 model gives it (zf/regroup.py)."""
@@ -103,8 +112,7 @@ def choose_float_types(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, r
     tried = []
     for k, c in enumerate(cands):
         progress(f"timing int8 on {c['label']}", k + 1, len(cands))
-        exclude, _ = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], c["float_op_types"])
-        qmodel = build_qdq(regroup(model, c["regroup"]), ranges, True, sorted(set(exclude) | set(c["float_nodes"])), scheme=HOST_SCHEME)
+        qmodel = build_placed(q, model, ranges, c["float_op_types"], c["float_nodes"], c["regroup"])
         tried.append({**c, "int8_ms": latency(qmodel, x, runs)["median_ms"]})
     best = min(tried, key=lambda t: t["int8_ms"])
     return {"chosen": best["float_op_types"], "float_nodes": best["float_nodes"], "regrouped": best["regroup"], "label": best["label"],

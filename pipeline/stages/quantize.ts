@@ -9,7 +9,8 @@ function ortSlice(q: QuantizeSettings) {
   if (!isOrtCalibrationType(q.calibration_type)) throw new Error(`quantize: calibration_type ${q.calibration_type} passed the backend rule`);
   return { calibration_type: q.calibration_type, max_percentile: q.max_percentile, per_channel: q.per_channel,
     search_samples: q.search_samples, run_on_cpu: q.run_on_cpu, node_info: q.node_info, float_op_types: q.float_op_types ?? null,
-    emulate: q.emulate, optimization: q.optimization, equalize: q.equalize, host_model: q.host_model };
+    emulate: q.emulate, optimization: q.optimization, equalize: q.equalize,
+    host_model: q.emulate === 'bpu' && q.host_model }; // under host it changes nothing: not part of the key
 }
 
 /** Embedded int8 backend: our streaming calibrator + ONNX Runtime's QDQ writer. */

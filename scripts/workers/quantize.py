@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
 from calibration.npy_rows import NpyRows
-from calibration.host_speed import choose_float_types
+from calibration.host_speed import build_placed, choose_float_types
 from calibration.scheme import bpu_kept_float, candidates, scheme_for
 from calibration.search import calibrate, search
 from zf.bias_correction import corrected_inputs  # noqa: E402
@@ -19,7 +19,7 @@ from zf.node_table import node_table  # noqa: E402
 from zf.prepare import prepare  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
-from zf.qdq import HOST_SCHEME, build_qdq, activation_type, count_qdq, float_compute_ops, float_tensors, nodes_kept_float, qdq_precisions, quant_params, written_types  # noqa: E402
+from zf.qdq import activation_type, count_qdq, float_compute_ops, float_tensors, nodes_kept_float, qdq_precisions, quant_params, written_types  # noqa: E402
 
 def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     """|x| histograms (coarsened to `bins`) of the worst nodes' outputs, with the chosen clip range, for the report."""
@@ -81,12 +81,8 @@ def host_model_beside(q, model, ranges, per_channel, x, means, path):
     method's ranges), its float placement measured unless float_op_types says; returns its host_speed record."""
     progress("building the emulate host model beside the bpu one")
     host_speed = measured_host_placement(q, model, ranges, x) if q["float_op_types"] is None else None
-    kept = host_speed["chosen"] if host_speed else q["float_op_types"]
-    exclude, _ = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], kept)
-    if host_speed:
-        exclude = sorted(set(exclude) | set(host_speed["float_nodes"]))
-        model = regroup(model, host_speed["regrouped"])
-    onnx.save(build_qdq(model, ranges, per_channel, exclude, scheme=HOST_SCHEME, input_means=means), path)
+    placed = (host_speed["chosen"], host_speed["float_nodes"], host_speed["regrouped"]) if host_speed else (q["float_op_types"], [], {})
+    onnx.save(build_placed(q, model, ranges, *placed, per_channel=per_channel, input_means=means), path)
     return host_speed
 
 
