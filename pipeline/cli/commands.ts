@@ -18,6 +18,8 @@ export interface Command {
   /** The longer explanation in `zooforge <command> --help`. */
   about: string;
   options: readonly OptionName[];
+  /** Where a shared option means something else for this command (import's --out names a file, not a run folder). */
+  optionHelp?: Partial<Record<OptionName, { arg?: string; help: string }>>;
   /** Loads the command's modules only when it runs (start-up stays cheap). */
   run(inv: Invocation): Promise<number>;
 }
@@ -88,10 +90,11 @@ export const COMMANDS: Record<string, Command> = {
     run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).mapperConfigCommand(args[0], v.set),
   },
   import: {
-    usage: 'import <hb_mapper.yaml> [--out recipe.yaml]', summary: 'turn an hb_mapper YAML into a recipe (--out FILE to write it)',
-    about: 'Prints (or writes) a recipe whose generated config is equivalent to the given one (same fields and values after\nhb_mapper\'s own normalization). Paths are rewritten relative to the recipe\'s folder.',
-    options: ['out'],
-    run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).importCommand(args[0], v.out),
+    usage: 'import <hb_mapper.yaml> [--out recipe.yaml [--force]]', summary: 'turn an hb_mapper YAML into a recipe (--out FILE to write it)',
+    about: 'Prints (or writes) a recipe whose generated config is equivalent to the given one (same fields and values after\nhb_mapper\'s own normalization). Paths are rewritten relative to the recipe\'s folder.\n--out FILE writes the recipe there; an existing FILE is refused (exit 2) unless --force.',
+    options: ['out', 'force'],
+    optionHelp: { out: { arg: 'FILE', help: 'write the recipe to FILE (default: print it)' }, force: { help: 'replace an existing --out FILE' } },
+    run: async ({ args, values: v }) => (await import('../commands/horizon.ts')).importCommand(args[0], v.out, v.force.length > 0),
   },
   'parse-log': {
     usage: 'parse-log <log> [--json]', summary: 'read an hb_mapper makertbin log or an hrt_model_exec model_info/perf log',
@@ -104,10 +107,14 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'the RDK X5 classification zoo: list its models, write a recipe for one, or run many',
     about: 'zoo list: every model of the zoo catalog (yaml/zoo/catalog.json) with its public source, published parameters,\nfloat/quantized Top-1 and board FPS. zoo new <Model>: writes yaml/<model>.yaml (or --out), a complete recipe: the\ntimm/torchvision source, the zoo\'s input size, reparameterization, the zoo\'s hb_mapper groups (node_info/int16\nincluded) and the zoo\'s figures as a reference: block that the report shows beside this run\'s.\nExample: zooforge zoo new RepVGG_A0 && zooforge run yaml/repvgg_a0.yaml --until params --set model.pretrained=false\nzoo run <Model...> (or --all): writes each model\'s recipe into runs/zoo/<Model>/recipe.yaml (--out DIR for\nanother folder) and runs it into runs/zoo/<Model>/run, sharing one cache, --jobs N at once or as Ray tasks\n(--ray, as for sweep); --set and --until apply to every model. Ends with each model\'s figures beside the zoo\'s.\nExample: zooforge zoo run ConvNeXt_atto RepVGG_A0 --ray --until params --set model.pretrained=false',
     options: ['out', 'json', 'all', 'jobs', 'ray', 'until', 'force', 'cache', 'set', 'plain'],
+    optionHelp: {
+      out: { arg: 'PATH', help: 'zoo new: the recipe file to write (default yaml/<model>.yaml); zoo run: the folder for every model (default runs/zoo/)' },
+      force: { arg: '[STAGE]', help: 'zoo new: replace an existing --out file; zoo run: re-run STAGE even when cached (repeatable)' },
+    },
     run: async ({ args, values: v }) => {
       const zoo = await import('../commands/zoo.ts');
       if (args[0] === 'list') return zoo.zooListCommand(v.json);
-      if (args[0] === 'new') return zoo.zooNewCommand(args[1], v.out);
+      if (args[0] === 'new') return zoo.zooNewCommand(args[1], v.out, v.force.length > 0);
       if (args[0] === 'run') {
         return (await import('../commands/zoo-run.ts')).zooRunCommand(args.slice(1), v.all,
           { until: v.until, force: v.force, out: v.out, cache: v.cache, set: v.set, json: v.json, plain: v.plain }, Number(v.jobs), v.ray);

@@ -1,5 +1,5 @@
 import { STAGE_ORDER } from '../stages/order.ts';
-import { COMMANDS } from './commands.ts';
+import { COMMANDS, type Command } from './commands.ts';
 import { EXIT_CODE_HELP } from './exit-codes.ts';
 import { OPTIONS, type OptionName } from './options.ts';
 
@@ -24,10 +24,13 @@ function table(rows: [string, string][], indent = 2): string {
   return rows.map(([left, right]) => `${' '.repeat(indent)}${left.padEnd(width)}${wrap(fill(right), indent + width)}`).join('\n');
 }
 
-function optionRows(names: readonly OptionName[]): [string, string][] {
+/** One row per option; a command's own wording (optionHelp) replaces the shared one, with its own argument name. */
+function optionRows(names: readonly OptionName[], own: Command['optionHelp'] = {}): [string, string][] {
   return names.map((name) => {
     const o = OPTIONS[name] as { arg?: string; help: string };
-    return [`--${name}${o.arg ? ` ${o.arg}` : ''}`, o.help];
+    const mine = own[name];
+    const arg = mine ? mine.arg : o.arg;
+    return [`--${name}${arg ? ` ${arg}` : ''}`, mine?.help ?? o.help];
   });
 }
 
@@ -48,7 +51,7 @@ export function commandHelp(name: string): string {
   return [
     `Usage: zooforge ${c.usage}`,
     fill(c.about),
-    ...(c.options.length ? [`Options:\n${table(optionRows(c.options))}`] : []),
+    ...(c.options.length ? [`Options:\n${table(optionRows(c.options, c.optionHelp))}`] : []),
     exitCodes(),
   ].join('\n\n');
 }

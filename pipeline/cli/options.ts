@@ -30,11 +30,15 @@ export function parseArgsOptions(): { [K in OptionName]: Omit<(typeof OPTIONS)[K
   })) as { [K in OptionName]: Omit<(typeof OPTIONS)[K], 'help' | 'arg'> } satisfies ParseArgsConfig['options'];
 }
 
-/** `--ray` may stand alone: parseArgs needs a value, so a bare one (next word missing, an option, or not an address)
+/** `--force` of `import` and `zoo new` is a switch (replace an existing --out file), not a stage name.
+ *  `--ray` may stand alone: parseArgs needs a value, so a bare one (next word missing, an option, or not an address)
  *  becomes `--ray=local`. An address is auto, local, ray://..., or host:port. */
 export function optionalValues(argv: string[]): string[] {
   const isAddress = (s: string | undefined): boolean => s !== undefined && /^(auto|local|ray:\/\/\S+|[\w.-]+:\d+)$/.test(s);
-  return argv.flatMap((a, i) => (a === '--ray' && !isAddress(argv[i + 1]) ? ['--ray=local'] : [a]));
+  const command = argv.find((a) => !a.startsWith('-'));
+  const forceIsSwitch = command === 'import' || (command === 'zoo' && argv.includes('new'));
+  return argv.flatMap((a, i) => (a === '--ray' && !isAddress(argv[i + 1]) ? ['--ray=local']
+    : a === '--force' && forceIsSwitch ? ['--force=replace'] : [a]));
 }
 
 /** The options every pipeline-running command takes. */

@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { UserInputError } from '../errors.ts';
@@ -7,6 +6,7 @@ import { readHbConfig } from '../horizon/read.ts';
 import { mdTable, num, pct } from '../report/format.ts';
 import { findModel, loadCatalog, sourceText, ZOO_DIR, type ZooEntry } from '../zoo/catalog.ts';
 import { shCommand } from '../tools/shell.ts';
+import { writeNewFile } from '../tools/write-new-file.ts';
 
 /** `zooforge zoo list [--json]`: the catalog as a table. */
 export function zooListCommand(json: boolean): number {
@@ -50,15 +50,13 @@ export function zooRecipe(m: ZooEntry, recipeDir: string, notes: string[]): stri
 }
 
 /** `zooforge zoo new <Model> [--out FILE]`: a complete recipe for a zoo model (default yaml/<model>.yaml). */
-export function zooNewCommand(name: string | undefined, out: string | undefined): number {
+export function zooNewCommand(name: string | undefined, out: string | undefined, overwrite: boolean): number {
   if (!name) throw new UserInputError('zoo new: name a zoo model, e.g. zooforge zoo new RepVGG_A0 (zooforge zoo list shows them)');
   const m = findModel(name);
   const target = resolve(out ?? join('yaml', `${m.model.toLowerCase()}.yaml`));
-  if (existsSync(target)) throw new UserInputError(`zoo new: ${target} exists; remove it or choose --out`);
   const notes: string[] = [];
   const text = zooRecipe(m, dirname(target), notes);
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, text);
+  writeNewFile(target, text, 'zoo new', overwrite);
   for (const n of notes) process.stderr.write(`note: ${n}\n`);
   const shown = relative(process.cwd(), target) || target;
   // the suggested command is for pasting into a shell: the path is quoted as one

@@ -1,4 +1,5 @@
 import { stringifyForPyYAML } from './pyyaml.ts';
+import { oneLine } from '../text/one-line.ts';
 import { readHbConfig } from './read.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import type { HbConfig } from './schema.ts';
@@ -67,5 +68,5 @@ export function buildHbConfig(recipe: Recipe, rec: PreprocessRecord, paths: HbPa
 
 /** The config as hb_mapper will read it: PyYAML-exact (a plain `ON:` key would reach the tool as True). */
 export function renderHbYaml(config: HbConfig, header: string): string {
-  return `${header.split('\n').map((l) => `# ${l}`).join('\n')}\n${stringifyForPyYAML(config)}`;
+  return `# ${oneLine(header)}\n${stringifyForPyYAML(config)}`;
 }

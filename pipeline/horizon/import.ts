@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { hbBool, hbList, hbNodeInfo, hbNumbers } from './normalize.ts';
 import { readHbConfig } from './read.ts';
 import type { HbConfig } from './schema.ts';
+import { oneLine } from '../text/one-line.ts';
 
 export { readHbConfig };
 
@@ -72,8 +73,8 @@ export function importHbConfig(file: string, recipeDir: string, known?: KnownMod
     ...(parts.calibration ? { calibration: parts.calibration } : {}),
     quantize: parts.quantize,
   };
-  const header = `# Imported from ${file} by zooforge import.\n# hb_mapper's own groups are kept verbatim under quantize; mean/std below are derived from mean_value/scale_value.\n`
-    + (known ? `# ${known.name} is a zoo model: its source is the catalog's (pretrained weights need network access; --set model.pretrained=false for random ones).\n`
+  const header = `# Imported from ${oneLine(file)} by zooforge import.\n# hb_mapper's own groups are kept verbatim under quantize; mean/std below are derived from mean_value/scale_value.\n`
+    + (known ? `# ${oneLine(known.name)} is a zoo model: its source is the catalog's (pretrained weights need network access; --set model.pretrained=false for random ones).\n`
       : '# model.source: the ONNX file the config names; for a PyTorch model set model.source to {timm: name} or {module: file.py:factory}.\n');
   return { text: header + stringify(recipe, { lineWidth: 0 }), notes };
 }

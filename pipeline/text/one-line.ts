@@ -1,0 +1,10 @@
+/** Control characters (newlines, carriage returns, terminal escape codes) and Unicode line or paragraph separators.
+ *  YAML, Markdown and terminals all read some of them as structure. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** A name taken from a file, a file name or the command line, made safe to put on one line of anything zooforge
+ *  writes or prints: a comment, a heading, a terminal line. Each control character becomes a visible \uXXXX escape,
+ *  so the text can add no line and no escape sequence where it lands. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
