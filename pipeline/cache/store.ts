@@ -148,7 +148,7 @@ export async function materialize(source: string, target: string): Promise<void>
   await rm(old, { recursive: true, force: true });
 }
 
-async function linkTree(source: string, target: string): Promise<void> {
+export async function linkTree(source: string, target: string): Promise<void> {
   await cp(source, target, { recursive: true, filter: async (src, dst) => {
     if (!(await stat(src)).isFile()) return true;
     // Hard-link files (models are large); across devices, or where links are refused, cp copies instead.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { HashMemo, hashPath, sizeOf } from '../cache/hash.ts';
@@ -12,6 +12,8 @@ import type { PythonEnv } from '../tools/python.ts';
 import { VERSION } from '../version.ts';
 import { PreprocessRecord } from '../contracts/common.ts';
 import type { EventSink } from './events.ts';
+import { dropSupersededCopy, keepCompleteRun, keptRunDir } from './keep-complete.ts';
+import { STAGE_ORDER } from '../stages/order.ts';
 import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type ManifestStage } from './manifest.ts';
 import { decide, plan, type DecideContext, type Decision } from './plan.ts';
 import { succeeded, type Stage, type StageResult } from './types.ts';
@@ -42,6 +44,16 @@ async function hashOutputs(stageId: string, workDir: string, outputs: Record<str
   return records;
 }
 
+/** Where a finished stage's folder waits until the manifest lists it; then it is renamed to <run>/<stage>/, so a
+ *  visible stage folder is always one the manifest names, even after a kill -9 between the two. */
+const stagedDir = (outDir: string, id: string): string => join(outDir, '.tmp', `${id}.done`);
+
+async function publish(outDir: string, id: string): Promise<void> {
+  if (!existsSync(stagedDir(outDir, id))) return;
+  await rm(join(outDir, id), { recursive: true, force: true });
+  await rename(stagedDir(outDir, id), join(outDir, id));
+}
+
 /** Runs one stage in a temp dir; on success its outputs land in the cache and the run dir, on failure nowhere. */
 async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
   const workDir = join(o.outDir, '.tmp', `${stage.id}-${randomBytes(4).toString('hex')}`);
@@ -60,17 +72,17 @@ async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: 
     });
     if (o.signal.aborted) throw new InterruptedError();
     const outputs = await hashOutputs(stage.id, workDir, result.outputs);
-    const target = join(o.outDir, stage.id);
+    const staged = stagedDir(o.outDir, stage.id);
     if (result.doNotCache) o.emit({ type: 'stage-warning', id: stage.id, message: `not cached: ${result.doNotCache}` });
     if (stage.cacheable && d.key && !result.doNotCache) {
       const entryDir = await o.cache.commit({ key: d.key, stage: stage.id, createdAt: new Date().toISOString(), outputs, data: result.data, commands: rec.commands },
         workDir, o.force.includes(stage.id)); // --force: the user distrusts the old entry, so it is replaced
-      await materialize(join(entryDir, 'files'), target);
+      await materialize(join(entryDir, 'files'), staged);
     } else {
-      await rm(target, { recursive: true, force: true });
-      await rename(workDir, target);
+      await rm(staged, { recursive: true, force: true });
+      await rename(workDir, staged);
     }
-    return { id: stage.id, status: 'passed', key: d.key, dir: target, outputs, data: result.data };
+    return { id: stage.id, status: 'passed', key: d.key, dir: join(o.outDir, stage.id), outputs, data: result.data };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -78,10 +90,9 @@ async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: 
 
 /** Link a cache entry's files into the run dir. */
 async function fromCache(stage: Stage, hit: Pick<CacheHit, 'entry' | 'dir'>, o: ExecuteOptions, rec: ManifestStage): Promise<StageResult> {
-  const dir = join(o.outDir, stage.id);
-  await materialize(join(hit.dir, 'files'), dir);
+  await materialize(join(hit.dir, 'files'), stagedDir(o.outDir, stage.id));
   rec.commands = hit.entry.commands;
-  return { id: stage.id, status: 'cached', key: hit.entry.key, dir, outputs: hit.entry.outputs, data: hit.entry.data as Record<string, unknown> };
+  return { id: stage.id, status: 'cached', key: hit.entry.key, dir: join(o.outDir, stage.id), outputs: hit.entry.outputs, data: hit.entry.data as Record<string, unknown> };
 }
 
 /** Cached: link the entry's files into the run dir. Otherwise run it, holding the key's lease so that runs sharing
@@ -145,6 +156,14 @@ function manifestWriter(o: ExecuteOptions, started: number) {
   };
 }
 
+/** Every stage folder a run of any recipe can have, and any other id the previous manifest names: a truncated or
+ *  hand-edited manifest names nothing, and its run's folders must not outlive it under a new manifest. */
+async function clearStageFolders(outDir: string, previous: Manifest | undefined): Promise<void> {
+  for (const id of new Set<string>([...STAGE_ORDER, ...(previous?.stages ?? []).map((st) => st.id)])) {
+    if (/^[\w-]+$/.test(id)) await rm(join(outDir, id), { recursive: true, force: true }); // stage ids only, never a path
+  }
+}
+
 /** Plan, then run every stage in order; dependents of a failed stage are skipped and named. The manifest is written
  *  first (status running) and after every stage, and the previous run's stage folders are cleared before anything
  *  runs: whatever stops this run (even kill -9), manifest.json and the visible folders describe the same run. */
@@ -155,19 +174,21 @@ export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; 
   o.emit({ type: 'plan', stages: await plan(o.stages, base, o.outDir) });
   const records: ManifestStage[] = [];
   await mkdir(o.outDir, { recursive: true });
+  const kept = await keepCompleteRun(o.outDir, previous);
   const write = manifestWriter(o, started);
   await write('running', records);
-  for (const id of new Set([...(previous?.stages ?? []).map((s) => s.id), ...o.stages.map((s) => s.id)])) {
-    if (/^[\w-]+$/.test(id)) await rm(join(o.outDir, id), { recursive: true, force: true }); // stage ids only, never a path
-  }
+  await clearStageFolders(o.outDir, previous);
   const state: RunState = { upstream: new Map(), status: 'passed' };
   for (const stage of o.stages) {
     records.push(await step(stage, o, base, state));
     await write('running', records);
+    await publish(o.outDir, stage.id);
   }
   const { manifest, path } = await write(state.status, records);
   await rm(join(o.outDir, '.tmp'), { recursive: true, force: true });
-  o.emit({ type: 'run-end', status: state.status, manifest: path, durationMs: Date.now() - started });
+  const superseded = await dropSupersededCopy(o.outDir, manifest);
+  const keptRun = kept && !(superseded && kept === keptRunDir(o.outDir, manifest)) ? kept : undefined;
+  o.emit({ type: 'run-end', status: state.status, manifest: path, durationMs: Date.now() - started, kept: keptRun });
   if (state.internal) throw state.internal;
   return { manifest, path };
 }

@@ -1,5 +1,6 @@
 import type { PreprocessRecord } from '../contracts/common.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { EnvironmentError } from '../errors.ts';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyMaterial } from '../cache/key.ts';
@@ -40,16 +41,32 @@ export interface Manifest {
 
 export const MANIFEST_FILE = 'manifest.json';
 
+/** Enough of a manifest's shape for the engine to trust its stage list (a hand-edited or truncated one may be anything). */
+function looksLikeManifest(value: unknown): value is Manifest {
+  const m = value as Manifest | null;
+  return typeof m === 'object' && m !== null && typeof m.status === 'string' && Array.isArray(m.stages)
+    && m.stages.every((st) => typeof st === 'object' && st !== null && typeof st.id === 'string' && typeof st.status === 'string'
+      && typeof st.outputs === 'object' && st.outputs !== null);
+}
+
+/** The run folder's manifest, or undefined when there is none or it cannot be read as one (truncated, hand-edited):
+ *  an unreadable manifest describes nothing, and the next run clears every stage folder it could have listed. */
 export function readManifest(outDir: string): Manifest | undefined {
   const path = join(outDir, MANIFEST_FILE);
   if (!existsSync(path)) return undefined;
+  if (!statSync(path).isFile()) throw new EnvironmentError(`${path}: is not a file (a folder?): move it away so the run can write its manifest`);
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return looksLikeManifest(value) ? value : undefined;
   } catch (err) {
-    if (err instanceof SyntaxError) return undefined; // an unreadable old manifest only loses the "because" detail
+    if (err instanceof SyntaxError) return undefined;
     throw err;
   }
 }
+
+/** A run that wrote its report: the user's work product, which only a complete run of the same variant replaces. */
+export const isCompleteRun = (m: Manifest | undefined): m is Manifest =>
+  m?.status === 'passed' && m.stages.some((st) => st.id === 'report' && st.status === 'passed');
 
 /** Atomic: written beside, then renamed over the old one. */
 export async function writeManifest(outDir: string, manifest: Manifest): Promise<string> {

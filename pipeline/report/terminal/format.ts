@@ -5,3 +5,5 @@ export function seconds(ms: number): string {
 export function progressText(message: string, done?: number, total?: number): string {
   return done !== undefined && total !== undefined ? `${message} ${done}/${total}` : message;
 }
+
+export const keptText = (kept: string): string => `the folder's last complete run (with its report) is kept in ${kept}`;

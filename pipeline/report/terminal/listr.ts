@@ -1,7 +1,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { EngineEvent } from '../../engine/events.ts';
 import type { StageStatus } from '../../engine/types.ts';
-import { progressText, seconds } from './format.ts';
+import { keptText, progressText, seconds } from './format.ts';
 import type { Reporter } from './types.ts';
 
 interface Slot {
@@ -31,6 +31,7 @@ export class ListrReporter implements Reporter {
       if (e.detail) this.tail.push(`${e.id} log tail:\n${e.detail}`);
     } else if (e.type === 'run-end') {
       this.tail.push(`${e.status} in ${seconds(e.durationMs)}; manifest: ${e.manifest}`);
+      if (e.kept) this.tail.push(keptText(e.kept));
     }
   }
 
@@ -52,7 +53,9 @@ export class ListrReporter implements Reporter {
         else if (end.status === 'disabled' || end.status === 'skipped') task.skip(`${s.title}: ${end.error ?? end.status}`);
         else throw new Error(`${s.title}: ${end.error ?? 'failed'}`);
       },
-    })), { concurrent: false, exitOnError: false });
+    // registerSignalListeners: listr2's own SIGINT handler exits at once (130, no message), before the run records
+    // the interruption, releases its lock and clears .tmp/; the run's handler (commands/run.ts) does all that.
+    })), { concurrent: false, exitOnError: false, registerSignalListeners: false });
     this.running = list.run().catch(() => undefined); // failures are reported by the engine's result
   }
 

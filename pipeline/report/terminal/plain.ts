@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../../engine/events.ts';
-import { progressText, seconds } from './format.ts';
+import { keptText, progressText, seconds } from './format.ts';
 import type { Reporter } from './types.ts';
 
 /** Plain lines for CI and pipes: one line per state change, progress at most every few seconds. */
@@ -34,6 +34,7 @@ export class PlainReporter implements Reporter {
         break;
       case 'run-end':
         this.write(`${e.status} in ${seconds(e.durationMs)}; manifest: ${e.manifest}`);
+        if (e.kept) this.write(keptText(e.kept));
         break;
     }
   }
