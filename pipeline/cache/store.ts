@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { cp, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { CACHE_MARKER, claimDir, looksLikeCache } from '../engine/outdir.ts';
+import { liveOwner, ownerText, tryLock } from '../tools/lockfile.ts';
 import { hashPath } from './hash.ts';
 import { canonicalJson, sha256Text } from './key.ts';
 
@@ -36,6 +38,19 @@ export type LookupResult =
   | { status: 'miss' }
   | { status: 'corrupt'; reason: string };
 
+/** One lock file per process using the cache (cache/store.ts open). */
+const USERS_DIR = '.users';
+
+/** The zooforge processes using the cache at `root` now, in words (none: an empty list). */
+export function cacheUsers(root: string): string[] {
+  const dir = join(root, USERS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((n) => n.endsWith('.lock')).flatMap((n) => {
+    const owner = liveOwner(join(dir, n));
+    return owner ? [ownerText(owner)] : [];
+  });
+}
+
 const tmpName = (): string => `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 
 /** Content-addressed store: <root>/<key[0..2]>/<key>/{entry.json, files/...}; entries appear by atomic rename. */
@@ -44,6 +59,20 @@ export class CacheStore {
   private readonly verified = new Map<string, LookupResult>();
 
   constructor(readonly root: string) {}
+
+  /** Use the cache at `root`: create it with its marker (or accept one zooforge made) and register this process as a
+   *  user under .users/, which `clean --purge-cache` checks. Returns the function that ends the registration. */
+  open(): () => void {
+    this.claim();
+    mkdirSync(join(this.root, USERS_DIR), { recursive: true });
+    const got = tryLock(join(this.root, USERS_DIR, `${process.pid}-${randomBytes(6).toString('hex')}.lock`));
+    return got.held ? got.release : () => undefined;
+  }
+
+  /** The marker on every cache folder zooforge creates, also when a purge removed it under a running run. */
+  private claim(): void {
+    claimDir(this.root, CACHE_MARKER, 'cache', looksLikeCache);
+  }
 
   dirFor(key: string): string {
     return join(this.root, key.slice(0, 2), key);
@@ -93,6 +122,7 @@ export class CacheStore {
    *  for the key is kept (another run got there first), unless `replace` (--force: the user distrusts it). The
    *  output folder may be on another filesystem (--out on tmpfs): it is then copied into a staging folder here. */
   async commit(entry: CacheEntry, outputDir: string, replace = false): Promise<string> {
+    this.claim();
     const final = this.dirFor(entry.key);
     await mkdir(dirname(final), { recursive: true });
     const staging = join(dirname(final), tmpName());

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
+import { cacheUsers } from '../cache/store.ts';
 import { resolve } from 'node:path';
 import { acquireLock } from '../engine/lock.ts';
 import { assertOurs, CACHE_MARKER, RUN_MARKER } from '../engine/outdir.ts';
@@ -16,10 +17,18 @@ export async function cleanCommand(recipe: string | undefined, out: string | und
     await rm(dir, { recursive: true, force: true });
     process.stderr.write(`removed ${dir}\n`);
   } else process.stderr.write(`nothing to remove at ${dir}\n`);
-  if (cache && existsSync(cacheRoot(cacheDir))) {
-    assertOurs(cacheRoot(cacheDir), CACHE_MARKER, 'cache');
-    await rm(cacheRoot(cacheDir), { recursive: true, force: true });
-    process.stderr.write(`removed cache ${cacheRoot(cacheDir)}\n`);
-  }
+  if (cache && existsSync(cacheRoot(cacheDir))) await purgeCache(cacheRoot(cacheDir));
   return 0;
+}
+
+/** Delete the whole cache, unless a run is using it: that run would re-create entries under it. The folder is first
+ *  renamed away, so a run starting meanwhile makes a new, marked cache instead of writing into a half-deleted one. */
+async function purgeCache(root: string): Promise<void> {
+  assertOurs(root, CACHE_MARKER, 'cache');
+  const users = cacheUsers(root);
+  if (users.length > 0) throw new UserInputError(`clean --purge-cache: ${root} is in use by ${users.join(', ')}; wait for it to finish, then purge`);
+  const doomed = `${root}.purging-${process.pid}`;
+  await rename(root, doomed);
+  await rm(doomed, { recursive: true, force: true });
+  process.stderr.write(`removed cache ${root}\n`);
 }

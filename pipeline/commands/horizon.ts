@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { loadCatalog } from '../zoo/catalog.ts';
-import { StageFailedError, UserInputError } from '../errors.ts';
+import { EnvironmentError, StageFailedError, UserInputError } from '../errors.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,16 @@ import { cacheRoot } from './run.ts';
 import { oneLine } from '../text/one-line.ts';
 import { writeNewFile } from '../tools/write-new-file.ts';
 
+/** A private folder under the system's temp folder ($TMPDIR), named in the error when that cannot be used. */
+async function scratchDir(prefix: string): Promise<string> {
+  try {
+    return await mkdtemp(join(tmpdir(), prefix));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new EnvironmentError(`cannot make a temporary folder in ${tmpdir()} (${code}${process.env.TMPDIR ? ', from TMPDIR' : ''}): point TMPDIR at a writable folder`);
+  }
+}
+
 /** `zooforge mapper-config <recipe>`: the hb_mapper YAML the horizon backend would write, validated. It runs the
  *  pipeline's own preprocess and mapper_config stages (shared cache, a throw-away run folder), so the printed YAML is
  *  byte for byte what a run writes. */
@@ -26,10 +36,12 @@ export async function mapperConfigCommand(recipeFile: string | undefined, set: s
   if (!recipeFile) throw new UserInputError('mapper-config: name a recipe, e.g. zooforge mapper-config yaml/resnext50_32x4d.yaml');
   const loaded = loadRecipe(recipeFile, ['quantize.backend=horizon', ...set]);
   const python = await resolvePython(loaded.recipe.python && recipePath(loaded, loaded.recipe.python));
-  const outDir = await mkdtemp(join(tmpdir(), 'zf-mapper-config-'));
+  const outDir = await scratchDir('zf-mapper-config-');
+  const cache = new CacheStore(cacheRoot());
+  const closeCache = cache.open();
   try {
     const { manifest } = await execute({
-      loaded, stages: [preprocessStage, mapperConfigStage], outDir, cache: new CacheStore(cacheRoot()), force: [], signal: new AbortController().signal, python,
+      loaded, stages: [preprocessStage, mapperConfigStage], outDir, cache, force: [], signal: new AbortController().signal, python,
       emit: (e) => { if (e.type === 'stage-warning') process.stderr.write(`warning: ${e.message}\n`); },
     });
     const failed = manifest.stages.find((st) => !succeeded(st.status));
@@ -39,6 +51,7 @@ export async function mapperConfigCommand(recipeFile: string | undefined, set: s
       `# $1 from ${oneLine(recipeFile)}\n# Paths are relative to this file's folder (the horizon stage writes model.onnx and the calibration data beside it).`));
     return 0;
   } finally {
+    closeCache();
     await rm(outDir, { recursive: true, force: true });
   }
 }

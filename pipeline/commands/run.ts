@@ -7,7 +7,7 @@ import { CacheStore } from '../cache/store.ts';
 import { HashMemo } from '../cache/hash.ts';
 import { execute } from '../engine/execute.ts';
 import { acquireLock } from '../engine/lock.ts';
-import { CACHE_MARKER, claimDir, looksLikeCache, RUN_MARKER } from '../engine/outdir.ts';
+import { claimDir, RUN_MARKER } from '../engine/outdir.ts';
 import { readManifest, type Manifest } from '../engine/manifest.ts';
 import { plan } from '../engine/plan.ts';
 import { succeeded } from '../engine/types.ts';
@@ -87,8 +87,8 @@ export interface PipelineResult { code: number; manifest: Manifest; outDir: stri
 export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter(f)): Promise<PipelineResult> {
   const { loaded, stages, python, outDir, cache } = await prepare(f);
   claimDir(outDir, RUN_MARKER, 'run folder');
-  claimDir(cache.root, CACHE_MARKER, 'cache', looksLikeCache);
   const release = acquireLock(outDir);
+  const closeCache = cache.open();
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
@@ -103,6 +103,7 @@ export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter
     process.off('SIGTERM', onSignal);
     unwatch();
     release();
+    closeCache();
   }
 }
 

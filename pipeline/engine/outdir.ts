@@ -42,5 +42,6 @@ export function assertOurs(dir: string, marker: string, what: string): void {
   }
 }
 
-/** A cache written before markers existed: only <2 hex>/ shard folders. */
-export const looksLikeCache = (names: string[]): boolean => names.every((n) => /^[0-9a-f]{2}$/.test(n));
+/** A cache written before markers existed, or re-created by a run under a purge: only <2 hex>/ shard folders and the
+ *  .leases/ and .users/ lock folders. */
+export const looksLikeCache = (names: string[]): boolean => names.every((n) => /^([0-9a-f]{2}|\.leases|\.users)$/.test(n));

@@ -108,6 +108,14 @@ export function tryLock(path: string): TryLock {
   throw new EnvironmentError(`could not lock ${path}: its lock kept changing hands`);
 }
 
+/** The live owner of the lock at `path`, or undefined when it is free or its owner is gone. */
+export function liveOwner(path: string): LockOwner | undefined {
+  const text = readText(path);
+  if (text === undefined) return undefined;
+  const owner = ownerOf(text);
+  return isStale(path, owner) ? undefined : owner;
+}
+
 /** Who holds a lock, in words. */
 export function ownerText(owner: LockOwner): string {
   return owner.pid === process.pid && owner.host === HOST ? 'another run in this same process'
