@@ -18,6 +18,7 @@ import { resolvePython } from '../tools/python.ts';
 import { cacheRoot } from './run.ts';
 import { oneLine } from '../text/one-line.ts';
 import { writeNewFile } from '../tools/write-new-file.ts';
+import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 
 /** A private folder under the system's temp folder ($TMPDIR), named in the error when that cannot be used. */
 async function scratchDir(prefix: string): Promise<string> {
@@ -74,12 +75,7 @@ export function importCommand(file: string | undefined, out: string | undefined,
 /** `zooforge parse-log <hb_mapper_makertbin.log> [--json]` */
 export function parseLogCommand(file: string | undefined, json: boolean): number {
   if (!file) throw new UserInputError('parse-log: name an hb_mapper makertbin log');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserInputError(`parse-log: cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`);
-  }
+  const text = readUserText(file, 'log', TEXT_LIMITS.log);
   if (isHrtLog(text)) {
     const info = parseHrt(text);
     const shape = (t: HrtTensor): string => `${t.name} ${t.valid_shape.join('x')} ${t.tensor_type} ${t.layout}`;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
 import { UserInputError } from '../errors.ts';
+import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 import { problemsFromZod } from '../recipe/issues.ts';
 import { dotted, locate } from '../recipe/locate.ts';
 import { pyyamlValue } from './pyyaml.ts';
@@ -64,12 +64,7 @@ function asPyYAML(doc: Document, lines: LineCounter, shown: string): Read {
  *  every problem as file:line:col (exit 2). Warnings (repeated keys, keys that are not names) go to `warn`. */
 export function readHbConfig(file: string, warn: (message: string) => void = () => {}): HbConfig {
   const shown = relative(process.cwd(), file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserInputError(`cannot read hb_mapper config ${shown}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+  const text = readUserText(file, 'hb_mapper config', TEXT_LIMITS.hbConfig);
   const lines = new LineCounter();
   const doc = parseDocument(indentFlowLines(text), { lineCounter: lines, prettyErrors: false, schema: 'failsafe', uniqueKeys: false });
   if (doc.errors.length > 0) {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { LineCounter, parse as parseYamlValue, parseDocument, type Document } from 'yaml';
 import { UserInputError } from '../errors.ts';
+import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 import { problemsFromZod, type RecipeProblem } from './issues.ts';
 import { dotted, locate, type PathSegment } from './locate.ts';
 import { checkRules } from './rules.ts';
@@ -50,11 +50,41 @@ function applyOverride(doc: Document, text: string): PathSegment[] {
   return keyPath;
 }
 
-function readRecipeText(path: string): string {
+/** Where the recipe's value cannot be a recipe's: an alias that contains itself, or nesting deeper than MAX_DEPTH
+ *  (a YAML alias bomb or a hand-made monster); every later step (keys, JSON) would overflow the stack on it. */
+const MAX_DEPTH = 64;
+function structureProblem(value: unknown, path: PathSegment[] = [], open = new Set<object>()): { path: PathSegment[]; message: string } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (open.has(value)) return { path, message: 'the value contains itself (a YAML alias inside its own anchor)' };
+  if (path.length >= MAX_DEPTH) return { path, message: `nested more than ${MAX_DEPTH} levels deep` };
+  open.add(value);
+  for (const [k, v] of Object.entries(value)) {
+    const found = structureProblem(v, [...path, Array.isArray(value) ? Number(k) : k], open);
+    if (found) return found;
+  }
+  open.delete(value);
+  return undefined;
+}
+
+/** The document's value; YAML whose aliases expand past the parser's limit is the user's mistake, not ours. */
+function documentValue(doc: Document, shown: string): unknown {
   try {
-    return readFileSync(path, 'utf8');
+    return doc.toJS({ maxAliasCount: 1000 }) ?? {};
   } catch (err) {
-    throw new UserInputError(`cannot read recipe ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    if (err instanceof RangeError || /alias/i.test((err as Error).message)) {
+      throw new UserInputError(`${shown}: the recipe's YAML cannot be expanded: ${(err as Error).message.split('\n')[0]}`);
+    }
+    throw err;
+  }
+}
+
+/** The YAML parser recurses once per nesting level: thousands of levels overflow its stack. */
+function parseRecipeDocument(text: string, lines: LineCounter, shown: string): Document {
+  try {
+    return parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    if (err instanceof RangeError) throw new UserInputError(`${shown}: nested too deeply to read (${err.message})`);
+    throw err;
   }
 }
 
@@ -63,21 +93,24 @@ export function loadRecipe(file: string, overrides: string[] = [], options: Load
   const path = resolve(file);
   const shown = relative(process.cwd(), path) || path;
   const lines = new LineCounter();
-  const doc: Document = parseDocument(readRecipeText(path), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseRecipeDocument(readUserText(path, 'recipe', TEXT_LIMITS.recipe), lines, shown);
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
       const { line, col } = lines.linePos(e.pos[0]);
-      return `${shown}:${line}:${col}: ${e.message.split('\n')[0]}`;
+      const message = /call stack/i.test(e.message) ? 'nested too deeply to read' : e.message.split('\n')[0];
+      return `${shown}:${line}:${col}: ${message}`;
     });
     throw new UserInputError(problems.join('\n'), problems);
   }
   const fromSet = new Set<string>();
   for (const o of overrides) fromSet.add(dotted(applyOverride(doc, o)));
-  const input: unknown = doc.toJS() ?? {};
+  const input = documentValue(doc, shown);
   const where = (path: readonly PathSegment[], atKey?: boolean): string =>
     path.some((_, i) => fromSet.has(dotted(path.slice(0, i + 1)))) ? `${shown} (--set)` : `${shown}:${locate(doc, lines, path, atKey)}`;
   const format = (p: RecipeProblem): string => `${where(p.path, p.atKey)}: ${dotted(p.path) || '(top level)'}: ${p.message}`;
 
+  const bad = structureProblem(input);
+  if (bad) throw new UserInputError(`${where(bad.path)}: ${dotted(bad.path) || '(top level)'}: ${bad.message}`);
   const parsed = RecipeSchema.safeParse(input);
   // The rules must see the backend that will actually run (auto -> ort or horizon).
   const backendNote = parsed.success ? options.resolveBackend?.(parsed.data) : undefined;

@@ -25,7 +25,8 @@ export const ModelSchema = z.object({
 
 export const InputSchema = z.object({
   name: z.string().default('data').describe('ONNX input name.'),
-  shape: z.tuple([z.literal(1), z.number().int().positive(), z.number().int().positive(), z.number().int().positive()])
+  // bounds far past any model's, so that a typo cannot ask for gigabytes per image
+  shape: z.tuple([z.literal(1), z.number().int().positive().max(1024), z.number().int().positive().max(8192), z.number().int().positive().max(8192)])
     .optional().describe('NCHW input shape [1, C, H, W]; default from timm pretrained_cfg.'),
   output_name: z.string().default('output').describe('ONNX output name.'),
 }).strict().prefault({}).describe('Model input/output naming and shape.');
@@ -33,7 +34,7 @@ export const InputSchema = z.object({
 export const ExportSchema = z.object({
   opset: z.number().int().min(7).max(21).default(11).describe('ONNX opset (hb_mapper for X3/X5 wants 10 or 11).'),
   constant_folding: z.boolean().default(true).describe('torch.onnx.export do_constant_folding.'),
-  check_samples: z.number().int().min(1).default(8).describe('Images for the torch vs onnxruntime check.'),
+  check_samples: z.number().int().min(1).max(256).default(8).describe('Images for the torch vs onnxruntime check (at most 256: each is held in memory).'),
   randomize_batchnorm: z.boolean().default(true)
     .describe('With random weights only: randomize BatchNorm statistics so folded initializers are non-degenerate.'),
   seed: z.number().int().default(0).describe('Seed for random weights and check inputs.'),
@@ -44,7 +45,7 @@ export const SimplifySchema = z.object({
   overwrite_input_shape: z.boolean().default(false).describe('Pass the recipe input shape to onnxsim (--overwrite-input-shape).'),
   skip_fuse_bn: z.boolean().default(false).describe('onnxsim --skip-fuse-bn.'),
   skip_optimization: z.boolean().default(false).describe('onnxsim --skip-optimization.'),
-  check_samples: z.number().int().min(1).default(8).describe('Images for the before/after equivalence check.'),
+  check_samples: z.number().int().min(1).max(256).default(8).describe('Images for the before/after equivalence check (at most 256: each is held in memory).'),
   min_cosine: z.number().gt(0).max(1).default(0.9999).describe('Fail when output cosine (before vs after) is below this.'),
 }).strict().prefault({}).describe('Graph simplification and its equivalence check.');
 
@@ -59,7 +60,7 @@ export const EvaluateSchema = z.object({
   dataset: DatasetSchema.optional().describe('Labelled evaluation images; without it, accuracy is not measured.'),
   limit: z.number().int().positive().optional().describe('Evaluate at most this many images.'),
   sampling: z.enum(['first', 'stratified']).default('first').describe('How limit picks images.'),
-  batch_size: z.number().int().positive().default(64).describe('Inference batch size.'),
+  batch_size: z.number().int().positive().max(4096).default(64).describe('Inference batch size.'),
   perf_runs: z.number().int().min(0).default(50).describe('Host latency: timed single-image runs per model (0 = skip).'),
 }).strict().prefault({}).describe('Float vs quantized accuracy and host performance.');
 

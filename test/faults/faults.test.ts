@@ -52,6 +52,18 @@ const CASES: Case[] = [
   { name: 'sweep-jobs-zero', args: (w, o) => ['sweep', w.recipe, '--out', o, '--vary', 'quantize.per_channel=true,false', '--jobs', '0'], code: 2, first: /^zooforge: sweep: --jobs takes a whole number/ },
   { name: 'unknown-command', args: () => ['frobnicate'], code: 2, first: /^zooforge: unknown command frobnicate/ },
   { name: 'unknown-flag', args: (w) => ['run', w.recipe, '--frobnicate'], code: 2, first: /^zooforge: Unknown option '--frobnicate'/ },
+  // --- what no reader should choke on: refused with the reason, bounded in time and memory (issue 21.11, 21.17)
+  { name: 'recipe-alias-self', args: (w, o) => ['plan', join(w.dir, 'alias-self.yaml'), '--out', o], code: 2, first: /alias-self\.yaml:4:\d+: model\.kwargs\.x\[1\]: the value contains itself/ },
+  { name: 'recipe-alias-bomb', args: (w, o) => ['plan', join(w.dir, 'alias-bomb.yaml'), '--out', o], code: 2, first: /alias-bomb\.yaml: the recipe's YAML cannot be expanded: Excessive alias count/ },
+  { name: 'recipe-deep', args: (w, o) => ['plan', join(w.dir, 'deep.yaml'), '--out', o], code: 2, first: /deep\.yaml:1:\d+: nested too deeply to read/ },
+  { name: 'recipe-huge', args: (w, o) => ['plan', join(w.dir, 'huge-list.yaml'), '--out', o], code: 2, first: /huge-list\.yaml: 11\.4 MiB is larger than a recipe can be \(1\.0 MiB\)/ },
+  { name: 'recipe-fifo', args: (w, o) => ['run', join(w.dir, 'fifo.yaml'), '--out', o], code: 2, first: /fifo\.yaml: not a regular file \(a named pipe\)/ },
+  { name: 'recipe-dev-zero', args: (w, o) => ['run', '/dev/zero', '--out', o], code: 2, first: /cannot read recipe \/dev\/zero: not a regular file \(a device\)/ },
+  { name: 'parse-log-dev-zero', args: () => ['parse-log', '/dev/zero'], code: 2, first: /cannot read log \/dev\/zero: not a regular file/ },
+  { name: 'import-dev-urandom', args: () => ['import', '/dev/urandom'], code: 2, first: /cannot read hb_mapper config \/dev\/urandom: not a regular file/ },
+  { name: 'set-alias-self', args: (w, o) => run(w, o, ...set('model.kwargs={x: &a [1, *a]}')), code: 2, first: /\(--set\): model\.kwargs\.x\[1\]: the value contains itself/ },
+  { name: 'check-samples-huge', args: (w, o) => run(w, o, ...set('export.check_samples=100000000')), code: 2, first: /export\.check_samples: .*(<=|at most) ?256/ },
+  { name: 'input-shape-huge', args: (w, o) => run(w, o, ...set('input.shape=[1, 3, 100000, 100000]')), code: 2, first: /input\.shape\[2\]: expected <= 8192/ },
   // --- folders zooforge did not create are never reused or deleted
   { name: 'out-user-folder', args: (w) => run(w, join(w.dir, 'thesis')), code: 2, first: /^zooforge: .*thesis is not empty and was not created by zooforge/,
     then: (w) => expect(readdirSync(join(w.dir, 'thesis'))).toEqual(['thesis.tex']) },

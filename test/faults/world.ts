@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import { PROJECT_ROOT, SHARED_DIR, VENV_PYTHON } from '../../pipeline/paths.ts';
 import { fashionRecipeText } from '../helpers/recipes.ts';
@@ -57,6 +58,13 @@ open(os.path.join(d, "truncated.onnx"), "r+b").truncate(60)
   // A user module that prints what looks like zooforge's progress protocol, but is not.
   cpSync(join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.py'), join(dir, 'noisy_module.py'));
   writeFileSync(join(dir, 'noisy_module.py'), `print("##zf-progress {not json")\nprint("##zf-progress {\\"nomessage\\": 1}")\n${readFileSync(join(dir, 'noisy_module.py'), 'utf8')}`);
+  // Recipes no YAML reader should choke on: an alias inside itself, an alias bomb, 10,000 levels, 6M items, a FIFO.
+  writeFileSync(join(dir, 'alias-self.yaml'), 'model:\n  name: m\n  source: {timm: resnet18}\n  kwargs: {x: &a [1, *a]}\n');
+  writeFileSync(join(dir, 'alias-bomb.yaml'), ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+    ...Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)].join('\n'));
+  writeFileSync(join(dir, 'deep.yaml'), `model: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`);
+  writeFileSync(join(dir, 'huge-list.yaml'), `model: {name: m, source: {timm: resnet18}, kwargs: {x: [${'1,'.repeat(6_000_000)}1]}}\n`);
+  execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
   mkdirSync(join(dir, 'out'));
   return { dir, recipe, cache: join(dir, 'cache'), out: (name) => join(dir, 'out', name) };
 }
@@ -71,6 +79,7 @@ export function snapshot(dir: string, skip: readonly string[]): Map<string, stri
       if (skip.includes(rel)) continue;
       const st = lstatSync(full);
       if (st.isSymbolicLink()) out.set(rel, `link:${readlinkSync(full)}`);
+      else if (st.isFIFO()) out.set(rel, 'fifo'); // reading it would block
       else if (st.isDirectory()) {
         out.set(rel, 'dir');
         walk(full);
