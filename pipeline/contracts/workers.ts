@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ray } from './cluster.ts';
 import { CalibrationSchema, EvaluateSchema, ExportSchema, InputSchema, ModelSchema, SimplifySchema } from '../recipe/schema.ts';
-import { DatasetSchema, PreprocessSchema } from '../recipe/dataset-schema.ts';
+import { WorkerDatasetSchema, PreprocessSchema } from '../recipe/dataset-schema.ts';
 import { QuantizeSchema } from '../recipe/quantize-schema.ts';
 import { BACKENDS } from '../recipe/backends.ts';
 import { ModelCheck, NoOutputs, Outputs, PairedMetrics, PreprocessRecord, WorkDir } from './common.ts';
@@ -25,7 +25,7 @@ export const exportModel = {
     model: ModelSchema.extend({ checkpoint: path.optional() }),
     preprocess: path,
     export: ExportSchema,
-    check_dataset: DatasetSchema.optional(),
+    check_dataset: WorkerDatasetSchema.optional(),
   }).strict(),
   output: z.object({
     check: ModelCheck.partial().extend({ inputs: z.string(), runs_in_onnxruntime: z.boolean().optional(), finite: z.boolean().optional() }).strict(),
@@ -40,12 +40,12 @@ export const exportModel = {
 };
 
 export const simplify = {
-  input: z.object({ ...WorkDir, model: path, preprocess: path, simplify: SimplifySchema, check_dataset: DatasetSchema.optional() }).strict(),
+  input: z.object({ ...WorkDir, model: path, preprocess: path, simplify: SimplifySchema, check_dataset: WorkerDatasetSchema.optional() }).strict(),
   output: z.object({ check: ModelCheck, nodes_before: count, nodes_after: count, ops_before: counts, ops_after: counts, outputs: Outputs('model') }).strict(),
 };
 
 export const calibration = {
-  input: z.object({ ...WorkDir, preprocess: path, calibration: CalibrationSchema, dataset: DatasetSchema, hb_dir: z.string().regex(/^[\w.-]+$/) }).strict(),
+  input: z.object({ ...WorkDir, preprocess: path, calibration: CalibrationSchema, dataset: WorkerDatasetSchema, hb_dir: z.string().regex(/^[\w.-]+$/) }).strict(),
   output: z.object({
     count, distinct: count, duplicates: count, skipped: z.array(z.string()), dataset: z.string(), classes_covered: count,
     outputs: Outputs('tensors', 'selection', 'hb_calibration'),
@@ -91,14 +91,14 @@ export const quantize = {
 const evaluation = { limit: EvaluateSchema.unwrap().shape.limit, sampling: EvaluateSchema.unwrap().shape.sampling, batch_size: EvaluateSchema.unwrap().shape.batch_size };
 
 export const evaluate = {
-  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: DatasetSchema, ...evaluation }).strict(),
+  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: WorkerDatasetSchema, ...evaluation }).strict(),
   output: PairedMetrics.extend({
     images_per_s: z.number(), batch: z.object({ float: count, quant: count }).strict(), outputs: Outputs('predictions', 'images', 'thumbs'),
   }).strict(),
 };
 
 export const hbEvaluate = {
-  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: DatasetSchema, ...evaluation, input_type_rt: z.string() }).strict(),
+  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: WorkerDatasetSchema, ...evaluation, input_type_rt: z.string() }).strict(),
   output: PairedMetrics.extend({ quant_runtime: z.string(), outputs: NoOutputs }).strict(),
 };
 
@@ -129,7 +129,7 @@ export const SensitivityRow = z.object({
 }).strict();
 
 const subsetInput = {
-  ...WorkDir, model: path, preprocess: path, calibration_table: path, nodes: path, quantize_summary: path, dataset: DatasetSchema, subset: count,
+  ...WorkDir, model: path, preprocess: path, calibration_table: path, nodes: path, quantize_summary: path, dataset: WorkerDatasetSchema, subset: count,
 };
 
 export const sensitivity = {

@@ -29,6 +29,9 @@ export interface ExecuteOptions {
   emit: EventSink;
 }
 
+/** A run under way: its options and the one memo of file hashes and folder listings its plan and stages share. */
+type Running = ExecuteOptions & { memo: HashMemo };
+
 /** Every output a stage names must lie inside its own folder: a `..` or absolute path (from a tool's config) would
  *  put files outside the run and break the cache's verification forever. */
 async function hashOutputs(stageId: string, workDir: string, outputs: Record<string, string>): Promise<Record<string, OutputRecord>> {
@@ -55,7 +58,7 @@ async function publish(outDir: string, id: string): Promise<void> {
 }
 
 /** Runs one stage in a temp dir; on success its outputs land in the cache and the run dir, on failure nowhere. */
-async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
+async function runStage(stage: Stage, d: Decision, o: Running, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
   const workDir = join(o.outDir, '.tmp', `${stage.id}-${randomBytes(4).toString('hex')}`);
   const logFile = join(o.outDir, 'logs', `${stage.id}.log`);
   await mkdir(workDir, { recursive: true });
@@ -69,6 +72,7 @@ async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: 
       progress: (message, done, total) => o.emit({ type: 'stage-progress', id: stage.id, message, done, total }),
       warn: (message) => o.emit({ type: 'stage-warning', id: stage.id, message }),
       command: (cmd) => rec.commands.push(cmd),
+      listing: (path) => o.memo.listing(path),
     });
     if (o.signal.aborted) throw new InterruptedError();
     const outputs = await hashOutputs(stage.id, workDir, result.outputs);
@@ -89,7 +93,7 @@ async function runStage(stage: Stage, d: Decision, o: ExecuteOptions, upstream: 
 }
 
 /** Link a cache entry's files into the run dir. */
-async function fromCache(stage: Stage, hit: Pick<CacheHit, 'entry' | 'dir'>, o: ExecuteOptions, rec: ManifestStage): Promise<StageResult> {
+async function fromCache(stage: Stage, hit: Pick<CacheHit, 'entry' | 'dir'>, o: Running, rec: ManifestStage): Promise<StageResult> {
   await materialize(join(hit.dir, 'files'), stagedDir(o.outDir, stage.id));
   rec.commands = hit.entry.commands;
   return { id: stage.id, status: 'cached', key: hit.entry.key, dir: join(o.outDir, stage.id), outputs: hit.entry.outputs, data: hit.entry.data as Record<string, unknown> };
@@ -98,7 +102,7 @@ async function fromCache(stage: Stage, hit: Pick<CacheHit, 'entry' | 'dir'>, o: 
 /** Cached: link the entry's files into the run dir. Otherwise run it, holding the key's lease so that runs sharing
  *  the cache (sweep variants, cluster nodes) compute it once: a run that waited finds the entry when it gets the
  *  lease. A missing input fails it. */
-async function obtain(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
+async function obtain(stage: Stage, d: Decision, o: Running, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
   if (d.missing) throw new StageFailedError(d.missing);
   if (d.waitingFor) throw new Error(`engine: ${stage.id} reads an output ${d.waitingFor} did not produce`);
   if (d.hit) return fromCache(stage, d.hit, o, rec);
@@ -116,7 +120,7 @@ async function obtain(stage: Stage, d: Decision, o: ExecuteOptions, upstream: Ma
 interface RunState { upstream: Map<string, StageResult>; status: 'passed' | 'failed' | 'interrupted'; internal?: unknown }
 
 /** One stage: skip it (a stage it reads failed, or the run was interrupted), leave it off, or obtain it; record all. */
-async function step(stage: Stage, o: ExecuteOptions, base: Omit<DecideContext, 'upstream'>, state: RunState): Promise<ManifestStage> {
+async function step(stage: Stage, o: Running, base: Omit<DecideContext, 'upstream'>, state: RunState): Promise<ManifestStage> {
   const t0 = Date.now();
   const d: Decision = await decide(stage, { ...base, upstream: state.upstream });
   const rec: ManifestStage = { id: stage.id, title: stage.title, status: 'skipped', reason: d.reason, key: d.key, inputs: d.material, outputs: {}, data: {}, commands: [] };
@@ -170,7 +174,9 @@ async function clearStageFolders(outDir: string, previous: Manifest | undefined)
 export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; path: string }> {
   const started = Date.now();
   const previous = readManifest(o.outDir);
-  const base = { loaded: o.loaded, cache: o.cache, memo: new HashMemo(), versions: o.python.versions, force: o.force, previous };
+  const memo = new HashMemo();
+  const running: Running = { ...o, memo };
+  const base = { loaded: o.loaded, cache: o.cache, memo, versions: o.python.versions, force: o.force, previous };
   o.emit({ type: 'plan', stages: await plan(o.stages, base, o.outDir) });
   const records: ManifestStage[] = [];
   await mkdir(o.outDir, { recursive: true });
@@ -180,7 +186,7 @@ export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; 
   await clearStageFolders(o.outDir, previous);
   const state: RunState = { upstream: new Map(), status: 'passed' };
   for (const stage of o.stages) {
-    records.push(await step(stage, o, base, state));
+    records.push(await step(stage, running, base, state));
     await write('running', records);
     await publish(o.outDir, stage.id);
   }

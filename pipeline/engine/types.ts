@@ -1,3 +1,4 @@
+import type { FolderListing } from '../cache/listing.ts';
 import type { CacheStore, OutputRecord } from '../cache/store.ts';
 import type { ToolName } from '../contracts/tools.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
@@ -56,6 +57,8 @@ export interface RunContext {
   warn(message: string): void;
   /** Record a command line for the manifest. */
   command(cmd: string): void;
+  /** A folder's listing, the same one its input hash was computed from (cache/listing.ts). */
+  listing(path: string): Promise<FolderListing>;
 }
 
 export interface StageRunResult {

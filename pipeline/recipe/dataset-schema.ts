@@ -27,6 +27,18 @@ export const DatasetSchema = z.union([
 
 export type Dataset = z.infer<typeof DatasetSchema>;
 
+/** What a worker reads a folder by: the listing the cache key hashed (cache/listing.ts), relative to the folder. */
+const Listed = { files: z.array(z.string()), dirs: z.array(z.string()) };
+
+/** A dataset as the workers get it: paths absolute, and folders with the one listing of their files. */
+export const WorkerDatasetSchema = z.union([
+  DatasetSchema.options[0],
+  z.object({ folder: DatasetSchema.options[1].shape.folder.extend(Listed).strict() }).strict(),
+  z.object({ hb_calibration_dir: DatasetSchema.options[2].shape.hb_calibration_dir.extend(Listed).strict() }).strict(),
+]);
+
+export type WorkerDataset = z.infer<typeof WorkerDatasetSchema>;
+
 /** How the one preprocessing record is set; every unset field comes from the model (timm pretrained_cfg). */
 export const PreprocessSchema = z.object({
   size: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional()

@@ -1,6 +1,6 @@
 import type { Stage } from '../engine/types.ts';
 import { PreprocessRecord } from '../contracts/common.ts';
-import { PREPROCESS, datasetFiles, hbCalibrationDir, readOutput, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+import { PREPROCESS, datasetFiles, hbCalibrationDir, readOutput, runWorkerStage, workerDataset, workerCode } from './common.ts';
 
 /** The calibration set: seeded selection, one preprocessing record, tensors for both backends. */
 export const calibrationStage: Stage = {
@@ -23,7 +23,7 @@ export const calibrationStage: Stage = {
     const r = ctx.loaded.recipe;
     const record = await readOutput(ctx.files.preprocess, PreprocessRecord);
     return runWorkerStage(ctx, 'calibration', { work_dir: ctx.workDir,
-      preprocess: ctx.files.preprocess, calibration: r.calibration, dataset: resolveDataset(ctx.loaded, r.calibration.dataset!), hb_dir: hbCalibrationDir(record.colour),
+      preprocess: ctx.files.preprocess, calibration: r.calibration, dataset: await workerDataset(ctx, r.calibration.dataset!), hb_dir: hbCalibrationDir(record.colour),
     });
   },
 };

@@ -1,5 +1,5 @@
 import type { Stage } from '../engine/types.ts';
-import { ORT_TOOLS, PREPROCESS, datasetFiles, floatModel, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+import { ORT_TOOLS, PREPROCESS, datasetFiles, floatModel, runWorkerStage, workerCode, workerDataset } from './common.ts';
 
 /** Float vs quantized Top-1/Top-5 on the same pixels, in one pass, with the paired statistics. */
 export const evaluateStage: Stage = {
@@ -22,7 +22,7 @@ export const evaluateStage: Stage = {
     const e = ctx.loaded.recipe.evaluate;
     return runWorkerStage(ctx, 'evaluate', { work_dir: ctx.workDir,
       float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess,
-      dataset: resolveDataset(ctx.loaded, e.dataset!), limit: e.limit, sampling: e.sampling, batch_size: e.batch_size,
+      dataset: await workerDataset(ctx, e.dataset!), limit: e.limit, sampling: e.sampling, batch_size: e.batch_size,
     });
   },
 };

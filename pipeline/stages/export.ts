@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { relative, dirname } from 'node:path';
 import type { FileInput } from '../engine/types.ts';
 import { countParams } from '../onnx/params.ts';
-import { checkDataset, moduleCode, PREPROCESS, runWorkerStage, TORCH_TOOLS, workerCode } from './common.ts';
+import { checkDataset, moduleCode, PREPROCESS, runWorkerStage, TORCH_TOOLS, workerCode, workerDataset } from './common.ts';
 
 /** An existing ONNX model and its external data files (checked to exist and hold their bytes): all keyed. */
 function onnxWithData(model: string): Record<string, FileInput> {
@@ -38,7 +38,7 @@ export const exportStage: Stage = {
     if (check.missing) ctx.warn(check.missing);
     return runWorkerStage(ctx, 'export', { work_dir: ctx.workDir,
       model: { ...r.model, source, checkpoint: r.model.checkpoint && ctx.files.checkpoint },
-      preprocess: ctx.files.preprocess, export: r.export, check_dataset: check.dataset,
+      preprocess: ctx.files.preprocess, export: r.export, check_dataset: check.dataset && (await workerDataset(ctx, check.dataset)),
     });
   },
 };

@@ -4,7 +4,7 @@ import type { Stage } from '../engine/types.ts';
 import { toolchainFor } from '../horizon/toolchain.ts';
 import { SCRIPTS_DIR } from '../paths.ts';
 import { workerEnv } from '../tools/python.ts';
-import { datasetFiles, floatModel, PREPROCESS, readOutput, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+import { datasetFiles, floatModel, PREPROCESS, readOutput, runWorkerStage, workerCode, workerDataset } from './common.ts';
 
 /** Horizon quantized-model accuracy: hb_eval.py with HB_ONNXRuntime, run where the toolchain is. Same metrics
  *  (and report columns) as the ort evaluate stage. */
@@ -25,7 +25,7 @@ export const hbEvaluateStage: Stage = {
   },
   async run(ctx) {
     const r = ctx.loaded.recipe;
-    const dataset = resolveDataset(ctx.loaded, r.evaluate.dataset!);
+    const dataset = await workerDataset(ctx, r.evaluate.dataset!);
     const { input_type_rt } = await readOutput(ctx.files.mapper, MapperSummary);
     const dataRoots = Object.values(datasetFiles(ctx.loaded, 'evaluate', 'd')).map((f) => ('path' in f ? dirname(f.path) : ''));
     const mounts = [SCRIPTS_DIR, ...dataRoots, ...['float_model', 'quant_model', 'preprocess'].map((k) => dirname(ctx.files[k]))];

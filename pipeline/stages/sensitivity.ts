@@ -1,6 +1,6 @@
 import type { FileInput, RunContext, Stage, StageInputs } from '../engine/types.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
-import { datasetFiles, floatModel, ORT_TOOLS, PREPROCESS, resolveDataset, runWorkerStage, workerCode } from './common.ts';
+import { datasetFiles, floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode, workerDataset } from './common.ts';
 
 const q = (output: string): FileInput => ({ stage: 'quantize', output });
 
@@ -19,10 +19,10 @@ function sharedInputs(loaded: LoadedRecipe, worker: 'sensitivity' | 'tune', slic
   };
 }
 
-function sharedParams(ctx: RunContext) {
+async function sharedParams(ctx: RunContext) {
   return {
     model: ctx.files.model, preprocess: ctx.files.preprocess, calibration_table: ctx.files.calibration_table, nodes: ctx.files.nodes,
-    quantize_summary: ctx.files.quantize_summary, dataset: resolveDataset(ctx.loaded, ctx.loaded.recipe.evaluate.dataset!), subset: ctx.loaded.recipe.sensitivity.subset,
+    quantize_summary: ctx.files.quantize_summary, dataset: await workerDataset(ctx, ctx.loaded.recipe.evaluate.dataset!), subset: ctx.loaded.recipe.sensitivity.subset,
   };
 }
 
@@ -36,7 +36,7 @@ export const sensitivityStage: Stage = {
   disabledBecause: (loaded) => (!loaded.recipe.sensitivity.enabled && loaded.recipe.tune.max_drop === undefined
     ? 'sensitivity.enabled is false (zooforge sensitivity turns it on)' : needsData(loaded)),
   inputs: ({ loaded }) => sharedInputs(loaded, 'sensitivity', { budget_s: loaded.recipe.sensitivity.budget_s }),
-  run: (ctx) => runWorkerStage(ctx, 'sensitivity', { work_dir: ctx.workDir, ...sharedParams(ctx), budget_s: ctx.loaded.recipe.sensitivity.budget_s }),
+  run: async (ctx) => runWorkerStage(ctx, 'sensitivity', { work_dir: ctx.workDir, ...(await sharedParams(ctx)), budget_s: ctx.loaded.recipe.sensitivity.budget_s }),
 };
 
 /** Greedy mixed precision: the fewest sensitive nodes at higher precision that meet tune.max_drop. */
@@ -51,5 +51,5 @@ export const tuneStage: Stage = {
     const base = sharedInputs(loaded, 'tune', loaded.recipe.tune);
     return { ...base, files: { ...base.files, sensitivity: { stage: 'sensitivity', output: 'sensitivity' } } };
   },
-  run: (ctx) => runWorkerStage(ctx, 'tune', { work_dir: ctx.workDir, ...sharedParams(ctx), sensitivity: ctx.files.sensitivity, max_drop: ctx.loaded.recipe.tune.max_drop!, /* set: else the stage is off */ max_nodes: ctx.loaded.recipe.tune.max_nodes }),
+  run: async (ctx) => runWorkerStage(ctx, 'tune', { work_dir: ctx.workDir, ...(await sharedParams(ctx)), sensitivity: ctx.files.sensitivity, max_drop: ctx.loaded.recipe.tune.max_drop!, /* set: else the stage is off */ max_nodes: ctx.loaded.recipe.tune.max_nodes }),
 };

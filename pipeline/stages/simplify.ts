@@ -1,5 +1,5 @@
 import type { Stage } from '../engine/types.ts';
-import { checkDataset, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
+import { checkDataset, PREPROCESS, runWorkerStage, workerCode, workerDataset } from './common.ts';
 
 /** onnxsim plus an honest equivalence check (max |delta|, cosine, Top-1 agreement on real images). */
 export const simplifyStage: Stage = {
@@ -21,7 +21,7 @@ export const simplifyStage: Stage = {
     if (check.missing) ctx.warn(check.missing);
     return runWorkerStage(ctx, 'simplify', { work_dir: ctx.workDir,
       model: ctx.files.model, preprocess: ctx.files.preprocess, simplify: r.simplify,
-      check_dataset: check.dataset,
+      check_dataset: check.dataset && (await workerDataset(ctx, check.dataset)),
     });
   },
 };

@@ -1,6 +1,7 @@
 """Image sources named in recipes: fashion_mnist (IDX), folder (ImageNet layout or flat + labels), and
 hb_calibration_dir (raw tensors already at network size). Each yields images by index; sampling is seeded."""
 import os
+import stat
 from typing import Any, Dict, List, Optional
 
 import numpy as np
@@ -49,13 +50,21 @@ class FashionMnist(Dataset):
 
 
 class Folder(Dataset):
+    """Images by the listing TypeScript made of the folder (the one its cache key hashed): class folders are the
+    listed top-level folders (or the synsets' order), flat images the listed top-level files."""
     kind = "folder"
 
-    def __init__(self, path: str, labels: Optional[str], synsets: Optional[str]) -> None:
+    def __init__(self, path: str, listing: Dict[str, List[str]], labels: Optional[str], synsets: Optional[str]) -> None:
         super().__init__()
         if not os.path.isdir(path):
             raise ZfError(f"dataset folder not found: {path}")
-        subdirs = sorted(d for d in os.listdir(path) if os.path.isdir(os.path.join(path, d)))
+        subdirs = sorted(d for d in listing["dirs"] if "/" not in d)
+        in_class: Dict[str, List[str]] = {}
+        flat: List[str] = []
+        for rel in listing["files"]:  # sorted by TypeScript
+            parts = rel.split("/")
+            if parts[-1].lower().endswith(IMAGE_EXTS) and len(parts) <= 2:
+                (in_class.setdefault(parts[0], []) if len(parts) == 2 else flat).append(rel)
         self.class_names: Optional[List[str]] = None
         if synsets:
             with open(synsets) as f:
@@ -67,12 +76,12 @@ class Folder(Dataset):
         if subdirs and not labels:
             lab = []
             for ci, d in enumerate(subdirs):
-                files = sorted(f for f in os.listdir(os.path.join(path, d)) if f.lower().endswith(IMAGE_EXTS))
-                self.paths += [os.path.join(path, d, f) for f in files]
+                files = in_class.get(d, [])
+                self.paths += [os.path.join(path, f) for f in files]
                 lab += [ci] * len(files)
             self.labels, self.classes = np.asarray(lab, dtype=np.int64), subdirs
         else:
-            self.paths = [os.path.join(path, f) for f in sorted(os.listdir(path)) if f.lower().endswith(IMAGE_EXTS)]
+            self.paths = [os.path.join(path, f) for f in flat]
             if labels:
                 self.classes = subdirs if synsets else None
                 self.labels, self.label_sources = read_labels(labels, [os.path.basename(p) for p in self.paths], self.classes)
@@ -81,7 +90,7 @@ class Folder(Dataset):
         self.ids = [os.path.relpath(p, path) for p in self.paths]
 
     def get(self, i: int) -> Image.Image:
-        img = Image.open(self.paths[i])
+        img = Image.open(open_regular(self.paths[i]))
         img.load()
         return img
 
@@ -89,21 +98,32 @@ class Folder(Dataset):
         return self.paths[i]
 
 
+def open_regular(path: str):
+    """A file object for `path`, refusing what is not a regular file (a FIFO swapped in after the listing would block
+    the read forever): OSError, so the image is skipped as unreadable."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path} is not a regular file")
+    return os.fdopen(fd, "rb")
+
+
 class HbCalibrationDir(Dataset):
     kind = "hb_calibration_dir"
     raw = True
 
-    def __init__(self, path: str, dtype: str, layout: str, chw: List[int]) -> None:
+    def __init__(self, path: str, listing: Dict[str, List[str]], dtype: str, layout: str, chw: List[int]) -> None:
         super().__init__()
         if not os.path.isdir(path):
             raise ZfError(f"calibration dir not found: {path}")
-        self.paths = sorted(os.path.join(path, f) for f in os.listdir(path) if not f.startswith("."))
+        self.paths = [os.path.join(path, f) for f in listing["files"] if "/" not in f and not f.startswith(".")]
         self.ids = [os.path.basename(p) for p in self.paths]
         self.dtype, self.layout, self.chw = np.dtype(dtype), layout, chw
 
     def get(self, i: int) -> np.ndarray:
         c, h, w = self.chw
-        data = np.fromfile(self.paths[i], dtype=self.dtype)
+        with open_regular(self.paths[i]) as f:
+            data = np.frombuffer(f.read(), dtype=self.dtype)
         if data.size != c * h * w:
             raise ValueError(f"{self.paths[i]} holds {data.size} values, expected {c}x{h}x{w}")
         arr = data.reshape((c, h, w) if self.layout == "NCHW" else (h, w, c)).astype(np.float32)
@@ -177,9 +197,9 @@ def open_dataset(spec: Dict[str, Any], chw: List[int]) -> Dataset:
         return FashionMnist(s["split"], s["root"])
     if "folder" in spec:
         s = spec["folder"]
-        return Folder(s["path"], s.get("labels"), s.get("synsets"))
+        return Folder(s["path"], s, s.get("labels"), s.get("synsets"))
     s = spec["hb_calibration_dir"]
-    return HbCalibrationDir(s["path"], s["dtype"], s["layout"], chw)
+    return HbCalibrationDir(s["path"], s, s["dtype"], s["layout"], chw)
 
 
 def sample_indices(ds: Dataset, count: int, seed: int, balanced: bool) -> List[int]:

@@ -4,3 +4,15 @@ import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path[:0] = [os.path.join(ROOT, "scripts"), ROOT]  # zf and workers; calibration
+
+
+def folder_spec(root) -> dict:
+    """A folder dataset as the workers receive it: with the listing (TypeScript's cache/listing.ts makes it in a run;
+    here plain regular files and folders, which is all these tests' folders hold)."""
+    root = str(root)
+    files, dirs = [], []
+    for here, subdirs, names in os.walk(root):
+        rel = os.path.relpath(here, root)
+        dirs += [os.path.normpath(os.path.join(rel, d)) for d in subdirs]
+        files += [os.path.normpath(os.path.join(rel, n)) for n in names]
+    return {"folder": {"path": root, "files": sorted(files), "dirs": sorted(dirs)}}

@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 import pytest
+from conftest import folder_spec
 from PIL import Image
 
 from calibration.selection import select
@@ -22,7 +23,7 @@ def folder(tmp_path, n=6, broken=1):
             Image.fromarray(np.full((10, 12, 3), 40 * i + (100 if c == "dog" else 0), np.uint8)).save(root / c / f"{i}.png")
     for i in range(broken):
         (root / "cat" / f"broken{i}.png").write_bytes(b"not a png")
-    return open_dataset({"folder": {"path": str(root)}}, REC["input_shape"][1:])
+    return open_dataset(folder_spec(root), REC["input_shape"][1:])
 
 
 def test_writes_both_tensor_forms_and_a_manifest_that_names_every_sample(tmp_path):
@@ -57,7 +58,7 @@ def test_a_copy_of_a_chosen_image_is_skipped_and_reported_not_counted_twice(tmp_
     ds = folder(tmp_path, broken=0)
     import shutil
     shutil.copy(tmp_path / "imgs" / "cat" / "0.png", tmp_path / "imgs" / "dog" / "copy.png")
-    ds = open_dataset({"folder": {"path": str(tmp_path / "imgs")}}, REC["input_shape"][1:])
+    ds = open_dataset(folder_spec(tmp_path / "imgs"), REC["input_shape"][1:])
     work = tmp_path / "w"
     work.mkdir()
     chosen, _, duplicates = select(ds, REC, 6, 0, True, str(work), "c")
