@@ -14,6 +14,8 @@ export const DatasetSchema = z.union([
       path: z.string().describe('Image folder: ImageNet layout (one subfolder per class) or flat.'),
       labels: z.string().optional().describe('For a flat folder: "filename label" lines (caffe val.txt, any order), or one label per line in sorted file order.'),
       synsets: z.string().optional().describe('Optional class-name list, one per line, giving subfolder order (e.g. synsets.txt); default: sorted subfolder names.'),
+      max_pixels: z.number().int().positive().default(50_000_000)
+        .describe('Images with more pixels (width x height) are skipped as unreadable: a small file can declare a huge image (a decompression bomb). Default 50 M, a 50-megapixel photo.'),
     }).strict().describe('A folder of JPEG/PNG images.'),
   }).strict(),
   z.object({
@@ -26,6 +28,14 @@ export const DatasetSchema = z.union([
 ]).describe('Image source: one of fashion_mnist, folder, hb_calibration_dir.');
 
 export type Dataset = z.infer<typeof DatasetSchema>;
+
+/** A dataset's settings without its paths (files are keyed by content): what else decides what the workers read. */
+export function datasetSettings(ds: Dataset | undefined): unknown {
+  if (!ds) return undefined;
+  if ('fashion_mnist' in ds) return { fashion_mnist: { split: ds.fashion_mnist.split } };
+  if ('folder' in ds) return { folder: { max_pixels: ds.folder.max_pixels, labels: ds.folder.labels !== undefined, synsets: ds.folder.synsets !== undefined } };
+  return { hb_calibration_dir: { dtype: ds.hb_calibration_dir.dtype, layout: ds.hb_calibration_dir.layout } };
+}
 
 /** What a worker reads a folder by: the listing the cache key hashed (cache/listing.ts), relative to the folder. */
 const Listed = { files: z.array(z.string()), dirs: z.array(z.string()) };

@@ -1,3 +1,4 @@
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { Stage } from '../engine/types.ts';
 import { PreprocessRecord } from '../contracts/common.ts';
 import { PREPROCESS, datasetFiles, hbCalibrationDir, readOutput, runWorkerStage, workerDataset, workerCode } from './common.ts';
@@ -14,7 +15,7 @@ export const calibrationStage: Stage = {
   inputs({ loaded }) {
     const c = loaded.recipe.calibration;
     return {
-      recipe: { calibration: { count: c.count, seed: c.seed, balanced: c.balanced } },
+      recipe: { calibration: { count: c.count, seed: c.seed, balanced: c.balanced, dataset: datasetSettings(c.dataset) } },
       files: { ...workerCode('calibration'),  preprocess: PREPROCESS, ...datasetFiles(loaded, 'calibration', 'dataset') },
       tools: ['python', 'numpy', 'pillow'],
     };

@@ -21,7 +21,7 @@ export function resolveDataset(loaded: LoadedRecipe, ds: Dataset): Dataset {
   if ('fashion_mnist' in ds) return { fashion_mnist: { ...ds.fashion_mnist, root: recipePath(loaded, ds.fashion_mnist.root) } };
   if ('folder' in ds) {
     const f = ds.folder;
-    return { folder: { path: recipePath(loaded, f.path), labels: f.labels && recipePath(loaded, f.labels), synsets: f.synsets && recipePath(loaded, f.synsets) } };
+    return { folder: { ...f, path: recipePath(loaded, f.path), labels: f.labels && recipePath(loaded, f.labels), synsets: f.synsets && recipePath(loaded, f.synsets) } };
   }
   return { hb_calibration_dir: { ...ds.hb_calibration_dir, path: recipePath(loaded, ds.hb_calibration_dir.path) } };
 }

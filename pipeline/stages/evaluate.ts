@@ -1,3 +1,4 @@
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { Stage } from '../engine/types.ts';
 import { ORT_TOOLS, PREPROCESS, datasetFiles, floatModel, runWorkerStage, workerCode, workerDataset } from './common.ts';
 
@@ -13,7 +14,7 @@ export const evaluateStage: Stage = {
     const e = loaded.recipe.evaluate;
     return {
       // batch_size too: a batched kernel can round differently, and the worker reads exactly this slice
-      recipe: { evaluate: { limit: e.limit, sampling: e.sampling, batch_size: e.batch_size } },
+      recipe: { evaluate: { limit: e.limit, sampling: e.sampling, batch_size: e.batch_size, dataset: datasetSettings(e.dataset) } },
       files: { ...workerCode('evaluate'), float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
       tools: [...ORT_TOOLS, 'pillow'],
     };

@@ -1,3 +1,4 @@
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { Stage } from '../engine/types.ts';
 import { recipePath } from '../recipe/load.ts';
 import { existsSync } from 'node:fs';
@@ -27,7 +28,7 @@ export const exportStage: Stage = {
     if (r.model.checkpoint) files.checkpoint = { path: recipePath(loaded, r.model.checkpoint), field: ['model', 'checkpoint'] };
     if ('module' in r.model.source) Object.assign(files, moduleCode(recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, ''))));
     if ('onnx' in r.model.source) Object.assign(files, onnxWithData(recipePath(loaded, r.model.source.onnx)));
-    return { recipe: { model: r.model, export: r.export }, files: { ...files, preprocess: PREPROCESS, ...workerCode('export') }, tools: TORCH_TOOLS };
+    return { recipe: { model: r.model, export: r.export, check_dataset: datasetSettings(r.calibration.dataset) }, files: { ...files, preprocess: PREPROCESS, ...workerCode('export') }, tools: TORCH_TOOLS };
   },
   async run(ctx) {
     const { loaded } = ctx;

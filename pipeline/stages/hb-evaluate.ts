@@ -1,3 +1,4 @@
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import { dirname } from 'node:path';
 import { MapperSummary } from '../contracts/horizon.ts';
 import type { Stage } from '../engine/types.ts';
@@ -17,7 +18,7 @@ export const hbEvaluateStage: Stage = {
   inputs({ loaded }) {
     const e = loaded.recipe.evaluate;
     return {
-      recipe: { evaluate: { limit: e.limit, sampling: e.sampling, batch_size: e.batch_size }, python: loaded.recipe.quantize.toolchain.python, image: loaded.recipe.quantize.toolchain.docker_image },
+      recipe: { evaluate: { limit: e.limit, sampling: e.sampling, batch_size: e.batch_size, dataset: datasetSettings(e.dataset) }, python: loaded.recipe.quantize.toolchain.python, image: loaded.recipe.quantize.toolchain.docker_image },
       files: { ...workerCode('hb_evaluate'), float_model: floatModel(loaded), quant_model: { stage: 'horizon', output: 'quantized_onnx' },
         mapper: { stage: 'mapper_config', output: 'summary' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
       tools: [],

@@ -1,3 +1,4 @@
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { FileInput, RunContext, Stage, StageInputs } from '../engine/types.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { datasetFiles, floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode, workerDataset } from './common.ts';
@@ -12,7 +13,7 @@ const needsData = (loaded: LoadedRecipe): string | undefined =>
 function sharedInputs(loaded: LoadedRecipe, worker: 'sensitivity' | 'tune', slice: unknown): StageInputs {
   const r = loaded.recipe;
   return {
-    recipe: { slice, subset: r.sensitivity.subset },
+    recipe: { slice, subset: r.sensitivity.subset, dataset: datasetSettings(r.evaluate.dataset) },
     files: { ...workerCode(worker), model: floatModel(loaded), preprocess: PREPROCESS, calibration_table: q('calibration_table'), nodes: q('nodes'), quantize_summary: q('summary'),
       ...datasetFiles(loaded, 'evaluate', 'dataset') },
     tools: [...ORT_TOOLS, 'pillow'],

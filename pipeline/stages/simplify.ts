@@ -1,3 +1,4 @@
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { Stage } from '../engine/types.ts';
 import { checkDataset, PREPROCESS, runWorkerStage, workerCode, workerDataset } from './common.ts';
 
@@ -10,7 +11,7 @@ export const simplifyStage: Stage = {
   disabledBecause: ({ recipe }) => (recipe.simplify.tool === 'none' ? 'simplify.tool is none' : undefined),
   inputs({ loaded }) {
     return {
-      recipe: { simplify: loaded.recipe.simplify },
+      recipe: { simplify: loaded.recipe.simplify, check_dataset: datasetSettings(loaded.recipe.calibration.dataset) },
       files: { ...workerCode('simplify'),  model: { stage: 'export', output: 'model' }, preprocess: PREPROCESS, ...checkDataset(loaded).files },
       tools: ['python', 'onnx', 'onnxsim', 'onnxruntime', 'numpy'],
     };

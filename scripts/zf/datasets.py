@@ -11,6 +11,10 @@ from .idx import FASHION_MNIST_CLASSES, load_fashion_mnist
 from .protocol import ZfError
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".jpe")
+# Folder.get applies the dataset's own max_pixels instead: PIL's global limit would end the stage with an exception.
+Image.MAX_IMAGE_PIXELS = None
+# Unreadable images are named one by one up to this many; past it they are counted (the worker's output lists all).
+NAMED_UNREADABLE = 5
 
 
 class Dataset:
@@ -22,6 +26,7 @@ class Dataset:
         self.labels: Optional[np.ndarray] = None
         self.classes: Optional[List[str]] = None
         self.label_sources: Optional[List[str]] = None  # file:line of each label, when read from a labels file
+        self.unreadable = 0
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -65,6 +70,7 @@ class Folder(Dataset):
             parts = rel.split("/")
             if parts[-1].lower().endswith(IMAGE_EXTS) and len(parts) <= 2:
                 (in_class.setdefault(parts[0], []) if len(parts) == 2 else flat).append(rel)
+        self.max_pixels = int(listing.get("max_pixels") or 50_000_000)
         self.class_names: Optional[List[str]] = None
         if synsets:
             with open(synsets) as f:
@@ -90,7 +96,10 @@ class Folder(Dataset):
         self.ids = [os.path.relpath(p, path) for p in self.paths]
 
     def get(self, i: int) -> Image.Image:
-        img = Image.open(open_regular(self.paths[i]))
+        img = Image.open(open_regular(self.paths[i]))  # reads the header only
+        if img.width * img.height > self.max_pixels:
+            raise OSError(f"{img.width}x{img.height} is more than the dataset's max_pixels ({self.max_pixels}); raise it "
+                          "in the recipe if the image is real")
         img.load()
         return img
 
@@ -186,8 +195,12 @@ def load_raw(ds: Dataset, i: int, rec: Dict[str, Any]) -> Optional[np.ndarray]:
     try:
         item = ds.get(i)
         return item if ds.raw else raw_tensor(item, rec)
-    except (OSError, ValueError) as err:  # PIL's UnidentifiedImageError is an OSError
-        warn(f"skipping unreadable image {ds.source(i)}: {err}")
+    except (OSError, ValueError, Image.DecompressionBombError) as err:  # PIL's UnidentifiedImageError is an OSError
+        ds.unreadable += 1
+        if ds.unreadable <= NAMED_UNREADABLE:
+            warn(f"skipping unreadable image {ds.source(i)}: {err}")
+        elif ds.unreadable == NAMED_UNREADABLE + 1:
+            warn(f"more than {NAMED_UNREADABLE} unreadable images: the rest are skipped without a warning each (the stage's data lists them)")
         return None
 
 
