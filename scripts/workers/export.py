@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 import torch  # noqa: E402
 
-from zf.build_model import create, load_checkpoint, randomize_batchnorm, reparameterize  # noqa: E402
+from zf.build_model import check_input_shape, create, load_checkpoint, randomize_batchnorm, reparameterize  # noqa: E402
 from zf.check_inputs import check_inputs  # noqa: E402
 from zf.checks import compare_outputs  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
@@ -65,6 +65,7 @@ def main(p):
     randomized = randomize_batchnorm(model, opts["seed"]) if weights == "random" and opts["randomize_batchnorm"] else 0
     model.eval()
     rec = read_record(p)
+    check_input_shape(model, rec["input_shape"], p["model"]["name"])
     inputs, described = check_inputs(p.get("check_dataset"), rec, opts["check_samples"], opts["seed"])
     fused, modules = reparameterize(model, p["model"]["reparameterize"])
     reparameterized = None

@@ -1,6 +1,7 @@
 """Build the torch network named by a recipe (timm, torchvision, or a user's module) and load its weights."""
 import importlib.util
 import os
+import re
 import sys
 from typing import Any, Dict, Tuple
 
@@ -30,7 +31,30 @@ def _pretrained_error(name: str, err: Exception) -> ZfError:
 
 
 def create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
-    """Returns (model, timm pretrained_cfg or None)."""
+    """Returns (model, timm pretrained_cfg or None). An argument the model does not take is the recipe's mistake:
+    named as model.kwargs.<name>."""
+    try:
+        return _create(p)
+    except TypeError as err:
+        wrong = re.search(r"unexpected keyword argument '(\w+)'", str(err))
+        if not wrong:
+            raise
+        field = "model.num_classes" if wrong.group(1) == "num_classes" and p.get("num_classes") else f"model.kwargs.{wrong.group(1)}"
+        raise ZfError(f"{field}: {p['name']} takes no argument {wrong.group(1)!r} ({str(err).splitlines()[0]})")
+
+
+def check_input_shape(model: torch.nn.Module, shape, name: str) -> None:
+    """One forward pass on zeros of the recipe's input shape, so that a shape the network cannot take is named as
+    input.shape at once, not as an exception deep in the export."""
+    try:
+        with torch.no_grad():
+            model(torch.zeros(shape))
+    except RuntimeError as err:
+        raise ZfError(f"input.shape {list(shape)} does not fit {name}: {str(err).splitlines()[0][:300]}. Set input.shape "
+                      "(and preprocess.colour for the channel count) to what the network takes")
+
+
+def _create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
     src, kwargs = p["source"], dict(p.get("kwargs") or {})
     if p.get("num_classes"):
         kwargs["num_classes"] = p["num_classes"]
