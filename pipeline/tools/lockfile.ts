@@ -16,7 +16,21 @@ const HOST = hostname();
 /** Block this thread for `ms` (lock retries are synchronous: clean and run's start-up are). */
 export const pause = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
 
-export interface LockOwner { pid: number; host: string; text: string }
+export interface LockOwner { pid: number; host: string; text: string; started?: string }
+
+/** Which process a pid is, beyond its number: the boot and the start time (in clock ticks since boot) from /proc.
+ *  A pid reused after a reboot or by another program has another identity. Undefined where /proc cannot tell. */
+export function processIdentity(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the name may hold spaces and parentheses
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return `${boot}:${afterName[19]}`; // field 22, starttime
+  } catch {
+    return undefined;
+  }
+}
+const SELF = processIdentity(process.pid);
 
 function alive(pid: number): boolean {
   try {
@@ -53,13 +67,17 @@ function createExclusive(path: string, text: string): boolean {
 }
 
 function ownerOf(text: string): LockOwner {
-  const [pid, , host] = text.trim().split(' ');
-  return { pid: Number.parseInt(pid, 10), host: host ?? HOST, text }; // a lock without a host is from before hosts were written: this one's
+  const [pid, , host, started] = text.trim().split(' ');
+  return { pid: Number.parseInt(pid, 10), host: host ?? HOST, text, started }; // a lock without a host is from before hosts were written: this one's
 }
 
 /** Whether the owner of the lock at `path` (content `text`) is gone. */
 function isStale(path: string, owner: LockOwner): boolean {
-  if (owner.host === HOST) return !(Number.isFinite(owner.pid) && alive(owner.pid));
+  if (owner.host === HOST) {
+    if (!(Number.isFinite(owner.pid) && alive(owner.pid))) return true;
+    const now = owner.started ? processIdentity(owner.pid) : undefined;
+    return now !== undefined && now !== owner.started; // the pid lives on in another process: a reused pid
+  }
   try {
     return Date.now() - statSync(path).mtimeMs > STALE_MS;
   } catch {
@@ -90,7 +108,7 @@ export type TryLock = { held: true; release: () => void } | { held: false; owner
 /** One attempt: take the lock (taking over a stale one), or say who holds it. A held lock's mtime is refreshed
  *  until it is released, so machines that cannot see our pid know we are alive. */
 export function tryLock(path: string): TryLock {
-  const token = `${process.pid} ${randomBytes(8).toString('hex')} ${HOST}\n`;
+  const token = `${process.pid} ${randomBytes(8).toString('hex')} ${HOST}${SELF ? ` ${SELF}` : ''}\n`;
   for (let attempt = 0; attempt < 200; attempt++) {
     if (createExclusive(path, token)) {
       const beat = setInterval(() => {
