@@ -4,6 +4,7 @@ import { cp, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/
 import { dirname, join } from 'node:path';
 import { CACHE_MARKER, claimDir, looksLikeCache } from '../engine/outdir.ts';
 import { liveOwner, ownerText, tryLock } from '../tools/lockfile.ts';
+import { removeStaleStaging, stagingName } from '../tools/staging.ts';
 import { hashPath } from './hash.ts';
 import { canonicalJson, sha256Text } from './key.ts';
 
@@ -51,7 +52,6 @@ export function cacheUsers(root: string): string[] {
   });
 }
 
-const tmpName = (): string => `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 
 /** Content-addressed store: <root>/<key[0..2]>/<key>/{entry.json, files/...}; entries appear by atomic rename. */
 export class CacheStore {
@@ -64,9 +64,15 @@ export class CacheStore {
    *  user under .users/, which `clean --purge-cache` checks. Returns the function that ends the registration. */
   open(): () => void {
     this.claim();
+    this.removeStaleStaging();
     mkdirSync(join(this.root, USERS_DIR), { recursive: true });
     const got = tryLock(join(this.root, USERS_DIR, `${process.pid}-${randomBytes(6).toString('hex')}.lock`));
     return got.held ? got.release : () => undefined;
+  }
+
+  /** Staging folders of runs killed in a commit, in every shard (a few hundred readdirs at a run's start). */
+  private removeStaleStaging(): void {
+    for (const shard of readdirSync(this.root).filter((n) => /^[0-9a-f]{2}$/.test(n))) removeStaleStaging(join(this.root, shard));
   }
 
   /** The marker on every cache folder zooforge creates, also when a purge removed it under a running run. */
@@ -125,7 +131,7 @@ export class CacheStore {
     this.claim();
     const final = this.dirFor(entry.key);
     await mkdir(dirname(final), { recursive: true });
-    const staging = join(dirname(final), tmpName());
+    const staging = join(dirname(final), stagingName());
     await mkdir(staging);
     try {
       await moveInto(outputDir, join(staging, 'files'));
@@ -148,7 +154,7 @@ export class CacheStore {
     }
     this.verified.delete(key);
     if (!replace && (await this.verify(key)).status === 'hit') return; // another run committed the same key first: keep theirs
-    const old = join(dirname(final), tmpName()); // a corrupt (or forced) entry is replaced, never kept
+    const old = join(dirname(final), stagingName()); // a corrupt (or forced) entry is replaced, never kept
     await rename(final, old);
     await rename(staging, final);
     await rm(old, { recursive: true, force: true });
@@ -170,9 +176,9 @@ async function moveInto(source: string, target: string): Promise<void> {
 export async function materialize(source: string, target: string): Promise<void> {
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
-  const staging = join(parent, tmpName());
+  const staging = join(parent, stagingName());
   await linkTree(source, staging);
-  const old = join(parent, tmpName());
+  const old = join(parent, stagingName());
   if (existsSync(target)) await rename(target, old);
   await rename(staging, target);
   await rm(old, { recursive: true, force: true });

@@ -12,7 +12,8 @@ import type { PythonEnv } from '../tools/python.ts';
 import { VERSION } from '../version.ts';
 import { PreprocessRecord } from '../contracts/common.ts';
 import type { EventSink } from './events.ts';
-import { dropSupersededCopy, keepCompleteRun, keptRunDir } from './keep-complete.ts';
+import { dropSupersededCopy, keepCompleteRun, KEPT_DIR, keptRunDir } from './keep-complete.ts';
+import { removeStaleStaging } from '../tools/staging.ts';
 import { STAGE_ORDER } from '../stages/order.ts';
 import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type ManifestStage } from './manifest.ts';
 import { decide, plan, type DecideContext, type Decision } from './plan.ts';
@@ -168,6 +169,14 @@ async function clearStageFolders(outDir: string, previous: Manifest | undefined)
   }
 }
 
+/** What runs of this folder that were killed left half-written: the run holds the folder's lock, so its .tmp/ is
+ *  theirs; staging beside the manifest and among the kept runs is removed when its writer is dead. */
+async function clearStaging(outDir: string): Promise<void> {
+  await rm(join(outDir, '.tmp'), { recursive: true, force: true });
+  removeStaleStaging(outDir);
+  removeStaleStaging(join(outDir, KEPT_DIR));
+}
+
 /** Plan, then run every stage in order; dependents of a failed stage are skipped and named. The manifest is written
  *  first (status running) and after every stage, and the previous run's stage folders are cleared before anything
  *  runs: whatever stops this run (even kill -9), manifest.json and the visible folders describe the same run. */
@@ -180,6 +189,7 @@ export async function execute(o: ExecuteOptions): Promise<{ manifest: Manifest; 
   o.emit({ type: 'plan', stages: await plan(o.stages, base, o.outDir) });
   const records: ManifestStage[] = [];
   await mkdir(o.outDir, { recursive: true });
+  await clearStaging(o.outDir);
   const kept = await keepCompleteRun(o.outDir, previous);
   const write = manifestWriter(o, started);
   await write('running', records);

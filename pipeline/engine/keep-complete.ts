@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { canonicalJson, sha256Text } from '../cache/key.ts';
 import { linkTree } from '../cache/store.ts';
 import { isCompleteRun, MANIFEST_FILE, type Manifest } from './manifest.ts';
 import { RUN_MARKER } from './outdir.ts';
+import { stagingName } from '../tools/staging.ts';
 
 /** <run folder>/complete/<variant>/: the last complete run (one that wrote its report) of each variant of the recipe,
  *  kept whole (manifest, stage folders, logs; files hard-linked) while later runs of the folder replace the top level.
@@ -22,7 +22,7 @@ export const keptRunDir = (outDir: string, m: Pick<Manifest, 'recipe'>): string 
 export async function keepCompleteRun(outDir: string, previous: Manifest | undefined): Promise<string | undefined> {
   if (!isCompleteRun(previous)) return undefined;
   const target = keptRunDir(outDir, previous);
-  const staging = join(outDir, KEPT_DIR, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const staging = join(outDir, KEPT_DIR, stagingName());
   await mkdir(staging, { recursive: true });
   try {
     for (const name of ['logs', ...previous.stages.map((st) => st.id).filter((id) => /^[\w-]+$/.test(id))]) {

@@ -32,7 +32,7 @@ export function processIdentity(pid: number): string | undefined {
 }
 const SELF = processIdentity(process.pid);
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -62,7 +62,9 @@ export class PythonEnv {
     await writeFile(inPath, JSON.stringify(checked.data, null, 2));
     const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))(workerArgv(contract.module, inPath, outPath));
     const run = await runLogged(exe, args, {
-      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command, env: workerEnv(), killGraceMs: io.killGraceMs,
+      // run here, a worker dies with this process (zf/protocol.py die_with_parent); elsewhere its parent is another
+      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command, killGraceMs: io.killGraceMs,
+      env: launch ? workerEnv() : { ...workerEnv(), ZOOFORGE_WORKER_PARENT: String(process.pid) },
       onLine: (line) => {
         if (line.startsWith(PROTOCOL.progress)) {
           const p = ProgressLine.safeParse(safeJson(line.slice(PROTOCOL.progress.length)));

@@ -3,9 +3,11 @@ stdout lines; a ZfError becomes one `zooforge: <message>` line and exit 1 (never
 Input and output are checked against the worker's contract (zf/contracts/<name>.json, generated from the zod
 schemas in pipeline/contracts): a wrong field fails here, named by worker and path, not three calls deeper."""
 import argparse
+import ctypes
 import errno
 import json
 import os
+import signal
 import sys
 import traceback
 from typing import Any, Callable, Dict
@@ -64,7 +66,23 @@ def write_json(path: str, data: Any) -> None:
     os.replace(tmp, path)
 
 
+def die_with_parent() -> None:
+    """A kill -9 of the CLI must not leave its worker computing for nobody: on Linux the kernel sends this process
+    SIGTERM when its parent (ZOOFORGE_WORKER_PARENT, set by the CLI that started it) dies; if it died already, exit."""
+    parent = os.environ.get("ZOOFORGE_WORKER_PARENT", "")
+    if not parent.isdigit() or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != int(parent):
+        sys.exit(1)
+
+
 def run_worker(worker: str, fn: Callable[[Dict[str, Any]], Dict[str, Any]]) -> None:
+    die_with_parent()
     ap = argparse.ArgumentParser(prog=f"python -m workers.{worker}")
     ap.add_argument("--input-json", required=True)
     ap.add_argument("--output-json", required=True)
