@@ -58,6 +58,7 @@ export async function runRay(tasks: { task: BatchTask; loaded: LoadedRecipe }[],
   try {
     const out = await python.runWorker('ray', { address: address ?? null, local_cpus: cpus().length, max_retries: MAX_RETRIES, tasks: cluster }, {
       workDir: logDir, logFile, signal: controller.signal, killGraceMs: 40_000, // the driver cancels its tasks, which record their runs
+      warn: (message) => process.stderr.write(`warning: ray: ${message}\n`),
       event: (payload) => {
         const e = ClusterEvent.safeParse(payload);
         if (!e.success) return;

@@ -7,7 +7,7 @@ import signal
 import socket
 import time
 
-from zf.protocol import PROTOCOL, ZfError, run_worker
+from zf.protocol import PROTOCOL, ZfError, run_worker, warn
 from zf import ray_task
 
 GIB = 1024 ** 3
@@ -94,8 +94,20 @@ def schedule(ray, p: dict, address: str) -> dict:
                           max_retries=p["max_retries"], retry_exceptions=False, name=t["name"]).remote(t, progress)
         refs[ref] = t["name"]
 
+    relay_lost = []
+
     def relay() -> None:
-        for e in ray.get(progress.drain.remote()):
+        """Pass on what the tasks reported. The progress actor can die (OOM, killed) while the tasks go on: then
+        progress is no longer shown, said once; each task's end still comes from its own result."""
+        if relay_lost:
+            return
+        try:
+            events = ray.get(progress.drain.remote())
+        except ray.exceptions.RayActorError as err:
+            relay_lost.append(err)
+            warn(f"the Ray actor relaying progress died ({died_why(err)}): the tasks go on, their progress is no longer shown")
+            return
+        for e in events:
             if e["type"] == "task-start":
                 res = results[e["task"]]
                 res["attempts"] += 1
@@ -109,11 +121,12 @@ def schedule(ray, p: dict, address: str) -> dict:
             done, pending = ray.wait(pending, num_returns=1, timeout=0.5)
             relay()
             for ref in done:
-                finish(ray, results[refs[ref]], ref)
+                finish(ray, results[refs[ref]], ref, p["max_retries"])
     except KeyboardInterrupt:
         # Every running task stops its run (which records `interrupted`) and returns; tasks not started yet are
         # cancelled. Whatever is still running after the grace is force-cancelled.
-        ray.get(progress.stop.remote())
+        if not relay_lost:
+            ray.get(progress.stop.remote())
         deadline = time.time() + 30
         while pending and time.time() < deadline:
             done, pending = ray.wait(pending, num_returns=len(pending), timeout=1)
@@ -127,7 +140,19 @@ def schedule(ray, p: dict, address: str) -> dict:
     return {"address": address, "nodes": len(nodes), "tasks": [results[t["name"]] for t in p["tasks"]]}
 
 
-def finish(ray, res: dict, ref) -> None:
+def died_why(err: Exception) -> str:
+    """Why Ray says a worker or actor died, in a few words: out of memory, killed, or its node lost."""
+    text = str(err)
+    if "OutOfMemory" in type(err).__name__ or "memory" in text.lower():
+        return "out of memory"
+    if "SIGKILL" in text or "killed" in text.lower():
+        return "killed"
+    if "node" in text.lower() and ("died" in text.lower() or "dead" in text.lower()):
+        return "its node died"
+    return f"{type(err).__name__}: {text.strip().splitlines()[0][:200] if text.strip() else 'no reason given'}"
+
+
+def finish(ray, res: dict, ref, max_retries: int) -> None:
     """Record how one task ended and say it."""
     try:
         out = ray.get(ref)
@@ -136,9 +161,10 @@ def finish(ray, res: dict, ref) -> None:
                    status="passed" if code == 0 else "interrupted" if code == 130 else "failed")
     except ray.exceptions.TaskCancelledError:
         res.update(status="cancelled")
-    except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.ObjectLostError) as err:
-        res.update(status="lost", error=f"its worker or node died {res['attempts']} time(s), more than the retries allow: "
-                                        f"{str(err).splitlines()[0][:300]}")
+    except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.ObjectLostError,
+            ray.exceptions.RayActorError, ray.exceptions.OutOfMemoryError) as err:
+        res.update(status="lost", error=f"its worker died on node {res['node'] or '(not known)'} ({died_why(err)}), "
+                                        f"{res['attempts']} attempt(s), retried up to {max_retries} time(s)")
     except ray.exceptions.RayTaskError as err:
         res.update(status="failed", error=str(err).strip().splitlines()[-1][:500])
     emit({"type": "task-end", "task": res["name"], "status": res["status"], "attempts": res["attempts"],
