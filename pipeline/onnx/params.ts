@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { CorruptInputError } from '../errors.ts';
 import { WIRE, WireReader } from './wire.ts';
 
@@ -65,8 +65,8 @@ function readTensor(r: WireReader, end: number): TensorInfo {
     const { field, wire } = r.tag(end);
     if (field === TENSOR.dims && wire === WIRE.len) {
       const e = r.lenEnd(end);
-      while (r.pos < e) t.dims.push(r.varint(e));
-    } else if (field === TENSOR.dims && wire === WIRE.varint) t.dims.push(r.varint(end));
+      while (r.pos < e) t.dims.push(r.varint(e, true));
+    } else if (field === TENSOR.dims && wire === WIRE.varint) t.dims.push(r.varint(end, true));
     else if (field === TENSOR.dataType && wire === WIRE.varint) t.dataType = r.varint(end);
     else if (field === TENSOR.name && wire === WIRE.len) t.name = r.string(end);
     else if (field === TENSOR.dataLocation && wire === WIRE.varint) t.external = r.varint(end) === 1;
@@ -75,6 +75,8 @@ function readTensor(r: WireReader, end: number): TensorInfo {
       ext[k] = v;
     } else r.skip(wire, end); // raw_data, float_data, ...: skipped without reading
   }
+  // a negative int64 reads as 2^64 - |d| here: a valid file, but no valid model
+  if (t.dims.some((d) => d > Number.MAX_SAFE_INTEGER)) throw new CorruptInputError(`${r.file}: tensor ${t.name || '(unnamed)'} has a negative dimension: not a valid ONNX model`);
   t.elements = t.dims.reduce((a, b) => a * b, 1);
   if (t.external && ext.location) {
     t.location = { path: ext.location, offset: Number(ext.offset ?? 0), ...(ext.length !== undefined ? { length: Number(ext.length) } : {}) };
@@ -99,11 +101,15 @@ export function externalDataFiles(model: string, tensors: Iterable<TensorInfo>):
     if (!t.external) continue;
     if (!t.location) throw new CorruptInputError(`${model}: tensor ${t.name} is stored externally but names no location`);
     const file = resolve(dirname(model), t.location.path);
-    if (isAbsolute(t.location.path) || relative(dirname(model), file).startsWith('..')) {
+    const inside = relative(dirname(model), file);
+    // `..weights` is a file name; only a `..` path segment leaves the folder
+    if (isAbsolute(t.location.path) || inside === '' || inside === '..' || inside.startsWith(`..${sep}`)) {
       throw new CorruptInputError(`${model}: tensor ${t.name} points outside the model's folder (${t.location.path})`);
     }
     if (!existsSync(file)) throw new CorruptInputError(`${model}: external data file ${file} (tensor ${t.name}) not found`);
-    const size = statSync(file).size;
+    const st = statSync(file);
+    if (!st.isFile()) throw new CorruptInputError(`${model}: external data ${file} (tensor ${t.name}) is not a file (a folder?)`);
+    const size = st.size;
     const need = t.location.offset + (t.location.length ?? 0);
     if (need > size) throw new CorruptInputError(`${model}: external data file ${file} is ${size} bytes, tensor ${t.name} needs bytes up to ${need}: truncated`);
     files.add(file);

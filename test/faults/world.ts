@@ -47,6 +47,19 @@ for name in ("ext-ok", "ext-missing", "ext-truncated"):
     os.makedirs(os.path.join(d, name))
     mm = onnx.ModelProto(); mm.CopyFrom(m)  # save_model moves the data out of the proto it is given
     onnx.save_model(mm, os.path.join(d, name, "m.onnx"), save_as_external_data=True, all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
+os.makedirs(os.path.join(d, "ext-dotdot"))
+mm = onnx.ModelProto(); mm.CopyFrom(m)
+# onnx's own saver refuses a location with ".." anywhere; the name is a file name all the same: renamed by hand
+onnx.save_model(mm, os.path.join(d, "ext-dotdot", "m.onnx"), save_as_external_data=True, all_tensors_to_one_file=True, location="x.weights", size_threshold=0)
+os.rename(os.path.join(d, "ext-dotdot", "x.weights"), os.path.join(d, "ext-dotdot", "..weights"))
+body = open(os.path.join(d, "ext-dotdot", "m.onnx"), "rb").read().replace(b"x.weights", b"..weights")
+open(os.path.join(d, "ext-dotdot", "m.onnx"), "wb").write(body)
+shutil.copytree(os.path.join(d, "ext-ok"), os.path.join(d, "ext-dir"))
+os.remove(os.path.join(d, "ext-dir", "weights.bin"))
+os.makedirs(os.path.join(d, "ext-dir", "weights.bin"))
+neg = onnx.ModelProto(); neg.CopyFrom(m)
+neg.graph.initializer[0].dims[:] = [-1, 9]
+open(os.path.join(d, "negdim.onnx"), "wb").write(neg.SerializeToString())
 os.remove(os.path.join(d, "ext-missing", "weights.bin"))
 open(os.path.join(d, "ext-truncated", "weights.bin"), "r+b").truncate(10)
 shutil.copy(os.path.join(d, "ext-ok", "m.onnx"), os.path.join(d, "truncated.onnx"))
