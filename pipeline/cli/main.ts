@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { environmentError, ExitCode, isKnownError, UserInputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
+import { printable } from '../text/one-line.ts';
 import { COMMANDS, type Invocation } from './commands.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { optionalValues, parseArgsOptions } from './options.ts';
@@ -34,8 +35,8 @@ export async function cli(argv: string[]): Promise<never> {
   } catch (caught) {
     const err = environmentError(caught) ?? caught;
     if (isKnownError(err)) {
-      process.stderr.write(`zooforge: ${err.message}\n`);
-      if ('detail' in err && err.detail) process.stderr.write(`${err.detail}\n`);
+      process.stderr.write(`zooforge: ${printable(err.message)}\n`);
+      if ('detail' in err && err.detail) process.stderr.write(`${printable(err.detail)}\n`);
       code = err.exitCode;
     } else {
       process.stderr.write(`zooforge: internal error — please report it at the project's issue tracker with this output:\n${(err as Error)?.stack ?? String(err)}\n`);

@@ -16,8 +16,9 @@ import { mapperConfigStage } from '../stages/mapper-config.ts';
 import { preprocessStage } from '../stages/preprocess.ts';
 import { resolvePython } from '../tools/python.ts';
 import { cacheRoot } from './run.ts';
-import { oneLine } from '../text/one-line.ts';
+import { oneLine, printable } from '../text/one-line.ts';
 import { writeNewFile } from '../tools/write-new-file.ts';
+import { outPath } from '../tools/out-path.ts';
 import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 
 /** A private folder under the system's temp folder ($TMPDIR), named in the error when that cannot be used. */
@@ -43,7 +44,7 @@ export async function mapperConfigCommand(recipeFile: string | undefined, set: s
   try {
     const { manifest } = await execute({
       loaded, stages: [preprocessStage, mapperConfigStage], outDir, cache, force: [], signal: new AbortController().signal, python,
-      emit: (e) => { if (e.type === 'stage-warning') process.stderr.write(`warning: ${e.message}\n`); },
+      emit: (e) => { if (e.type === 'stage-warning') process.stderr.write(`warning: ${printable(e.message)}\n`); },
     });
     const failed = manifest.stages.find((st) => !succeeded(st.status));
     if (failed) throw new StageFailedError(`${failed.id}: ${failed.error ?? failed.reason}`, failed.detail);
@@ -60,7 +61,7 @@ export async function mapperConfigCommand(recipeFile: string | undefined, set: s
 /** `zooforge import <hb_mapper.yaml> [--out recipe.yaml [--force]]`: prints (or writes) an equivalent recipe. */
 export function importCommand(file: string | undefined, out: string | undefined, overwrite: boolean): number {
   if (!file) throw new UserInputError('import: name an hb_mapper YAML, e.g. zooforge import ResNeXt50_32x4d_config.yaml');
-  const target = out ? resolve(out) : undefined;
+  const target = out ? outPath(out) : undefined;
   const zoo = loadCatalog().models.find((m) => m.config?.toLowerCase() === basename(file).toLowerCase() && m.source);
   const known = zoo?.source ? { name: zoo.model, source: zoo.source, size: zoo.size } : undefined;
   const { text, notes } = importHbConfig(resolve(file), target ? dirname(target) : process.cwd(), known);

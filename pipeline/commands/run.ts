@@ -21,6 +21,7 @@ import { PlainReporter } from '../report/terminal/plain.ts';
 import type { Reporter } from '../report/terminal/types.ts';
 import { selectStages } from '../stages/index.ts';
 import { resolvePython } from '../tools/python.ts';
+import { outPath } from '../tools/out-path.ts';
 
 export interface RunFlags {
   recipe: string;
@@ -54,7 +55,7 @@ async function prepare(f: RunFlags) {
   if (missing.length > 0) throw new UserInputError(missing.join('\n'), missing);
   if (!f.json) process.stderr.write(`${loaded.backendNote}\n`);
   const python = await resolvePython(loaded.recipe.python && resolve(loaded.dir, loaded.recipe.python));
-  return { loaded, stages, python, outDir: resolve(f.out ?? defaultOutDir(f.recipe)), cache: new CacheStore(cacheRoot(f.cache)) };
+  return { loaded, stages, python, outDir: f.out ? outPath(f.out) : defaultOutDir(f.recipe), cache: new CacheStore(cacheRoot(f.cache)) };
 }
 
 /** A run started by a Ray task (ZOOFORGE_PARENT_FD, scripts/zf/ray_task.py start_watched) stops like on SIGTERM once that task's

@@ -7,6 +7,7 @@ import { mdTable, num, pct } from '../report/format.ts';
 import { findModel, loadCatalog, sourceText, ZOO_DIR, type ZooEntry } from '../zoo/catalog.ts';
 import { shCommand } from '../tools/shell.ts';
 import { writeNewFile } from '../tools/write-new-file.ts';
+import { outPath } from '../tools/out-path.ts';
 
 /** `zooforge zoo list [--json]`: the catalog as a table. */
 export function zooListCommand(json: boolean): number {
@@ -53,7 +54,7 @@ export function zooRecipe(m: ZooEntry, recipeDir: string, notes: string[]): stri
 export function zooNewCommand(name: string | undefined, out: string | undefined, overwrite: boolean): number {
   if (!name) throw new UserInputError('zoo new: name a zoo model, e.g. zooforge zoo new RepVGG_A0 (zooforge zoo list shows them)');
   const m = findModel(name);
-  const target = resolve(out ?? join('yaml', `${m.model.toLowerCase()}.yaml`));
+  const target = out ? outPath(out) : resolve(join('yaml', `${m.model.toLowerCase()}.yaml`));
   const notes: string[] = [];
   const text = zooRecipe(m, dirname(target), notes);
   writeNewFile(target, text, 'zoo new', overwrite);

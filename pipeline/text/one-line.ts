@@ -8,3 +8,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 export function oneLine(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** Text for a terminal: its lines kept, but no control character inside a line (a file name holding an escape
+ *  sequence would recolour or rewrite the user's terminal). */
+export function printable(text: string): string {
+  return text.split('\n').map(oneLine).join('\n');
+}

@@ -2,13 +2,14 @@
 hb_calibration_dir (raw tensors already at network size). Each yields images by index; sampling is seeded."""
 import os
 import stat
+import unicodedata
 from typing import Any, Dict, List, Optional
 
 import numpy as np
 from PIL import Image
 
 from .idx import FASHION_MNIST_CLASSES, load_fashion_mnist
-from .protocol import ZfError
+from .protocol import ZfError, warn
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".jpe")
 # Folder.get applies the dataset's own max_pixels instead: PIL's global limit would end the stage with an exception.
@@ -154,19 +155,37 @@ def _label(value: str, classes: Optional[List[str]], where: str) -> int:
     raise ZfError(f"{where}: label {value!r} is {hint}")
 
 
+def _by_normal_form(by_name: Dict[str, Any], name: str, file: str) -> Any:
+    """A name written in the other Unicode normal form (macOS writes NFD file names, most editors NFC): the same
+    name to a reader, so it matches, and the user is told once."""
+    nfc = unicodedata.normalize("NFC", name)
+    for written, value in by_name.items():
+        if unicodedata.normalize("NFC", written) == nfc:
+            if not _by_normal_form.told:
+                warn(f"{file}: {written!r} matches the file {name!r} only after Unicode normalization (NFC/NFD); "
+                     "they are taken as the same name")
+                _by_normal_form.told = True
+            return value
+    return None
+
+
+_by_normal_form.told = False
+
+
 def read_labels(file: str, names: List[str], classes: Optional[List[str]] = None):
     """A labels file for a flat folder: `filename label` lines (caffe's val.txt; any order), or one label per
     line in sorted file order (ILSVRC2012 ground truth style). Labels are class indices, or class names mapped
     through `classes`. Returns (labels, where each came from as file:line)."""
-    with open(file) as f:
+    # utf-8-sig: a byte-order mark (Windows editors) is not part of the first name; strip() takes CRLF's \r
+    with open(file, encoding="utf-8-sig") as f:
         # the label is the last field: a file name may hold spaces ("IMG 0001.jpg 3")
         rows = [(n, line.strip().rsplit(None, 1)) for n, line in enumerate(f, 1) if line.strip()]
     if rows and all(len(r) >= 2 for _, r in rows):
         by_name = {os.path.basename(r[0]): (r[-1], f"{file}:{n}") for n, r in rows}
-        missing = [n for n in names if n not in by_name]
+        picked = [by_name.get(n) or _by_normal_form(by_name, n, file) for n in names]
+        missing = [n for n, p in zip(names, picked) if p is None]
         if missing:
-            raise ZfError(f"{file} has no label for {len(missing)} image(s), e.g. {missing[0]}")
-        picked = [by_name[n] for n in names]
+            raise ZfError(f"{file} has no label for {len(missing)} image(s), e.g. {missing[0]!r}")
     else:
         if len(rows) != len(names):
             raise ZfError(f"{file} has {len(rows)} labels but the folder has {len(names)} images")
@@ -191,7 +210,6 @@ def check_labels(ds: "Dataset", num_classes: int) -> None:
 def load_raw(ds: Dataset, i: int, rec: Dict[str, Any]) -> Optional[np.ndarray]:
     """Image i as the raw CHW 0-255 tensor of the preprocessing record, or None (with a warning) if unreadable."""
     from .preprocess import raw_tensor
-    from .protocol import warn
     try:
         item = ds.get(i)
         return item if ds.raw else raw_tensor(item, rec)

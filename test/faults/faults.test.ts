@@ -64,6 +64,12 @@ const CASES: Case[] = [
   { name: 'set-alias-self', args: (w, o) => run(w, o, ...set('model.kwargs={x: &a [1, *a]}')), code: 2, first: /\(--set\): model\.kwargs\.x\[1\]: the value contains itself/ },
   { name: 'check-samples-huge', args: (w, o) => run(w, o, ...set('export.check_samples=100000000')), code: 2, first: /export\.check_samples: .*(<=|at most) ?256/ },
   { name: 'input-shape-huge', args: (w, o) => run(w, o, ...set('input.shape=[1, 3, 100000, 100000]')), code: 2, first: /input\.shape\[2\]: expected <= 8192/ },
+  { name: 'manifest-is-folder', args: (w) => ['run', w.recipe, '--until', 'preprocess', '--out', join(w.dir, 'run-manifest-dir'), '--cache', w.cache], code: 1,
+    first: /^zooforge: .*run-manifest-dir\/manifest\.json: is not a file \(a folder\?\)/ },
+  { name: 'escape-code-in-name', args: (w) => ['run', join(w.dir, 'r\u001b[31m.yaml')], code: 2, first: /cannot read recipe .*r\\u001b\[31m\.yaml: ENOENT/,
+    then: (_w, _o, stderr) => expect(stderr).not.toContain('\u001b') },
+  { name: 'out-tilde-quoted', args: (w) => ['plan', w.recipe, '--out', '~/zf-x', '--cache', w.cache], code: 0, first: /^$/,
+    then: (_w, _o, stderr) => expect(stderr).toMatch(/warning: --out ~\/zf-x: the shell did not expand ~ \(was it quoted\?\)/) },
   // --- folders zooforge did not create are never reused or deleted
   { name: 'out-user-folder', args: (w) => run(w, join(w.dir, 'thesis')), code: 2, first: /^zooforge: .*thesis is not empty and was not created by zooforge/,
     then: (w) => expect(readdirSync(join(w.dir, 'thesis'))).toEqual(['thesis.tex']) },

@@ -2,6 +2,7 @@ import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { EngineEvent } from '../../engine/events.ts';
 import type { StageStatus } from '../../engine/types.ts';
 import { keptText, progressText, seconds } from './format.ts';
+import { oneLine, printable } from '../../text/one-line.ts';
 import type { Reporter } from './types.ts';
 
 interface Slot {
@@ -21,10 +22,10 @@ export class ListrReporter implements Reporter {
     if (e.type === 'plan') this.start(e.stages.map((s) => ({ id: s.id, title: s.title })));
     else if (e.type === 'stage-progress') {
       const t = this.slots.get(e.id)?.task;
-      if (t) t.output = progressText(e.message, e.done, e.total);
+      if (t) t.output = oneLine(progressText(e.message, e.done, e.total));
     } else if (e.type === 'stage-warning') {
       const t = this.slots.get(e.id)?.task;
-      if (t) t.output = `warning: ${e.message}`;
+      if (t) t.output = `warning: ${oneLine(e.message)}`;
       this.tail.push(`warning (${e.id}): ${e.message}`);
     } else if (e.type === 'stage-end') {
       this.slots.get(e.id)?.resolve({ status: e.status, durationMs: e.durationMs, error: e.error });
@@ -50,8 +51,8 @@ export class ListrReporter implements Reporter {
         const took = seconds(end.durationMs);
         if (end.status === 'cached') task.title = `${s.title} (cached, ${took})`;
         else if (end.status === 'passed') task.title = `${s.title} (${took})`;
-        else if (end.status === 'disabled' || end.status === 'skipped') task.skip(`${s.title}: ${end.error ?? end.status}`);
-        else throw new Error(`${s.title}: ${end.error ?? 'failed'}`);
+        else if (end.status === 'disabled' || end.status === 'skipped') task.skip(`${s.title}: ${oneLine(end.error ?? end.status)}`);
+        else throw new Error(`${s.title}: ${oneLine(end.error ?? 'failed')}`);
       },
     // registerSignalListeners: listr2's own SIGINT handler exits at once (130, no message), before the run records
     // the interruption, releases its lock and clears .tmp/; the run's handler (commands/run.ts) does all that.
@@ -62,6 +63,6 @@ export class ListrReporter implements Reporter {
   async finish(): Promise<void> {
     for (const s of this.slots.values()) s.resolve({ status: 'skipped', durationMs: 0, error: 'not reached' });
     await this.running;
-    for (const line of this.tail) process.stderr.write(`${line}\n`);
+    for (const line of this.tail) process.stderr.write(`${printable(line)}\n`);
   }
 }

@@ -1,11 +1,12 @@
 import type { EngineEvent } from '../../engine/events.ts';
 import { keptText, progressText, seconds } from './format.ts';
+import { printable } from '../../text/one-line.ts';
 import type { Reporter } from './types.ts';
 
 /** Plain lines for CI and pipes: one line per state change, progress at most every few seconds. */
 export class PlainReporter implements Reporter {
   private lastProgress = new Map<string, number>();
-  constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
+  constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(`${printable(l)}\n`)) {}
 
   onEvent(e: EngineEvent): void {
     switch (e.type) {

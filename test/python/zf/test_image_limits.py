@@ -61,3 +61,32 @@ def test_many_unreadable_images_are_named_a_few_times_then_counted(tmp_path, cap
     lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert len(lines) == NAMED_UNREADABLE + 1
     assert "the rest are skipped without a warning each" in lines[-1]
+
+
+def labelled_folder(tmp_path, names):
+    root = tmp_path / "flat"
+    root.mkdir()
+    for n in names:
+        Image.fromarray(np.full((10, 12, 3), 90, np.uint8)).save(root / n)
+    return root
+
+
+def test_labels_with_a_byte_order_mark_and_crlf_line_ends_are_read(tmp_path):
+    root = labelled_folder(tmp_path, ["img0.png", "img1.png"])
+    labels = tmp_path / "labels.txt"
+    labels.write_bytes("\ufeffimg0.png 3\r\nimg1.png 4\r\n".encode("utf-8"))
+    spec = folder_spec(root)
+    spec["folder"]["labels"] = str(labels)
+    assert list(open_dataset(spec, REC["input_shape"][1:]).labels) == [3, 4]
+
+
+def test_an_nfc_name_in_the_labels_matches_an_nfd_file_and_says_so(tmp_path, capsys):
+    import unicodedata
+    nfd = unicodedata.normalize("NFD", "café.png")
+    root = labelled_folder(tmp_path, [nfd])
+    labels = tmp_path / "labels.txt"
+    labels.write_text(unicodedata.normalize("NFC", "café.png") + " 2\n", encoding="utf-8")
+    spec = folder_spec(root)
+    spec["folder"]["labels"] = str(labels)
+    assert list(open_dataset(spec, REC["input_shape"][1:]).labels) == [2]
+    assert "only after Unicode normalization" in capsys.readouterr().out
