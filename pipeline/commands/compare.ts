@@ -18,7 +18,11 @@ export interface CompareRow {
 
 export function compareRow(runDir: string): CompareRow {
   const path = join(runDir, 'report', 'report.json');
-  if (!existsSync(path)) throw new UserInputError(`${runDir}: no report/report.json (run the recipe through the report stage first)`);
+  if (!existsSync(path)) {
+    const kept = join(runDir, 'complete');
+    throw new UserInputError(`${runDir}: no report/report.json (run the recipe through the report stage first)`
+      + (existsSync(kept) ? `; its last complete runs are kept in ${kept}/<variant>/: compare those` : ''));
+  }
   let d: ReportData;
   try {
     d = JSON.parse(readFileSync(path, 'utf8')) as ReportData;
