@@ -3,9 +3,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFolder, type FolderListing } from './listing.ts';
+import { UserInputError } from '../errors.ts';
 
 /** sha256 of a file's bytes, streamed (model files can be hundreds of MB). */
 export async function hashFile(path: string): Promise<string> {
+  // a pipe or device named where a file belongs would block or never end: refused, whoever named it
+  if (!(await stat(path)).isFile()) throw new UserInputError(`${path}: not a regular file (a pipe, socket or device?): cannot hash it`);
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');

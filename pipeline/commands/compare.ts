@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 import { basename, join } from 'node:path';
 import { CorruptInputError, UserInputError } from '../errors.ts';
 import { mdTable, pct, pval } from '../report/format.ts';
@@ -25,7 +26,7 @@ export function compareRow(runDir: string): CompareRow {
   }
   let d: ReportData;
   try {
-    d = JSON.parse(readFileSync(path, 'utf8')) as ReportData;
+    d = JSON.parse(readUserText(path, 'report', TEXT_LIMITS.log)) as ReportData;
   } catch (err) {
     throw new CorruptInputError(`${path}: not a readable report (${(err as Error).message.split('\n')[0]}); re-run the recipe to rebuild it`);
   }

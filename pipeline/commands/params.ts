@@ -5,7 +5,8 @@ import { countParams } from '../onnx/params.ts';
 export function paramsCommand(file: string | undefined, json: boolean): number {
   if (!file) throw new UserInputError('params: name an .onnx file, e.g. zooforge params model.onnx');
   if (!existsSync(file)) throw new UserInputError(`params: file not found: ${file}`);
-  if (!statSync(file).isFile()) throw new CorruptInputError(`params: ${file} is a folder, not an ONNX file`);
+  const st = statSync(file);
+  if (!st.isFile()) throw new CorruptInputError(`params: ${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file (a pipe, socket or device)'}, not an ONNX file`);
   const r = countParams(file);
   if (json) {
     process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -1,7 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dotted } from '../recipe/locate.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { Stage } from './types.ts';
+
+/** Files and folders are what a recipe can name; reading a pipe would block the run, a device read forever. */
+function unreadableKind(path: string): string | undefined {
+  const st = statSync(path);
+  return st.isFile() || st.isDirectory() ? undefined : 'is not a regular file or folder (a pipe, socket or device)';
+}
 
 /** Before anything runs: every user file that a stage about to run reads through a recipe field must exist. The
  *  stages' own declared inputs say what they read (`--until params` reads no dataset, so asks for none). */
@@ -21,7 +27,9 @@ export async function missingUserFiles(stages: readonly Stage[], loaded: LoadedR
     }
     for (const need of stage.requires?.(loaded) ?? []) note(`${loaded.where(need.field)}: ${dotted(need.field)}: ${need.message}`, stage.id);
     for (const input of inputs) {
-      if ('path' in input && input.field && !existsSync(input.path)) note(`${loaded.where(input.field)}: ${dotted(input.field)}: ${input.path} does not exist`, stage.id);
+      if (!('path' in input) || !input.field) continue;
+      const problem = !existsSync(input.path) ? 'does not exist' : unreadableKind(input.path);
+      if (problem) note(`${loaded.where(input.field)}: ${dotted(input.field)}: ${input.path} ${problem}`, stage.id);
     }
   }
   const said = (ids: string[]): string => (ids.length === 1 ? `the ${ids[0]} stage reads it` : `the ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)} stages read it`);

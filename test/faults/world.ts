@@ -78,6 +78,9 @@ open(os.path.join(d, "truncated.onnx"), "r+b").truncate(60)
   writeFileSync(join(dir, 'deep.yaml'), `model: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`);
   writeFileSync(join(dir, 'huge-list.yaml'), `model: {name: m, source: {timm: resnet18}, kwargs: {x: [${'1,'.repeat(6_000_000)}1]}}\n`);
   execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+  execFileSync('mkfifo', [join(dir, 'pipe.pt')]);
+  mkdirSync(join(dir, 'run-fifo-report', 'report'), { recursive: true });
+  execFileSync('mkfifo', [join(dir, 'run-fifo-report', 'report', 'report.json')]);
   // A run folder whose manifest.json is a folder.
   mkdirSync(join(dir, 'run-manifest-dir', 'manifest.json'), { recursive: true });
   writeFileSync(join(dir, 'run-manifest-dir', '.zooforge-run'), '{}\n');
