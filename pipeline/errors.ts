@@ -1,6 +1,6 @@
 /** One error type per kind of failure; the CLI maps each to an exit code (and nowhere else exits). */
 
-export const ExitCode = { ok: 0, stageFailed: 1, badInput: 2, interrupted: 130, internal: 70 } as const;
+export const ExitCode = { ok: 0, stageFailed: 1, badInput: 2, budgetNotMet: 3, interrupted: 130, internal: 70 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Bad recipe, bad arguments, bad input file: the user can fix it. Exit 2. */

@@ -73,7 +73,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   tune: {
     usage: 'tune <recipe.yaml> --max-drop POINTS [run options]', summary: 'fewest sensitive nodes at higher precision so Top-1 drops <= POINTS',
-    about: 'Greedy: moves the most sensitive nodes (see sensitivity) to higher precision — float for the ort backend,\nnode_info int16 for X5/Ultra, run_on_cpu for X3 — until the Top-1 drop on the validation subset is within\nPOINTS, then confirms on the full evaluation set. Writes <recipe>.tuned.yaml beside the recipe and prints the\ntrade-off table (nodes changed, drop, host latency). If the budget cannot be met it says so and keeps the best.',
+    about: 'Greedy: moves the most sensitive nodes (see sensitivity) to higher precision — float for the ort backend,\nnode_info int16 for X5/Ultra, run_on_cpu for X3 — until the Top-1 drop on the validation subset is within\nPOINTS, then confirms on the full evaluation set. Writes <recipe>.tuned.yaml beside the recipe and prints the\ntrade-off table (nodes changed, drop, host latency). If the budget cannot be met it says so and keeps the best.\nThe variant holds every --set given (it reproduces alone: the confirmation runs the file without them).\nExit 0 when the confirmed drop is within POINTS, 3 when it is not.',
     options: ['max-drop', ...RUN_OPTIONS],
     run: async (inv) => (await import('../commands/analysis.ts')).tuneCommand(await runFlags(inv), inv.values['max-drop']),
   },

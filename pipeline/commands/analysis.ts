@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { succeeded } from '../engine/types.ts';
-import { UserInputError } from '../errors.ts';
+import { ExitCode, UserInputError } from '../errors.ts';
+import { applyOverride } from '../recipe/load.ts';
+import { oneLine } from '../text/one-line.ts';
 import { mdTable, num, pct } from '../report/format.ts';
 import { sensitivityTable } from '../report/sensitivity.ts';
 import { z } from 'zod';
@@ -26,13 +28,16 @@ type VariantRecipe = { quantize: { backend: string; model_parameters: { march?: 
 /** <recipe>.tuned.yaml beside the recipe (so its relative paths stay valid), with the nodes at the precision tune
  *  measured, in hb_mapper's words: node_info int16 (emulate bpu), or run_on_cpu (float: emulate host, and X3, whose
  *  BPU has no int16). */
-function writeVariant(recipePath: string, resolved: VariantRecipe, nodes: string[], maxDrop: string, precision: 'int16' | 'float'): string {
+function writeVariant(recipePath: string, resolved: VariantRecipe, nodes: string[], maxDrop: number, precision: 'int16' | 'float', overrides: string[]): string {
   const variantPath = join(dirname(recipePath), `${basename(recipePath, '.yaml')}.tuned.yaml`);
   const doc = parseDocument(readFileSync(recipePath, 'utf8'));
+  // the --set values it was tuned with belong to the variant: without them it would not reproduce
+  for (const o of overrides) applyOverride(doc, o);
   const int16 = precision === 'int16' && resolved.quantize.model_parameters.march !== 'bernoulli2';
   if (int16) doc.setIn(['quantize', 'node_info'], Object.fromEntries(nodes.map((n) => [n, { ON: 'BPU', InputType: 'int16', OutputType: 'int16' }])));
   else doc.setIn(['quantize', 'run_on_cpu'], nodes);
-  writeFileSync(variantPath, `# Variant written by zooforge tune --max-drop ${maxDrop}: ${nodes.length} node(s) at higher precision (${int16 ? 'node_info int16' : 'run_on_cpu: float'}).\n${doc.toString()}`);
+  const sets = overrides.length ? ` with ${overrides.map((o) => `--set ${oneLine(o)}`).join(' ')}` : '';
+  writeFileSync(variantPath, `# Variant written by zooforge tune --max-drop ${maxDrop}${sets}: ${nodes.length} node(s) at higher precision (${int16 ? 'node_info int16' : 'run_on_cpu: float'}).\n${doc.toString()}`);
   return variantPath;
 }
 
@@ -43,17 +48,19 @@ export async function tuneCommand(f: RunFlags, maxDrop: string | undefined): Pro
   const st = manifest.stages.find((s) => s.id === 'tune');
   if (code !== 0 || !st || !succeeded(st.status)) return code || 1;
   const d = WORKER_DATA.tune.parse(st.data);
-  const variantPath = writeVariant(manifest.recipe.path, manifest.recipe.resolved as VariantRecipe, d.nodes, maxDrop, d.precision);
+  const kept = f.set.filter((s) => !s.startsWith('tune.'));
+  const variantPath = writeVariant(manifest.recipe.path, manifest.recipe.resolved as VariantRecipe, d.nodes, Number(maxDrop), d.precision, kept);
   process.stdout.write(`${mdTable([`nodes at ${d.precision}`, 'added node', 'subset Top-1', 'drop', 'host latency (ms, 1 thread)'],
     d.steps.map((s) => [String(s.nodes_changed), s.node ?? '—', pct(s.top1), pct(s.drop), num(s.latency_ms, 3)]))}\n\n`);
   process.stdout.write(d.met ? `Budget met on the ${d.subset}-image subset with ${d.nodes.length} of ${d.quantized_nodes} quantized node(s) at ${d.precision}; confirming on the full evaluation set…\n`
     : `Budget ${maxDrop} NOT met on the subset within tune.max_nodes; the best found is written; confirming it on the full set…\n`);
-  const confirm = await runPipeline({ ...f, recipe: variantPath, set: f.set.filter((s) => !s.startsWith('tune.')), until: undefined, out: join(outDir, 'tuned'), force: [] });
+  // the variant file alone, no --set: what is confirmed is what the file reproduces
+  const confirm = await runPipeline({ ...f, recipe: variantPath, set: [], until: undefined, out: join(outDir, 'tuned'), force: [] });
   const evaluated = confirm.manifest.stages.find((s) => s.id === 'evaluate' && succeeded(s.status));
   if (!evaluated) return confirm.code || 1;
   const ev = WORKER_DATA.evaluate.parse(evaluated.data);
   const drop = ev.float.top1.percent - ev.quant.top1.percent;
   process.stdout.write(`variant: ${variantPath}\nfull evaluation (${ev.n} images): float ${pct(ev.float.top1.percent)} %, int8 ${pct(ev.quant.top1.percent)} %, drop ${pct(drop)} points — `
     + `${drop <= Number(maxDrop) ? 'within' : 'NOT within'} the ${maxDrop}-point budget\n`);
-  return confirm.code;
+  return confirm.code !== 0 ? confirm.code : drop <= Number(maxDrop) ? ExitCode.ok : ExitCode.budgetNotMet;
 }

@@ -39,7 +39,7 @@ function parseOverride(text: string): { path: PathSegment[]; value: unknown } {
 }
 
 /** Apply one override to the document; a path through a scalar (calibration.count.x) is the user's mistake. */
-function applyOverride(doc: Document, text: string): PathSegment[] {
+export function applyOverride(doc: Document, text: string): PathSegment[] {
   const { path: keyPath, value } = parseOverride(text);
   try {
     if (value === null) doc.deleteIn(keyPath); // --set key=null (or key=) removes the field: back to its default

@@ -67,5 +67,18 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
     const variant = join(dir, 'fashion.tuned.yaml');
     expect(existsSync(variant)).toBe(true);
     expect(readFileSync(variant, 'utf8')).toMatch(/node_info:\n\s+\/\S+:\n\s+ON: BPU\n\s+InputType: int16\n\s+OutputType: int16/);
+    // the variant holds the --set values it was tuned with, and alone reproduces the confirmed run (every stage cached)
+    expect(readFileSync(variant, 'utf8')).toMatch(/calibration_type: kl/);
+    const plan = await zooforge(['plan', variant, '--out', join(dir, 'tune', 'tuned'), '--cache', cache]);
+    expect(plan.stdout).toMatch(/^evaluate\s+cached/m);
+    expect(plan.stdout).toMatch(/^quantize\s+cached/m);
+  });
+
+  it('tune says with its exit code whether the variant is within the budget (3: not within)', async () => {
+    const r = await zooforge(['tune', recipe, '--max-drop', '0', '--out', join(dir, 'tune0'), '--cache', cache, '--set', 'sensitivity.subset=10000',
+      '--set', 'evaluate.perf_runs=0', '--set', 'quantize.calibration_type=kl', '--set', 'tune.max_nodes=1']);
+    const within = /— within the 0-point budget/.test(r.stdout);
+    expect(within || /— NOT within the 0-point budget/.test(r.stdout), r.stdout + r.stderr).toBe(true);
+    expect(r.exitCode).toBe(within ? 0 : 3);
   });
 });
