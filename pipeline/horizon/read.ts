@@ -70,7 +70,8 @@ export function readHbConfig(file: string, warn: (message: string) => void = () 
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const { line, col } = lines.linePos(e.pos[0]);
-    throw new UserInputError(`${shown}:${line}:${col}: not readable YAML (as PyYAML reads it): ${e.message.split('\n')[0].replace(/:$/, '')}`);
+    const why = /call stack/i.test(e.message) ? 'nested too deeply to read' : e.message.split('\n')[0].replace(/:$/, '');
+    throw new UserInputError(`${shown}:${line}:${col}: not readable YAML (as PyYAML reads it): ${why}`);
   }
   const { value: raw, warnings } = asPyYAML(doc, lines, shown);
   for (const w of warnings) warn(w);
