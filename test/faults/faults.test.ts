@@ -92,7 +92,7 @@ const CASES: Case[] = [
   { name: 'params-negative-dim', args: (w) => ['params', join(w.dir, 'negdim.onnx')], code: 1, first: /negdim\.onnx: tensor w has a negative dimension: not a valid ONNX model/ },
   { name: 'compare-truncated', args: (w) => ['compare', join(w.dir, 'run-truncated')], code: 1, first: /report-?.*report\.json: not a readable report/ },
   { name: 'compare-no-report', args: (w) => ['compare', join(w.dir, 'thesis')], code: 2, first: /thesis: no report\/report\.json/ },
-  { name: 'parse-log-missing', args: (w) => ['parse-log', join(w.dir, 'none.log')], code: 2, first: /^zooforge: parse-log: cannot read/ },
+  { name: 'parse-log-missing', args: (w) => ['parse-log', join(w.dir, 'none.log')], code: 2, first: /^zooforge: cannot read log .*none\.log: ENOENT/ },
   { name: 'import-not-hb', args: (w) => ['import', join(w.dir, 'not-hb.yaml')], code: 2, first: /not-hb\.yaml: not an hb_mapper makertbin config/ },
   { name: 'onnx-source-ext-missing', args: (w, o) => run(w, o, '--until', 'export', ...set(`model={name: m, source: {onnx: ${join(w.dir, 'ext-missing', 'm.onnx')}}}`)), code: 1, first: /m\.onnx: external data file .*weights\.bin \(tensor w\) not found/ },
   // --- stage-level faults (the export worker runs): exit 1, one clear line
