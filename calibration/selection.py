@@ -9,7 +9,7 @@ import numpy as np
 
 from zf.datasets import load_raw, sample_indices
 from zf.preprocess import normalize, pixels_digest
-from zf.protocol import ZfError, progress, write_json
+from zf.protocol import ZfError, progress, warn, write_json
 
 
 def source_hash(ds, i, item) -> str:
@@ -53,7 +53,14 @@ def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir
         progress("calibration images", len(chosen), count)
     data.flush()
     if len(chosen) < count:
-        raise ZfError(f"only {len(chosen)} usable, distinct calibration images of the {count} requested "
-                      f"({len(skipped)} unreadable, {len(duplicates)} duplicates, {len(ds)} in the dataset)")
+        found = (f"only {len(chosen)} usable, distinct calibration images of the {count} requested "
+                 f"({len(skipped)} unreadable, {len(duplicates)} duplicates, {len(ds)} in the dataset)")
+        if not chosen:
+            raise ZfError(found)
+        # fewer images than asked is what a user with a small folder has: calibrate on them, and say so
+        warn(f"{found}: calibrating on those {len(chosen)} (lower calibration.count to silence this)")
+        kept = np.array(data[: len(chosen)])
+        del data
+        np.save(os.path.join(work_dir, "calib.npy"), kept)
     write_json(os.path.join(work_dir, "selection.json"), {"dataset": ds.kind, "samples": chosen, "skipped": skipped, "duplicates": duplicates})
     return chosen, skipped, duplicates

@@ -26,6 +26,13 @@ def folder(tmp_path, n=6, broken=1):
     return open_dataset(folder_spec(root), REC["input_shape"][1:])
 
 
+def broken_only(tmp_path):
+    root = tmp_path / "broken"
+    root.mkdir()
+    (root / "x.png").write_bytes(b"not a png")
+    return open_dataset(folder_spec(root), REC["input_shape"][1:])
+
+
 def test_writes_both_tensor_forms_and_a_manifest_that_names_every_sample(tmp_path):
     ds = folder(tmp_path)
     work = tmp_path / "work"
@@ -43,15 +50,22 @@ def test_writes_both_tensor_forms_and_a_manifest_that_names_every_sample(tmp_pat
     assert sorted(os.listdir(work / "cal_rgb")) == [f"{k:05d}.rgbchw" for k in range(6)]
 
 
-def test_the_same_seed_picks_the_same_samples_and_too_few_readable_images_is_a_clear_error(tmp_path):
+def test_the_same_seed_picks_the_same_samples_and_too_few_readable_images_are_used_with_a_warning(tmp_path, capsys):
     ds = folder(tmp_path)
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir(), b.mkdir()
     assert [s["id"] for s in select(ds, REC, 4, 7, True, str(a), "c")[0]] == [s["id"] for s in select(ds, REC, 4, 7, True, str(b), "c")[0]]
     c = tmp_path / "c"
     c.mkdir()
-    with pytest.raises(ZfError, match=r"only 6 usable, distinct calibration images of the 7 requested \(1 unreadable, 0 duplicates, 7 in the dataset\)"):
-        select(ds, REC, 7, 0, True, str(c), "c")
+    chosen = select(ds, REC, 7, 0, True, str(c), "c")[0]
+    assert len(chosen) == 6
+    assert np.load(c / "calib.npy").shape[0] == 6  # no empty rows calibrating as black images
+    assert "only 6 usable, distinct calibration images of the 7 requested (1 unreadable, 0 duplicates, 7 in the dataset): " \
+        "calibrating on those 6" in capsys.readouterr().out
+    d = tmp_path / "d"
+    d.mkdir()
+    with pytest.raises(ZfError, match=r"only 0 usable"):
+        select(broken_only(tmp_path), REC, 3, 0, True, str(d), "c")
 
 
 def test_a_copy_of_a_chosen_image_is_skipped_and_reported_not_counted_twice(tmp_path):
