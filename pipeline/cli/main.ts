@@ -4,13 +4,16 @@ import { VERSION } from '../version.ts';
 import { printable } from '../text/one-line.ts';
 import { COMMANDS, type Invocation } from './commands.ts';
 import { commandHelp, mainHelp } from './help.ts';
-import { optionalValues, parseArgsOptions } from './options.ts';
+import { OPTIONS, optionalValues, parseArgsOptions } from './options.ts';
+import { didYouMean } from '../text/suggest.ts';
 
 function parse(argv: string[]) {
   try {
     return parseArgs({ args: optionalValues(argv), options: parseArgsOptions(), allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UserInputError(`${(err as Error).message}\nRun 'zooforge --help' for usage.`);
+    const unknown = /Unknown option '--([^']+)'/.exec((err as Error).message)?.[1];
+    const hint = unknown ? didYouMean(unknown, Object.keys(OPTIONS), (o) => `--${o}`) : '';
+    throw new UserInputError(`${(err as Error).message}${hint}\nRun 'zooforge --help' for usage.`);
   }
 }
 
@@ -22,7 +25,7 @@ async function dispatch(argv: string[]): Promise<number> {
   if (values.version) return say(VERSION, ExitCode.ok);
   if (!name) return say(mainHelp(), values.help ? ExitCode.ok : ExitCode.badInput);
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) throw new UserInputError(`unknown command ${name}. Run 'zooforge --help'.`);
+  if (!command) throw new UserInputError(`unknown command ${name}${didYouMean(name, Object.keys(COMMANDS))}. Run 'zooforge --help'.`);
   if (values.help) return say(commandHelp(name), ExitCode.ok);
   return command.run({ name, args, values: values as Invocation['values'] });
 }

@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Docume
 import { UserInputError } from '../errors.ts';
 import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 import { problemsFromZod } from '../recipe/issues.ts';
+import { knownKeysOf } from '../recipe/known-keys.ts';
 import { dotted, locate } from '../recipe/locate.ts';
 import { pyyamlValue } from './pyyaml.ts';
 import { HbConfigSchema, type HbConfig } from './schema.ts';
@@ -77,7 +78,7 @@ export function readHbConfig(file: string, warn: (message: string) => void = () 
   for (const w of warnings) warn(w);
   const parsed = HbConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = problemsFromZod(parsed.error.issues, raw).map((p) => `${shown}:${locate(doc, lines, p.path, p.atKey)}: ${dotted(p.path) || '(top level)'}: ${p.message}`);
+    const problems = problemsFromZod(parsed.error.issues, raw, knownKeysOf(HbConfigSchema)).map((p) => `${shown}:${locate(doc, lines, p.path, p.atKey)}: ${dotted(p.path) || '(top level)'}: ${p.message}`);
     throw new UserInputError(`${shown}: not an hb_mapper makertbin config:\n${problems.join('\n')}`, problems);
   }
   return parsed.data;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { PathSegment } from './locate.ts';
+import { didYouMean } from '../text/suggest.ts';
 
 /** A recipe problem before it is given a file position. */
 export interface RecipeProblem {
@@ -25,7 +26,7 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
 }
 
 /** zod issues -> problems with hb_mapper-style wording: `expected one of a|b, got "x"`. */
-export function problemsFromZod(issues: readonly z.core.$ZodIssue[], input: unknown): RecipeProblem[] {
+export function problemsFromZod(issues: readonly z.core.$ZodIssue[], input: unknown, knownKeys: (path: PathSegment[]) => string[] = () => []): RecipeProblem[] {
   const out: RecipeProblem[] = [];
   for (const issue of issues) {
     const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
@@ -38,7 +39,7 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], input: unkn
         out.push({ path, message: got === 'nothing' ? `required field is missing (expected ${issue.expected})` : `expected ${issue.expected}, got ${got}` });
         break;
       case 'unrecognized_keys':
-        for (const key of issue.keys) out.push({ path: [...path, key], message: 'unknown field', atKey: true });
+        for (const key of issue.keys) out.push({ path: [...path, key], message: `unknown field${didYouMean(key, knownKeys(path))}`, atKey: true });
         break;
       case 'invalid_union':
         out.push(...unionProblems(issue.errors, path, valueAt(input, path), got));
@@ -62,8 +63,9 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], input: unkn
  */
 function unionProblems(branches: readonly (readonly z.core.$ZodIssue[])[], path: PathSegment[], value: unknown, got: string): RecipeProblem[] {
   const perBranch = branches.map((errs) => problemsFromZod(errs, value));
+  // (keys in a union's forms are not suggested: which form was meant is the question there)
   const isShapeMiss = (p: RecipeProblem): boolean =>
-    p.path.length === 1 && (p.message === 'unknown field' || p.message.startsWith('required field is missing'));
+    p.path.length === 1 && (p.message.startsWith('unknown field') || p.message.startsWith('required field is missing'));
   const matching = perBranch.filter((ps) => !ps.some(isShapeMiss));
   if (matching.length === 1) return matching[0].map((p) => ({ ...p, path: [...path, ...p.path] }));
   const forms = perBranch.flatMap((ps) => ps.filter((p) => p.path.length === 1 && p.message.startsWith('required')).map((p) => String(p.path[0])));

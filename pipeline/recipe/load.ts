@@ -3,6 +3,7 @@ import { LineCounter, parse as parseYamlValue, parseDocument, type Document } fr
 import { UserInputError } from '../errors.ts';
 import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 import { problemsFromZod, type RecipeProblem } from './issues.ts';
+import { knownKeysOf } from './known-keys.ts';
 import { dotted, locate, type PathSegment } from './locate.ts';
 import { checkRules } from './rules.ts';
 import { RecipeSchema, type Recipe } from './schema.ts';
@@ -114,7 +115,7 @@ export function loadRecipe(file: string, overrides: string[] = [], options: Load
   const parsed = RecipeSchema.safeParse(input);
   // The rules must see the backend that will actually run (auto -> ort or horizon).
   const backendNote = parsed.success ? options.resolveBackend?.(parsed.data) : undefined;
-  const problems = parsed.success ? checkRules(parsed.data, dirname(path)) : problemsFromZod(parsed.error.issues, input);
+  const problems = parsed.success ? checkRules(parsed.data, dirname(path)) : problemsFromZod(parsed.error.issues, input, knownKeysOf(RecipeSchema));
   if (problems.length > 0) {
     const position = (m: string): number[] => (m.match(/:(\d+):(\d+): /)?.slice(1).map(Number) ?? [0, 0]);
     const messages = problems.map(format).sort((a, b) => position(a)[0] - position(b)[0] || position(a)[1] - position(b)[1]);

@@ -3,6 +3,7 @@ recipe, else timm's pretrained_cfg, else the ONNX file's own input, else plain d
 model pixels reads this record, and nothing else, for how to do it."""
 import os
 
+from zf.build_model import timm_hint
 from zf.protocol import ZfError, run_worker, warn, write_json
 from zf.record import preprocessing_record, timm_cfg, torchvision_cfg
 
@@ -25,7 +26,7 @@ def main(p):
     if "timm" in src:
         cfg = timm_cfg(src["timm"])
         if cfg is None:
-            raise ZfError(f"timm has no model named {src['timm']}")
+            raise ZfError(f"timm has no model named {src['timm']}{timm_hint(src['timm'])}")
     if "torchvision" in src:
         cfg = torchvision_cfg(src["torchvision"])
     if "onnx" in src and p["model"].get("onnx_file"):

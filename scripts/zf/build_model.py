@@ -25,6 +25,16 @@ def _from_module(spec: str, kwargs: Dict[str, Any]) -> torch.nn.Module:
     return getattr(module, factory)(**kwargs)
 
 
+def timm_hint(name: str) -> str:
+    """timm's names are lower case (the zoo's MobileOne_S0 is timm's mobileone_s0): the nearest one, if any."""
+    import difflib
+
+    import timm
+    lower = {n.lower(): n for n in timm.list_models()}
+    close = [lower[name.lower()]] if name.lower() in lower else [lower[c] for c in difflib.get_close_matches(name.lower(), list(lower), n=1)]
+    return f" (did you mean model.source.timm: {close[0]}?)" if close else ""
+
+
 def _pretrained_error(name: str, err: Exception) -> ZfError:
     return ZfError(f"could not load pretrained weights for {name} ({type(err).__name__}: {str(err).splitlines()[0][:160]}). "
                    "Model hubs are unreachable offline: set model.checkpoint to a local weights file, or model.pretrained: false.")
@@ -63,7 +73,7 @@ def _create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
         try:
             model = timm.create_model(src["timm"], pretrained=p["pretrained"], **kwargs)
         except RuntimeError as err:
-            raise ZfError(f"timm: {err}") if "Unknown model" in str(err) else _pretrained_error(src["timm"], err)
+            raise ZfError(f"timm: {err}{timm_hint(src['timm'])}") if "Unknown model" in str(err) else _pretrained_error(src["timm"], err)
         except OSError as err:  # hub download failures surface as OSError/HTTP errors
             raise _pretrained_error(src["timm"], err)
         return model, getattr(model, "pretrained_cfg", None)

@@ -50,6 +50,12 @@ const CASES: Case[] = [
   { name: 'recipe-missing', args: (w, o) => ['run', join(w.dir, 'none.yaml'), '--out', o], code: 2, first: /^zooforge: cannot read recipe .*none\.yaml: ENOENT/ },
   { name: 'recipe-not-yaml', args: (w, o) => ['run', join(w.dir, 'imgs', 'flat', '00000.png'), '--out', o], code: 2, first: /00000\.png:\d+:\d+: / },
   { name: 'sweep-jobs-zero', args: (w, o) => ['sweep', w.recipe, '--out', o, '--vary', 'quantize.per_channel=true,false', '--jobs', '0'], code: 2, first: /^zooforge: sweep: --jobs takes a whole number/ },
+  { name: 'did-you-mean-field', args: (w, o) => run(w, o, ...set('calibration.cout=3')), code: 2, first: /calibration\.cout: unknown field \(did you mean count\?\)/ },
+  { name: 'did-you-mean-command', args: () => ['rnu'], code: 2, first: /^zooforge: unknown command rnu \(did you mean run\?\)/ },
+  { name: 'did-you-mean-option', args: (w) => ['run', w.recipe, '--untill', 'params'], code: 2, first: /Unknown option '--untill'.*\(did you mean --until\?\)/ },
+  { name: 'did-you-mean-timm', args: (w, o) => run(w, o, '--until', 'preprocess', ...set('model.source={timm: MobileOne_S0}', 'model.checkpoint=null', 'input.shape=[1, 3, 224, 224]',
+    'preprocess.colour=rgb', 'preprocess.mean=[0.5, 0.5, 0.5]', 'preprocess.std=[0.5, 0.5, 0.5]')), code: 1,
+    first: /^failed preprocess .*timm has no model named MobileOne_S0 \(did you mean model\.source\.timm: mobileone_s0\?\)/ },
   { name: 'unknown-command', args: () => ['frobnicate'], code: 2, first: /^zooforge: unknown command frobnicate/ },
   { name: 'unknown-flag', args: (w) => ['run', w.recipe, '--frobnicate'], code: 2, first: /^zooforge: Unknown option '--frobnicate'/ },
   // --- what no reader should choke on: refused with the reason, bounded in time and memory (issue 21.11, 21.17)

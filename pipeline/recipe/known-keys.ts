@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { PathSegment } from './locate.ts';
+
+type JsonSchema = { properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; items?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean };
+
+/** The schemas a path can lead to: through properties, list items, map values and every form of a union. */
+function step(schemas: JsonSchema[], seg: PathSegment): JsonSchema[] {
+  const open = (s: JsonSchema): JsonSchema[] => [s, ...(s.anyOf ?? []).flatMap(open), ...(s.oneOf ?? []).flatMap(open)];
+  return schemas.flatMap(open).flatMap((s) => {
+    if (typeof seg === 'number') return s.items ? [s.items] : [];
+    const prop = s.properties?.[seg] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+    return prop ? [prop] : [];
+  });
+}
+
+/** The field names a schema allows at a path (for "did you mean" on an unknown field). */
+export function knownKeysOf(schema: z.ZodType): (path: PathSegment[]) => string[] {
+  let root: JsonSchema | undefined;
+  return (path) => {
+    root ??= z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const at = path.reduce<JsonSchema[]>((schemas, seg) => step(schemas, seg), [root]);
+    const open = (s: JsonSchema): JsonSchema[] => [s, ...(s.anyOf ?? []).flatMap(open), ...(s.oneOf ?? []).flatMap(open)];
+    return [...new Set(at.flatMap(open).flatMap((s) => Object.keys(s.properties ?? {})))];
+  };
+}
