@@ -1,5 +1,9 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { UserInputError } from '../errors.ts';
+
+/** Far more than any dataset's files and folders; reached only through a link into some huge tree. */
+const MAX_ENTRIES = 5_000_000;
 
 /** What a folder holds, as zooforge reads it: the one list both the cache key and the Python workers use, so a
  *  worker never reads a file the key did not cover. Paths are relative to the folder, sorted. */
@@ -12,18 +16,22 @@ export interface FolderListing {
 
 /** The rule for links and special files, in one place:
  *  - regular files are listed, also through a link (an image linked from elsewhere is still that image);
- *  - folders are walked, also through a link when the link's target lies inside the folder being listed; a link to
- *    a folder outside it (`up -> ../..`, `/`) would make the listing walk unrelated trees, so it is skipped;
+ *  - folders are walked, also through links (a class folder linked from a larger image store is common), except a
+ *    link to a folder that holds the dataset itself (`up -> ../..`, `/`): that would walk the dataset again and
+ *    every unrelated tree around it, so it is skipped;
+ *  - a listing stops with an error past MAX_ENTRIES entries (a link into a huge tree should fail in seconds);
  *  - dangling links, named pipes, sockets and devices are skipped: opening them blocks or reads nothing real;
  *  - each real folder is walked once (a link cycle, or two links to one folder, adds nothing twice). */
 export async function listFolder(root: string): Promise<FolderListing> {
   const top = await realpath(root);
   const listing: FolderListing = { files: [], dirs: [], skipped: [] };
   const seen = new Set<string>([top]);
-  const inside = (real: string): boolean => real === top || real.startsWith(top + sep);
+  const holdsDataset = (real: string): boolean => top === real || top.startsWith(real === sep ? sep : real + sep);
+  let entries = 0;
   const walk = async (dir: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+    const names = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of names) {
+      if (++entries > MAX_ENTRIES) throw new UserInputError(`${root}: more than ${MAX_ENTRIES} entries below it (at ${join(dir, entry.name)}): is a link leading somewhere huge?`);
       const full = join(dir, entry.name);
       const rel = relative(root, full);
       const target = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
@@ -32,7 +40,7 @@ export async function listFolder(root: string): Promise<FolderListing> {
       else if (!target.isDirectory()) listing.skipped.push({ path: rel, why: 'not a regular file (a pipe, socket or device)' });
       else {
         const real = await realpath(full);
-        if (!inside(real)) listing.skipped.push({ path: rel, why: `a link to a folder outside the dataset (${real})` });
+        if (holdsDataset(real)) listing.skipped.push({ path: rel, why: `a link to a folder that holds the dataset itself (${real})` });
         else if (!seen.has(real)) {
           seen.add(real);
           listing.dirs.push(rel);

@@ -17,12 +17,13 @@ describe('dataset listing: links, special files and interpreter-named folders', 
     await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'make_image_folder.py'), join(dir, 'imgs'), '40']);
   });
 
-  it('lists regular files and folders inside the root; skips links that leave it, dangling links and FIFOs, saying why', async () => {
+  it('lists regular files and folders inside the root; skips links to folders holding it, dangling links and FIFOs, saying why', async () => {
     const root = join(dir, 'listing');
     cpSync(join(dir, 'imgs', 'tree'), root, { recursive: true });
     symlinkSync('../..', join(root, 'c0', 'up'));
     symlinkSync('/', join(root, 'c1', 'slash'));
     symlinkSync(join(root, 'c2'), join(root, 'c3', 'c2-again')); // inside: walked once only
+    symlinkSync(join(dir, 'imgs', 'tree', 'c7'), join(root, 'c8', 'from-store')); // a folder from an image store: walked
     symlinkSync(join(dir, 'imgs', 'flat', '00000.png'), join(root, 'c4', 'linked.png')); // a file from elsewhere: kept
     symlinkSync(join(dir, 'nothing'), join(root, 'c5', 'dangling.png'));
     execFileSync('mkfifo', [join(root, 'c6', 'x.png')]);
@@ -30,12 +31,13 @@ describe('dataset listing: links, special files and interpreter-named folders', 
     cpSync(join(dir, 'imgs', 'flat', '00001.png'), join(root, '__pycache__', 'a.png'));
     const listing = await listFolder(root);
     expect(listing.skipped.map((s) => `${s.path}: ${s.why.replace(/\(\/.*\)/, '(…)')}`).sort()).toEqual([
-      'c0/up: a link to a folder outside the dataset (…)',
-      'c1/slash: a link to a folder outside the dataset (…)',
+      'c0/up: a link to a folder that holds the dataset itself (…)',
+      'c1/slash: a link to a folder that holds the dataset itself (…)',
       'c5/dangling.png: a symbolic link to nothing (dangling)',
       'c6/x.png: not a regular file (a pipe, socket or device)',
     ]);
     expect(listing.files).toContain('c4/linked.png');
+    expect(listing.files.filter((f) => f.startsWith('c8/from-store/')).length).toBeGreaterThan(0);
     expect(listing.files).toContain('__pycache__/a.png');
     expect(listing.files.filter((f) => f.startsWith('c3/c2-again/'))).toEqual([]);
     expect(listing.dirs).toContain('__pycache__');
@@ -53,7 +55,7 @@ describe('dataset listing: links, special files and interpreter-named folders', 
     const args = ['--until', 'calibration', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')];
     const first = await zooforge(['run', recipe, ...args]);
     expect(first.exitCode, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/warn\s+calibration\s+.*run-ds: 2 entries left out \(c0\/x\.png: not a regular file.*c1\/up: a link to a folder outside the dataset/);
+    expect(first.stderr).toMatch(/warn\s+calibration\s+.*run-ds: 2 entries left out \(c0\/x\.png: not a regular file.*c1\/up: a link to a folder that holds the dataset itself/);
     expect((await zooforge(['plan', recipe, ...args])).stdout).toMatch(/^calibration\s+cached/m);
     writeFileSync(join(dir, 'unrelated.txt'), 'a file the link up -> ../.. reaches'); // outside the dataset: no effect
     expect((await zooforge(['plan', recipe, ...args])).stdout).toMatch(/^calibration\s+cached/m);
