@@ -1,33 +1,24 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../pipeline/paths.ts';
 import { shCommand } from '../../pipeline/tools/shell.ts';
-import { fashionRecipeText } from '../helpers/recipes.ts';
 import { tmp } from '../helpers/tmp.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { slowRunArgv, untilSilent } from '../helpers/slow-run.ts';
 
 /** Ctrl-C in the live (listr2) view: the run must record it as --plain does (issue 21.9). `script` gives the CLI a
  *  terminal, so it picks the listr2 reporter. */
 describe('Ctrl-C in the live view', () => {
   it('exits 130 with a message, writes an interrupted manifest, and leaves no lock or staging', async () => {
-    const dir = tmp('zf-ctrlc-');
-    const recipe = join(dir, 'r.yaml');
-    writeFileSync(recipe, fashionRecipeText());
-    writeFileSync(join(dir, 'slow.py'), 'import time\n\ndef net():\n    time.sleep(120)\n');
-    const out = join(dir, 'out');
-    const argv = ['node', join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe, '--out', out, '--cache', join(dir, 'cache'),
-      '--set', `model.source={module: ${join(dir, 'slow.py')}:net}`, '--set', 'model.checkpoint=null'];
+    const { argv, out } = slowRunArgv(tmp('zf-ctrlc-'));
+    const recipe = argv[3];
     const env = { ...process.env };
     delete env.CI; // a person at a terminal
     const term = spawn('script', ['-qec', shCommand(argv), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     term.stdout.on('data', (d: Buffer) => { screen += d.toString(); });
     const exited = new Promise<number>((r) => term.on('exit', (code) => r(code ?? -1)));
-    const log = join(out, 'logs', 'export.log');
-    for (let i = 0; i < 600 && !(existsSync(log) && readFileSync(log, 'utf8').includes('building the network')); i++) await sleep(100);
+    await untilSilent(out);
     const cli = execFileSync('pgrep', ['-f', `zooforge.js run ${recipe}`]).toString().trim().split('\n').map(Number).find((pid) =>
       readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('node'));
     expect(cli).toBeDefined();

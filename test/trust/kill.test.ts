@@ -2,10 +2,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../pipeline/paths.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { fashionRecipeText } from '../helpers/recipes.ts';
 import { tmp } from '../helpers/tmp.ts';
+import { slowRunArgv, untilSilent } from '../helpers/slow-run.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children = (pid: number): number[] => {
@@ -29,13 +29,8 @@ const DEAD = 2 ** 22 + 1;
 
 describe('kill -9 of the CLI (issue 21.18)', () => {
   it('its Python worker dies with it, even one busy without output (which a closed pipe would never stop)', async () => {
-    const dir = tmp('zf-kill-');
-    const recipe = join(dir, 'r.yaml');
-    writeFileSync(recipe, fashionRecipeText());
-    writeFileSync(join(dir, 'slow.py'), 'import time\n\ndef net():\n    time.sleep(120)\n');
-    const cli = spawn('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe, '--out', join(dir, 'out'), '--cache', join(dir, 'cache'), '--plain',
-      '--set', `model.source={module: ${join(dir, 'slow.py')}:net}`, '--set', 'model.checkpoint=null'],
-      { stdio: 'ignore', env: { ...process.env, CI: '1' }, detached: true }); // its own session, as from a terminal
+    const { argv, out } = slowRunArgv(tmp('zf-kill-'));
+    const cli = spawn(argv[0], [...argv.slice(1), '--plain'], { stdio: 'ignore', env: { ...process.env, CI: '1' }, detached: true }); // its own session, as from a terminal
     let worker: number | undefined;
     for (let i = 0; i < 600 && worker === undefined; i++) { // up to a minute for the first worker to start
       await sleep(100);
@@ -43,9 +38,7 @@ describe('kill -9 of the CLI (issue 21.18)', () => {
     }
     expect(worker, 'no worker started').toBeDefined();
     // into its silent work: a worker that still had a line to print would die of the closed pipe, fix or no fix
-    const log = join(dir, 'out', 'logs', 'export.log');
-    for (let i = 0; i < 600 && !(existsSync(log) && readFileSync(log, 'utf8').includes('building the network')); i++) await sleep(100);
-    await sleep(500);
+    await untilSilent(out);
     cli.kill('SIGKILL');
     let gone = false;
     for (let i = 0; i < 150 && !gone; i++) {
