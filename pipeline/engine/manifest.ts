@@ -1,6 +1,7 @@
 import type { PreprocessRecord } from '../contracts/common.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { EnvironmentError } from '../errors.ts';
+import { liveOwner } from '../tools/lockfile.ts';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyMaterial } from '../cache/key.ts';
@@ -75,4 +76,13 @@ export async function writeManifest(outDir: string, manifest: Manifest): Promise
   await writeFile(tmp, JSON.stringify(manifest, null, 2));
   await rename(tmp, path);
   return path;
+}
+
+/** A run that was killed while `running` (its lock is free, its manifest unfinished) was interrupted: say so, so
+ *  that an interruption reads the same whether the run could record it itself or not. */
+export async function recordInterrupted(outDir: string): Promise<void> {
+  if (liveOwner(join(outDir, '.lock'))) return; // still running: it records its own end
+  const manifest = readManifest(outDir);
+  if (manifest?.status !== 'running') return;
+  await writeManifest(outDir, { ...manifest, status: 'interrupted', finishedAt: new Date().toISOString() });
 }

@@ -106,3 +106,19 @@ describe('a finished run is the user\'s work product (issue 21.3, 21.6, 21.8, 21
     expect(['a', 'b', 'c', 'report'].filter((id) => existsSync(join(out, id)))).toEqual(['a']);
   });
 });
+
+describe('an interruption reads the same whether the run could record it or not (issue 21.9)', () => {
+  it('a killed run\'s unfinished manifest is marked interrupted once its lock is free; a live run\'s is left alone', async () => {
+    const { recordInterrupted, writeManifest, readManifest } = await import('../../pipeline/engine/manifest.ts');
+    const out = tmp('zf-interrupted-');
+    const running = { zooforge: '0', status: 'running', recipe: { path: 'r', sha256: '', overrides: [], resolved: {} }, startedAt: '',
+      python: { executable: '' }, tools: {}, stages: [] } as Manifest;
+    await writeManifest(out, running);
+    writeFileSync(join(out, '.lock'), `${process.pid} abc ${(await import('node:os')).hostname()}\n`); // held by a live process
+    await recordInterrupted(out);
+    expect(readManifest(out)!.status).toBe('running');
+    writeFileSync(join(out, '.lock'), `${2 ** 22 + 1} abc ${(await import('node:os')).hostname()}\n`); // its owner was killed
+    await recordInterrupted(out);
+    expect(readManifest(out)!.status).toBe('interrupted');
+  });
+});
