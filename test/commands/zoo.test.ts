@@ -46,7 +46,7 @@ describe('zooforge zoo', () => {
     expect(recipe.reference).toMatchObject({ source: 'zoo, RDK X5 board', params_M: zoo.params_M, float_top1: zoo.float_top1, fps: zoo.fps });
     const again = await zooforge(['zoo', 'new', 'EfficientFormer_l1', '--out', out]);
     expect(again.exitCode).toBe(2);
-    expect(again.stderr).toMatch(/exists; remove it or choose --out/);
+    expect(again.stderr).toMatch(/exists; choose another --out, or add --force to replace it/);
   });
 
   it('says what it cannot do: an unknown model (with close names), a model with no public source', async () => {
