@@ -54,13 +54,13 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
   });
 
   it('tune with an achievable budget writes a variant whose measured drop is within it', async () => {
-    // kl clips more than the default's winner: a drop (0.35 points here) that int16 on a few nodes must recover
+    // kl clips more than the default's winner: a drop (1.78 points here) that int16 on a few nodes must recover
     // subset = the whole test set, so the subset measurement and the confirmation see the same images
     const r = await zooforge(['tune', recipe, '--max-drop', '0.15', '--out', join(dir, 'tune'), '--cache', cache, '--set', 'sensitivity.subset=10000',
       '--set', 'evaluate.perf_runs=0', '--set', 'quantize.calibration_type=kl']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/Budget met on the 10000-image subset with [1-9]\d* of \d+ quantized node\(s\) at int16/); // emulate bpu: int16, as the board would
-    expect(r.stdout).toMatch(/^\| 0 \| — \| [\d.]+ \| 0\.(1[6-9]|[2-9]\d)/m); // it started above the budget
+    expect(r.stdout).toMatch(/^\| 0 \| — \| [\d.]+ \| (0\.(1[6-9]|[2-9]\d)|[1-9]\d*\.\d+) \|/m); // it started above the budget
     const m = r.stdout.match(/drop ([\d.]+) points — within the 0.15-point budget/);
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeLessThanOrEqual(0.15);
