@@ -29,7 +29,7 @@ describe('recipe loading', () => {
   it.each([
     ['an unknown calibration method', `${HEAD}quantize:\n  calibration_type: kll\n`,
       ['x.yaml:5:21: quantize.calibration_type: expected one of default|mix|kl|max|load|skip, got "kll"']],
-    ['a misspelled key', `${HEAD}quantize:\n  calibraton_type: kl\n`, ['x.yaml:5:3: quantize.calibraton_type: unknown field']],
+    ['a misspelled key', `${HEAD}quantize:\n  calibraton_type: kl\n`, ['x.yaml:5:3: quantize.calibraton_type: unknown field (did you mean calibration_type?)']],
     ['a percentile out of range', `${HEAD}quantize: {max_percentile: 1.5}\n`, ['x.yaml:4:28: quantize.max_percentile: expected <= 1, got number 1.5']],
     ['a wrong type', `${HEAD}export:\n  opset: eleven\n`, ['x.yaml:5:10: export.opset: expected number, got "eleven"']],
     ['a missing model name', 'model: {source: {timm: resnet18}}\nquantize: {calibration_type: skip}\n', ['x.yaml:1:8: model.name: required field is missing (expected string)']],
