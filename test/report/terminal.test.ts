@@ -28,3 +28,21 @@ describe('the plain terminal view (CI, pipes)', () => {
     expect(lines.at(-1)).toBe('failed in 2.0 s; manifest: /r/manifest.json');
   });
 });
+
+describe('progress a person can wait on (issue 24.9)', () => {
+  it('shows the rate and the time left once a second of a counter has passed; a new counter starts again', async () => {
+    const { ProgressRate } = await import('../../pipeline/report/terminal/format.ts');
+    let now = 0;
+    const rate = new ProgressRate(() => now);
+    expect(rate.text('evaluate', 'evaluating images', 64, 10000)).toBe('evaluating images 64/10000');
+    now = 500;
+    expect(rate.text('evaluate', 'evaluating images', 500, 10000)).toBe('evaluating images 500/10000'); // under a second
+    now = 2000;
+    expect(rate.text('evaluate', 'evaluating images', 1064, 10000)).toBe('evaluating images 1064/10000 (500/s, about 17.9 s left)');
+    now = 22_000;
+    expect(rate.text('evaluate', 'evaluating images', 10000, 10000)).toBe('evaluating images 10000/10000 (452/s)');
+    expect(rate.text('quantize', 'quantizing (kl)', 1, 12)).toBe('quantizing (kl) 1/12');
+    now = 32_000;
+    expect(rate.text('quantize', 'quantizing (max)', 3, 12)).toBe('quantizing (max) 3/12 (0.2/s, about 45.0 s left)');
+  });
+});

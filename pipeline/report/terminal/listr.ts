@@ -1,7 +1,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { EngineEvent } from '../../engine/events.ts';
 import type { StageStatus } from '../../engine/types.ts';
-import { keptText, progressText, seconds } from './format.ts';
+import { keptText, ProgressRate, seconds } from './format.ts';
 import { oneLine, printable } from '../../text/one-line.ts';
 import type { Reporter } from './types.ts';
 
@@ -17,12 +17,13 @@ export class ListrReporter implements Reporter {
   private slots = new Map<string, Slot>();
   private running?: Promise<unknown>;
   private tail: string[] = [];
+  private readonly rate = new ProgressRate();
 
   onEvent(e: EngineEvent): void {
     if (e.type === 'plan') this.start(e.stages.map((s) => ({ id: s.id, title: s.title })));
     else if (e.type === 'stage-progress') {
       const t = this.slots.get(e.id)?.task;
-      if (t) t.output = oneLine(progressText(e.message, e.done, e.total));
+      if (t) t.output = oneLine(this.rate.text(e.id, e.message, e.done, e.total));
     } else if (e.type === 'stage-warning') {
       const t = this.slots.get(e.id)?.task;
       if (t) t.output = `warning: ${oneLine(e.message)}`;

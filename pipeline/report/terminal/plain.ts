@@ -1,11 +1,12 @@
 import type { EngineEvent } from '../../engine/events.ts';
-import { keptText, progressText, seconds } from './format.ts';
+import { keptText, ProgressRate, seconds } from './format.ts';
 import { printable } from '../../text/one-line.ts';
 import type { Reporter } from './types.ts';
 
 /** Plain lines for CI and pipes: one line per state change, progress at most every few seconds. */
 export class PlainReporter implements Reporter {
   private lastProgress = new Map<string, number>();
+  private readonly rate = new ProgressRate();
   constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(`${printable(l)}\n`)) {}
 
   onEvent(e: EngineEvent): void {
@@ -21,7 +22,7 @@ export class PlainReporter implements Reporter {
         const final = e.done !== undefined && e.done === e.total;
         if (final || now - (this.lastProgress.get(e.id) ?? 0) > 3000) {
           this.lastProgress.set(e.id, now);
-          this.write(`      ${e.id.padEnd(12)} ${progressText(e.message, e.done, e.total)}`);
+          this.write(`      ${e.id.padEnd(12)} ${this.rate.text(e.id, e.message, e.done, e.total)}`);
         }
         break;
       }
