@@ -11,7 +11,7 @@ import type { PythonEnv } from '../tools/python.ts';
 import type { RunFlags } from '../commands/run.ts';
 import { readOutcome } from './outcome.ts';
 import { recordInterrupted } from '../engine/manifest.ts';
-import { liveOwner } from '../tools/lockfile.ts';
+import { LOCK_FILE, liveOwner } from '../tools/lockfile.ts';
 import { BoardEvent, type BatchProgress } from './progress.ts';
 import { taskResources } from './resources.ts';
 import type { BatchTask, TaskOutcome } from './task.ts';
@@ -27,7 +27,7 @@ const LOCK_WAIT_S = 120;
 const STOP_WAIT_MS = 30_000;
 async function runsStopped(outs: string[]): Promise<void> {
   const deadline = Date.now() + STOP_WAIT_MS;
-  while (outs.some((o) => liveOwner(join(o, '.lock'))) && Date.now() < deadline) await sleep(250);
+  while (outs.some((o) => liveOwner(join(o, LOCK_FILE))) && Date.now() < deadline) await sleep(250);
   // a run Ray had to kill (past the grace, on a busy machine) could not record its end: it was interrupted all the same
   for (const out of outs) await recordInterrupted(out);
 }

@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFolder, type FolderListing } from './listing.ts';
+import { listFolder, skippedSummary, type FolderListing } from './listing.ts';
 import { UserInputError } from '../errors.ts';
+import { notRegular } from '../tools/file-kind.ts';
 
 /** sha256 of a file's bytes, streamed (model files can be hundreds of MB). */
 export async function hashFile(path: string): Promise<string> {
-  // a pipe or device named where a file belongs would block or never end: refused, whoever named it
-  if (!(await stat(path)).isFile()) throw new UserInputError(`${path}: not a regular file (a pipe, socket or device?): cannot hash it`);
+  // one open, checked on its descriptor: a pipe or device named where a file belongs would block or never end
+  const file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const odd = notRegular(await file.stat());
+  if (odd) {
+    await file.close();
+    throw new UserInputError(`${path}: ${odd}: cannot hash it`);
+  }
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of file.createReadStream()) hash.update(chunk as Buffer); // closes the file at its end
   return hash.digest('hex');
 }
 
@@ -51,6 +57,18 @@ export class HashMemo {
       this.memo.set(id, h);
     }
     return h;
+  }
+
+  private readonly handedOut = new Set<string>();
+
+  /** A folder's listing for a stage's worker: what it left out is told (`tell`) the first time in a run only, however
+   *  many stages read the folder. */
+  async listingFor(path: string, tell: (message: string) => void): Promise<FolderListing> {
+    const listing = await this.listing(path);
+    const left = skippedSummary(path, listing);
+    if (left && !this.handedOut.has(path)) tell(left);
+    this.handedOut.add(path);
+    return listing;
   }
 
   /** A folder's listing, made once per run: the list the key hashes is the list the stage hands its worker. */

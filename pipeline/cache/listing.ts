@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UserInputError } from '../errors.ts';
+import { notRegular } from '../tools/file-kind.ts';
 
 /** Far more than any dataset's files and folders; reached only through a link into some huge tree. */
 const MAX_ENTRIES = 5_000_000;
@@ -34,10 +35,10 @@ export async function listFolder(root: string): Promise<FolderListing> {
       if (++entries > MAX_ENTRIES) throw new UserInputError(`${root}: more than ${MAX_ENTRIES} entries below it (at ${join(dir, entry.name)}): is a link leading somewhere huge?`);
       const full = join(dir, entry.name);
       const rel = relative(root, full);
-      const target = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+      const target = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry; // a link: what it points to
       if (!target) listing.skipped.push({ path: rel, why: 'a symbolic link to nothing (dangling)' });
       else if (target.isFile()) listing.files.push(rel);
-      else if (!target.isDirectory()) listing.skipped.push({ path: rel, why: 'not a regular file (a pipe, socket or device)' });
+      else if (!target.isDirectory()) listing.skipped.push({ path: rel, why: notRegular(target)! });
       else {
         const real = await realpath(full);
         if (holdsDataset(real)) listing.skipped.push({ path: rel, why: `a link to a folder that holds the dataset itself (${real})` });

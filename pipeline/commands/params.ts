@@ -1,3 +1,4 @@
+import { fileKind } from '../tools/file-kind.ts';
 import { existsSync, statSync } from 'node:fs';
 import { CorruptInputError, UserInputError } from '../errors.ts';
 import { countParams } from '../onnx/params.ts';
@@ -6,7 +7,7 @@ export function paramsCommand(file: string | undefined, json: boolean): number {
   if (!file) throw new UserInputError('params: name an .onnx file, e.g. zooforge params model.onnx');
   if (!existsSync(file)) throw new UserInputError(`params: file not found: ${file}`);
   const st = statSync(file);
-  if (!st.isFile()) throw new CorruptInputError(`params: ${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file (a pipe, socket or device)'}, not an ONNX file`);
+  if (!st.isFile()) throw new CorruptInputError(`params: ${file} is ${fileKind(st)}, not an ONNX file`);
   const r = countParams(file);
   if (json) {
     process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -73,7 +73,7 @@ async function runStage(stage: Stage, d: Decision, o: Running, upstream: Map<str
       progress: (message, done, total) => o.emit({ type: 'stage-progress', id: stage.id, message, done, total }),
       warn: (message) => o.emit({ type: 'stage-warning', id: stage.id, message }),
       command: (cmd) => rec.commands.push(cmd),
-      listing: (path) => o.memo.listing(path),
+      listing: (path) => o.memo.listingFor(path, (message) => o.emit({ type: 'stage-warning', id: stage.id, message })),
     });
     if (o.signal.aborted) throw new InterruptedError();
     const outputs = await hashOutputs(stage.id, workDir, result.outputs);

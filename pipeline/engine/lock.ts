@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserInputError } from '../errors.ts';
-import { ownerText, pause, STALE_MS, tryLock } from '../tools/lockfile.ts';
+import { LOCK_FILE, ownerText, pause, STALE_MS, tryLock } from '../tools/lockfile.ts';
 
 /** How long a run waits for its folder's lock: ZOOFORGE_LOCK_WAIT_S, default 0 (refuse at once). A cluster task
  *  retried after its node was lost sets it, since the lost node's lock only goes stale after STALE_MS. */
@@ -15,7 +15,7 @@ function waitMs(): number {
  *  only while it is still ours). */
 export function acquireLock(outDir: string): () => void {
   mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, '.lock');
+  const path = join(outDir, LOCK_FILE);
   const deadline = Date.now() + waitMs();
   for (;;) {
     const got = tryLock(path);

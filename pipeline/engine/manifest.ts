@@ -1,7 +1,8 @@
 import type { PreprocessRecord } from '../contracts/common.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { EnvironmentError } from '../errors.ts';
-import { liveOwner } from '../tools/lockfile.ts';
+import { LOCK_FILE, liveOwner } from '../tools/lockfile.ts';
+import { notRegular } from '../tools/file-kind.ts';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyMaterial } from '../cache/key.ts';
@@ -55,7 +56,8 @@ function looksLikeManifest(value: unknown): value is Manifest {
 export function readManifest(outDir: string): Manifest | undefined {
   const path = join(outDir, MANIFEST_FILE);
   if (!existsSync(path)) return undefined;
-  if (!statSync(path).isFile()) throw new EnvironmentError(`${path}: is not a file (a folder?): move it away so the run can write its manifest`);
+  const odd = notRegular(statSync(path));
+  if (odd) throw new EnvironmentError(`${path}: ${odd}: move it away so the run can write its manifest`);
   try {
     const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
     return looksLikeManifest(value) ? value : undefined;
@@ -81,7 +83,7 @@ export async function writeManifest(outDir: string, manifest: Manifest): Promise
 /** A run that was killed while `running` (its lock is free, its manifest unfinished) was interrupted: say so, so
  *  that an interruption reads the same whether the run could record it itself or not. */
 export async function recordInterrupted(outDir: string): Promise<void> {
-  if (liveOwner(join(outDir, '.lock'))) return; // still running: it records its own end
+  if (liveOwner(join(outDir, LOCK_FILE))) return; // still running: it records its own end
   const manifest = readManifest(outDir);
   if (manifest?.status !== 'running') return;
   await writeManifest(outDir, { ...manifest, status: 'interrupted', finishedAt: new Date().toISOString() });

@@ -1,12 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { dotted } from '../recipe/locate.ts';
+import { notRegular } from '../tools/file-kind.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { Stage } from './types.ts';
 
 /** Files and folders are what a recipe can name; reading a pipe would block the run, a device read forever. */
 function unreadableKind(path: string): string | undefined {
   const st = statSync(path);
-  return st.isFile() || st.isDirectory() ? undefined : 'is not a regular file or folder (a pipe, socket or device)';
+  return st.isDirectory() ? undefined : notRegular(st) && `is ${notRegular(st)}`;
 }
 
 /** Before anything runs: every user file that a stage about to run reads through a recipe field must exist. The

@@ -57,7 +57,8 @@ export interface RunContext {
   warn(message: string): void;
   /** Record a command line for the manifest. */
   command(cmd: string): void;
-  /** A folder's listing, the same one its input hash was computed from (cache/listing.ts). */
+  /** A folder's listing, the same one its input hash was computed from (cache/listing.ts); what it left out is
+   *  warned about once per run. */
   listing(path: string): Promise<FolderListing>;
 }
 

@@ -1,3 +1,4 @@
+import { fileKind } from '../tools/file-kind.ts';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { CorruptInputError } from '../errors.ts';
@@ -108,7 +109,7 @@ export function externalDataFiles(model: string, tensors: Iterable<TensorInfo>):
     }
     if (!existsSync(file)) throw new CorruptInputError(`${model}: external data file ${file} (tensor ${t.name}) not found`);
     const st = statSync(file);
-    if (!st.isFile()) throw new CorruptInputError(`${model}: external data ${file} (tensor ${t.name}) is not a file (a folder?)`);
+    if (!st.isFile()) throw new CorruptInputError(`${model}: external data ${file} (tensor ${t.name}) is ${fileKind(st)}, not a file`);
     const size = st.size;
     const need = t.location.offset + (t.location.length ?? 0);
     if (need > size) throw new CorruptInputError(`${model}: external data file ${file} is ${size} bytes, tensor ${t.name} needs bytes up to ${need}: truncated`);

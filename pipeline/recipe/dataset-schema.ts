@@ -29,12 +29,12 @@ export const DatasetSchema = z.union([
 
 export type Dataset = z.infer<typeof DatasetSchema>;
 
-/** A dataset's settings without its paths (files are keyed by content): what else decides what the workers read. */
+/** What else than file contents decides what the workers read of a dataset (paths never are keyed; the files they
+ *  name are, by content, through datasetFiles): the pixel limit, the raw tensors' type and layout. */
 export function datasetSettings(ds: Dataset | undefined): unknown {
-  if (!ds) return undefined;
-  if ('fashion_mnist' in ds) return { fashion_mnist: { split: ds.fashion_mnist.split } };
-  if ('folder' in ds) return { folder: { max_pixels: ds.folder.max_pixels, labels: ds.folder.labels !== undefined, synsets: ds.folder.synsets !== undefined } };
-  return { hb_calibration_dir: { dtype: ds.hb_calibration_dir.dtype, layout: ds.hb_calibration_dir.layout } };
+  if (ds && 'folder' in ds) return { folder: { max_pixels: ds.folder.max_pixels } };
+  if (ds && 'hb_calibration_dir' in ds) return { hb_calibration_dir: { dtype: ds.hb_calibration_dir.dtype, layout: ds.hb_calibration_dir.layout } };
+  return undefined; // fashion_mnist: the split names the files
 }
 
 /** What a worker reads a folder by: the listing the cache key hashed (cache/listing.ts), relative to the folder. */

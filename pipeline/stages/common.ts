@@ -9,7 +9,6 @@ import { WORKERS, type WorkerData, type WorkerInput, type StageWorkerName, type 
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { recipePath } from '../recipe/load.ts';
 import { datasetPaths, type Dataset, type WorkerDataset } from '../recipe/dataset-schema.ts';
-import { skippedSummary } from '../cache/listing.ts';
 import type { FileInput, RunContext } from '../engine/types.ts';
 
 /** Torch-side tools whose versions change exported bytes. */
@@ -27,15 +26,13 @@ export function resolveDataset(loaded: LoadedRecipe, ds: Dataset): Dataset {
 }
 
 /** The dataset as a worker reads it: paths absolute, and a folder with the listing its key hashed, so the worker
- *  reads exactly the files the key covers; what the listing left out is said once. */
+ *  reads exactly the files the key covers. */
 export async function workerDataset(ctx: RunContext, ds: Dataset): Promise<WorkerDataset> {
   const resolved = resolveDataset(ctx.loaded, ds);
   if ('fashion_mnist' in resolved) return resolved;
   const listed = async (path: string) => {
-    const listing = await ctx.listing(path);
-    const skipped = skippedSummary(path, listing);
-    if (skipped) ctx.warn(skipped);
-    return { files: listing.files, dirs: listing.dirs };
+    const { files, dirs } = await ctx.listing(path);
+    return { files, dirs };
   };
   if ('folder' in resolved) return { folder: { ...resolved.folder, ...(await listed(resolved.folder.path)) } };
   return { hb_calibration_dir: { ...resolved.hb_calibration_dir, ...(await listed(resolved.hb_calibration_dir.path)) } };

@@ -7,6 +7,8 @@ import { EnvironmentError } from '../errors.ts';
  *  lease). A lock holds `<pid> <token> <host>`; its owner is gone when it is on this host and its pid is dead, or on
  *  another host and it stopped refreshing the file's mtime (a heartbeat every HEARTBEAT_MS) for STALE_MS. */
 export const HEARTBEAT_MS = 10_000;
+/** The run folder's lock (engine/lock.ts). */
+export const LOCK_FILE = '.lock';
 export const STALE_MS = 60_000;
 /** A taker that died inside the few lines it holds the takeover mutex for leaves it behind: after this long it is
  *  stale too. */

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { UserInputError } from '../errors.ts';
+import { notRegular } from './file-kind.ts';
 
 /** Size limits for the text files a user hands zooforge: far above any real one, far below what fills memory. */
 export const TEXT_LIMITS = { recipe: 1 << 20, hbConfig: 1 << 20, log: 64 << 20 } as const;
@@ -16,7 +17,8 @@ export function readUserText(path: string, what: string, maxBytes: number): stri
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new UserInputError(`cannot read ${what} ${path}: not a regular file (${kindOf(st)})`);
+    const odd = notRegular(st);
+    if (odd) throw new UserInputError(`cannot read ${what} ${path}: ${odd}`);
     if (st.size > maxBytes) {
       throw new UserInputError(`cannot read ${what} ${path}: ${mb(st.size)} is larger than a ${what} can be (${mb(maxBytes)})`);
     }
@@ -27,11 +29,3 @@ export function readUserText(path: string, what: string, maxBytes: number): stri
 }
 
 const mb = (bytes: number): string => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
-
-function kindOf(st: import('node:fs').Stats): string {
-  if (st.isDirectory()) return 'a folder';
-  if (st.isFIFO()) return 'a named pipe';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a file';
-}

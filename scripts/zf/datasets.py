@@ -155,21 +155,22 @@ def _label(value: str, classes: Optional[List[str]], where: str) -> int:
     raise ZfError(f"{where}: label {value!r} is {hint}")
 
 
-def _by_normal_form(by_name: Dict[str, Any], name: str, file: str) -> Any:
-    """A name written in the other Unicode normal form (macOS writes NFD file names, most editors NFC): the same
-    name to a reader, so it matches, and the user is told once."""
-    nfc = unicodedata.normalize("NFC", name)
-    for written, value in by_name.items():
-        if unicodedata.normalize("NFC", written) == nfc:
-            if not _by_normal_form.told:
-                warn(f"{file}: {written!r} matches the file {name!r} only after Unicode normalization (NFC/NFD); "
-                     "they are taken as the same name")
-                _by_normal_form.told = True
-            return value
-    return None
-
-
-_by_normal_form.told = False
+def _match_names(by_name: Dict[str, Any], names: List[str], file: str) -> List[Any]:
+    """Each image's entry in the labels file, by name: exactly, else in the other Unicode normal form (macOS writes
+    NFD file names, most editors NFC; the same name to a reader), which the user is told once. None where absent."""
+    nfc = {unicodedata.normalize("NFC", written): value for written, value in by_name.items()}
+    picked, normalized = [], []
+    for n in names:
+        value = by_name.get(n)
+        if value is None:
+            value = nfc.get(unicodedata.normalize("NFC", n))
+            if value is not None:
+                normalized.append(n)
+        picked.append(value)
+    if normalized:
+        warn(f"{file}: {len(normalized)} name(s) match their files only after Unicode normalization (NFC/NFD), e.g. "
+             f"{normalized[0]!r}; they are taken as the same names")
+    return picked
 
 
 def read_labels(file: str, names: List[str], classes: Optional[List[str]] = None):
@@ -182,7 +183,7 @@ def read_labels(file: str, names: List[str], classes: Optional[List[str]] = None
         rows = [(n, line.strip().rsplit(None, 1)) for n, line in enumerate(f, 1) if line.strip()]
     if rows and all(len(r) >= 2 for _, r in rows):
         by_name = {os.path.basename(r[0]): (r[-1], f"{file}:{n}") for n, r in rows}
-        picked = [by_name.get(n) or _by_normal_form(by_name, n, file) for n in names]
+        picked = _match_names(by_name, names, file)
         missing = [n for n, p in zip(names, picked) if p is None]
         if missing:
             raise ZfError(f"{file} has no label for {len(missing)} image(s), e.g. {missing[0]!r}")
