@@ -1,15 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CacheStore } from '../../pipeline/cache/store.ts';
 import type { EngineEvent } from '../../pipeline/engine/events.ts';
-import { execute } from '../../pipeline/engine/execute.ts';
 import { KEPT_DIR } from '../../pipeline/engine/keep-complete.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import type { Stage } from '../../pipeline/engine/types.ts';
-import { loadRecipe } from '../../pipeline/recipe/load.ts';
-import { PythonEnv } from '../../pipeline/tools/python.ts';
-import { fakeStages } from '../helpers/fake-stages.ts';
+import { executeFakes, fakeStages, fakeWorkspace } from '../helpers/fake-stages.ts';
 import { tmp } from '../helpers/tmp.ts';
 
 const RECIPE = 'model: {name: m, source: {timm: resnet18}}\nquantize: {calibration_type: max}\n';
@@ -27,24 +23,15 @@ const reportStage: Stage = {
 describe('a finished run is the user\'s work product (issue 21.3, 21.6, 21.8, 21.12)', () => {
   let dir: string, input: string, recipe: string, out: string;
   beforeEach(() => {
-    dir = tmp('zf-complete-');
-    input = join(dir, 'input.bin');
-    recipe = join(dir, 'r.yaml');
-    out = join(dir, 'run');
-    writeFileSync(input, 'weights');
-    writeFileSync(recipe, RECIPE);
+    ({ dir, input, recipe, out } = fakeWorkspace('zf-complete-', RECIPE));
   });
 
   async function run(o: { until?: string; set?: string[]; failB?: boolean; emit?: (e: EngineEvent, m: () => Manifest) => void } = {}) {
     const all = [...fakeStages({ inputFile: input, failB: o.failB }), reportStage];
     const stages = o.until ? all.slice(0, all.findIndex((s) => s.id === o.until) + 1) : all;
-    const events: EngineEvent[] = [];
     const readTop = (): Manifest => JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
-    const { manifest } = await execute({
-      loaded: loadRecipe(recipe, o.set ?? []), stages, outDir: out, cache: new CacheStore(join(dir, 'cache')), force: [],
-      signal: new AbortController().signal, python: new PythonEnv('/unused', { python: '3.11' }),
-      emit: (e) => { events.push(e); o.emit?.(e, readTop); },
-    });
+    const { manifest, events } = await executeFakes({ recipe, set: o.set, stages, outDir: out, cacheDir: join(dir, 'cache'),
+      emit: (e) => o.emit?.(e, readTop) });
     const end = events.find((e) => e.type === 'run-end') as Extract<EngineEvent, { type: 'run-end' }>;
     return { manifest, kept: end.kept };
   }

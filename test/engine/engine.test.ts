@@ -8,8 +8,7 @@ import { acquireLock } from '../../pipeline/engine/lock.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { PythonEnv } from '../../pipeline/tools/python.ts';
 import type { Stage } from '../../pipeline/engine/types.ts';
-import { fakeStages } from '../helpers/fake-stages.ts';
-import { tmp } from '../helpers/tmp.ts';
+import { executeFakes, fakeStages, fakeWorkspace } from '../helpers/fake-stages.ts';
 
 const RECIPE = `model: {name: m, source: {timm: resnet18}}
 calibration: {dataset: {fashion_mnist: {split: train}}}
@@ -21,22 +20,14 @@ describe('engine: cache keys, verification, failure and interruption', () => {
   const versions = { python: '3.11', torch: '1.13', onnxruntime: '1.32' };
 
   beforeEach(() => {
-    dir = tmp('zf-engine-');
-    input = join(dir, 'input.bin');
-    recipe = join(dir, 'r.yaml');
-    cacheDir = join(dir, 'cache');
-    writeFileSync(input, 'weights v1');
-    writeFileSync(recipe, RECIPE);
+    ({ dir, input, recipe, cacheDir } = fakeWorkspace('zf-engine-', RECIPE));
   });
 
   async function run(o: { set?: string[]; out?: string; failB?: boolean; offA?: string; versions?: Record<string, string>; force?: string[] } = {}) {
     const runs: string[] = [];
-    const events: EngineEvent[] = [];
-    const result = await execute({
-      loaded: loadRecipe(recipe, o.set ?? []), stages: fakeStages({ inputFile: input, failB: o.failB, offA: o.offA, runs }),
-      outDir: o.out ?? join(dir, 'run'), cache: new CacheStore(cacheDir), force: o.force ?? [], signal: new AbortController().signal,
-      python: new PythonEnv('/unused', o.versions ?? versions), emit: (e) => events.push(e),
-    });
+    const result = await executeFakes({ recipe, set: o.set, stages: fakeStages({ inputFile: input, failB: o.failB, offA: o.offA, runs }),
+      outDir: o.out ?? join(dir, 'run'), cacheDir, force: o.force, versions: o.versions ?? versions });
+    const { events } = result;
     const key = (id: string) => result.manifest.stages.find((s) => s.id === id)!.key!;
     return { runs, events, manifest: result.manifest, key };
   }

@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CacheStore } from '../../pipeline/cache/store.ts';
+import type { EngineEvent } from '../../pipeline/engine/events.ts';
+import { execute } from '../../pipeline/engine/execute.ts';
 import type { Stage } from '../../pipeline/engine/types.ts';
+import { loadRecipe } from '../../pipeline/recipe/load.ts';
+import { PythonEnv } from '../../pipeline/tools/python.ts';
+import { tmp } from './tmp.ts';
 
 /** Engine test stages: pure TypeScript, no Python. `a` reads recipe.export + a user file; `b` reads a's output. */
 export function fakeStages(opts: { inputFile: string; failB?: boolean; hangB?: boolean; offA?: string; runs?: string[] }): Stage[] {
@@ -35,4 +41,26 @@ export function fakeStages(opts: { inputFile: string; failB?: boolean; hangB?: b
     },
   };
   return [a, b, c];
+}
+
+/** Run the engine on fake stages as a test does: a recipe file, a cache folder, a placeholder interpreter (fake stages
+ *  start none), events collected. */
+export async function executeFakes(o: { recipe: string; set?: string[]; stages: Stage[]; outDir: string; cacheDir: string; force?: string[];
+  versions?: Record<string, string>; emit?: (e: EngineEvent) => void }) {
+  const events: EngineEvent[] = [];
+  const result = await execute({
+    loaded: loadRecipe(o.recipe, o.set ?? []), stages: o.stages, outDir: o.outDir, cache: new CacheStore(o.cacheDir), force: o.force ?? [],
+    signal: new AbortController().signal, python: new PythonEnv('/unused', o.versions ?? { python: '3.11' }),
+    emit: (e) => { events.push(e); o.emit?.(e); },
+  });
+  return { ...result, events };
+}
+
+/** A folder for an engine test: the recipe, the user file stage `a` reads, and where the run and the cache go. */
+export function fakeWorkspace(prefix: string, recipeText: string) {
+  const dir = tmp(prefix);
+  const files = { dir, input: join(dir, 'input.bin'), recipe: join(dir, 'r.yaml'), out: join(dir, 'run'), cacheDir: join(dir, 'cache') };
+  writeFileSync(files.input, 'weights v1');
+  writeFileSync(files.recipe, recipeText);
+  return files;
 }
