@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 import torch  # noqa: E402
 
-from zf.build_model import check_input_shape, create, load_checkpoint, randomize_batchnorm, reparameterize  # noqa: E402
+from zf.build_model import create, input_shape_named, load_checkpoint, randomize_batchnorm, reparameterize  # noqa: E402
 from zf.check_inputs import check_inputs  # noqa: E402
 from zf.checks import compare_outputs  # noqa: E402
 from zf.ort_session import run_one, session  # noqa: E402
@@ -50,6 +50,18 @@ def existing_onnx(p):
             "outputs": {"model": "model.onnx"}}
 
 
+def fuse_checked(model, mode, inputs):
+    """The deployed (re-parameterized) form where the model offers one, compared with the unfused one on the check
+    inputs; (model, the comparison or None)."""
+    fused, modules = reparameterize(model, mode)
+    if not modules:
+        return model, None
+    progress(f"re-parameterized {modules} modules; checking the fused model against the unfused one")
+    with torch.no_grad():
+        compared = compare_outputs([model(torch.from_numpy(x)).numpy() for x in inputs], [fused(torch.from_numpy(x)).numpy() for x in inputs])
+    return fused, {"modules": modules, **compared}
+
+
 def main(p):
     quiet_onnxruntime()
     if "onnx" in p["model"]["source"]:
@@ -65,19 +77,12 @@ def main(p):
     randomized = randomize_batchnorm(model, opts["seed"]) if weights == "random" and opts["randomize_batchnorm"] else 0
     model.eval()
     rec = read_record(p)
-    check_input_shape(model, rec["input_shape"], p["model"]["name"])
     inputs, described = check_inputs(p.get("check_dataset"), rec, opts["check_samples"], opts["seed"])
-    fused, modules = reparameterize(model, p["model"]["reparameterize"])
-    reparameterized = None
-    if modules:
-        progress(f"re-parameterized {modules} modules; checking the fused model against the unfused one")
-        with torch.no_grad():
-            reparameterized = {"modules": modules, **compare_outputs([model(torch.from_numpy(x)).numpy() for x in inputs],
-                                                                     [fused(torch.from_numpy(x)).numpy() for x in inputs])}
-        model = fused
     out_model = os.path.join(p["work_dir"], "model.onnx")
-    progress("torch.onnx.export")
-    torch_export(model, torch.zeros(rec["input_shape"]), out_model, rec, opts)
+    with input_shape_named(rec["input_shape"], p["model"]["name"]):  # the first forward passes are in here
+        model, reparameterized = fuse_checked(model, p["model"]["reparameterize"], inputs)
+        progress("torch.onnx.export")
+        torch_export(model, torch.zeros(rec["input_shape"]), out_model, rec, opts)
     try:
         onnx.checker.check_model(out_model)
     except onnx.checker.ValidationError as err:

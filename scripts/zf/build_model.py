@@ -1,4 +1,5 @@
 """Build the torch network named by a recipe (timm, torchvision, or a user's module) and load its weights."""
+import contextlib
 import importlib.util
 import os
 import re
@@ -53,13 +54,20 @@ def create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
         raise ZfError(f"{field}: {p['name']} takes no argument {wrong.group(1)!r} ({str(err).splitlines()[0]})")
 
 
-def check_input_shape(model: torch.nn.Module, shape, name: str) -> None:
-    """One forward pass on zeros of the recipe's input shape, so that a shape the network cannot take is named as
-    input.shape at once, not as an exception deep in the export."""
+# How torch words an input the network cannot take (a conv's channels, a linear layer's width, a view's size).
+SHAPE_MISMATCH = re.compile(r"expected input\[|to have \d+ channels|shapes cannot be multiplied|size of tensor|sizes of tensors|"
+                            r"invalid for input of size")
+
+
+@contextlib.contextmanager
+def input_shape_named(shape, name: str):
+    """Around the first forward passes (a 224x224 forward of a large net costs seconds on one thread, so there is no
+    separate probe): an input the network cannot take is named as input.shape, not left as an internal error."""
     try:
-        with torch.no_grad():
-            model(torch.zeros(shape))
+        yield
     except RuntimeError as err:
+        if not SHAPE_MISMATCH.search(str(err)):
+            raise
         raise ZfError(f"input.shape {list(shape)} does not fit {name}: {str(err).splitlines()[0][:300]}. Set input.shape "
                       "(and preprocess.colour for the channel count) to what the network takes")
 
