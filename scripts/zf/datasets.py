@@ -71,7 +71,7 @@ class Folder(Dataset):
             parts = rel.split("/")
             if parts[-1].lower().endswith(IMAGE_EXTS) and len(parts) <= 2:
                 (in_class.setdefault(parts[0], []) if len(parts) == 2 else flat).append(rel)
-        self.max_pixels = int(listing.get("max_pixels") or 50_000_000)
+        self.max_pixels = int(listing["max_pixels"])  # the recipe's, default and all (the contract requires it)
         self.class_names: Optional[List[str]] = None
         if synsets:
             with open(synsets) as f:

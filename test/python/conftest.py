@@ -6,13 +6,14 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path[:0] = [os.path.join(ROOT, "scripts"), ROOT]  # zf and workers; calibration
 
 
-def folder_spec(root) -> dict:
+def folder_spec(root, max_pixels: int = 40_000_000) -> dict:
     """A folder dataset as the workers receive it: with the listing (TypeScript's cache/listing.ts makes it in a run;
-    here plain regular files and folders, which is all these tests' folders hold)."""
+    here plain regular files and folders, which is all these tests' folders hold) and a pixel limit (the recipe's
+    default comes from the TypeScript schema; these tests name their own)."""
     root = str(root)
     files, dirs = [], []
     for here, subdirs, names in os.walk(root):
         rel = os.path.relpath(here, root)
         dirs += [os.path.normpath(os.path.join(rel, d)) for d in subdirs]
         files += [os.path.normpath(os.path.join(rel, n)) for n in names]
-    return {"folder": {"path": root, "files": sorted(files), "dirs": sorted(dirs)}}
+    return {"folder": {"path": root, "files": sorted(files), "dirs": sorted(dirs), "max_pixels": max_pixels}}
