@@ -3,6 +3,7 @@ whose range doubles (merging bin pairs) as larger values arrive. Memory is tenso
 image count; only the current image's activations are ever held.
 
 Thresholds use hb_mapper's method names: max, max_percentile, kl."""
+
 from typing import Dict, Tuple
 
 import numpy as np
@@ -56,11 +57,16 @@ class StreamingCalibrator:
         st = self.stats[name]
         st.lo, st.hi = min(st.lo, lo), max(st.hi, hi)
 
-    def ranges(self, method: str, percentile: float, full_range=(), symmetric: bool = False) -> Dict[str, Tuple[float, float]]:
+    def ranges(
+        self, method: str, percentile: float, full_range=(), symmetric: bool = False
+    ) -> Dict[str, Tuple[float, float]]:
         """`full_range`: tensors never clipped (model inputs: pixels, like hb_mapper's fixed preprocess threshold).
         `symmetric`: signed symmetric activations (bpu), which give |x| 128 levels even where x >= 0."""
-        return {n: tensor_range(s, "max" if n in full_range else method, percentile, symmetric)
-                for n, s in self.stats.items() if np.isfinite(s.lo)}
+        return {
+            n: tensor_range(s, "max" if n in full_range else method, percentile, symmetric)
+            for n, s in self.stats.items()
+            if np.isfinite(s.lo)
+        }
 
 
 def _percentile_threshold(s: TensorStats, p: float) -> float:

@@ -1,12 +1,12 @@
 """emulate host: what stays float is measured per model, so that int8 is as fast as this machine allows.
 Candidates are whole op types kept float, and sets of dense nodes chosen by how much int8 pays for each one timed
 alone; each candidate is built with the same (max) ranges and timed 1-thread beside the fp32 model; the fastest wins."""
+
 from typing import Dict, List, Tuple
 
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
-
 from zf.protocol import progress
 from zf.qdq import HOST_SCHEME, build_qdq, is_grouped_conv, nodes_kept_float
 from zf.regroup import group_options, regroup
@@ -34,15 +34,27 @@ def node_speedups(model: onnx.ModelProto, ranges: Dict, runs: int = 20) -> Tuple
     # the prepared model (zf/prepare.py) is shape-inferred already
     infos = {v.name: v for v in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output)}
     weights = {i.name: i for i in model.graph.initializer}
-    dense = [n for n in model.graph.node if n.op_type in DENSE and n.input[0] in infos and n.output[0] in infos
-             and n.input[0] in ranges and n.output[0] in ranges and all(i in weights for i in n.input[1:] if i)]
+    dense = [
+        n
+        for n in model.graph.node
+        if n.op_type in DENSE
+        and n.input[0] in infos
+        and n.output[0] in infos
+        and n.input[0] in ranges
+        and n.output[0] in ranges
+        and all(i in weights for i in n.input[1:] if i)
+    ]
     ratios, regroups = {}, {}
     for k, node in enumerate(dense):
         progress(f"timing {node.op_type} nodes alone, fp32 vs int8", k + 1, len(dense))
         shape = _dims(infos[node.input[0]])
-        graph = helper.make_graph([node], "one", [helper.make_tensor_value_info(node.input[0], onnx.TensorProto.FLOAT, shape)],
-                                  [helper.make_tensor_value_info(node.output[0], onnx.TensorProto.FLOAT, _dims(infos[node.output[0]]))],
-                                  [weights[i] for i in node.input[1:] if i])
+        graph = helper.make_graph(
+            [node],
+            "one",
+            [helper.make_tensor_value_info(node.input[0], onnx.TensorProto.FLOAT, shape)],
+            [helper.make_tensor_value_info(node.output[0], onnx.TensorProto.FLOAT, _dims(infos[node.output[0]]))],
+            [weights[i] for i in node.input[1:] if i],
+        )
         one = helper.make_model(graph, opset_imports=model.opset_import, ir_version=model.ir_version)
         lo, hi = ranges[node.input[0]]
         x = np.random.default_rng(0).uniform(lo, hi, shape).astype(np.float32)
@@ -51,7 +63,10 @@ def node_speedups(model: onnx.ModelProto, ranges: Dict, runs: int = 20) -> Tuple
         int8 = latency(build_qdq(one, own, True, []), x, runs)["median_ms"]
         options = group_options(node, numpy_helper.to_array(weights[node.input[1]]))
         if options:
-            timed = {g: latency(build_qdq(regroup(one, {node.name: g}), own, True, []), x, runs)["median_ms"] for g in options}
+            timed = {
+                g: latency(build_qdq(regroup(one, {node.name: g}), own, True, []), x, runs)["median_ms"]
+                for g in options
+            }
             best = min(timed, key=timed.get)
             if timed[best] < int8:
                 regroups[node.name], int8 = best, timed[best]
@@ -72,34 +87,72 @@ def candidates(model: onnx.ModelProto, speedups: Dict[str, float], regroups: Dic
     if regroups:
         out.append({"label": f"everything{widen}", "float_op_types": [], "float_nodes": [], "regroup": regroups})
     if grouped:
-        out.append({"label": "all but the grouped convolutions", "float_op_types": grouped, "float_nodes": [], "regroup": {}})
+        out.append(
+            {"label": "all but the grouped convolutions", "float_op_types": grouped, "float_nodes": [], "regroup": {}}
+        )
     if others:
-        out.append({"label": "the dense nodes only" + (", grouped convolutions excepted" if grouped else ""),
-                    "float_op_types": grouped + others, "float_nodes": [], "regroup": {}})
+        out.append(
+            {
+                "label": "the dense nodes only" + (", grouped convolutions excepted" if grouped else ""),
+                "float_op_types": grouped + others,
+                "float_nodes": [],
+                "regroup": {},
+            }
+        )
         if regroups:
-            out.append({"label": f"the dense nodes only{widen}", "float_op_types": others, "float_nodes": [], "regroup": regroups})
+            out.append(
+                {
+                    "label": f"the dense nodes only{widen}",
+                    "float_op_types": others,
+                    "float_nodes": [],
+                    "regroup": regroups,
+                }
+            )
     dense = [n.name for n in model.graph.node if n.op_type in DENSE]
     for pays in PAYS:
         slow = [n for n in dense if speedups.get(n, 1.0) > pays]
         if not 0 < len(slow) < len(dense) or any(c["float_nodes"] == slow for c in out):
             continue
         fast = {n: g for n, g in regroups.items() if n not in slow}
-        picked = (f"the {len(dense) - len(slow)} dense nodes whose int8 takes at most {pays:g}x their fp32 time alone"  # labels: what is int8
-                  + (f" ({len(fast)} grouped widened)" if fast else ""))
+        picked = (
+            f"the {len(dense) - len(slow)} dense nodes whose int8 takes at most {pays:g}x their fp32 time alone"  # labels: what is int8
+            + (f" ({len(fast)} grouped widened)" if fast else "")
+        )
         # with the other op types float (few conversions around each int8 node) and int8 (long int8 runs)
         out.append({"label": f"only {picked}", "float_op_types": others, "float_nodes": slow, "regroup": fast})
         if others:
-            out.append({"label": f"{picked}, and every other op type", "float_op_types": [], "float_nodes": slow, "regroup": fast})
+            out.append(
+                {
+                    "label": f"{picked}, and every other op type",
+                    "float_op_types": [],
+                    "float_nodes": slow,
+                    "regroup": fast,
+                }
+            )
     return out
 
 
-def build_placed(q: Dict, model: onnx.ModelProto, ranges, float_op_types: List[str], float_nodes: List[str],
-                 regrouped: Dict[str, int], per_channel: bool = True, input_means: Dict = None) -> onnx.ModelProto:
+def build_placed(
+    q: Dict,
+    model: onnx.ModelProto,
+    ranges,
+    float_op_types: List[str],
+    float_nodes: List[str],
+    regrouped: Dict[str, int],
+    per_channel: bool = True,
+    input_means: Dict = None,
+) -> onnx.ModelProto:
     """The emulate host QDQ model for one placement: these op types (and run_on_cpu / node_info) and dense nodes kept
     float, these grouped convs widened."""
     exclude, _ = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], float_op_types)
-    return build_qdq(regroup(model, regrouped), ranges, per_channel, sorted(set(exclude) | set(float_nodes)), scheme=HOST_SCHEME,
-                     input_means=input_means)
+    return build_qdq(
+        regroup(model, regrouped),
+        ranges,
+        per_channel,
+        sorted(set(exclude) | set(float_nodes)),
+        scheme=HOST_SCHEME,
+        input_means=input_means,
+    )
 
 
 def choose_float_types(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, runs: int = 30) -> Dict:
@@ -115,7 +168,21 @@ def choose_float_types(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, r
         qmodel = build_placed(q, model, ranges, c["float_op_types"], c["float_nodes"], c["regroup"])
         tried.append({**c, "int8_ms": latency(qmodel, x, runs)["median_ms"]})
     best = min(tried, key=lambda t: t["int8_ms"])
-    return {"chosen": best["float_op_types"], "float_nodes": best["float_nodes"], "regrouped": best["regroup"], "label": best["label"],
-            "fp32_ms": fp32, "int8_ms": best["int8_ms"],
-            "tried": [{"label": t["label"], "float_op_types": t["float_op_types"], "float_nodes": len(t["float_nodes"]),
-                       "regrouped": len(t["regroup"]), "int8_ms": t["int8_ms"]} for t in tried]}
+    return {
+        "chosen": best["float_op_types"],
+        "float_nodes": best["float_nodes"],
+        "regrouped": best["regroup"],
+        "label": best["label"],
+        "fp32_ms": fp32,
+        "int8_ms": best["int8_ms"],
+        "tried": [
+            {
+                "label": t["label"],
+                "float_op_types": t["float_op_types"],
+                "float_nodes": len(t["float_nodes"]),
+                "regrouped": len(t["regroup"]),
+                "int8_ms": t["int8_ms"],
+            }
+            for t in tried
+        ],
+    }

@@ -1,5 +1,6 @@
 """Read rows of a .npy file one at a time with plain reads: memory stays at one row whatever the file size
 (an mmap would keep every touched page resident and count it in the process's RSS)."""
+
 import numpy as np
 
 
@@ -8,7 +9,7 @@ class NpyRows:
         self.path = path
         with open(path, "rb") as f:
             version = np.lib.format.read_magic(f)
-            shape, fortran, dtype = np.lib.format._read_array_header(f, version)  # noqa: SLF001 - the public reader has no row access
+            shape, fortran, dtype = np.lib.format._read_array_header(f, version)
             self.offset = f.tell()
         if fortran:
             raise ValueError(f"{path}: Fortran-ordered arrays are not supported")

@@ -8,10 +8,10 @@ host — the fastest int8 on this machine: uint8 asymmetric activations (what OR
        types stay float is measured per model (calibration/host_speed.py).
 
 The scheme travels with the quantized model (summary.json), so sensitivity and tune rebuild exactly the same kind."""
+
 from typing import Dict, List, Tuple
 
 import onnx
-
 from zf.qdq import HOST_SCHEME
 
 # Ops the X5 toolchain places on the ARM CPU, i.e. kept float when emulating the board. Sources:
@@ -31,8 +31,13 @@ def scheme_for(q: Dict, model: onnx.ModelProto) -> Dict:
     """The quantization scheme of this recipe: activation type and symmetry, int16 tensors, the float op types."""
     if q["emulate"] == "host":
         return dict(HOST_SCHEME)
-    return {"emulate": "bpu", "activations": "int8", "symmetric": True, "int16_tensors": int16_tensors(model, q["node_info"]),
-            "all_int16": "set_all_nodes_int16" in q["optimization"]}
+    return {
+        "emulate": "bpu",
+        "activations": "int8",
+        "symmetric": True,
+        "int16_tensors": int16_tensors(model, q["node_info"]),
+        "all_int16": "set_all_nodes_int16" in q["optimization"],
+    }
 
 
 def int16_tensors(model: onnx.ModelProto, node_info: Dict) -> List[str]:
@@ -49,8 +54,8 @@ def int16_tensors(model: onnx.ModelProto, node_info: Dict) -> List[str]:
             if value != "int16" or key == "ON":
                 continue
             side = list(node.input) if key.startswith("InputType") else list(node.output)
-            index = key[len("InputType"):] if key.startswith("InputType") else key[len("OutputType"):]
-            picked = side if index == "" else side[int(index):int(index) + 1] if index.isdigit() else []
+            index = key[len("InputType") :] if key.startswith("InputType") else key[len("OutputType") :]
+            picked = side if index == "" else side[int(index) : int(index) + 1] if index.isdigit() else []
             out += [t for t in picked if t and t not in inits and t not in out]
     return out
 
@@ -69,7 +74,11 @@ def candidates(q: Dict) -> List[Tuple[str, bool, bool]]:
     if q["calibration_type"] == "default":
         asym = [False, True] if bpu else [True]
         return [(m, pc, a) for m in ("max", "max_percentile", "kl") for pc in per_channel for a in asym]
-    method = "max_percentile" if q["calibration_type"] == "max" and (q.get("max_percentile") or 1) < 1 else q["calibration_type"]
+    method = (
+        "max_percentile"
+        if q["calibration_type"] == "max" and (q.get("max_percentile") or 1) < 1
+        else q["calibration_type"]
+    )
     return [(method, per_channel[0], not bpu)]
 
 
@@ -80,7 +89,9 @@ def hb_words(method: str, per_channel: bool, asymmetric: bool, percentile: float
     return f"Select {label}{extras} method."
 
 
-def widen_int16(ranges: Dict[str, Tuple[float, float]], full: Dict[str, Tuple[float, float]], scheme: Dict) -> Dict[str, Tuple[float, float]]:
+def widen_int16(
+    ranges: Dict[str, Tuple[float, float]], full: Dict[str, Tuple[float, float]], scheme: Dict
+) -> Dict[str, Tuple[float, float]]:
     """Tensors made int16 one by one (node_info, tune) take their whole observed range: a clipped range would keep
     the very error int16 is asked to remove. Under set_all_nodes_int16 every tensor keeps the calibration method's
     range, or the method (and its search) would mean nothing."""

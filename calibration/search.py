@@ -2,9 +2,9 @@
 (bpu: hb_mapper's X5 grid of method x per-channel x asymmetric) and keeps the best output cosine on a slice of the
 calibration set; a named method runs alone. Ranges come from every calibration image (as hb_mapper's do); the
 scoring slice is the last `search_samples` of them. One streaming pass gathers what every candidate needs."""
+
 import numpy as np
 import onnx
-
 from zf.bias_correction import channel_mean
 from zf.checks import cosine
 from zf.ort_session import run_one, session
@@ -57,10 +57,13 @@ def search(q, model, prep, cal, score_set, exclude, scheme, means=None):
     for k, (method, pc, asym) in enumerate(cands):
         percentile = (q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE) or 1.0
         words = hb_words(method, pc, asym, percentile, scheme["emulate"])
-        progress(f"quantizing ({words[len('Select '):-len(' method.')]})", k + 1, len(cands))
+        progress(f"quantizing ({words[len('Select ') : -len(' method.')]})", k + 1, len(cands))
         symmetric = scheme["symmetric"] and not asym
-        ranges = widen_int16(cal.ranges(method, percentile, full_range={i.name for i in model.graph.input}, symmetric=symmetric),
-                             cal.ranges("max", 1.0), scheme)
+        ranges = widen_int16(
+            cal.ranges(method, percentile, full_range={i.name for i in model.graph.input}, symmetric=symmetric),
+            cal.ranges("max", 1.0),
+            scheme,
+        )
         qmodel = build_qdq(model, ranges, pc, exclude, scheme=scheme, asymmetric=not symmetric, input_means=means)
         score = None
         if ref and len(cands) > 1:
@@ -68,6 +71,13 @@ def search(q, model, prep, cal, score_set, exclude, scheme, means=None):
             score = float(np.mean([cosine(r, run_one(qsess, x)) for r, x in zip(ref, score_inputs)]))
         results.append({"method": method, "per_channel": pc, "asymmetric": not symmetric, "output_cosine": score})
         if best is None or (score is not None and score > best["score"]):
-            best = {"score": score if score is not None else 0.0, "method": method, "per_channel": pc, "asymmetric": not symmetric,
-                    "ranges": ranges, "model": qmodel, "selected": words}
+            best = {
+                "score": score if score is not None else 0.0,
+                "method": method,
+                "per_channel": pc,
+                "asymmetric": not symmetric,
+                "ranges": ranges,
+                "model": qmodel,
+                "selected": words,
+            }
     return best, results, fsess

@@ -2,11 +2,11 @@
 replaced by the next candidates, each kept sample written twice — as the network input (calib.npy, for the
 embedded backend) and raw float32 0-255 (hb_mapper's cal_data_dir) — and listed in the selection manifest with
 its id, label and content hash, so the set can be audited and reproduced."""
+
 import hashlib
 import os
 
 import numpy as np
-
 from zf.datasets import load_raw, sample_indices
 from zf.preprocess import normalize, pixels_digest
 from zf.protocol import ZfError, progress, warn, write_json
@@ -29,7 +29,9 @@ def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir
     hb_dir = os.path.join(work_dir, hb_dir_name)
     os.makedirs(hb_dir)
     chosen, skipped, duplicates, seen = [], [], [], {}
-    data = np.lib.format.open_memmap(os.path.join(work_dir, "calib.npy"), mode="w+", dtype=np.float32, shape=(count, *shape[1:]))
+    data = np.lib.format.open_memmap(
+        os.path.join(work_dir, "calib.npy"), mode="w+", dtype=np.float32, shape=(count, *shape[1:])
+    )
     for i in candidates:
         if len(chosen) == count:
             break
@@ -48,13 +50,22 @@ def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir
         data[k] = normalize(raw, rec)
         name = f"{k:05d}.{rec['colour']}chw"
         raw.astype(np.float32).tofile(os.path.join(hb_dir, name))
-        chosen.append({"index": int(i), "id": ds.ids[i], "sha256": source_hash(ds, i, raw), "file": f"{hb_dir_name}/{name}",
-                       "label": int(ds.labels[i]) if ds.labels is not None else None})
+        chosen.append(
+            {
+                "index": int(i),
+                "id": ds.ids[i],
+                "sha256": source_hash(ds, i, raw),
+                "file": f"{hb_dir_name}/{name}",
+                "label": int(ds.labels[i]) if ds.labels is not None else None,
+            }
+        )
         progress("calibration images", len(chosen), count)
     data.flush()
     if len(chosen) < count:
-        found = (f"only {len(chosen)} usable, distinct calibration images of the {count} requested "
-                 f"({len(skipped)} unreadable, {len(duplicates)} duplicates, {len(ds)} in the dataset)")
+        found = (
+            f"only {len(chosen)} usable, distinct calibration images of the {count} requested "
+            f"({len(skipped)} unreadable, {len(duplicates)} duplicates, {len(ds)} in the dataset)"
+        )
         if not chosen:
             raise ZfError(found)
         # fewer images than asked is what a user with a small folder has: calibrate on them, and say so
@@ -62,5 +73,8 @@ def select(ds, rec, count: int, seed: int, balanced: bool, work_dir: str, hb_dir
         kept = np.array(data[: len(chosen)])
         del data
         np.save(os.path.join(work_dir, "calib.npy"), kept)
-    write_json(os.path.join(work_dir, "selection.json"), {"dataset": ds.kind, "samples": chosen, "skipped": skipped, "duplicates": duplicates})
+    write_json(
+        os.path.join(work_dir, "selection.json"),
+        {"dataset": ds.kind, "samples": chosen, "skipped": skipped, "duplicates": duplicates},
+    )
     return chosen, skipped, duplicates

@@ -1,12 +1,22 @@
 /** One error type per kind of failure; the CLI maps each to an exit code (and nowhere else exits). */
 
-export const ExitCode = { ok: 0, stageFailed: 1, badInput: 2, budgetNotMet: 3, interrupted: 130, internal: 70 } as const;
+export const ExitCode = {
+  ok: 0,
+  stageFailed: 1,
+  badInput: 2,
+  budgetNotMet: 3,
+  interrupted: 130,
+  internal: 70,
+} as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Bad recipe, bad arguments, bad input file: the user can fix it. Exit 2. */
 export class UserInputError extends Error {
   readonly exitCode: ExitCodeValue = ExitCode.badInput;
-  constructor(message: string, readonly problems: string[] = [message]) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
     super(message);
     this.name = 'UserInputError';
   }
@@ -15,7 +25,11 @@ export class UserInputError extends Error {
 /** A stage (or the tool it drives) failed. Exit 1. `detail` carries the log tail. */
 export class StageFailedError extends Error {
   readonly exitCode: ExitCodeValue = ExitCode.stageFailed;
-  constructor(message: string, readonly detail?: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly detail?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'StageFailedError';
   }
@@ -41,9 +55,15 @@ export class EnvironmentError extends Error {
 }
 
 const FS_CAUSES: Record<string, string> = {
-  EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded', ENOTDIR: 'a path component is a file, not a folder', EISDIR: 'is a folder, not a file',
-  EMFILE: 'too many open files', EIO: 'input/output error',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a path component is a file, not a folder',
+  EISDIR: 'is a folder, not a file',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
 };
 
 /** A filesystem error from the machine (not a bug): as one line naming the path and the cause. */
@@ -66,6 +86,17 @@ export class InterruptedError extends Error {
 export type KnownError = UserInputError | StageFailedError | CorruptInputError | InterruptedError | EnvironmentError;
 
 export function isKnownError(err: unknown): err is KnownError {
-  return err instanceof UserInputError || err instanceof StageFailedError
-    || err instanceof CorruptInputError || err instanceof InterruptedError || err instanceof EnvironmentError;
+  return (
+    err instanceof UserInputError ||
+    err instanceof StageFailedError ||
+    err instanceof CorruptInputError ||
+    err instanceof InterruptedError ||
+    err instanceof EnvironmentError
+  );
+}
+
+/** A value an earlier check guarantees (a stage's `requires`, a map filled just before): a bug, not a user error, if absent. */
+export function ensured<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new Error(`internal: ${what} is missing though it was checked`);
+  return value;
 }

@@ -9,6 +9,7 @@ export function readOutcome(base: Omit<TaskOutcome, 'cached'>, since: number): T
   const manifest = found && Date.parse(found.startedAt) >= since - 1000 ? found : undefined; // not a previous batch's
   const cached = manifest?.stages.filter((s) => s.status === 'cached').map((s) => s.id) ?? [];
   const failed = manifest?.stages.find((s) => s.status === 'failed');
-  const error = base.status === 'passed' ? undefined : failed ? `stage ${failed.id}: ${failed.error ?? 'failed'}` : base.error;
+  const error =
+    base.status === 'passed' ? undefined : failed ? `stage ${failed.id}: ${failed.error ?? 'failed'}` : base.error;
   return { ...base, cached, error };
 }

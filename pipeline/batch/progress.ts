@@ -2,8 +2,15 @@ import { z } from 'zod';
 import type { TaskOutcome } from './task.ts';
 
 /** The fields of an engine event (engine/events.ts) the board reads; a remote run's events are parsed with it. */
-export const BoardEvent = z.object({ type: z.string(), id: z.string().optional(), status: z.string().optional(),
-  error: z.string().optional(), message: z.string().optional() }).passthrough();
+export const BoardEvent = z
+  .object({
+    type: z.string(),
+    id: z.string().optional(),
+    status: z.string().optional(),
+    error: z.string().optional(),
+    message: z.string().optional(),
+  })
+  .passthrough();
 export type BoardEvent = z.infer<typeof BoardEvent>;
 
 type Write = (line: string) => void;
@@ -19,18 +26,24 @@ export class BatchProgress {
   private readonly ended = new Map<string, TaskOutcome['status']>();
   private readonly stages = new Map<string, Map<string, string>>(); // stage -> task -> state
 
-  constructor(private readonly total: number, private readonly write: Write = (l) => process.stderr.write(`${l}\n`)) {}
+  constructor(
+    private readonly total: number,
+    private readonly write: Write = (l) => process.stderr.write(`${l}\n`),
+  ) {}
 
   start(task: string, where: string, attempt = 1): void {
     this.running.set(task, where);
-    this.write(`[${task}] started${where ? ` on ${where}` : ''}${attempt > 1 ? ` (attempt ${attempt}: its previous worker or node died)` : ''}`);
+    this.write(
+      `[${task}] started${where ? ` on ${where}` : ''}${attempt > 1 ? ` (attempt ${attempt}: its previous worker or node died)` : ''}`,
+    );
     this.board();
   }
 
   event(task: string, e: BoardEvent): void {
     if (!e.id) return;
     if (e.type === 'stage-start') this.mark(e.id, task, 'running');
-    else if (e.type === 'stage-progress' && e.message?.startsWith('waiting:')) this.write(`[${task}] ${e.id}: ${e.message}`);
+    else if (e.type === 'stage-progress' && e.message?.startsWith('waiting:'))
+      this.write(`[${task}] ${e.id}: ${e.message}`);
     else if (e.type === 'stage-end' && e.status && e.status !== 'disabled') {
       this.mark(e.id, task, e.status);
       this.write(`[${task}] ${e.status} ${e.id}${e.error ? `: ${e.error}` : ''}`);
@@ -46,8 +59,8 @@ export class BatchProgress {
   }
 
   private mark(stage: string, task: string, state: string): void {
-    if (!this.stages.has(stage)) this.stages.set(stage, new Map());
-    this.stages.get(stage)!.set(task, state);
+    const tasks = this.stages.get(stage) ?? new Map<string, string>();
+    this.stages.set(stage, tasks.set(task, state));
   }
 
   /** `tasks 1/4 done, 2 running, 0 failed | export 1 passed 1 cached 2 running | ...`: each stage's states in
@@ -58,9 +71,14 @@ export class BatchProgress {
       const counts = new Map<string, number>();
       for (const s of states.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
       const rank = (s: string): number => (STATE_ORDER.includes(s) ? STATE_ORDER.indexOf(s) : STATE_ORDER.length);
-      return `${stage} ${[...counts].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)).map(([s, n]) => `${n} ${s}`).join(' ')}`;
+      return `${stage} ${[...counts]
+        .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+        .map(([s, n]) => `${n} ${s}`)
+        .join(' ')}`;
     });
-    return [`tasks ${this.ended.size}/${this.total} done, ${this.running.size} running, ${failed} failed`, ...per].join(' | ');
+    return [`tasks ${this.ended.size}/${this.total} done, ${this.running.size} running, ${failed} failed`, ...per].join(
+      ' | ',
+    );
   }
 
   private board(): void {

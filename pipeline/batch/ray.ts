@@ -1,18 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { ClusterEvent, type ClusterTask } from '../contracts/cluster.ts';
-import { InterruptedError, StageFailedError } from '../errors.ts';
-import type { LoadedRecipe } from '../recipe/load.ts';
-import { PROJECT_ROOT } from '../paths.ts';
-import { selectStages } from '../stages/index.ts';
-import type { PythonEnv } from '../tools/python.ts';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunFlags } from '../commands/run.ts';
-import { readOutcome } from './outcome.ts';
+import { ClusterEvent, type ClusterTask } from '../contracts/cluster.ts';
 import { recordInterrupted } from '../engine/manifest.ts';
+import { ensured, InterruptedError, StageFailedError } from '../errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import type { LoadedRecipe } from '../recipe/load.ts';
+import { selectStages } from '../stages/index.ts';
 import { LOCK_FILE, liveOwner } from '../tools/lockfile.ts';
-import { BoardEvent, type BatchProgress } from './progress.ts';
+import type { PythonEnv } from '../tools/python.ts';
+import { readOutcome } from './outcome.ts';
+import { type BatchProgress, BoardEvent } from './progress.ts';
 import { taskResources } from './resources.ts';
 import type { BatchTask, TaskOutcome } from './task.ts';
 
@@ -34,20 +34,43 @@ async function runsStopped(outs: string[]): Promise<void> {
 
 /** The command line a node runs for one task: this checkout's CLI, never through a shell. */
 export function taskArgv(t: BatchTask, f: RunFlags, cache: string): string[] {
-  return [process.execPath, join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', t.recipe, '--out', t.out, '--cache', cache, '--json',
-    ...(f.until ? ['--until', f.until] : []), ...f.force.flatMap((s) => ['--force', s]), ...[...f.set, ...t.set].flatMap((s) => ['--set', s])];
+  return [
+    process.execPath,
+    join(PROJECT_ROOT, 'bin', 'zooforge.js'),
+    'run',
+    t.recipe,
+    '--out',
+    t.out,
+    '--cache',
+    cache,
+    '--json',
+    ...(f.until ? ['--until', f.until] : []),
+    ...f.force.flatMap((s) => ['--force', s]),
+    ...[...f.set, ...t.set].flatMap((s) => ['--set', s]),
+  ];
 }
 
 /** The tasks on Ray (scripts/workers/ray_run.py drives them): each a whole `zooforge run` on some node, with the
  *  resources its stages declare. `address` undefined: a private local instance, started and stopped for the batch.
  *  Run folders and the cache must be on storage every node sees (README, "Running on a Ray cluster"). */
-export async function runRay(tasks: { task: BatchTask; loaded: LoadedRecipe }[], f: RunFlags, address: string | undefined, cache: string,
-  python: PythonEnv, logDir: string, progress: BatchProgress): Promise<TaskOutcome[]> {
+export async function runRay(
+  tasks: { task: BatchTask; loaded: LoadedRecipe }[],
+  f: RunFlags,
+  address: string | undefined,
+  cache: string,
+  python: PythonEnv,
+  logDir: string,
+  progress: BatchProgress,
+): Promise<TaskOutcome[]> {
   const since = Date.now();
   mkdirSync(logDir, { recursive: true });
-  const passEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => /^ZOOFORGE_|^CI$/.test(k) && v !== undefined)) as Record<string, string>;
+  const passEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => /^ZOOFORGE_|^CI$/.test(k) && v !== undefined),
+  ) as Record<string, string>;
   const cluster: ClusterTask[] = tasks.map(({ task, loaded }) => ({
-    name: task.name, argv: taskArgv(task, f, cache), cwd: process.cwd(),
+    name: task.name,
+    argv: taskArgv(task, f, cache),
+    cwd: process.cwd(),
     env: { ...passEnv, ZOOFORGE_LOCK_WAIT_S: String(LOCK_WAIT_S) },
     resources: taskResources(selectStages(f.until, f.force), loaded),
   }));
@@ -56,31 +79,67 @@ export async function runRay(tasks: { task: BatchTask; loaded: LoadedRecipe }[],
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const logFile = join(logDir, 'ray.log');
-  writeFileSync(logFile, `# zooforge on Ray: ${tasks.length} task(s), address ${address ?? 'local (started for this run)'}\n`);
+  writeFileSync(
+    logFile,
+    `# zooforge on Ray: ${tasks.length} task(s), address ${address ?? 'local (started for this run)'}\n`,
+  );
   const ended = new Map<string, TaskOutcome>();
-  const outFor = (name: string): string => tasks.find((x) => x.task.name === name)!.task.out;
+  const outFor = (name: string): string =>
+    ensured(
+      tasks.find((x) => x.task.name === name),
+      `task ${name}`,
+    ).task.out;
   try {
-    const out = await python.runWorker('ray', { address: address ?? null, local_cpus: cpus().length, max_retries: MAX_RETRIES, tasks: cluster }, {
-      workDir: logDir, logFile, signal: controller.signal, killGraceMs: 40_000, // the driver cancels its tasks, which record their runs
-      warn: (message) => process.stderr.write(`warning: ray: ${message}\n`),
-      event: (payload) => {
-        const e = ClusterEvent.safeParse(payload);
-        if (!e.success) return;
-        const ev = e.data;
-        if (ev.type === 'cluster') process.stderr.write(`ray: ${ev.address}, ${ev.nodes} node(s), ${ev.cpus} CPU(s)\n`);
-        else if (ev.type === 'task-start') progress.start(ev.task, `${ev.node} (pid ${ev.pid})`, ev.attempt);
-        else if (ev.type === 'task-event') {
-          const engine = BoardEvent.safeParse(ev.event);
-          if (engine.success) progress.event(ev.task, engine.data);
-        } else {
-          const o = readOutcome({ name: ev.task, out: outFor(ev.task), status: ev.status, code: null, attempts: ev.attempts, error: ev.error ?? undefined }, since);
-          ended.set(ev.task, o);
-          progress.end(o);
-        }
+    const out = await python.runWorker(
+      'ray',
+      { address: address ?? null, local_cpus: cpus().length, max_retries: MAX_RETRIES, tasks: cluster },
+      {
+        workDir: logDir,
+        logFile,
+        signal: controller.signal,
+        killGraceMs: 40_000, // the driver cancels its tasks, which record their runs
+        warn: (message) => process.stderr.write(`warning: ray: ${message}\n`),
+        event: (payload) => {
+          const e = ClusterEvent.safeParse(payload);
+          if (!e.success) return;
+          const ev = e.data;
+          if (ev.type === 'cluster')
+            process.stderr.write(`ray: ${ev.address}, ${ev.nodes} node(s), ${ev.cpus} CPU(s)\n`);
+          else if (ev.type === 'task-start') progress.start(ev.task, `${ev.node} (pid ${ev.pid})`, ev.attempt);
+          else if (ev.type === 'task-event') {
+            const engine = BoardEvent.safeParse(ev.event);
+            if (engine.success) progress.event(ev.task, engine.data);
+          } else {
+            const o = readOutcome(
+              {
+                name: ev.task,
+                out: outFor(ev.task),
+                status: ev.status,
+                code: null,
+                attempts: ev.attempts,
+                error: ev.error ?? undefined,
+              },
+              since,
+            );
+            ended.set(ev.task, o);
+            progress.end(o);
+          }
+        },
       },
-    });
+    );
     return out.tasks.map((r) => {
-      const o = readOutcome({ name: r.name, out: outFor(r.name), status: r.status, code: r.exit_code, attempts: r.attempts, node: r.node ?? undefined, error: r.error ?? undefined }, since);
+      const o = readOutcome(
+        {
+          name: r.name,
+          out: outFor(r.name),
+          status: r.status,
+          code: r.exit_code,
+          attempts: r.attempts,
+          node: r.node ?? undefined,
+          error: r.error ?? undefined,
+        },
+        since,
+      );
       if (!ended.has(r.name)) progress.end(o); // cancelled before it started
       return o;
     });
@@ -90,7 +149,11 @@ export async function runRay(tasks: { task: BatchTask; loaded: LoadedRecipe }[],
       throw new InterruptedError('interrupted: the remaining Ray tasks were cancelled');
     }
     // the driver's own message (e.g. it cannot reach the cluster) once, and where its full output is
-    if (err instanceof StageFailedError) throw new StageFailedError(err.message.replace(/^ray worker exited \d+: /, 'ray: '), `the Ray driver's log: ${logFile}`);
+    if (err instanceof StageFailedError)
+      throw new StageFailedError(
+        err.message.replace(/^ray worker exited \d+: /, 'ray: '),
+        `the Ray driver's log: ${logFile}`,
+      );
     throw err;
   } finally {
     process.off('SIGINT', onSignal);

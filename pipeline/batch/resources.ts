@@ -9,7 +9,8 @@ const DEFAULT = { cpus: 1, memoryMb: 1024 };
 export function taskResources(stages: readonly Stage[], loaded: LoadedRecipe): TaskResources {
   const on = stages.filter((s) => !s.disabledBecause?.(loaded));
   const custom: Record<string, number> = {};
-  for (const s of on) for (const [k, v] of Object.entries(s.resources?.custom ?? {})) custom[k] = Math.max(custom[k] ?? 0, v);
+  for (const s of on)
+    for (const [k, v] of Object.entries(s.resources?.custom ?? {})) custom[k] = Math.max(custom[k] ?? 0, v);
   return {
     num_cpus: Math.max(DEFAULT.cpus, ...on.map((s) => s.resources?.cpus ?? DEFAULT.cpus)),
     memory_mb: Math.max(DEFAULT.memoryMb, ...on.map((s) => s.resources?.memoryMb ?? DEFAULT.memoryMb)),

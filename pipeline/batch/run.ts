@@ -24,8 +24,12 @@ export interface BatchOptions {
 /** Run every task (locally, `jobs` at a time, or as Ray tasks), all sharing one cache; every recipe is loaded first,
  *  so a bad one stops the batch before anything runs. */
 export async function runBatch(tasks: BatchTask[], f: RunFlags, o: BatchOptions): Promise<TaskOutcome[]> {
-  if (!Number.isInteger(o.jobs) || o.jobs < 1) throw new UserInputError(`${o.command}: --jobs takes a whole number >= 1`);
-  const loaded = tasks.map((task) => ({ task, loaded: loadRecipe(task.recipe, [...f.set, ...task.set], { resolveBackend }) }));
+  if (!Number.isInteger(o.jobs) || o.jobs < 1)
+    throw new UserInputError(`${o.command}: --jobs takes a whole number >= 1`);
+  const loaded = tasks.map((task) => ({
+    task,
+    loaded: loadRecipe(task.recipe, [...f.set, ...task.set], { resolveBackend }),
+  }));
   const cache = cacheRoot(f.cache);
   claimDir(cache, CACHE_MARKER, 'cache', looksLikeCache); // once, before tasks race to create it
   const progress = new BatchProgress(tasks.length);

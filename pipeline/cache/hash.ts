@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFolder, skippedSummary, type FolderListing } from './listing.ts';
 import { UserInputError } from '../errors.ts';
 import { notRegular } from '../tools/file-kind.ts';
+import { type FolderListing, listFolder, skippedSummary } from './listing.ts';
 
 /** sha256 of a file's bytes, streamed (model files can be hundreds of MB). */
 export async function hashFile(path: string): Promise<string> {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 /** JSON with object keys sorted at every depth, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`cannot key non-finite number ${value}`);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new TypeError(`cannot key non-finite number ${value}`);
     return JSON.stringify(value) ?? 'null';
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { UserInputError } from '../errors.ts';
+import { ensured, UserInputError } from '../errors.ts';
 import { notRegular } from '../tools/file-kind.ts';
 
 /** Far more than any dataset's files and folders; reached only through a link into some huge tree. */
@@ -30,18 +30,25 @@ export async function listFolder(root: string): Promise<FolderListing> {
   const holdsDataset = (real: string): boolean => top === real || top.startsWith(real === sep ? sep : real + sep);
   let entries = 0;
   const walk = async (dir: string): Promise<void> => {
-    const names = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const names = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const entry of names) {
-      if (++entries > MAX_ENTRIES) throw new UserInputError(`${root}: more than ${MAX_ENTRIES} entries below it (at ${join(dir, entry.name)}): is a link leading somewhere huge?`);
+      if (++entries > MAX_ENTRIES)
+        throw new UserInputError(
+          `${root}: more than ${MAX_ENTRIES} entries below it (at ${join(dir, entry.name)}): is a link leading somewhere huge?`,
+        );
       const full = join(dir, entry.name);
       const rel = relative(root, full);
       const target = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry; // a link: what it points to
       if (!target) listing.skipped.push({ path: rel, why: 'a symbolic link to nothing (dangling)' });
       else if (target.isFile()) listing.files.push(rel);
-      else if (!target.isDirectory()) listing.skipped.push({ path: rel, why: notRegular(target)! });
+      else if (!target.isDirectory())
+        listing.skipped.push({ path: rel, why: ensured(notRegular(target), `kind of ${rel}`) });
       else {
         const real = await realpath(full);
-        if (holdsDataset(real)) listing.skipped.push({ path: rel, why: `a link to a folder that holds the dataset itself (${real})` });
+        if (holdsDataset(real))
+          listing.skipped.push({ path: rel, why: `a link to a folder that holds the dataset itself (${real})` });
         else if (!seen.has(real)) {
           seen.add(real);
           listing.dirs.push(rel);
@@ -60,6 +67,9 @@ export async function listFolder(root: string): Promise<FolderListing> {
 export function skippedSummary(root: string, listing: FolderListing): string | undefined {
   const n = listing.skipped.length;
   if (n === 0) return undefined;
-  const shown = listing.skipped.slice(0, 3).map((s) => `${s.path}: ${s.why}`).join('; ');
+  const shown = listing.skipped
+    .slice(0, 3)
+    .map((s) => `${s.path}: ${s.why}`)
+    .join('; ');
   return `${root}: ${n} entr${n === 1 ? 'y' : 'ies'} left out (${shown}${n > 3 ? `; and ${n - 3} more` : ''})`;
 }

@@ -33,11 +33,12 @@ export function entryDigest(entry: CacheEntry): string {
   return sha256Text(canonicalJson(rest));
 }
 
-export interface CacheHit { status: 'hit'; entry: CacheEntry; dir: string }
-export type LookupResult =
-  | CacheHit
-  | { status: 'miss' }
-  | { status: 'corrupt'; reason: string };
+export interface CacheHit {
+  status: 'hit';
+  entry: CacheEntry;
+  dir: string;
+}
+export type LookupResult = CacheHit | { status: 'miss' } | { status: 'corrupt'; reason: string };
 
 /** One lock file per process using the cache (cache/store.ts open). */
 const USERS_DIR = '.users';
@@ -46,12 +47,13 @@ const USERS_DIR = '.users';
 export function cacheUsers(root: string): string[] {
   const dir = join(root, USERS_DIR);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => n.endsWith('.lock')).flatMap((n) => {
-    const owner = liveOwner(join(dir, n));
-    return owner ? [ownerText(owner)] : [];
-  });
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.lock'))
+    .flatMap((n) => {
+      const owner = liveOwner(join(dir, n));
+      return owner ? [ownerText(owner)] : [];
+    });
 }
-
 
 /** Content-addressed store: <root>/<key[0..2]>/<key>/{entry.json, files/...}; entries appear by atomic rename. */
 export class CacheStore {
@@ -72,7 +74,8 @@ export class CacheStore {
 
   /** Staging folders of runs killed in a commit, in every shard (a few hundred readdirs at a run's start). */
   private removeStaleStaging(): void {
-    for (const shard of readdirSync(this.root).filter((n) => /^[0-9a-f]{2}$/.test(n))) removeStaleStaging(join(this.root, shard));
+    for (const shard of readdirSync(this.root).filter((n) => /^[0-9a-f]{2}$/.test(n)))
+      removeStaleStaging(join(this.root, shard));
   }
 
   /** The marker on every cache folder zooforge creates, also when a purge removed it under a running run. */
@@ -109,12 +112,17 @@ export class CacheStore {
       return { status: 'corrupt', reason: 'entry.json is unreadable' };
     }
     if (entry.key !== key) return { status: 'corrupt', reason: `entry.json names key ${entry.key}` };
-    if (entry.digest !== entryDigest(entry)) return { status: 'corrupt', reason: 'entry.json was changed after it was written (its digest does not match)' };
+    if (entry.digest !== entryDigest(entry))
+      return { status: 'corrupt', reason: 'entry.json was changed after it was written (its digest does not match)' };
     for (const [name, out] of Object.entries(entry.outputs)) {
       const file = join(dir, 'files', out.path);
       if (!existsSync(file)) return { status: 'corrupt', reason: `output ${name} (${out.path}) is missing` };
       const actual = await hashPath(file);
-      if (actual !== out.sha256) return { status: 'corrupt', reason: `output ${name} (${out.path}) has sha256 ${actual.slice(0, 12)}…, recorded ${out.sha256.slice(0, 12)}…` };
+      if (actual !== out.sha256)
+        return {
+          status: 'corrupt',
+          reason: `output ${name} (${out.path}) has sha256 ${actual.slice(0, 12)}…, recorded ${out.sha256.slice(0, 12)}…`,
+        };
     }
     return { status: 'hit', entry, dir };
   }
@@ -150,7 +158,8 @@ export class CacheStore {
       await rename(staging, final);
       return;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw err;
     }
     this.verified.delete(key);
     if (!replace && (await this.verify(key)).status === 'hit') return; // another run committed the same key first: keep theirs
@@ -185,16 +194,19 @@ export async function materialize(source: string, target: string): Promise<void>
 }
 
 export async function linkTree(source: string, target: string): Promise<void> {
-  await cp(source, target, { recursive: true, filter: async (src, dst) => {
-    if (!(await stat(src)).isFile()) return true;
-    // Hard-link files (models are large); across devices, or where links are refused, cp copies instead.
-    try {
-      await mkdir(dirname(dst), { recursive: true });
-      await link(src, dst);
-      return false;
-    } catch (err) {
-      if (['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK'].includes((err as NodeJS.ErrnoException).code ?? '')) return true;
-      throw err;
-    }
-  } });
+  await cp(source, target, {
+    recursive: true,
+    filter: async (src, dst) => {
+      if (!(await stat(src)).isFile()) return true;
+      // Hard-link files (models are large); across devices, or where links are refused, cp copies instead.
+      try {
+        await mkdir(dirname(dst), { recursive: true });
+        await link(src, dst);
+        return false;
+      } catch (err) {
+        if (['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK'].includes((err as NodeJS.ErrnoException).code ?? '')) return true;
+        throw err;
+      }
+    },
+  });
 }

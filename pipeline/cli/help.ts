@@ -10,8 +10,10 @@ function wrap(text: string, indent: number): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line && indent + line.length + 1 + word.length > WIDTH) (lines.push(line), (line = word));
-    else line = line ? `${line} ${word}` : word;
+    if (line && indent + line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
   lines.push(line);
   return lines.join(`\n${' '.repeat(indent)}`);
@@ -21,7 +23,9 @@ const fill = (text: string): string => text.replaceAll('{stages}', STAGE_ORDER.j
 
 function table(rows: [string, string][], indent = 2): string {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-  return rows.map(([left, right]) => `${' '.repeat(indent)}${left.padEnd(width)}${wrap(fill(right), indent + width)}`).join('\n');
+  return rows
+    .map(([left, right]) => `${' '.repeat(indent)}${left.padEnd(width)}${wrap(fill(right), indent + width)}`)
+    .join('\n');
 }
 
 /** One row per option; a command's own wording (optionHelp) replaces the shared one, with its own argument name. */
@@ -34,7 +38,8 @@ function optionRows(names: readonly OptionName[], own: Command['optionHelp'] = {
   });
 }
 
-export const exitCodes = (): string => `Exit codes:\n${table(EXIT_CODE_HELP.map(([code, text]) => [String(code), text]))}`;
+export const exitCodes = (): string =>
+  `Exit codes:\n${table(EXIT_CODE_HELP.map(([code, text]) => [String(code), text]))}`;
 
 export function mainHelp(): string {
   return [

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { environmentError, ExitCode, isKnownError, UserInputError } from '../errors.ts';
-import { VERSION } from '../version.ts';
+import { ExitCode, environmentError, isKnownError, UserInputError } from '../errors.ts';
 import { printable } from '../text/one-line.ts';
+import { didYouMean } from '../text/suggest.ts';
+import { VERSION } from '../version.ts';
 import { COMMANDS, type Invocation } from './commands.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { OPTIONS, optionalValues, parseArgsOptions } from './options.ts';
-import { didYouMean } from '../text/suggest.ts';
 
 function parse(argv: string[]) {
   try {
@@ -17,7 +17,10 @@ function parse(argv: string[]) {
   }
 }
 
-const say = (text: string, code: number): number => (process.stdout.write(`${text}\n`), code);
+function say(text: string, code: number): number {
+  process.stdout.write(`${text}\n`);
+  return code;
+}
 
 async function dispatch(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
@@ -25,7 +28,10 @@ async function dispatch(argv: string[]): Promise<number> {
   if (values.version) return say(VERSION, ExitCode.ok);
   if (!name) return say(mainHelp(), values.help ? ExitCode.ok : ExitCode.badInput);
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) throw new UserInputError(`unknown command ${name}${didYouMean(name, Object.keys(COMMANDS))}. Run 'zooforge --help'.`);
+  if (!command)
+    throw new UserInputError(
+      `unknown command ${name}${didYouMean(name, Object.keys(COMMANDS))}. Run 'zooforge --help'.`,
+    );
   if (values.help) return say(commandHelp(name), ExitCode.ok);
   return command.run({ name, args, values: values as Invocation['values'] });
 }
@@ -42,7 +48,9 @@ export async function cli(argv: string[]): Promise<never> {
       if ('detail' in err && err.detail) process.stderr.write(`${printable(err.detail)}\n`);
       code = err.exitCode;
     } else {
-      process.stderr.write(`zooforge: internal error — please report it at the project's issue tracker with this output:\n${(err as Error)?.stack ?? String(err)}\n`);
+      process.stderr.write(
+        `zooforge: internal error — please report it at the project's issue tracker with this output:\n${(err as Error)?.stack ?? String(err)}\n`,
+      );
       code = ExitCode.internal;
     }
   }

@@ -1,15 +1,21 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { cacheUsers } from '../cache/store.ts';
 import { resolve } from 'node:path';
+import { cacheUsers } from '../cache/store.ts';
 import { acquireLock } from '../engine/lock.ts';
 import { assertOurs, CACHE_MARKER, RUN_MARKER } from '../engine/outdir.ts';
 import { UserInputError } from '../errors.ts';
 import { cacheRoot, defaultOutDir } from './run.ts';
 
-export async function cleanCommand(recipe: string | undefined, out: string | undefined, cache: boolean, cacheDir?: string): Promise<number> {
-  if (!recipe && !out) throw new UserInputError('clean: name a recipe (or --out DIR)');
-  const dir = resolve(out ?? defaultOutDir(recipe!));
+export async function cleanCommand(
+  recipe: string | undefined,
+  out: string | undefined,
+  cache: boolean,
+  cacheDir?: string,
+): Promise<number> {
+  const named = out ?? (recipe && defaultOutDir(recipe));
+  if (!named) throw new UserInputError('clean: name a recipe (or --out DIR)');
+  const dir = resolve(named);
   if (existsSync(dir)) {
     assertOurs(dir, RUN_MARKER, 'run folder');
     const release = acquireLock(dir); // refuse to delete under a running pipeline
@@ -26,7 +32,10 @@ export async function cleanCommand(recipe: string | undefined, out: string | und
 async function purgeCache(root: string): Promise<void> {
   assertOurs(root, CACHE_MARKER, 'cache');
   const users = cacheUsers(root);
-  if (users.length > 0) throw new UserInputError(`clean --purge-cache: ${root} is in use by ${users.join(', ')}; wait for it to finish, then purge`);
+  if (users.length > 0)
+    throw new UserInputError(
+      `clean --purge-cache: ${root} is in use by ${users.join(', ')}; wait for it to finish, then purge`,
+    );
   const doomed = `${root}.purging-${process.pid}`;
   await rename(root, doomed);
   await rm(doomed, { recursive: true, force: true });

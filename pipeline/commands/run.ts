@@ -1,27 +1,27 @@
 import { existsSync, fstatSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join, parse as parsePath, resolve } from 'node:path';
-import { headline } from '../report/document.ts';
-import type { ReportData } from '../report/model.ts';
-import { CacheStore } from '../cache/store.ts';
 import { HashMemo } from '../cache/hash.ts';
+import { CacheStore } from '../cache/store.ts';
 import { execute } from '../engine/execute.ts';
 import { acquireLock } from '../engine/lock.ts';
+import { type Manifest, readManifest } from '../engine/manifest.ts';
 import { claimDir, RUN_MARKER } from '../engine/outdir.ts';
-import { readManifest, type Manifest } from '../engine/manifest.ts';
 import { plan } from '../engine/plan.ts';
+import { missingUserFiles } from '../engine/preflight.ts';
 import { succeeded } from '../engine/types.ts';
 import { InterruptedError, UserInputError } from '../errors.ts';
-import { missingUserFiles } from '../engine/preflight.ts';
 import { resolveBackend } from '../horizon/auto-backend.ts';
 import { loadRecipe } from '../recipe/load.ts';
+import { headline } from '../report/document.ts';
+import type { ReportData } from '../report/model.ts';
 import { ListrReporter } from '../report/terminal/listr.ts';
 import { NdjsonReporter } from '../report/terminal/ndjson.ts';
 import { PlainReporter } from '../report/terminal/plain.ts';
 import type { Reporter } from '../report/terminal/types.ts';
 import { selectStages } from '../stages/index.ts';
-import { resolvePython } from '../tools/python.ts';
 import { outPath } from '../tools/out-path.ts';
+import { resolvePython } from '../tools/python.ts';
 
 export interface RunFlags {
   recipe: string;
@@ -55,7 +55,13 @@ async function prepare(f: RunFlags) {
   if (missing.length > 0) throw new UserInputError(missing.join('\n'), missing);
   if (!f.json) process.stderr.write(`${loaded.backendNote}\n`);
   const python = await resolvePython(loaded.recipe.python && resolve(loaded.dir, loaded.recipe.python));
-  return { loaded, stages, python, outDir: f.out ? outPath(f.out) : defaultOutDir(f.recipe), cache: new CacheStore(cacheRoot(f.cache)) };
+  return {
+    loaded,
+    stages,
+    python,
+    outDir: f.out ? outPath(f.out) : defaultOutDir(f.recipe),
+    cache: new CacheStore(cacheRoot(f.cache)),
+  };
 }
 
 /** A run started by a Ray task (ZOOFORGE_PARENT_FD, scripts/zf/ray_task.py start_watched) stops like on SIGTERM once that task's
@@ -82,7 +88,11 @@ function watchParent(stop: () => void): () => void {
   return () => parent.destroy();
 }
 
-export interface PipelineResult { code: number; manifest: Manifest; outDir: string }
+export interface PipelineResult {
+  code: number;
+  manifest: Manifest;
+  outDir: string;
+}
 
 /** Run the pipeline once; Ctrl-C aborts the running worker and the result says interrupted. */
 export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter(f)): Promise<PipelineResult> {
@@ -96,7 +106,16 @@ export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter
   process.on('SIGTERM', onSignal);
   const unwatch = watchParent(onSignal);
   try {
-    const { manifest } = await execute({ loaded, stages, outDir, cache, force: f.force, signal: controller.signal, python, emit: (e) => reporter.onEvent(e) });
+    const { manifest } = await execute({
+      loaded,
+      stages,
+      outDir,
+      cache,
+      force: f.force,
+      signal: controller.signal,
+      python,
+      emit: (e) => reporter.onEvent(e),
+    });
     await reporter.finish();
     return { code: manifest.status === 'passed' ? 0 : manifest.status === 'interrupted' ? 130 : 1, manifest, outDir };
   } finally {
@@ -124,8 +143,14 @@ export async function runCommand(f: RunFlags): Promise<number> {
 /** `zooforge plan`: what would run and why; writes nothing. */
 export async function planCommand(f: RunFlags): Promise<number> {
   const { loaded, stages, python, outDir, cache } = await prepare(f);
-  const planned = await plan(stages, { loaded, cache, memo: new HashMemo(), versions: python.versions, force: f.force, previous: readManifest(outDir) }, outDir);
+  const planned = await plan(
+    stages,
+    { loaded, cache, memo: new HashMemo(), versions: python.versions, force: f.force, previous: readManifest(outDir) },
+    outDir,
+  );
   if (f.json) process.stdout.write(`${JSON.stringify({ outDir, stages: planned })}\n`);
-  else for (const s of planned) process.stdout.write(`${s.id.padEnd(12)} ${s.action === 'disabled' ? `off: ${s.reason}` : s.reason}\n`);
+  else
+    for (const s of planned)
+      process.stdout.write(`${s.id.padEnd(12)} ${s.action === 'disabled' ? `off: ${s.reason}` : s.reason}\n`);
   return 0;
 }

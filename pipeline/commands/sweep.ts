@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Text } from '../cache/key.ts';
-import { UserInputError } from '../errors.ts';
 import { batchExitCode, runBatch } from '../batch/run.ts';
 import type { BatchTask } from '../batch/task.ts';
-import { compareRow, compareTable, type CompareRow } from './compare.ts';
+import { sha256Text } from '../cache/key.ts';
+import { UserInputError } from '../errors.ts';
+import { type CompareRow, compareRow, compareTable } from './compare.ts';
 import { defaultOutDir, type RunFlags } from './run.ts';
 
 /** --vary key=a,b,c ... -> every combination, as --set lists. */
@@ -12,7 +12,10 @@ export function variantMatrix(vary: string[]): string[][] {
   const axes = vary.map((v) => {
     const eq = v.indexOf('=');
     if (eq <= 0) throw new UserInputError(`--vary ${v}: expected key.path=value1,value2`);
-    return v.slice(eq + 1).split(',').map((val) => `${v.slice(0, eq)}=${val}`);
+    return v
+      .slice(eq + 1)
+      .split(',')
+      .map((val) => `${v.slice(0, eq)}=${val}`);
   });
   return axes.reduce<string[][]>((acc, axis) => acc.flatMap((sets) => axis.map((s) => [...sets, s])), [[]]);
 }
@@ -20,13 +23,25 @@ export function variantMatrix(vary: string[]): string[][] {
 /** Readable, unique folder names: `calibration_type=kl,per_channel=false`; where two variants would read the same
  *  (values that differ only in characters a folder name cannot hold), a short hash of the exact settings follows. */
 export function variantNames(variants: string[][]): string[] {
-  const readable = variants.map((sets) => sets.map((s) => {
-    const eq = s.indexOf('=');
-    return `${s.slice(0, eq).split('.').pop()}=${s.slice(eq + 1).replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || '_'}`;
-  }).join(',').replace(/^\.+/, '_'));
+  const readable = variants.map((sets) =>
+    sets
+      .map((s) => {
+        const eq = s.indexOf('=');
+        return `${s.slice(0, eq).split('.').pop()}=${
+          s
+            .slice(eq + 1)
+            .replace(/[^\w.-]+/g, '_')
+            .replace(/^_+|_+$/g, '') || '_'
+        }`;
+      })
+      .join(',')
+      .replace(/^\.+/, '_'),
+  );
   const seen = new Map<string, number>();
   for (const n of readable) seen.set(n, (seen.get(n) ?? 0) + 1);
-  return readable.map((n, i) => (seen.get(n)! > 1 ? `${n}-${sha256Text(variants[i].join('\n')).slice(0, 8)}` : n));
+  return readable.map((n, i) =>
+    (seen.get(n) ?? 0) > 1 ? `${n}-${sha256Text(variants[i].join('\n')).slice(0, 8)}` : n,
+  );
 }
 
 /** `zooforge sweep <recipe> --vary K=a,b [--vary ...] [--jobs N | --ray [ADDRESS]]`: variants share the stage cache,
@@ -37,13 +52,22 @@ export async function sweepCommand(f: RunFlags, vary: string[], jobs: number, ra
   const variants = variantMatrix(vary);
   const root = join(f.out ?? defaultOutDir(f.recipe), 'sweep');
   const named = variantNames(variants);
-  const tasks: BatchTask[] = variants.map((sets, i) => ({ name: named[i], recipe: f.recipe, set: sets, out: join(root, named[i]) }));
+  const tasks: BatchTask[] = variants.map((sets, i) => ({
+    name: named[i],
+    recipe: f.recipe,
+    set: sets,
+    out: join(root, named[i]),
+  }));
   const outcomes = await runBatch(tasks, f, { command: 'sweep', jobs, ray, root });
   // a sweep stopped early (--until) has no reports: its table is empty, the lines above say how each variant ended
-  const rows: CompareRow[] = outcomes.filter((r) => r.status === 'passed' && existsSync(join(r.out, 'report', 'report.json'))).map((r) => compareRow(r.out))
+  const rows: CompareRow[] = outcomes
+    .filter((r) => r.status === 'passed' && existsSync(join(r.out, 'report', 'report.json')))
+    .map((r) => compareRow(r.out))
     .sort((a, b) => (b.quant_top1 ?? -1) - (a.quant_top1 ?? -1));
   for (const r of outcomes) {
-    process.stderr.write(`[${r.name}] ${r.status}${r.error ? ` (${r.error.split('\n')[0]})` : ''}${r.attempts > 1 ? `, ${r.attempts} attempts` : ''}; cached: ${r.cached.join(', ') || 'none'}\n`);
+    process.stderr.write(
+      `[${r.name}] ${r.status}${r.error ? ` (${r.error.split('\n')[0]})` : ''}${r.attempts > 1 ? `, ${r.attempts} attempts` : ''}; cached: ${r.cached.join(', ') || 'none'}\n`,
+    );
   }
   process.stdout.write(f.json ? `${JSON.stringify({ rows, tasks: outcomes })}\n` : `${compareTable(rows)}\n`);
   return batchExitCode(outcomes);

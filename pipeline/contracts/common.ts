@@ -3,30 +3,40 @@ import { z } from 'zod';
 /** Shapes several workers share. Every worker contract is built from these and the recipe's own section schemas. */
 
 /** The one preprocessing record: written by the preprocess stage, read by every stage that feeds the model pixels. */
-export const PreprocessRecord = z.object({
-  input_name: z.string(),
-  output_name: z.string(),
-  input_shape: z.array(z.number().int()),
-  size: z.array(z.number().int()),
-  crop_pct: z.number(),
-  crop_mode: z.enum(['center', 'squash']),
-  interpolation: z.string(),
-  mean: z.array(z.number()),
-  std: z.array(z.number()),
-  colour: z.enum(['gray', 'rgb', 'bgr']),
-  layout: z.literal('NCHW'),
-  source: z.string(),
-}).strict();
+export const PreprocessRecord = z
+  .object({
+    input_name: z.string(),
+    output_name: z.string(),
+    input_shape: z.array(z.number().int()),
+    size: z.array(z.number().int()),
+    crop_pct: z.number(),
+    crop_mode: z.enum(['center', 'squash']),
+    interpolation: z.string(),
+    mean: z.array(z.number()),
+    std: z.array(z.number()),
+    colour: z.enum(['gray', 'rgb', 'bgr']),
+    layout: z.literal('NCHW'),
+    source: z.string(),
+  })
+  .strict();
 export type PreprocessRecord = z.infer<typeof PreprocessRecord>;
 
 /** Float-vs-float check of a converted model (export: torch vs ORT; simplify: before vs after). */
-export const ModelCheck = z.object({
-  samples: z.number().int(), max_abs_diff: z.number(), min_cosine: z.number(), mean_cosine: z.number(), top1_agreement: z.number(),
-  inputs: z.string(),
-}).strict();
+export const ModelCheck = z
+  .object({
+    samples: z.number().int(),
+    max_abs_diff: z.number(),
+    min_cosine: z.number(),
+    mean_cosine: z.number(),
+    top1_agreement: z.number(),
+    inputs: z.string(),
+  })
+  .strict();
 
 /** A Top-k summary: count, percent, Wilson 95 % interval. */
-export const TopK = z.object({ correct: z.number().int(), percent: z.number(), ci95: z.tuple([z.number(), z.number()]) }).strict();
+export const TopK = z
+  .object({ correct: z.number().int(), percent: z.number(), ci95: z.tuple([z.number(), z.number()]) })
+  .strict();
 export const Accuracy = z.object({ top1: TopK, top5: TopK }).strict();
 
 /** Float vs quantized on the same images (evaluate and hb_evaluate). */
@@ -37,18 +47,31 @@ export const PairedMetrics = z.object({
   classes: z.number().int(),
   float: Accuracy,
   quant: Accuracy,
-  paired: z.object({
-    both_right: z.number().int(), float_only: z.number().int(), quant_only: z.number().int(), both_wrong: z.number().int(),
-    mcnemar_p: z.number(), agreement: z.number(), mean_output_cosine: z.number(), delta_top1: z.number(),
-  }).strict(),
-  per_class: z.array(z.object({ class: z.string(), n: z.number().int(), float: z.number(), quant: z.number(), delta: z.number() }).strict()),
+  paired: z
+    .object({
+      both_right: z.number().int(),
+      float_only: z.number().int(),
+      quant_only: z.number().int(),
+      both_wrong: z.number().int(),
+      mcnemar_p: z.number(),
+      agreement: z.number(),
+      mean_output_cosine: z.number(),
+      delta_top1: z.number(),
+    })
+    .strict(),
+  per_class: z.array(
+    z
+      .object({ class: z.string(), n: z.number().int(), float: z.number(), quant: z.number(), delta: z.number() })
+      .strict(),
+  ),
   skipped: z.array(z.string()),
   dataset: z.string(),
   seconds: z.number(),
 });
 
 /** Every worker answers with `outputs: {name: path relative to its work_dir}` beside its data. */
-export const Outputs = <K extends string>(...names: [K, ...K[]]) => z.object(Object.fromEntries(names.map((n) => [n, z.string()])) as Record<K, z.ZodString>).strict();
+export const Outputs = <K extends string>(...names: [K, ...K[]]) =>
+  z.object(Object.fromEntries(names.map((n) => [n, z.string()])) as Record<K, z.ZodString>).strict();
 export const NoOutputs = z.object({}).strict();
 
 /** Every worker input carries the folder it writes into. */

@@ -1,9 +1,16 @@
 import { z } from 'zod';
-import { ray } from './cluster.ts';
-import { CalibrationSchema, EvaluateSchema, ExportSchema, InputSchema, ModelSchema, SimplifySchema } from '../recipe/schema.ts';
-import { WorkerDatasetSchema, PreprocessSchema } from '../recipe/dataset-schema.ts';
-import { QuantizeSchema } from '../recipe/quantize-schema.ts';
 import { BACKENDS } from '../recipe/backends.ts';
+import { PreprocessSchema, WorkerDatasetSchema } from '../recipe/dataset-schema.ts';
+import { QuantizeSchema } from '../recipe/quantize-schema.ts';
+import {
+  CalibrationSchema,
+  EvaluateSchema,
+  ExportSchema,
+  InputSchema,
+  ModelSchema,
+  SimplifySchema,
+} from '../recipe/schema.ts';
+import { ray } from './cluster.ts';
 import { ModelCheck, NoOutputs, Outputs, PairedMetrics, PreprocessRecord, WorkDir } from './common.ts';
 
 /** One contract per Python worker: its input (exactly the keyed slice of the recipe, with resolved paths) and its
@@ -15,90 +22,239 @@ const count = z.number().int();
 const counts = z.record(z.string(), count);
 
 export const preprocess = {
-  input: z.object({ ...WorkDir, model: z.object({ source: ModelSchema.shape.source, onnx_file: path.optional() }).strict(), input: InputSchema, preprocess: PreprocessSchema }).strict(),
+  input: z
+    .object({
+      ...WorkDir,
+      model: z.object({ source: ModelSchema.shape.source, onnx_file: path.optional() }).strict(),
+      input: InputSchema,
+      preprocess: PreprocessSchema,
+    })
+    .strict(),
   output: z.object({ record: PreprocessRecord, outputs: Outputs('record') }).strict(),
 };
 
 export const exportModel = {
-  input: z.object({
-    ...WorkDir,
-    model: ModelSchema.extend({ checkpoint: path.optional() }),
-    preprocess: path,
-    export: ExportSchema,
-    check_dataset: WorkerDatasetSchema.optional(),
-  }).strict(),
-  output: z.object({
-    check: ModelCheck.partial().extend({ inputs: z.string(), runs_in_onnxruntime: z.boolean().optional(), finite: z.boolean().optional() }).strict(),
-    weights: z.enum(['pretrained', 'random', 'checkpoint', 'onnx file']),
-    randomized_batchnorm_layers: count.optional(),
-    /** the fused (deployed) form was exported: how many modules fused, and fused vs unfused on the check images */
-    reparameterized: ModelCheck.omit({ inputs: true }).extend({ modules: count }).strict().nullable().optional(),
-    torch_parameters: count.optional(),
-    opset: count.nullable(),
-    outputs: Outputs('model'),
-  }).strict(),
+  input: z
+    .object({
+      ...WorkDir,
+      model: ModelSchema.extend({ checkpoint: path.optional() }),
+      preprocess: path,
+      export: ExportSchema,
+      check_dataset: WorkerDatasetSchema.optional(),
+    })
+    .strict(),
+  output: z
+    .object({
+      check: ModelCheck.partial()
+        .extend({ inputs: z.string(), runs_in_onnxruntime: z.boolean().optional(), finite: z.boolean().optional() })
+        .strict(),
+      weights: z.enum(['pretrained', 'random', 'checkpoint', 'onnx file']),
+      randomized_batchnorm_layers: count.optional(),
+      /** the fused (deployed) form was exported: how many modules fused, and fused vs unfused on the check images */
+      reparameterized: ModelCheck.omit({ inputs: true }).extend({ modules: count }).strict().nullable().optional(),
+      torch_parameters: count.optional(),
+      opset: count.nullable(),
+      outputs: Outputs('model'),
+    })
+    .strict(),
 };
 
 export const simplify = {
-  input: z.object({ ...WorkDir, model: path, preprocess: path, simplify: SimplifySchema, check_dataset: WorkerDatasetSchema.optional() }).strict(),
-  output: z.object({ check: ModelCheck, nodes_before: count, nodes_after: count, ops_before: counts, ops_after: counts, outputs: Outputs('model') }).strict(),
+  input: z
+    .object({
+      ...WorkDir,
+      model: path,
+      preprocess: path,
+      simplify: SimplifySchema,
+      check_dataset: WorkerDatasetSchema.optional(),
+    })
+    .strict(),
+  output: z
+    .object({
+      check: ModelCheck,
+      nodes_before: count,
+      nodes_after: count,
+      ops_before: counts,
+      ops_after: counts,
+      outputs: Outputs('model'),
+    })
+    .strict(),
 };
 
 export const calibration = {
-  input: z.object({ ...WorkDir, preprocess: path, calibration: CalibrationSchema, dataset: WorkerDatasetSchema, hb_dir: z.string().regex(/^[\w.-]+$/) }).strict(),
-  output: z.object({
-    count, distinct: count, duplicates: count, skipped: z.array(z.string()), dataset: z.string(), classes_covered: count,
-    outputs: Outputs('tensors', 'selection', 'hb_calibration'),
-  }).strict(),
+  input: z
+    .object({
+      ...WorkDir,
+      preprocess: path,
+      calibration: CalibrationSchema,
+      dataset: WorkerDatasetSchema,
+      hb_dir: z.string().regex(/^[\w.-]+$/),
+    })
+    .strict(),
+  output: z
+    .object({
+      count,
+      distinct: count,
+      duplicates: count,
+      skipped: z.array(z.string()),
+      dataset: z.string(),
+      classes_covered: count,
+      outputs: Outputs('tensors', 'selection', 'hb_calibration'),
+    })
+    .strict(),
 };
 
-const SearchRow = z.object({ method: z.string(), per_channel: z.boolean(), asymmetric: z.boolean(), output_cosine: z.number().nullable() }).strict();
+const SearchRow = z
+  .object({
+    method: z.string(),
+    per_channel: z.boolean(),
+    asymmetric: z.boolean(),
+    output_cosine: z.number().nullable(),
+  })
+  .strict();
 /** The kind of int8 model (calibration/scheme.py): sensitivity and tune rebuild the same. */
-const QuantScheme = z.object({ emulate: z.enum(['bpu', 'host']), activations: z.enum(['int8', 'uint8']), symmetric: z.boolean(),
-  int16_tensors: z.array(z.string()), all_int16: z.boolean() }).strict();
+const QuantScheme = z
+  .object({
+    emulate: z.enum(['bpu', 'host']),
+    activations: z.enum(['int8', 'uint8']),
+    symmetric: z.boolean(),
+    int16_tensors: z.array(z.string()),
+    all_int16: z.boolean(),
+  })
+  .strict();
 const Similarity = z.object({ cosine: z.number(), l1: z.number(), l2: z.number(), chebyshev: z.number() }).strict();
 
 export const quantize = {
-  input: z.object({
-    ...WorkDir, model: path, calibration: path,
-    quantize: QuantizeSchema.unwrap().pick({ max_percentile: true, per_channel: true, search_samples: true, run_on_cpu: true, node_info: true, emulate: true, optimization: true, equalize: true, host_model: true })
-      .extend({ calibration_type: z.enum(BACKENDS.ort.calibration_types), float_op_types: z.array(z.string()).nullable() }).strict(),
-  }).strict(),
-  output: z.object({
-    emulate: z.enum(['bpu', 'host']), method: z.string(), per_channel: z.boolean(), asymmetric: z.boolean(), selected: z.string(),
-    search: z.array(SearchRow), scored_on: count,
-    /** optimization: bias_correction applied (Conv/Gemm biases absorb their int8 weights' mean error) */
-    bias_corrected: z.boolean(),
-    /** quantize.equalize: how many Conv -> Relu -> Conv chains were equalized (null: not asked) */
-    equalized: count.nullable(),
-    /** quantize.host_model: the emulate host model was built beside the bpu one (outputs.host_model; host_speed is its placement) */
-    host_model: z.boolean(),
-    opset_note: z.string().nullable(), calibrated_on: count, tensors: count,
-    qdq_nodes: z.object({ QuantizeLinear: count, DequantizeLinear: count }).strict(),
-    /** QuantizeLinear nodes per integer type written (int8, uint8, int16). */
-    precisions: counts, scheme: QuantScheme,
-    /** The op types kept float, and under emulate host (float_op_types unset) how that was measured: 1-thread medians. */
-    float_op_types: z.array(z.string()),
-    /** regrouped: grouped conv -> the (smaller) group count the int8 model gives it, block-diagonal weights (zf/regroup.py) */
-    host_speed: z.object({ chosen: z.array(z.string()), float_nodes: z.array(z.string()), regrouped: z.record(z.string(), count), label: z.string(), fp32_ms: z.number(), int8_ms: z.number(),
-      tried: z.array(z.object({ label: z.string(), float_op_types: z.array(z.string()), float_nodes: count, regrouped: count, int8_ms: z.number() }).strict()) }).strict().nullable(),
-    excluded_nodes: z.array(z.string()), warnings: z.array(z.string()), unquantized_ops: counts, output_similarity: Similarity,
-    worst_nodes: z.array(z.object({ node: z.string(), tensor: z.string(), type: z.string(), cosine: z.number(), threshold: z.number().nullable(), dtype: z.string() }).strict()),
-    outputs: Outputs('model', 'calibration_table', 'nodes', 'histograms', 'summary').extend({ host_model: z.string().optional() }),
-  }).strict(),
+  input: z
+    .object({
+      ...WorkDir,
+      model: path,
+      calibration: path,
+      quantize: QuantizeSchema.unwrap()
+        .pick({
+          max_percentile: true,
+          per_channel: true,
+          search_samples: true,
+          run_on_cpu: true,
+          node_info: true,
+          emulate: true,
+          optimization: true,
+          equalize: true,
+          host_model: true,
+        })
+        .extend({
+          calibration_type: z.enum(BACKENDS.ort.calibration_types),
+          float_op_types: z.array(z.string()).nullable(),
+        })
+        .strict(),
+    })
+    .strict(),
+  output: z
+    .object({
+      emulate: z.enum(['bpu', 'host']),
+      method: z.string(),
+      per_channel: z.boolean(),
+      asymmetric: z.boolean(),
+      selected: z.string(),
+      search: z.array(SearchRow),
+      scored_on: count,
+      /** optimization: bias_correction applied (Conv/Gemm biases absorb their int8 weights' mean error) */
+      bias_corrected: z.boolean(),
+      /** quantize.equalize: how many Conv -> Relu -> Conv chains were equalized (null: not asked) */
+      equalized: count.nullable(),
+      /** quantize.host_model: the emulate host model was built beside the bpu one (outputs.host_model; host_speed is its placement) */
+      host_model: z.boolean(),
+      opset_note: z.string().nullable(),
+      calibrated_on: count,
+      tensors: count,
+      qdq_nodes: z.object({ QuantizeLinear: count, DequantizeLinear: count }).strict(),
+      /** QuantizeLinear nodes per integer type written (int8, uint8, int16). */
+      precisions: counts,
+      scheme: QuantScheme,
+      /** The op types kept float, and under emulate host (float_op_types unset) how that was measured: 1-thread medians. */
+      float_op_types: z.array(z.string()),
+      /** regrouped: grouped conv -> the (smaller) group count the int8 model gives it, block-diagonal weights (zf/regroup.py) */
+      host_speed: z
+        .object({
+          chosen: z.array(z.string()),
+          float_nodes: z.array(z.string()),
+          regrouped: z.record(z.string(), count),
+          label: z.string(),
+          fp32_ms: z.number(),
+          int8_ms: z.number(),
+          tried: z.array(
+            z
+              .object({
+                label: z.string(),
+                float_op_types: z.array(z.string()),
+                float_nodes: count,
+                regrouped: count,
+                int8_ms: z.number(),
+              })
+              .strict(),
+          ),
+        })
+        .strict()
+        .nullable(),
+      excluded_nodes: z.array(z.string()),
+      warnings: z.array(z.string()),
+      unquantized_ops: counts,
+      output_similarity: Similarity,
+      worst_nodes: z.array(
+        z
+          .object({
+            node: z.string(),
+            tensor: z.string(),
+            type: z.string(),
+            cosine: z.number(),
+            threshold: z.number().nullable(),
+            dtype: z.string(),
+          })
+          .strict(),
+      ),
+      outputs: Outputs('model', 'calibration_table', 'nodes', 'histograms', 'summary').extend({
+        host_model: z.string().optional(),
+      }),
+    })
+    .strict(),
 };
 
-const evaluation = { limit: EvaluateSchema.unwrap().shape.limit, sampling: EvaluateSchema.unwrap().shape.sampling, batch_size: EvaluateSchema.unwrap().shape.batch_size };
+const evaluation = {
+  limit: EvaluateSchema.unwrap().shape.limit,
+  sampling: EvaluateSchema.unwrap().shape.sampling,
+  batch_size: EvaluateSchema.unwrap().shape.batch_size,
+};
 
 export const evaluate = {
-  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: WorkerDatasetSchema, ...evaluation }).strict(),
+  input: z
+    .object({
+      ...WorkDir,
+      float_model: path,
+      quant_model: path,
+      preprocess: path,
+      dataset: WorkerDatasetSchema,
+      ...evaluation,
+    })
+    .strict(),
   output: PairedMetrics.extend({
-    images_per_s: z.number(), batch: z.object({ float: count, quant: count }).strict(), outputs: Outputs('predictions', 'images', 'thumbs'),
+    images_per_s: z.number(),
+    batch: z.object({ float: count, quant: count }).strict(),
+    outputs: Outputs('predictions', 'images', 'thumbs'),
   }).strict(),
 };
 
 export const hbEvaluate = {
-  input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, dataset: WorkerDatasetSchema, ...evaluation, input_type_rt: z.string() }).strict(),
+  input: z
+    .object({
+      ...WorkDir,
+      float_model: path,
+      quant_model: path,
+      preprocess: path,
+      dataset: WorkerDatasetSchema,
+      ...evaluation,
+      input_type_rt: z.string(),
+    })
+    .strict(),
   output: PairedMetrics.extend({ quant_runtime: z.string(), outputs: NoOutputs }).strict(),
 };
 
@@ -108,46 +264,106 @@ const Timings = z.object({ single: Latency, multi: Throughput }).strict();
 
 export const perf = {
   input: z.object({ ...WorkDir, float_model: path, quant_model: path, preprocess: path, runs: count }).strict(),
-  output: z.object({
-    host: z.object({ cpu: z.string(), cores: count, onnxruntime_provider: z.string() }).strict(),
-    float: Timings, quant: Timings, speedup_single: z.number(),
-    machine_load: z.object({ others_busy_fraction: z.number().nullable(), loadavg_1m: z.number(), busy: z.boolean(), measured: z.boolean() }).strict(),
-    outputs: NoOutputs,
-  }).strict(),
+  output: z
+    .object({
+      host: z.object({ cpu: z.string(), cores: count, onnxruntime_provider: z.string() }).strict(),
+      float: Timings,
+      quant: Timings,
+      speedup_single: z.number(),
+      machine_load: z
+        .object({
+          others_busy_fraction: z.number().nullable(),
+          loadavg_1m: z.number(),
+          busy: z.boolean(),
+          measured: z.boolean(),
+        })
+        .strict(),
+      outputs: NoOutputs,
+    })
+    .strict(),
 };
 
 const Guess = z.object({ class: count, name: z.string(), p: z.number() }).strict();
 /** One image the report shows (evaluate's images.json): flipped either way, or among the least similar outputs. */
-export const ImageRow = z.object({
-  file: z.string(), kind: z.string(), label: count, label_name: z.string(), cosine: z.number(),
-  float_top5: z.array(Guess), quant_top5: z.array(Guess), /** null past the first 100: listed, not pictured */ thumb: z.string().nullable(),
-}).strict();
+export const ImageRow = z
+  .object({
+    file: z.string(),
+    kind: z.string(),
+    label: count,
+    label_name: z.string(),
+    cosine: z.number(),
+    float_top5: z.array(Guess),
+    quant_top5: z.array(Guess),
+    /** null past the first 100: listed, not pictured */ thumb: z.string().nullable(),
+  })
+  .strict();
 
-export const SensitivityRow = z.object({
-  node: z.string(), type: z.string(), single_top1_drop: z.number(), single_cosine: z.number(), single_sqnr_db: z.number().nullable(),
-  entire_cosine: z.number(), rank: count,
-}).strict();
+export const SensitivityRow = z
+  .object({
+    node: z.string(),
+    type: z.string(),
+    single_top1_drop: z.number(),
+    single_cosine: z.number(),
+    single_sqnr_db: z.number().nullable(),
+    entire_cosine: z.number(),
+    rank: count,
+  })
+  .strict();
 
 const subsetInput = {
-  ...WorkDir, model: path, preprocess: path, calibration_table: path, nodes: path, quantize_summary: path, dataset: WorkerDatasetSchema, subset: count,
+  ...WorkDir,
+  model: path,
+  preprocess: path,
+  calibration_table: path,
+  nodes: path,
+  quantize_summary: path,
+  dataset: WorkerDatasetSchema,
+  subset: count,
 };
 
 export const sensitivity = {
   input: z.object({ ...subsetInput, budget_s: z.number() }).strict(),
-  output: z.object({
-    subset: count, float_top1: z.number(), int8_top1: z.number(), int8_drop: z.number(), measured: count, unmeasured: z.array(z.string()),
-    seconds: z.number(), top: z.array(SensitivityRow), outputs: Outputs('sensitivity'),
-  }).strict(),
+  output: z
+    .object({
+      subset: count,
+      float_top1: z.number(),
+      int8_top1: z.number(),
+      int8_drop: z.number(),
+      measured: count,
+      unmeasured: z.array(z.string()),
+      seconds: z.number(),
+      top: z.array(SensitivityRow),
+      outputs: Outputs('sensitivity'),
+    })
+    .strict(),
 };
 
-const TuneStep = z.object({ nodes_changed: count, node: z.string().nullable(), top1: z.number(), drop: z.number(), latency_ms: z.number() }).strict();
+const TuneStep = z
+  .object({
+    nodes_changed: count,
+    node: z.string().nullable(),
+    top1: z.number(),
+    drop: z.number(),
+    latency_ms: z.number(),
+  })
+  .strict();
 
 export const tune = {
   input: z.object({ ...subsetInput, sensitivity: path, max_drop: z.number(), max_nodes: count }).strict(),
-  output: z.object({
-    met: z.boolean(), precision: z.enum(['int16', 'float']), quantized_nodes: count, max_drop: z.number(), nodes: z.array(z.string()), float_top1: z.number(), subset: count, steps: z.array(TuneStep), best: TuneStep,
-    outputs: Outputs('steps'),
-  }).strict(),
+  output: z
+    .object({
+      met: z.boolean(),
+      precision: z.enum(['int16', 'float']),
+      quantized_nodes: count,
+      max_drop: z.number(),
+      nodes: z.array(z.string()),
+      float_top1: z.number(),
+      subset: count,
+      steps: z.array(TuneStep),
+      best: TuneStep,
+      outputs: Outputs('steps'),
+    })
+    .strict(),
 };
 
 /** Every worker: its module under scripts/workers (run as `python -m workers.<module>`) and its contract. */

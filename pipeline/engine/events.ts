@@ -15,8 +15,22 @@ export type EngineEvent =
   | { type: 'stage-start'; id: string; title: string; reason: string }
   | { type: 'stage-progress'; id: string; message: string; done?: number; total?: number }
   | { type: 'stage-warning'; id: string; message: string }
-  | { type: 'stage-end'; id: string; status: StageStatus; durationMs: number; key?: string; error?: string; detail?: string }
+  | {
+      type: 'stage-end';
+      id: string;
+      status: StageStatus;
+      durationMs: number;
+      key?: string;
+      error?: string;
+      detail?: string;
+    }
   /** kept: where the folder's previous complete run now is (complete/<variant>/), when this run did not replace it */
-  | { type: 'run-end'; status: 'passed' | 'failed' | 'interrupted'; manifest: string; durationMs: number; kept?: string };
+  | {
+      type: 'run-end';
+      status: 'passed' | 'failed' | 'interrupted';
+      manifest: string;
+      durationMs: number;
+      kept?: string;
+    };
 
 export type EventSink = (event: EngineEvent) => void;

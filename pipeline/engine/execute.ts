@@ -5,19 +5,19 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { HashMemo, hashPath, sizeOf } from '../cache/hash.ts';
 import { sha256Text } from '../cache/key.ts';
 import { leaseKey } from '../cache/lease.ts';
-import { materialize, type CacheHit, type CacheStore, type OutputRecord } from '../cache/store.ts';
-import { environmentError, InterruptedError, isKnownError, StageFailedError } from '../errors.ts';
-import type { LoadedRecipe } from '../recipe/load.ts';
-import type { PythonEnv } from '../tools/python.ts';
-import { VERSION } from '../version.ts';
+import { type CacheHit, type CacheStore, materialize, type OutputRecord } from '../cache/store.ts';
 import { PreprocessRecord } from '../contracts/common.ts';
-import type { EventSink } from './events.ts';
-import { dropSupersededCopy, keepCompleteRun, KEPT_DIR, keptRunDir } from './keep-complete.ts';
-import { removeStaleStaging } from '../tools/staging.ts';
+import { ensured, environmentError, InterruptedError, isKnownError, StageFailedError } from '../errors.ts';
+import type { LoadedRecipe } from '../recipe/load.ts';
 import { STAGE_ORDER } from '../stages/order.ts';
-import { MANIFEST_FILE, readManifest, writeManifest, type Manifest, type ManifestStage } from './manifest.ts';
-import { decide, plan, type DecideContext, type Decision } from './plan.ts';
-import { succeeded, type Stage, type StageResult } from './types.ts';
+import type { PythonEnv } from '../tools/python.ts';
+import { removeStaleStaging } from '../tools/staging.ts';
+import { VERSION } from '../version.ts';
+import type { EventSink } from './events.ts';
+import { dropSupersededCopy, KEPT_DIR, keepCompleteRun, keptRunDir } from './keep-complete.ts';
+import { MANIFEST_FILE, type Manifest, type ManifestStage, readManifest, writeManifest } from './manifest.ts';
+import { type DecideContext, type Decision, decide, plan } from './plan.ts';
+import { type Stage, type StageResult, succeeded } from './types.ts';
 
 export interface ExecuteOptions {
   loaded: LoadedRecipe;
@@ -35,7 +35,11 @@ type Running = ExecuteOptions & { memo: HashMemo };
 
 /** Every output a stage names must lie inside its own folder: a `..` or absolute path (from a tool's config) would
  *  put files outside the run and break the cache's verification forever. */
-async function hashOutputs(stageId: string, workDir: string, outputs: Record<string, string>): Promise<Record<string, OutputRecord>> {
+async function hashOutputs(
+  stageId: string,
+  workDir: string,
+  outputs: Record<string, string>,
+): Promise<Record<string, OutputRecord>> {
   const records: Record<string, OutputRecord> = {};
   for (const [name, rel] of Object.entries(outputs)) {
     const file = resolve(workDir, rel);
@@ -59,7 +63,13 @@ async function publish(outDir: string, id: string): Promise<void> {
 }
 
 /** Runs one stage in a temp dir; on success its outputs land in the cache and the run dir, on failure nowhere. */
-async function runStage(stage: Stage, d: Decision, o: Running, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
+async function runStage(
+  stage: Stage,
+  d: Decision,
+  o: Running,
+  upstream: Map<string, StageResult>,
+  rec: ManifestStage,
+): Promise<StageResult> {
   const workDir = join(o.outDir, '.tmp', `${stage.id}-${randomBytes(4).toString('hex')}`);
   const logFile = join(o.outDir, 'logs', `${stage.id}.log`);
   await mkdir(workDir, { recursive: true });
@@ -68,8 +78,13 @@ async function runStage(stage: Stage, d: Decision, o: Running, upstream: Map<str
   rec.log = relative(o.outDir, logFile);
   try {
     const result = await stage.run({
-      loaded: o.loaded, workDir, files: d.files ?? {}, upstream: Object.fromEntries(upstream), python: o.python,
-      signal: o.signal, logFile,
+      loaded: o.loaded,
+      workDir,
+      files: d.files ?? {},
+      upstream: Object.fromEntries(upstream),
+      python: o.python,
+      signal: o.signal,
+      logFile,
       progress: (message, done, total) => o.emit({ type: 'stage-progress', id: stage.id, message, done, total }),
       warn: (message) => o.emit({ type: 'stage-warning', id: stage.id, message }),
       command: (cmd) => rec.commands.push(cmd),
@@ -80,8 +95,18 @@ async function runStage(stage: Stage, d: Decision, o: Running, upstream: Map<str
     const staged = stagedDir(o.outDir, stage.id);
     if (result.doNotCache) o.emit({ type: 'stage-warning', id: stage.id, message: `not cached: ${result.doNotCache}` });
     if (stage.cacheable && d.key && !result.doNotCache) {
-      const entryDir = await o.cache.commit({ key: d.key, stage: stage.id, createdAt: new Date().toISOString(), outputs, data: result.data, commands: rec.commands },
-        workDir, o.force.includes(stage.id)); // --force: the user distrusts the old entry, so it is replaced
+      const entryDir = await o.cache.commit(
+        {
+          key: d.key,
+          stage: stage.id,
+          createdAt: new Date().toISOString(),
+          outputs,
+          data: result.data,
+          commands: rec.commands,
+        },
+        workDir,
+        o.force.includes(stage.id),
+      ); // --force: the user distrusts the old entry, so it is replaced
       await materialize(join(entryDir, 'files'), staged);
     } else {
       await rm(staged, { recursive: true, force: true });
@@ -94,22 +119,41 @@ async function runStage(stage: Stage, d: Decision, o: Running, upstream: Map<str
 }
 
 /** Link a cache entry's files into the run dir. */
-async function fromCache(stage: Stage, hit: Pick<CacheHit, 'entry' | 'dir'>, o: Running, rec: ManifestStage): Promise<StageResult> {
+async function fromCache(
+  stage: Stage,
+  hit: Pick<CacheHit, 'entry' | 'dir'>,
+  o: Running,
+  rec: ManifestStage,
+): Promise<StageResult> {
   await materialize(join(hit.dir, 'files'), stagedDir(o.outDir, stage.id));
   rec.commands = hit.entry.commands;
-  return { id: stage.id, status: 'cached', key: hit.entry.key, dir: join(o.outDir, stage.id), outputs: hit.entry.outputs, data: hit.entry.data as Record<string, unknown> };
+  return {
+    id: stage.id,
+    status: 'cached',
+    key: hit.entry.key,
+    dir: join(o.outDir, stage.id),
+    outputs: hit.entry.outputs,
+    data: hit.entry.data as Record<string, unknown>,
+  };
 }
 
 /** Cached: link the entry's files into the run dir. Otherwise run it, holding the key's lease so that runs sharing
  *  the cache (sweep variants, cluster nodes) compute it once: a run that waited finds the entry when it gets the
  *  lease. A missing input fails it. */
-async function obtain(stage: Stage, d: Decision, o: Running, upstream: Map<string, StageResult>, rec: ManifestStage): Promise<StageResult> {
+async function obtain(
+  stage: Stage,
+  d: Decision,
+  o: Running,
+  upstream: Map<string, StageResult>,
+  rec: ManifestStage,
+): Promise<StageResult> {
   if (d.missing) throw new StageFailedError(d.missing);
   if (d.waitingFor) throw new Error(`engine: ${stage.id} reads an output ${d.waitingFor} did not produce`);
   if (d.hit) return fromCache(stage, d.hit, o, rec);
   if (!stage.cacheable || !d.key) return runStage(stage, d, o, upstream, rec);
-  const release = await leaseKey(o.cache.leaseFor(d.key), o.signal,
-    (who) => o.emit({ type: 'stage-progress', id: stage.id, message: `waiting: ${who} is computing this entry` }));
+  const release = await leaseKey(o.cache.leaseFor(d.key), o.signal, (who) =>
+    o.emit({ type: 'stage-progress', id: stage.id, message: `waiting: ${who} is computing this entry` }),
+  );
   try {
     const now = o.force.includes(stage.id) ? undefined : await o.cache.lookup(d.key);
     return now?.status === 'hit' ? await fromCache(stage, now, o, rec) : await runStage(stage, d, o, upstream, rec);
@@ -118,14 +162,39 @@ async function obtain(stage: Stage, d: Decision, o: Running, upstream: Map<strin
   }
 }
 
-interface RunState { upstream: Map<string, StageResult>; status: 'passed' | 'failed' | 'interrupted'; internal?: unknown }
+interface RunState {
+  upstream: Map<string, StageResult>;
+  status: 'passed' | 'failed' | 'interrupted';
+  internal?: unknown;
+}
 
 /** One stage: skip it (a stage it reads failed, or the run was interrupted), leave it off, or obtain it; record all. */
-async function step(stage: Stage, o: Running, base: Omit<DecideContext, 'upstream'>, state: RunState): Promise<ManifestStage> {
+async function step(
+  stage: Stage,
+  o: Running,
+  base: Omit<DecideContext, 'upstream'>,
+  state: RunState,
+): Promise<ManifestStage> {
   const t0 = Date.now();
   const d: Decision = await decide(stage, { ...base, upstream: state.upstream });
-  const rec: ManifestStage = { id: stage.id, title: stage.title, status: 'skipped', reason: d.reason, key: d.key, inputs: d.material, outputs: {}, data: {}, commands: [] };
-  let result: StageResult = { id: stage.id, status: d.action === 'disabled' ? 'disabled' : 'skipped', outputs: {}, data: {}, reason: d.cause ?? d.reason };
+  const rec: ManifestStage = {
+    id: stage.id,
+    title: stage.title,
+    status: 'skipped',
+    reason: d.reason,
+    key: d.key,
+    inputs: d.material,
+    outputs: {},
+    data: {},
+    commands: [],
+  };
+  let result: StageResult = {
+    id: stage.id,
+    status: d.action === 'disabled' ? 'disabled' : 'skipped',
+    outputs: {},
+    data: {},
+    reason: d.cause ?? d.reason,
+  };
   if (d.action !== 'skipped' && state.status !== 'interrupted' && d.action !== 'disabled') {
     o.emit({ type: 'stage-start', id: stage.id, title: stage.title, reason: d.reason });
     try {
@@ -140,22 +209,47 @@ async function step(stage: Stage, o: Running, base: Omit<DecideContext, 'upstrea
       rec.detail = (err as { detail?: string }).detail;
     }
   }
-  Object.assign(rec, { status: result.status, durationMs: Date.now() - t0, data: result.data,
-    outputs: Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, { ...v, path: `${stage.id}/${v.path}` }])) });
+  Object.assign(rec, {
+    status: result.status,
+    durationMs: Date.now() - t0,
+    data: result.data,
+    outputs: Object.fromEntries(
+      Object.entries(result.outputs).map(([k, v]) => [k, { ...v, path: `${stage.id}/${v.path}` }]),
+    ),
+  });
   state.upstream.set(stage.id, result);
   const ok = succeeded(result.status);
-  o.emit({ type: 'stage-end', id: stage.id, status: result.status, durationMs: rec.durationMs!, key: d.key, error: rec.error ?? (ok ? undefined : d.reason), detail: rec.detail });
+  o.emit({
+    type: 'stage-end',
+    id: stage.id,
+    status: result.status,
+    durationMs: ensured(rec.durationMs, `${stage.id} duration`),
+    key: d.key,
+    error: rec.error ?? (ok ? undefined : d.reason),
+    detail: rec.detail,
+  });
   return rec;
 }
 
 /** The manifest as it stands: written after every stage with the same run-level fields. */
 function manifestWriter(o: ExecuteOptions, started: number) {
-  const recipe = { path: o.loaded.path, sha256: sha256Text(readFileSync(o.loaded.path, 'utf8')), overrides: o.loaded.overrides, resolved: o.loaded.recipe };
+  const recipe = {
+    path: o.loaded.path,
+    sha256: sha256Text(readFileSync(o.loaded.path, 'utf8')),
+    overrides: o.loaded.overrides,
+    resolved: o.loaded.recipe,
+  };
   return (status: Manifest['status'], records: ManifestStage[]): Promise<{ manifest: Manifest; path: string }> => {
     const manifest: Manifest = {
-      zooforge: VERSION, status, startedAt: new Date(started).toISOString(), finishedAt: status === 'running' ? undefined : new Date().toISOString(),
-      recipe, python: { executable: o.python.executable }, tools: o.python.versions,
-      preprocessing: PreprocessRecord.safeParse(records.find((r) => r.id === 'preprocess')?.data.record).data, stages: records,
+      zooforge: VERSION,
+      status,
+      startedAt: new Date(started).toISOString(),
+      finishedAt: status === 'running' ? undefined : new Date().toISOString(),
+      recipe,
+      python: { executable: o.python.executable },
+      tools: o.python.versions,
+      preprocessing: PreprocessRecord.safeParse(records.find((r) => r.id === 'preprocess')?.data.record).data,
+      stages: records,
     };
     return writeManifest(o.outDir, manifest).then((path) => ({ manifest, path }));
   };

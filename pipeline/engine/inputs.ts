@@ -13,8 +13,13 @@ export type Resolved =
   | { ready: false; missing: string };
 
 /** Turn a stage's declared inputs into key material: content hashes for files, versions for tools. */
-export async function resolveInputs(stage: Stage, inputs: StageInputs, upstream: ReadonlyMap<string, StageResult>,
-  memo: HashMemo, versions: ToolVersions): Promise<Resolved> {
+export async function resolveInputs(
+  stage: Stage,
+  inputs: StageInputs,
+  upstream: ReadonlyMap<string, StageResult>,
+  memo: HashMemo,
+  versions: ToolVersions,
+): Promise<Resolved> {
   // Off or failed upstream first: that decides the stage whatever else it waits for.
   for (const input of Object.values(inputs.files)) {
     const from = 'stage' in input ? upstream.get(input.stage) : undefined;
@@ -35,6 +40,13 @@ export async function resolveInputs(stage: Stage, inputs: StageInputs, upstream:
     files[name] = join(from.dir, record.path);
     fileHashes[name] = record.sha256;
   }
-  const tools = { ...Object.fromEntries(inputs.tools.map((t) => [t, versions[t] ?? 'absent'])), ...inputs.toolVersions };
-  return { ready: true, files, material: { stage: stage.id, stageVersion: stage.version, recipe: inputs.recipe, files: fileHashes, tools } };
+  const tools = {
+    ...Object.fromEntries(inputs.tools.map((t) => [t, versions[t] ?? 'absent'])),
+    ...inputs.toolVersions,
+  };
+  return {
+    ready: true,
+    files,
+    material: { stage: stage.id, stageVersion: stage.version, recipe: inputs.recipe, files: fileHashes, tools },
+  };
 }

@@ -3,9 +3,9 @@ import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson, sha256Text } from '../cache/key.ts';
 import { linkTree } from '../cache/store.ts';
+import { stagingName } from '../tools/staging.ts';
 import { isCompleteRun, MANIFEST_FILE, type Manifest } from './manifest.ts';
 import { RUN_MARKER } from './outdir.ts';
-import { stagingName } from '../tools/staging.ts';
 
 /** <run folder>/complete/<variant>/: the last complete run (one that wrote its report) of each variant of the recipe,
  *  kept whole (manifest, stage folders, logs; files hard-linked) while later runs of the folder replace the top level.
@@ -13,7 +13,8 @@ import { stagingName } from '../tools/staging.ts';
 export const KEPT_DIR = 'complete';
 
 /** A variant is the resolved recipe: the recipe file's values with every --set applied. */
-export const variantId = (m: Pick<Manifest, 'recipe'>): string => sha256Text(canonicalJson(m.recipe.resolved)).slice(0, 12);
+export const variantId = (m: Pick<Manifest, 'recipe'>): string =>
+  sha256Text(canonicalJson(m.recipe.resolved)).slice(0, 12);
 
 export const keptRunDir = (outDir: string, m: Pick<Manifest, 'recipe'>): string => join(outDir, KEPT_DIR, variantId(m));
 

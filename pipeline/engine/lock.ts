@@ -21,7 +21,9 @@ export function acquireLock(outDir: string): () => void {
     const got = tryLock(path);
     if (got.held) return got.release;
     if (Date.now() >= deadline) {
-      throw new UserInputError(`${outDir} is in use by ${ownerText(got.owner)}; wait for it, or use --out to pick another folder`);
+      throw new UserInputError(
+        `${outDir} is in use by ${ownerText(got.owner)}; wait for it, or use --out to pick another folder`,
+      );
     }
     pause(Math.min(1000, STALE_MS / 10));
   }

@@ -1,12 +1,12 @@
-import type { PreprocessRecord } from '../contracts/common.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { EnvironmentError } from '../errors.ts';
-import { LOCK_FILE, liveOwner } from '../tools/lockfile.ts';
-import { notRegular } from '../tools/file-kind.ts';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyMaterial } from '../cache/key.ts';
 import type { OutputRecord } from '../cache/store.ts';
+import type { PreprocessRecord } from '../contracts/common.ts';
+import { EnvironmentError } from '../errors.ts';
+import { notRegular } from '../tools/file-kind.ts';
+import { LOCK_FILE, liveOwner } from '../tools/lockfile.ts';
 import type { StageStatus } from './types.ts';
 
 export interface ManifestStage {
@@ -46,9 +46,21 @@ export const MANIFEST_FILE = 'manifest.json';
 /** Enough of a manifest's shape for the engine to trust its stage list (a hand-edited or truncated one may be anything). */
 function looksLikeManifest(value: unknown): value is Manifest {
   const m = value as Manifest | null;
-  return typeof m === 'object' && m !== null && typeof m.status === 'string' && Array.isArray(m.stages)
-    && m.stages.every((st) => typeof st === 'object' && st !== null && typeof st.id === 'string' && typeof st.status === 'string'
-      && typeof st.outputs === 'object' && st.outputs !== null);
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.status === 'string' &&
+    Array.isArray(m.stages) &&
+    m.stages.every(
+      (st) =>
+        typeof st === 'object' &&
+        st !== null &&
+        typeof st.id === 'string' &&
+        typeof st.status === 'string' &&
+        typeof st.outputs === 'object' &&
+        st.outputs !== null,
+    )
+  );
 }
 
 /** The run folder's manifest, or undefined when there is none or it cannot be read as one (truncated, hand-edited):

@@ -13,13 +13,21 @@ function isOurs(dir: string, marker: string): boolean {
 
 /** Make `dir` ours: create it (with the marker), adopt it when empty, accept it when it has the marker; anything
  *  else is the user's folder and is refused. */
-export function claimDir(dir: string, marker: string, what: string, looksOurs: (names: string[]) => boolean = () => false): void {
+export function claimDir(
+  dir: string,
+  marker: string,
+  what: string,
+  looksOurs: (names: string[]) => boolean = () => false,
+): void {
   if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new EnvironmentError(`${dir}: cannot use it as the ${what}: it is a file, not a folder`);
+    if (!statSync(dir).isDirectory())
+      throw new EnvironmentError(`${dir}: cannot use it as the ${what}: it is a file, not a folder`);
     if (isOurs(dir, marker)) return;
     const names = readdirSync(dir);
     if (names.length > 0 && !looksOurs(names)) {
-      throw new UserInputError(`${dir} is not empty and was not created by zooforge (no ${marker} in it): refusing to write the ${what} there; pick a new or empty folder`);
+      throw new UserInputError(
+        `${dir} is not empty and was not created by zooforge (no ${marker} in it): refusing to write the ${what} there; pick a new or empty folder`,
+      );
     }
   } else makeDir(dir);
   writeFileSync(join(dir, marker), `${JSON.stringify({ zooforge: VERSION, created: new Date().toISOString() })}\n`);
@@ -38,10 +46,13 @@ function makeDir(dir: string): void {
 /** Only a folder zooforge created may be deleted by `clean`. */
 export function assertOurs(dir: string, marker: string, what: string): void {
   if (!statSync(dir).isDirectory() || !isOurs(dir, marker)) {
-    throw new UserInputError(`${dir} was not created by zooforge as a ${what} (no ${marker} in it): refusing to delete it`);
+    throw new UserInputError(
+      `${dir} was not created by zooforge as a ${what} (no ${marker} in it): refusing to delete it`,
+    );
   }
 }
 
 /** A cache written before markers existed, or re-created by a run under a purge: only <2 hex>/ shard folders and the
  *  .leases/ and .users/ lock folders. */
-export const looksLikeCache = (names: string[]): boolean => names.every((n) => /^([0-9a-f]{2}|\.leases|\.users)$/.test(n));
+export const looksLikeCache = (names: string[]): boolean =>
+  names.every((n) => /^([0-9a-f]{2}|\.leases|\.users)$/.test(n));

@@ -40,7 +40,8 @@ function whyRun(stage: Stage, material: KeyMaterial, previous?: Manifest): strin
   const before = previous?.stages.find((s) => s.id === stage.id)?.inputs;
   if (!before) return 'no cached result';
   const reasons: string[] = [];
-  if (before.stageVersion !== material.stageVersion) reasons.push(`stage version ${before.stageVersion} -> ${material.stageVersion}`);
+  if (before.stageVersion !== material.stageVersion)
+    reasons.push(`stage version ${before.stageVersion} -> ${material.stageVersion}`);
   reasons.push(...changedPaths(before.recipe, material.recipe).map((p) => `${p} changed`));
   reasons.push(...changedPaths(before.files, material.files).map((p) => `input ${p} changed`));
   for (const p of changedPaths(before.tools, material.tools)) {
@@ -53,37 +54,67 @@ function whyRun(stage: Stage, material: KeyMaterial, previous?: Manifest): strin
  *  is skipped. */
 function blocked(from: StageResult): Decision {
   // the root cause, not a chain of "it reads x, which is off (it reads y, …)"
-  if (from.status === 'disabled') return { action: 'disabled', reason: `it reads ${from.id}, which is off (${from.reason ?? 'disabled'})`, cause: from.reason };
-  return { action: 'skipped', reason: `skipped because ${from.id} ${from.status === 'failed' ? 'failed' : 'was skipped'}` };
+  if (from.status === 'disabled')
+    return {
+      action: 'disabled',
+      reason: `it reads ${from.id}, which is off (${from.reason ?? 'disabled'})`,
+      cause: from.reason,
+    };
+  return {
+    action: 'skipped',
+    reason: `skipped because ${from.id} ${from.status === 'failed' ? 'failed' : 'was skipped'}`,
+  };
 }
 
 /** Decide one stage: cached (verified), or run and why. Reads, never writes. */
 export async function decide(stage: Stage, ctx: DecideContext): Promise<Decision> {
   const off = stage.disabledBecause?.(ctx.loaded);
   if (off) return { action: 'disabled', reason: off, cause: off };
-  const resolved = await resolveInputs(stage, await stage.inputs({ loaded: ctx.loaded }), ctx.upstream, ctx.memo, ctx.versions);
-  if ('missing' in resolved) return { action: 'run', reason: `cannot run: ${resolved.missing}`, missing: resolved.missing };
+  const resolved = await resolveInputs(
+    stage,
+    await stage.inputs({ loaded: ctx.loaded }),
+    ctx.upstream,
+    ctx.memo,
+    ctx.versions,
+  );
+  if ('missing' in resolved)
+    return { action: 'run', reason: `cannot run: ${resolved.missing}`, missing: resolved.missing };
   if ('blockedBy' in resolved) return blocked(resolved.blockedBy);
-  if (!resolved.ready) return { action: 'run', reason: `runs after ${resolved.waitingFor}`, waitingFor: resolved.waitingFor };
+  if (!resolved.ready)
+    return { action: 'run', reason: `runs after ${resolved.waitingFor}`, waitingFor: resolved.waitingFor };
   const key = cacheKey(resolved.material);
   const base = { key, material: resolved.material, files: resolved.files };
-  if (!stage.cacheable) return { ...base, action: 'run', reason: `not cached: ${stage.uncachedBecause ?? 'its inputs cannot be keyed'}` };
+  if (!stage.cacheable)
+    return { ...base, action: 'run', reason: `not cached: ${stage.uncachedBecause ?? 'its inputs cannot be keyed'}` };
   if (ctx.force.includes(stage.id)) return { ...base, action: 'run', reason: 'forced (--force)' };
   const found = await ctx.cache.lookup(key);
-  if (found.status === 'hit') return { ...base, action: 'cached', reason: `cached (key ${key.slice(0, 12)}…)`, hit: found };
-  if (found.status === 'corrupt') return { ...base, action: 'run', reason: `cache entry corrupt (${found.reason}); re-running` };
+  if (found.status === 'hit')
+    return { ...base, action: 'cached', reason: `cached (key ${key.slice(0, 12)}…)`, hit: found };
+  if (found.status === 'corrupt')
+    return { ...base, action: 'run', reason: `cache entry corrupt (${found.reason}); re-running` };
   return { ...base, action: 'run', reason: whyRun(stage, resolved.material, ctx.previous) };
 }
 
 /** The pure plan: what would happen, stage by stage, assuming cached stages' outputs. */
-export async function plan(stages: readonly Stage[], ctx: Omit<DecideContext, 'upstream'>, outDir: string): Promise<PlannedStage[]> {
+export async function plan(
+  stages: readonly Stage[],
+  ctx: Omit<DecideContext, 'upstream'>,
+  outDir: string,
+): Promise<PlannedStage[]> {
   const upstream = new Map<string, StageResult>();
   const out: PlannedStage[] = [];
   for (const stage of stages) {
     const d = await decide(stage, { ...ctx, upstream });
     out.push({ id: stage.id, title: stage.title, action: d.action, reason: d.reason, key: d.key });
     if (d.hit) {
-      upstream.set(stage.id, { id: stage.id, status: 'cached', key: d.key, dir: join(outDir, stage.id), outputs: d.hit.entry.outputs, data: d.hit.entry.data as Record<string, unknown> });
+      upstream.set(stage.id, {
+        id: stage.id,
+        status: 'cached',
+        key: d.key,
+        dir: join(outDir, stage.id),
+        outputs: d.hit.entry.outputs,
+        data: d.hit.entry.data as Record<string, unknown>,
+      });
     } else if (d.action === 'disabled') {
       upstream.set(stage.id, { id: stage.id, status: 'disabled', outputs: {}, data: {}, reason: d.cause });
     }

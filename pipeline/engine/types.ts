@@ -2,8 +2,8 @@ import type { FolderListing } from '../cache/listing.ts';
 import type { CacheStore, OutputRecord } from '../cache/store.ts';
 import type { ToolName } from '../contracts/tools.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
-import type { PythonEnv } from '../tools/python.ts';
 import type { PathSegment } from '../recipe/locate.ts';
+import type { PythonEnv } from '../tools/python.ts';
 
 export type StageStatus = 'passed' | 'cached' | 'skipped' | 'failed' | 'disabled';
 

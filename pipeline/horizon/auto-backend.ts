@@ -18,9 +18,14 @@ function onPath(tool: string): boolean {
 export function resolveBackend(recipe: Recipe): string {
   const q = recipe.quantize;
   if (q.backend !== 'auto') return `backend ${q.backend} (recipe)`;
-  const why = q.toolchain.command.length > 0 ? 'quantize.toolchain.command is set'
-    : q.toolchain.docker_image && onPath('docker') ? `docker and ${q.toolchain.docker_image}`
-      : onPath('hb_mapper') ? 'hb_mapper is on PATH' : undefined;
+  const why =
+    q.toolchain.command.length > 0
+      ? 'quantize.toolchain.command is set'
+      : q.toolchain.docker_image && onPath('docker')
+        ? `docker and ${q.toolchain.docker_image}`
+        : onPath('hb_mapper')
+          ? 'hb_mapper is on PATH'
+          : undefined;
   q.backend = why ? 'horizon' : 'ort';
   return `backend auto -> ${q.backend} (${why ?? 'no hb_mapper on PATH, no toolchain image or command'})`;
 }

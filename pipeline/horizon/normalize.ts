@@ -2,14 +2,21 @@ import type { HbConfig } from './schema.ts';
 
 /** horizon_tc_ui's get_list_from_txt: strip quotes, drop one trailing ';', split on ';', '' / 'None' -> null. */
 export function hbList(value: unknown): (string | null)[] {
-  let text = String(value).trim().replace(/^['"]|['"]$/g, '');
+  let text = String(value)
+    .trim()
+    .replace(/^['"]|['"]$/g, '');
   if (text.endsWith(';')) text = text.slice(0, -1);
-  return text.split(';').map((s) => s.trim()).map((s) => (s === '' || s === 'None' ? null : s));
+  return text
+    .split(';')
+    .map((s) => s.trim())
+    .map((s) => (s === '' || s === 'None' ? null : s));
 }
 
 /** get_item_from_string per input: ',' counts as a space; one list of numbers per ';'-separated input. */
 export function hbNumbers(value: unknown): (number[] | null)[] {
-  return hbList(value).map((item) => (item === null ? null : item.replace(/,/g, ' ').split(/\s+/).filter(Boolean).map(Number)));
+  return hbList(value).map((item) =>
+    item === null ? null : item.replace(/,/g, ' ').split(/\s+/).filter(Boolean).map(Number),
+  );
 }
 
 export function hbBool(value: unknown): boolean {
@@ -30,11 +37,35 @@ export function hbNodeInfo(value: unknown): NodeInfo {
   return out;
 }
 
-const LISTS = new Set(['input_name', 'input_type_train', 'input_layout_train', 'input_type_rt', 'input_layout_rt', 'input_space_and_range',
-  'input_shape', 'norm_type', 'cal_data_dir', 'cal_data_type', 'output_nodes', 'remove_node_type', 'remove_node_name', 'run_on_cpu', 'run_on_bpu', 'op_register_files']);
+const LISTS = new Set([
+  'input_name',
+  'input_type_train',
+  'input_layout_train',
+  'input_type_rt',
+  'input_layout_rt',
+  'input_space_and_range',
+  'input_shape',
+  'norm_type',
+  'cal_data_dir',
+  'cal_data_type',
+  'output_nodes',
+  'remove_node_type',
+  'remove_node_name',
+  'run_on_cpu',
+  'run_on_bpu',
+  'op_register_files',
+]);
 const NUMBER_LISTS = new Set(['mean_value', 'scale_value']);
 const BOOLS = new Set(['layer_out_dump', 'preprocess_on', 'per_channel', 'enable_int16', 'debug']);
-const NUMBERS = new Set(['max_percentile', 'balance_factor', 'core_num', 'max_time_per_fc', 'jobs', 'advice', 'input_batch']);
+const NUMBERS = new Set([
+  'max_percentile',
+  'balance_factor',
+  'core_num',
+  'max_time_per_fc',
+  'jobs',
+  'advice',
+  'input_batch',
+]);
 
 /** One field the way the tool reads it. */
 export function normalizeField(key: string, value: unknown): unknown {
@@ -43,9 +74,14 @@ export function normalizeField(key: string, value: unknown): unknown {
   if (NUMBER_LISTS.has(key)) return hbNumbers(value);
   if (BOOLS.has(key)) return hbBool(value);
   if (NUMBERS.has(key)) return Number(value);
-  if (key === 'optimization') return String(value).split(/[,;]/).map((s) => s.trim()).filter(Boolean);
+  if (key === 'optimization')
+    return String(value)
+      .split(/[,;]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (key === 'node_info') return hbNodeInfo(value);
-  if (key === 'march' || key === 'optimize_level' || key === 'compile_mode' || key === 'calibration_type') return String(value).trim();
+  if (key === 'march' || key === 'optimize_level' || key === 'compile_mode' || key === 'calibration_type')
+    return String(value).trim();
   return typeof value === 'object' ? value : String(value);
 }
 

@@ -1,13 +1,24 @@
+import { hasControl } from '../text/one-line.ts';
+
 /** PyYAML's implicit resolvers (YAML 1.1, as in PyYAML's resolver.py): hb_mapper reads its config with PyYAML, so
  *  a plain scalar such as `ON`, `yes`, `0123`, `1:30`, `~` or `=` reaches the tool as a bool, an int, None or a tag,
  *  never as the string we meant. */
 const RESOLVERS: [string, RegExp][] = [
   ['bool', /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/],
-  ['float', /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/],
-  ['int', /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/],
+  [
+    'float',
+    /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  ],
+  [
+    'int',
+    /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  ],
   ['merge', /^<<$/],
   ['null', /^(?:~|null|Null|NULL|)$/],
-  ['timestamp', /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/],
+  [
+    'timestamp',
+    /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/,
+  ],
   ['value', /^=$/],
   ['yaml', /^[!&*]$/],
 ];
@@ -30,8 +41,14 @@ export function pyyamlNumber(n: number): string {
 /** A string that can be written plain and still reads back as itself: no indicator first, no `: ` or ` #`,
  *  no edge spaces or line breaks, and no implicit type. */
 function plainSafe(text: string): boolean {
-  return text !== '' && !/^[-?:,[\]{}#&*!|>'"%@`\s]/.test(text) && !/[\s]$/.test(text) && !/: |:$| #|[\n\r\t]/.test(text)
-    && !/[\x00-\x1f\x7f]/.test(text) && pyyamlPlainType(text) === 'str';
+  return (
+    text !== '' &&
+    !/^[-?:,[\]{}#&*!|>'"%@`\s]/.test(text) &&
+    !/[\s]$/.test(text) &&
+    !/: |:$| #|[\n\r\t]/.test(text) &&
+    !hasControl(text) &&
+    pyyamlPlainType(text) === 'str'
+  );
 }
 
 /** A scalar as PyYAML will read it: strings plain where that is safe, else double-quoted (JSON's escapes are
@@ -52,7 +69,9 @@ function emit(v: unknown, indent: string): string[] {
     if (entries.length === 0) return ['{}'];
     return entries.flatMap(([k, x]) => {
       const nested = (isMap(x) && Object.keys(x).length > 0) || (Array.isArray(x) && x.length > 0);
-      return nested ? [`${indent}${scalar(k)}:`, ...emit(x, `${indent}  `)] : [`${indent}${scalar(k)}: ${emit(x, '')[0]}`];
+      return nested
+        ? [`${indent}${scalar(k)}:`, ...emit(x, `${indent}  `)]
+        : [`${indent}${scalar(k)}: ${emit(x, '')[0]}`];
     });
   }
   if (Array.isArray(v)) {
@@ -60,7 +79,8 @@ function emit(v: unknown, indent: string): string[] {
     return v.flatMap((x) => {
       const lines = emit(x, `${indent}  `);
       return (isMap(x) || Array.isArray(x)) && lines.length > 0 && lines[0] !== '{}' && lines[0] !== '[]'
-        ? [`${indent}- ${lines[0].trimStart()}`, ...lines.slice(1)] : [`${indent}- ${lines[0].trimStart()}`];
+        ? [`${indent}- ${lines[0].trimStart()}`, ...lines.slice(1)]
+        : [`${indent}- ${lines[0].trimStart()}`];
     });
   }
   return [scalar(v)];
@@ -79,7 +99,13 @@ export function pyyamlValue(text: string): unknown {
   const type = pyyamlPlainType(text);
   const sexagesimal = (t: string): number => {
     const sign = t.startsWith('-') ? -1 : 1;
-    return sign * t.replace(/^[-+]/, '').split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+    return (
+      sign *
+      t
+        .replace(/^[-+]/, '')
+        .split(':')
+        .reduce((acc, part) => acc * 60 + Number(part), 0)
+    );
   };
   if (type === 'bool') return /^(?:yes|true|on)$/i.test(text);
   if (type === 'null') return null;

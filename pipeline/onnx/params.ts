@@ -1,7 +1,7 @@
-import { fileKind } from '../tools/file-kind.ts';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { CorruptInputError } from '../errors.ts';
+import { fileKind } from '../tools/file-kind.ts';
 import { WIRE, WireReader } from './wire.ts';
 
 export interface TensorInfo {
@@ -77,10 +77,17 @@ function readTensor(r: WireReader, end: number): TensorInfo {
     } else r.skip(wire, end); // raw_data, float_data, ...: skipped without reading
   }
   // a negative int64 reads as 2^64 - |d| here: a valid file, but no valid model
-  if (t.dims.some((d) => d > Number.MAX_SAFE_INTEGER)) throw new CorruptInputError(`${r.file}: tensor ${t.name || '(unnamed)'} has a negative dimension: not a valid ONNX model`);
+  if (t.dims.some((d) => d > Number.MAX_SAFE_INTEGER))
+    throw new CorruptInputError(
+      `${r.file}: tensor ${t.name || '(unnamed)'} has a negative dimension: not a valid ONNX model`,
+    );
   t.elements = t.dims.reduce((a, b) => a * b, 1);
   if (t.external && ext.location) {
-    t.location = { path: ext.location, offset: Number(ext.offset ?? 0), ...(ext.length !== undefined ? { length: Number(ext.length) } : {}) };
+    t.location = {
+      path: ext.location,
+      offset: Number(ext.offset ?? 0),
+      ...(ext.length !== undefined ? { length: Number(ext.length) } : {}),
+    };
   }
   return t;
 }
@@ -88,9 +95,12 @@ function readTensor(r: WireReader, end: number): TensorInfo {
 /** Each element of an inline tensor takes at least half a byte (int4/float4 pack two a byte); a count beyond that
  *  cannot be in the file. */
 function checkPlausible(r: WireReader, t: TensorInfo): void {
-  if (!Number.isSafeInteger(t.elements)) throw r.corrupt(`tensor ${t.name || '(unnamed)'} has dims [${t.dims.join('x')}], beyond any real tensor`);
+  if (!Number.isSafeInteger(t.elements))
+    throw r.corrupt(`tensor ${t.name || '(unnamed)'} has dims [${t.dims.join('x')}], beyond any real tensor`);
   if (!t.external && t.elements > 2 * t.messageBytes) {
-    throw r.corrupt(`tensor ${t.name || '(unnamed)'} claims ${t.elements} elements in a ${t.messageBytes}-byte message`);
+    throw r.corrupt(
+      `tensor ${t.name || '(unnamed)'} claims ${t.elements} elements in a ${t.messageBytes}-byte message`,
+    );
   }
 }
 
@@ -100,25 +110,35 @@ export function externalDataFiles(model: string, tensors: Iterable<TensorInfo>):
   const files = new Set<string>();
   for (const t of tensors) {
     if (!t.external) continue;
-    if (!t.location) throw new CorruptInputError(`${model}: tensor ${t.name} is stored externally but names no location`);
+    if (!t.location)
+      throw new CorruptInputError(`${model}: tensor ${t.name} is stored externally but names no location`);
     const file = resolve(dirname(model), t.location.path);
     const inside = relative(dirname(model), file);
     // `..weights` is a file name; only a `..` path segment leaves the folder
     if (isAbsolute(t.location.path) || inside === '' || inside === '..' || inside.startsWith(`..${sep}`)) {
       throw new CorruptInputError(`${model}: tensor ${t.name} points outside the model's folder (${t.location.path})`);
     }
-    if (!existsSync(file)) throw new CorruptInputError(`${model}: external data file ${file} (tensor ${t.name}) not found`);
+    if (!existsSync(file))
+      throw new CorruptInputError(`${model}: external data file ${file} (tensor ${t.name}) not found`);
     const st = statSync(file);
-    if (!st.isFile()) throw new CorruptInputError(`${model}: external data ${file} (tensor ${t.name}) is ${fileKind(st)}, not a file`);
+    if (!st.isFile())
+      throw new CorruptInputError(`${model}: external data ${file} (tensor ${t.name}) is ${fileKind(st)}, not a file`);
     const size = st.size;
     const need = t.location.offset + (t.location.length ?? 0);
-    if (need > size) throw new CorruptInputError(`${model}: external data file ${file} is ${size} bytes, tensor ${t.name} needs bytes up to ${need}: truncated`);
+    if (need > size)
+      throw new CorruptInputError(
+        `${model}: external data file ${file} is ${size} bytes, tensor ${t.name} needs bytes up to ${need}: truncated`,
+      );
     files.add(file);
   }
   return [...files].sort();
 }
 
-interface NodeInfo { opType: string; inputs: string[]; constant?: TensorInfo }
+interface NodeInfo {
+  opType: string;
+  inputs: string[];
+  constant?: TensorInfo;
+}
 
 function readNode(r: WireReader, end: number): NodeInfo {
   const n: NodeInfo = { opType: '', inputs: [] };
@@ -133,8 +153,7 @@ function readNode(r: WireReader, end: number): NodeInfo {
         if (a.field === ATTR.t && a.wire === WIRE.len) {
           n.constant = readTensor(r, r.lenEnd(ae));
           checkPlausible(r, n.constant);
-        }
-        else r.skip(a.wire, ae);
+        } else r.skip(a.wire, ae);
       }
     } else r.skip(wire, end);
   }
@@ -159,8 +178,20 @@ export function countParams(file: string, topN = 10): ParamReport {
   try {
     const inits = new Map<string, TensorInfo>();
     const nodes: NodeInfo[] = [];
-    const report: ParamReport = { file, fileBytes: r.size, total: 0, initializers: 0, initializerElements: 0, constants: { count: 0, elements: 0, floatElements: 0 },
-      externalInitializers: 0, externalFiles: [], byOpType: {}, largest: [], opsets: {}, producer: '' };
+    const report: ParamReport = {
+      file,
+      fileBytes: r.size,
+      total: 0,
+      initializers: 0,
+      initializerElements: 0,
+      constants: { count: 0, elements: 0, floatElements: 0 },
+      externalInitializers: 0,
+      externalFiles: [],
+      byOpType: {},
+      largest: [],
+      opsets: {},
+      producer: '',
+    };
     let sawGraph = false;
     while (r.pos < r.size) {
       const { field, wire } = r.tag(r.size);

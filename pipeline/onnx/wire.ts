@@ -26,7 +26,9 @@ export class WireReader {
   }
 
   corrupt(what: string, at = this.pos): CorruptInputError {
-    return new CorruptInputError(`${this.file}: ${what} at byte offset ${at} (file is ${this.size} bytes): truncated or not an ONNX model`);
+    return new CorruptInputError(
+      `${this.file}: ${what} at byte offset ${at} (file is ${this.size} bytes): truncated or not an ONNX model`,
+    );
   }
 
   private byteAt(p: number, limit: number): number {
@@ -89,7 +91,8 @@ export class WireReader {
 
   skip(wire: number, limit: number): void {
     const at = this.pos;
-    if (wire === WIRE.varint) this.varint(limit, true); // attribute ints may be negative (ReduceMean axes=[-1])
+    if (wire === WIRE.varint)
+      this.varint(limit, true); // attribute ints may be negative (ReduceMean axes=[-1])
     else if (wire === WIRE.i64) this.pos += 8;
     else if (wire === WIRE.i32) this.pos += 4;
     else if (wire === WIRE.len) this.pos = this.lenEnd(limit);

@@ -11,7 +11,7 @@ export const BACKENDS = {
     why_not: {
       skip: 'calibrates on random data, so the int8 model has no usable accuracy',
       mix: 'is hb_mapper-only (its layer-wise mix of methods has no ort equivalent)',
-      load: 'is hb_mapper-only (it loads a QAT model\'s ranges)',
+      load: "is hb_mapper-only (it loads a QAT model's ranges)",
     } satisfies Partial<Record<CalibrationType, string>>,
   },
   horizon: {
@@ -30,4 +30,5 @@ export function cannotCalibrate(backend: 'ort' | 'horizon', type: CalibrationTyp
   return `${type} ${why}; the ${backend} backend runs ${b.calibration_types.join('|')}`;
 }
 
-export const isOrtCalibrationType = (t: string): t is OrtCalibrationType => (BACKENDS.ort.calibration_types as readonly string[]).includes(t);
+export const isOrtCalibrationType = (t: string): t is OrtCalibrationType =>
+  (BACKENDS.ort.calibration_types as readonly string[]).includes(t);

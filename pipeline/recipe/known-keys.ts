@@ -1,17 +1,27 @@
 import { z } from 'zod';
 import type { PathSegment } from './locate.ts';
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; items?: JsonSchema;
-  additionalProperties?: JsonSchema | boolean };
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  items?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean;
+};
 
 /** A schema and every form of the unions in it. */
-const forms = (s: JsonSchema): JsonSchema[] => [s, ...(s.anyOf ?? []).flatMap(forms), ...(s.oneOf ?? []).flatMap(forms)];
+const forms = (s: JsonSchema): JsonSchema[] => [
+  s,
+  ...(s.anyOf ?? []).flatMap(forms),
+  ...(s.oneOf ?? []).flatMap(forms),
+];
 
 /** The schemas a path can lead to: through properties, list items, map values and every form of a union. */
 function step(schemas: JsonSchema[], seg: PathSegment): JsonSchema[] {
   return schemas.flatMap(forms).flatMap((s) => {
     if (typeof seg === 'number') return s.items ? [s.items] : [];
-    const prop = s.properties?.[seg] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+    const prop =
+      s.properties?.[seg] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
     return prop ? [prop] : [];
   });
 }

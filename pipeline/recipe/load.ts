@@ -1,12 +1,12 @@
 import { dirname, relative, resolve } from 'node:path';
-import { LineCounter, parse as parseYamlValue, parseDocument, type Document } from 'yaml';
+import { type Document, LineCounter, parseDocument, parse as parseYamlValue } from 'yaml';
 import { UserInputError } from '../errors.ts';
 import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 import { problemsFromZod, type RecipeProblem } from './issues.ts';
 import { knownKeysOf } from './known-keys.ts';
 import { dotted, locate, type PathSegment } from './locate.ts';
 import { checkRules } from './rules.ts';
-import { RecipeSchema, type Recipe } from './schema.ts';
+import { type Recipe, RecipeSchema } from './schema.ts';
 
 export interface LoadedRecipe {
   recipe: Recipe;
@@ -30,7 +30,10 @@ export interface LoadOptions {
 function parseOverride(text: string): { path: PathSegment[]; value: unknown } {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UserInputError(`(--set) ${text}: expected key.path=value, e.g. quantize.calibration_type=kl`);
-  const path = text.slice(0, eq).split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const path = text
+    .slice(0, eq)
+    .split('.')
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   if (path.some((s) => s === '')) throw new UserInputError(`(--set) ${text}: empty segment in the key path`);
   try {
     return { path, value: parseYamlValue(text.slice(eq + 1)) };
@@ -43,10 +46,13 @@ function parseOverride(text: string): { path: PathSegment[]; value: unknown } {
 export function applyOverride(doc: Document, text: string): PathSegment[] {
   const { path: keyPath, value } = parseOverride(text);
   try {
-    if (value === null) doc.deleteIn(keyPath); // --set key=null (or key=) removes the field: back to its default
+    if (value === null)
+      doc.deleteIn(keyPath); // --set key=null (or key=) removes the field: back to its default
     else doc.setIn(keyPath, doc.createNode(value)); // a YAML node, so a later --set can reach inside it
   } catch (err) {
-    throw new UserInputError(`(--set) ${text}: cannot set ${dotted(keyPath)}: ${(err as Error).message.split('\n')[0]} (a part of the path is not a mapping)`);
+    throw new UserInputError(
+      `(--set) ${text}: cannot set ${dotted(keyPath)}: ${(err as Error).message.split('\n')[0]} (a part of the path is not a mapping)`,
+    );
   }
   return keyPath;
 }
@@ -54,7 +60,11 @@ export function applyOverride(doc: Document, text: string): PathSegment[] {
 /** Where the recipe's value cannot be a recipe's: an alias that contains itself, or nesting deeper than MAX_DEPTH
  *  (a YAML alias bomb or a hand-made monster); every later step (keys, JSON) would overflow the stack on it. */
 const MAX_DEPTH = 64;
-function structureProblem(value: unknown, path: PathSegment[] = [], open = new Set<object>()): { path: PathSegment[]; message: string } | undefined {
+function structureProblem(
+  value: unknown,
+  path: PathSegment[] = [],
+  open = new Set<object>(),
+): { path: PathSegment[]; message: string } | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   if (open.has(value)) return { path, message: 'the value contains itself (a YAML alias inside its own anchor)' };
   if (path.length >= MAX_DEPTH) return { path, message: `nested more than ${MAX_DEPTH} levels deep` };
@@ -73,7 +83,9 @@ function documentValue(doc: Document, shown: string): unknown {
     return doc.toJS({ maxAliasCount: 1000 }) ?? {};
   } catch (err) {
     if (err instanceof RangeError || /alias/i.test((err as Error).message)) {
-      throw new UserInputError(`${shown}: the recipe's YAML cannot be expanded: ${(err as Error).message.split('\n')[0]}`);
+      throw new UserInputError(
+        `${shown}: the recipe's YAML cannot be expanded: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
     throw err;
   }
@@ -107,18 +119,29 @@ export function loadRecipe(file: string, overrides: string[] = [], options: Load
   for (const o of overrides) fromSet.add(dotted(applyOverride(doc, o)));
   const input = documentValue(doc, shown);
   const where = (path: readonly PathSegment[], atKey?: boolean): string =>
-    path.some((_, i) => fromSet.has(dotted(path.slice(0, i + 1)))) ? `${shown} (--set)` : `${shown}:${locate(doc, lines, path, atKey)}`;
-  const format = (p: RecipeProblem): string => `${where(p.path, p.atKey)}: ${dotted(p.path) || '(top level)'}: ${p.message}`;
+    path.some((_, i) => fromSet.has(dotted(path.slice(0, i + 1))))
+      ? `${shown} (--set)`
+      : `${shown}:${locate(doc, lines, path, atKey)}`;
+  const format = (p: RecipeProblem): string =>
+    `${where(p.path, p.atKey)}: ${dotted(p.path) || '(top level)'}: ${p.message}`;
 
   const bad = structureProblem(input);
   if (bad) throw new UserInputError(`${where(bad.path)}: ${dotted(bad.path) || '(top level)'}: ${bad.message}`);
   const parsed = RecipeSchema.safeParse(input);
   // The rules must see the backend that will actually run (auto -> ort or horizon).
   const backendNote = parsed.success ? options.resolveBackend?.(parsed.data) : undefined;
-  const problems = parsed.success ? checkRules(parsed.data, dirname(path)) : problemsFromZod(parsed.error.issues, input, knownKeysOf(RecipeSchema));
+  const problems = parsed.success
+    ? checkRules(parsed.data, dirname(path))
+    : problemsFromZod(parsed.error.issues, input, knownKeysOf(RecipeSchema));
   if (problems.length > 0) {
-    const position = (m: string): number[] => (m.match(/:(\d+):(\d+): /)?.slice(1).map(Number) ?? [0, 0]);
-    const messages = problems.map(format).sort((a, b) => position(a)[0] - position(b)[0] || position(a)[1] - position(b)[1]);
+    const position = (m: string): number[] =>
+      m
+        .match(/:(\d+):(\d+): /)
+        ?.slice(1)
+        .map(Number) ?? [0, 0];
+    const messages = problems
+      .map(format)
+      .sort((a, b) => position(a)[0] - position(b)[0] || position(a)[1] - position(b)[1]);
     throw new UserInputError(messages.join('\n'), messages);
   }
   return { recipe: parsed.data as Recipe, path, dir: dirname(path), overrides, backendNote, where: (p) => where(p) };

@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { type Document, isMap, isSeq, type LineCounter, type Node } from 'yaml';
 
 export type PathSegment = string | number;
 
@@ -15,7 +15,7 @@ export function locate(doc: Document, lines: LineCounter, path: readonly PathSeg
       const valueNode = pair.value as Node | null;
       const last = i === path.length - 1;
       // An unknown key, or a value that is absent (`key:`), is best shown at the key itself.
-      offset = (last && keyOnly) || !valueNode?.range ? keyNode?.range?.[0] ?? offset : valueNode.range[0];
+      offset = (last && keyOnly) || !valueNode?.range ? (keyNode?.range?.[0] ?? offset) : valueNode.range[0];
       node = pair.value;
     } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
       node = node.items[seg];

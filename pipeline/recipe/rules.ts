@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Recipe } from './schema.ts';
-import { buildHbConfig } from '../horizon/config.ts';
-import { checkHbConfig } from '../horizon/rules.ts';
-import { readHbConfig } from '../horizon/read.ts';
 import { UserInputError } from '../errors.ts';
-import type { RecipeProblem } from './issues.ts';
+import { buildHbConfig } from '../horizon/config.ts';
+import { readHbConfig } from '../horizon/read.ts';
+import { checkHbConfig } from '../horizon/rules.ts';
 import { cannotCalibrate } from './backends.ts';
+import type { RecipeProblem } from './issues.ts';
+import type { Recipe } from './schema.ts';
 
 /** A cross-field rule: small, named, reporting every problem it sees (changesets style). */
 type Rule = (recipe: Recipe, dir: string) => RecipeProblem[];
@@ -25,17 +25,31 @@ const channelsAgree: Rule = (r) => {
   const out: RecipeProblem[] = [];
   const { mean, std, colour } = r.preprocess;
   if (mean && std && mean.length !== std.length) {
-    out.push({ path: ['preprocess', 'std'], message: `has ${std.length} values but preprocess.mean has ${mean.length}` });
+    out.push({
+      path: ['preprocess', 'std'],
+      message: `has ${std.length} values but preprocess.mean has ${mean.length}`,
+    });
   }
   const channels = r.input.shape?.[1];
   if (channels !== undefined) {
-    for (const [key, list] of [['mean', mean], ['std', std]] as const) {
+    for (const [key, list] of [
+      ['mean', mean],
+      ['std', std],
+    ] as const) {
       if (list && list.length !== 1 && list.length !== channels) {
-        out.push({ path: ['preprocess', key], message: `has ${list.length} values but the input has ${channels} channels` });
+        out.push({
+          path: ['preprocess', key],
+          message: `has ${list.length} values but the input has ${channels} channels`,
+        });
       }
     }
-    if (colour === 'gray' && channels !== 1) out.push({ path: ['preprocess', 'colour'], message: `gray needs 1 input channel, input.shape has ${channels}` });
-    if (colour && colour !== 'gray' && channels !== 3) out.push({ path: ['preprocess', 'colour'], message: `${colour} needs 3 input channels, input.shape has ${channels}` });
+    if (colour === 'gray' && channels !== 1)
+      out.push({ path: ['preprocess', 'colour'], message: `gray needs 1 input channel, input.shape has ${channels}` });
+    if (colour && colour !== 'gray' && channels !== 3)
+      out.push({
+        path: ['preprocess', 'colour'],
+        message: `${colour} needs 3 input channels, input.shape has ${channels}`,
+      });
   }
   return out;
 };
@@ -64,11 +78,18 @@ const hbConfigValid: Rule = (r, dir) => {
   if (r.quantize.backend !== 'horizon') return [];
   const channels = r.input.shape?.[1] ?? (r.preprocess.colour === 'gray' ? 1 : 3);
   const colour = r.preprocess.colour ?? (channels === 1 ? 'gray' : 'rgb');
-  const record = { input_name: r.input.name, input_shape: r.input.shape ?? [1, channels, 2, 2], colour,
-    mean: r.preprocess.mean ?? Array(channels).fill(0.5), std: r.preprocess.std ?? Array(channels).fill(0.5) };
-  let config;
+  const record = {
+    input_name: r.input.name,
+    input_shape: r.input.shape ?? [1, channels, 2, 2],
+    colour,
+    mean: r.preprocess.mean ?? Array(channels).fill(0.5),
+    std: r.preprocess.std ?? Array(channels).fill(0.5),
+  };
+  let config: ReturnType<typeof buildHbConfig>;
   try {
-    config = buildHbConfig(r, record, { onnxModel: './model.onnx', calDataDir: './calibration' }, (p) => resolve(dir, p));
+    config = buildHbConfig(r, record, { onnxModel: './model.onnx', calDataDir: './calibration' }, (p) =>
+      resolve(dir, p),
+    );
   } catch (err) {
     if (err instanceof UserInputError) return []; // an unreadable hb_config: filesExist / hbConfigFileValid say so
     throw err;
@@ -76,7 +97,13 @@ const hbConfigValid: Rule = (r, dir) => {
   return checkHbConfig(config, { inputs: 1, shape: r.input.shape }).errors;
 };
 
-export const RULES: Record<string, Rule> = { filesExist, channelsAgree, backendSupportsMethod, hbConfigFileValid, hbConfigValid };
+export const RULES: Record<string, Rule> = {
+  filesExist,
+  channelsAgree,
+  backendSupportsMethod,
+  hbConfigFileValid,
+  hbConfigValid,
+};
 
 export function checkRules(recipe: Recipe, dir: string): RecipeProblem[] {
   return Object.values(RULES).flatMap((rule) => rule(recipe, dir));

@@ -19,30 +19,82 @@ const table = (header: string[], rows: string[][]): Block => ({ kind: 'table', h
 function busyNote(d: ReportData): Inline[] {
   const f = d.perf?.others_busy_fraction;
   if (!d.perf || f === undefined || f === null) return [];
-  return d.perf.busy ? [' ', { strong: 'Measured on a busy machine' }, ` (other processes used ${Math.round(f * 100)} % of the CPU meanwhile): these timings are not the machine's and were not cached.`]
+  return d.perf.busy
+    ? [
+        ' ',
+        { strong: 'Measured on a busy machine' },
+        ` (other processes used ${Math.round(f * 100)} % of the CPU meanwhile): these timings are not the machine's and were not cached.`,
+      ]
     : [` Machine load from other processes while timing: ${Math.round(f * 100)} %.`];
 }
 
 function zooTable(d: ReportData): Block[] {
-  const where = !d.perf ? 'not measured' : d.perf.label === 'board' ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
-    : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU, ${d.calibration?.host_model
-      ? 'the emulate host int8 model built beside the bpu one from the same calibration pass (quantize/model_int8_host.onnx, quantize.host_model); Quantization accuracy is the emulate bpu model\'s'
-      : `the int8 model below${d.calibration?.emulate === 'bpu' ? ' (built to predict the board\'s accuracy, not for host speed: emulate host is, or quantize.host_model beside it)' : ''}`}`;
+  const where = !d.perf
+    ? 'not measured'
+    : d.perf.label === 'board'
+      ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
+      : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU, ${
+          d.calibration?.host_model
+            ? "the emulate host int8 model built beside the bpu one from the same calibration pass (quantize/model_int8_host.onnx, quantize.host_model); Quantization accuracy is the emulate bpu model's"
+            : `the int8 model below${d.calibration?.emulate === 'bpu' ? " (built to predict the board's accuracy, not for host speed: emulate host is, or quantize.host_model beside it)" : ''}`
+        }`;
   const label = d.perf?.label ?? 'n/a';
   const ref = d.reference;
   const emulating = d.calibration?.emulate ? `, int8 emulating ${d.calibration.emulate}` : '';
-  const ours = [ref ? `${d.model} (this run, ${label}/${d.backend}${emulating})` : d.model, d.size, String(d.categories ?? 'n/a'), num(d.params.millions), pct(d.float?.top1), pct(d.quant?.top1),
-    d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a', d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a', d.perf ? num(d.perf.fps) : 'n/a'];
-  const theirs = ref ? [[`${d.model} (${ref.source})`, ref.size ?? 'n/a', String(ref.categories ?? 'n/a'), num(ref.params_M), pct(ref.float_top1), pct(ref.quant_top1),
-    ref.latency_1thread_ms !== undefined ? `${num(ref.latency_1thread_ms)} ms` : 'n/a', ref.latency_multithread_ms !== undefined ? `${num(ref.latency_multithread_ms)} ms` : 'n/a', num(ref.fps)]] : [];
+  const ours = [
+    ref ? `${d.model} (this run, ${label}/${d.backend}${emulating})` : d.model,
+    d.size,
+    String(d.categories ?? 'n/a'),
+    num(d.params.millions),
+    pct(d.float?.top1),
+    pct(d.quant?.top1),
+    d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a',
+    d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a',
+    d.perf ? num(d.perf.fps) : 'n/a',
+  ];
+  const theirs = ref
+    ? [
+        [
+          `${d.model} (${ref.source})`,
+          ref.size ?? 'n/a',
+          String(ref.categories ?? 'n/a'),
+          num(ref.params_M),
+          pct(ref.float_top1),
+          pct(ref.quant_top1),
+          ref.latency_1thread_ms !== undefined ? `${num(ref.latency_1thread_ms)} ms` : 'n/a',
+          ref.latency_multithread_ms !== undefined ? `${num(ref.latency_multithread_ms)} ms` : 'n/a',
+          num(ref.fps),
+        ],
+      ]
+    : [];
   const columnWhere = ref ? '' : `, ${label}`; // with a reference row each row says where it was measured
   return [
-    table(['Model', 'Size', 'Categories', 'Parameter (M)', 'Floating point precision', 'Quantization accuracy',
-      `Latency/throughput (single-threaded${columnWhere})`, `Latency/throughput (multi-threaded${columnWhere})`, `Frame rate (FPS${columnWhere})`],
-    [...theirs, ours]),
-    p(`Accuracy: Top-1 in %, on ${d.n ?? 'n/a'} images; Categories: the model's output classes. Latency/FPS: ${where}.`,
-      ...(d.perf?.label === 'host' ? [` Host fp32: ${num(d.perf.float_single_ms)} ms single-threaded; int8 speed-up ${num(d.perf.speedup)}x.`] : []), ...busyNote(d),
-      ...(d.reparameterized ? [` Exported re-parameterized (the deployed form): ${d.reparameterized.modules} modules fused; fused vs unfused max |Δ| ${num(d.reparameterized.max_abs_diff, 6)}, min cosine ${num(d.reparameterized.min_cosine, 6)}.`] : [])),
+    table(
+      [
+        'Model',
+        'Size',
+        'Categories',
+        'Parameter (M)',
+        'Floating point precision',
+        'Quantization accuracy',
+        `Latency/throughput (single-threaded${columnWhere})`,
+        `Latency/throughput (multi-threaded${columnWhere})`,
+        `Frame rate (FPS${columnWhere})`,
+      ],
+      [...theirs, ours],
+    ),
+    p(
+      `Accuracy: Top-1 in %, on ${d.n ?? 'n/a'} images; Categories: the model's output classes. Latency/FPS: ${where}.`,
+      ...(d.perf?.label === 'host'
+        ? [` Host fp32: ${num(d.perf.float_single_ms)} ms single-threaded; int8 speed-up ${num(d.perf.speedup)}x.`]
+        : []),
+      ...busyNote(d),
+      ...(d.reparameterized
+        ? [
+            ` Exported re-parameterized (the deployed form): ${d.reparameterized.modules} modules fused; fused vs unfused max |Δ| ${num(d.reparameterized.max_abs_diff, 6)}, min cosine ${num(d.reparameterized.min_cosine, 6)}.`,
+          ]
+        : []),
+    ),
   ];
 }
 
@@ -51,13 +103,35 @@ function pairedSection(d: ReportData): Block[] {
   const delta = d.quant.top1 - d.float.top1;
   const ci = (c: [number, number]): string => `${pct(c[0])}–${pct(c[1])}`;
   return [
-    table(['', 'Top-1 %', '95 % CI', 'Top-5 %', '95 % CI'], [
-      ['float', pct(d.float.top1), ci(d.float.top1_ci95), pct(d.float.top5), ci(d.float.top5_ci95)],
-      [`int8 (${d.backend})`, pct(d.quant.top1), ci(d.quant.top1_ci95), pct(d.quant.top5), ci(d.quant.top5_ci95)],
-    ]),
-    table(['both right', 'float right, int8 wrong', 'int8 right, float wrong', 'both wrong', 'McNemar p', 'Top-1 agreement', 'mean output cosine'], [[
-      String(d.flips.both_right), String(d.flips.float_only), String(d.flips.quant_only), String(d.flips.both_wrong),
-      pval(d.mcnemar_p), `${pct((d.agreement ?? 0) * 100)} %`, num(d.mean_output_cosine, 6)]]),
+    table(
+      ['', 'Top-1 %', '95 % CI', 'Top-5 %', '95 % CI'],
+      [
+        ['float', pct(d.float.top1), ci(d.float.top1_ci95), pct(d.float.top5), ci(d.float.top5_ci95)],
+        [`int8 (${d.backend})`, pct(d.quant.top1), ci(d.quant.top1_ci95), pct(d.quant.top5), ci(d.quant.top5_ci95)],
+      ],
+    ),
+    table(
+      [
+        'both right',
+        'float right, int8 wrong',
+        'int8 right, float wrong',
+        'both wrong',
+        'McNemar p',
+        'Top-1 agreement',
+        'mean output cosine',
+      ],
+      [
+        [
+          String(d.flips.both_right),
+          String(d.flips.float_only),
+          String(d.flips.quant_only),
+          String(d.flips.both_wrong),
+          pval(d.mcnemar_p),
+          `${pct((d.agreement ?? 0) * 100)} %`,
+          num(d.mean_output_cosine, 6),
+        ],
+      ],
+    ),
     p(verdict(d.mcnemar_p, delta)),
   ];
 }
@@ -67,44 +141,85 @@ function nodesSection(d: ReportData, limit = 20): Block[] {
   const worst = [...d.nodes].sort((a, b) => a.cosine - b.cosine).slice(0, limit);
   const out = d.output_similarity;
   return [
-    p(`Worst ${worst.length} of ${d.nodes.length} nodes (cosine of each node's output, float vs fake-quant int8, on the first calibration samples):`),
-    table(['Node', 'Type', 'Cosine Similarity', 'Threshold', 'DataType'], worst.map((r) => [r.node, r.type, num(r.cosine, 6), num(r.threshold, 5), r.dtype])),
-    ...(out ? [table(['Output', 'Cosine Similarity', 'L1 Distance', 'L2 Distance', 'Chebyshev Distance'], [['output', num(out.cosine, 6), num(out.l1, 6), num(out.l2, 6), num(out.chebyshev, 6)]])] : []),
+    p(
+      `Worst ${worst.length} of ${d.nodes.length} nodes (cosine of each node's output, float vs fake-quant int8, on the first calibration samples):`,
+    ),
+    table(
+      ['Node', 'Type', 'Cosine Similarity', 'Threshold', 'DataType'],
+      worst.map((r) => [r.node, r.type, num(r.cosine, 6), num(r.threshold, 5), r.dtype]),
+    ),
+    ...(out
+      ? [
+          table(
+            ['Output', 'Cosine Similarity', 'L1 Distance', 'L2 Distance', 'Chebyshev Distance'],
+            [['output', num(out.cosine, 6), num(out.l1, 6), num(out.l2, 6), num(out.chebyshev, 6)]],
+          ),
+        ]
+      : []),
   ];
 }
 
 function keptFloat(d: ReportData): Block[] {
   const k = d.kept_float;
   if (!k || (k.nodes.length === 0 && Object.keys(k.ops).length === 0)) return [];
-  const ops = Object.entries(k.ops).map(([op, n]) => `${op} (${n})`).join(', ');
-  return [p(`Kept float: ${k.nodes.length} node(s) by ${d.calibration?.emulate === 'bpu' ? 'the X5 CPU-op list / run_on_cpu / node_info ON: CPU' : 'quantize.float_op_types / run_on_cpu / node_info'}${k.nodes.length ? ` (${k.nodes.slice(0, 8).join(', ')}${k.nodes.length > 8 ? ', …' : ''})` : ''}.`
-    + (ops ? ` ONNX Runtime runs these op types in float: ${ops}.` : ''))];
+  const ops = Object.entries(k.ops)
+    .map(([op, n]) => `${op} (${n})`)
+    .join(', ');
+  return [
+    p(
+      `Kept float: ${k.nodes.length} node(s) by ${d.calibration?.emulate === 'bpu' ? 'the X5 CPU-op list / run_on_cpu / node_info ON: CPU' : 'quantize.float_op_types / run_on_cpu / node_info'}${k.nodes.length ? ` (${k.nodes.slice(0, 8).join(', ')}${k.nodes.length > 8 ? ', …' : ''})` : ''}.` +
+        (ops ? ` ONNX Runtime runs these op types in float: ${ops}.` : ''),
+    ),
+  ];
 }
 
 function hostSpeed(d: ReportData): Block[] {
   const h = d.calibration?.host_speed;
   if (!h) return [];
-  return [p(`Measured for emulate host (1 thread, quantize stage): fp32 ${num(h.fp32_ms)} ms; fastest int8 ${num(h.int8_ms)} ms with int8 on ${h.label}`
-      + `${h.int8_ms > h.fp32_ms ? ' (still slower than fp32: no placement tried beats it on this machine)' : ''}.`
-      + `${Object.keys(h.regrouped).length ? ` ${Object.keys(h.regrouped).length} narrow grouped convolution(s) run with fewer, wider groups (block-diagonal weights: the same values; ONNX Runtime's int8 kernels are faster on wide groups).` : ''} Tried:`),
-    table(['int8 on', 'op types kept float', 'dense nodes kept float', 'grouped convs widened', 'int8 ms'],
-      h.tried.map((t) => [t.label, t.float_op_types.join(', ') || '-', String(t.float_nodes), String(t.regrouped), num(t.int8_ms)]))];
+  return [
+    p(
+      `Measured for emulate host (1 thread, quantize stage): fp32 ${num(h.fp32_ms)} ms; fastest int8 ${num(h.int8_ms)} ms with int8 on ${h.label}` +
+        `${h.int8_ms > h.fp32_ms ? ' (still slower than fp32: no placement tried beats it on this machine)' : ''}.` +
+        `${Object.keys(h.regrouped).length ? ` ${Object.keys(h.regrouped).length} narrow grouped convolution(s) run with fewer, wider groups (block-diagonal weights: the same values; ONNX Runtime's int8 kernels are faster on wide groups).` : ''} Tried:`,
+    ),
+    table(
+      ['int8 on', 'op types kept float', 'dense nodes kept float', 'grouped convs widened', 'int8 ms'],
+      h.tried.map((t) => [
+        t.label,
+        t.float_op_types.join(', ') || '-',
+        String(t.float_nodes),
+        String(t.regrouped),
+        num(t.int8_ms),
+      ]),
+    ),
+  ];
 }
 
 const EMULATE_TEXT = {
-  bpu: 'Emulates the RDK X5 BPU (quantize.emulate: bpu): every op the BPU runs in int8 is int8 here, grouped and depthwise convolutions included; signed int8 activations, per-channel int8 weights, int16 where node_info or set_all_nodes_int16 ask; float only for what the X5 runs on its CPU. Its accuracy predicts the board\'s; its host latency is not the fastest this machine can do.',
-  host: 'Built for this machine (quantize.emulate: host): uint8 activations as ONNX Runtime\'s x86 kernels fuse them, and float kept where int8 measured slower here. Its accuracy is not the board\'s.',
+  bpu: "Emulates the RDK X5 BPU (quantize.emulate: bpu): every op the BPU runs in int8 is int8 here, grouped and depthwise convolutions included; signed int8 activations, per-channel int8 weights, int16 where node_info or set_all_nodes_int16 ask; float only for what the X5 runs on its CPU. Its accuracy predicts the board's; its host latency is not the fastest this machine can do.",
+  host: "Built for this machine (quantize.emulate: host): uint8 activations as ONNX Runtime's x86 kernels fuse them, and float kept where int8 measured slower here. Its accuracy is not the board's.",
 } as const;
 
 function calibrationSection(d: ReportData): Block[] {
   if (!d.calibration) return [];
   const c = d.calibration;
-  const precisions = c.precisions ? Object.entries(c.precisions).map(([t, n]) => `${n} ${t}`).join(', ') : '';
+  const precisions = c.precisions
+    ? Object.entries(c.precisions)
+        .map(([t, n]) => `${n} ${t}`)
+        .join(', ')
+    : '';
   return [
-    p(`${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples)${c.bias_corrected ? '; bias_correction: each Conv/Gemm bias absorbs its int8 weights\' mean error' : ''}`
-      + `${c.equalized !== null ? `; cross-layer equalization: ${c.equalized} Conv-Relu-Conv chain(s)` : ''}`),
-    ...(c.emulate ? [p(EMULATE_TEXT[c.emulate], precisions ? ` Quantize nodes in the int8 model: ${precisions}.` : '')] : []),
-    table(['method', 'per_channel', 'asymmetric', 'output cosine (search images)'], c.search.map((s) => [s.method, String(s.per_channel), String(s.asymmetric), num(s.output_cosine, 6)])),
+    p(
+      `${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples)${c.bias_corrected ? "; bias_correction: each Conv/Gemm bias absorbs its int8 weights' mean error" : ''}` +
+        `${c.equalized !== null ? `; cross-layer equalization: ${c.equalized} Conv-Relu-Conv chain(s)` : ''}`,
+    ),
+    ...(c.emulate
+      ? [p(EMULATE_TEXT[c.emulate], precisions ? ` Quantize nodes in the int8 model: ${precisions}.` : '')]
+      : []),
+    table(
+      ['method', 'per_channel', 'asymmetric', 'output cosine (search images)'],
+      c.search.map((s) => [s.method, String(s.per_channel), String(s.asymmetric), num(s.output_cosine, 6)]),
+    ),
     ...keptFloat(d),
     ...hostSpeed(d),
     ...imageUse(d),
@@ -114,50 +229,130 @@ function calibrationSection(d: ReportData): Block[] {
 function imageUse(d: ReportData): Block[] {
   const u = d.image_use;
   const parts = [
-    u.calibration !== null ? `calibration set: ${u.calibration} distinct images${u.duplicates_skipped ? ` (${u.duplicates_skipped} copies skipped)` : ''}` : '',
-    u.ranges !== null ? `ranges from all ${u.ranges}${u.search_scored_on ? `, the method search scored on the last ${u.search_scored_on} of them (as hb_mapper scores on its calibration images)` : ''}` : '',
-    u.export_check ? `export check: ${u.export_check}` : '', u.simplify_check ? `simplify check: ${u.simplify_check}` : '',
+    u.calibration !== null
+      ? `calibration set: ${u.calibration} distinct images${u.duplicates_skipped ? ` (${u.duplicates_skipped} copies skipped)` : ''}`
+      : '',
+    u.ranges !== null
+      ? `ranges from all ${u.ranges}${u.search_scored_on ? `, the method search scored on the last ${u.search_scored_on} of them (as hb_mapper scores on its calibration images)` : ''}`
+      : '',
+    u.export_check ? `export check: ${u.export_check}` : '',
+    u.simplify_check ? `simplify check: ${u.simplify_check}` : '',
   ].filter(Boolean);
   return parts.length ? [p(`Images used: ${parts.join('; ')}.`)] : [];
 }
 
 export function sensitivityBlock(rows: ReportData['sensitivity'], limit = 20): Block {
-  return table(['rank', 'node', 'type', 'Top-1 drop (only this node int8)', 'output cosine (single)', 'SQNR dB (single)', 'cumulative cosine (entire)'],
-    rows.slice(0, limit).map((r) => [String(r.rank), r.node, r.type, pct(r.single_top1_drop), num(r.single_cosine, 6), num(r.single_sqnr_db, 1), num(r.entire_cosine, 6)]));
+  return table(
+    [
+      'rank',
+      'node',
+      'type',
+      'Top-1 drop (only this node int8)',
+      'output cosine (single)',
+      'SQNR dB (single)',
+      'cumulative cosine (entire)',
+    ],
+    rows
+      .slice(0, limit)
+      .map((r) => [
+        String(r.rank),
+        r.node,
+        r.type,
+        pct(r.single_top1_drop),
+        num(r.single_cosine, 6),
+        num(r.single_sqnr_db, 1),
+        num(r.entire_cosine, 6),
+      ]),
+  );
 }
 
 /** A run with failed or skipped stages says so first: its numbers are partial. */
 function incompleteNote(d: ReportData): Block[] {
   if (d.incomplete.length === 0) return [];
-  return [p({ strong: 'Incomplete run' }, `: ${d.incomplete.map((s) => `${s.stage} ${s.status}${s.reason ? ` (${s.reason})` : ''}`).join('; ')}. Figures from those stages are missing below.`)];
+  return [
+    p(
+      { strong: 'Incomplete run' },
+      `: ${d.incomplete.map((s) => `${s.stage} ${s.status}${s.reason ? ` (${s.reason})` : ''}`).join('; ')}. Figures from those stages are missing below.`,
+    ),
+  ];
 }
 
 function skippedNote(d: ReportData): Block[] {
   if (d.skipped_images.length === 0) return [];
   const shown = d.skipped_images.slice(0, 10).flatMap((f, i): Inline[] => [...(i ? [', '] : []), { code: f }]);
-  return [p(`${d.skipped_images.length} evaluation image(s) were skipped as unreadable: `, ...shown, `${d.skipped_images.length > 10 ? ', …' : ''}.`)];
+  return [
+    p(
+      `${d.skipped_images.length} evaluation image(s) were skipped as unreadable: `,
+      ...shown,
+      `${d.skipped_images.length > 10 ? ', …' : ''}.`,
+    ),
+  ];
 }
 
 function imagesSection(d: ReportData): Block[] {
   if (d.images.length === 0) return [];
   const flips = d.images.filter((r) => r.kind !== 'least similar outputs').length;
-  return [h(2, 'Images to look at'),
-    p(`${flips} image(s) flipped between float and int8${d.images.length > flips ? `, and the ${d.images.length - flips} with the least similar outputs` : ''} (top-5 with probabilities):`),
-    { kind: 'images', rows: d.images }];
+  return [
+    h(2, 'Images to look at'),
+    p(
+      `${flips} image(s) flipped between float and int8${d.images.length > flips ? `, and the ${d.images.length - flips} with the least similar outputs` : ''} (top-5 with probabilities):`,
+    ),
+    { kind: 'images', rows: d.images },
+  ];
 }
 
 export function reportDocument(d: ReportData, title: string): Block[] {
   return [
-    h(1, title), ...incompleteNote(d), ...zooTable(d),
-    h(2, 'Float vs int8, paired'), ...pairedSection(d), ...skippedNote(d), ...imagesSection(d),
-    h(2, 'Calibration'), ...calibrationSection(d),
-    h(2, 'Per-node similarity'), ...nodesSection(d),
-    ...(d.sensitivity.length ? [h(2, 'Per-layer sensitivity'), p('Each node quantized alone on the validation subset, ranked by Top-1 drop, then output cosine:'), sensitivityBlock(d.sensitivity)] : []),
-    ...(d.per_class.length ? [h(2, 'Per class'), table(['class', 'n', 'float %', 'int8 %', 'delta'], d.per_class.map((c) => [c.class, String(c.n), pct(c.float), pct(c.quant), `${c.delta >= 0 ? '+' : ''}${pct(c.delta)}`]))] : []),
-    h(2, 'Preprocessing record'), { kind: 'code', lang: 'json', text: JSON.stringify(d.preprocessing, null, 2) },
-    h(2, 'Tool versions'), table(['tool', 'version'], Object.entries(d.tools).map(([k, v]) => [k, v ?? 'not installed'])),
-    h(2, 'Provenance'), p('Every number above comes from a stage result recorded in ', { code: 'manifest.json' }, ' under these cache keys:'),
-    table(['stage', 'key'], Object.entries(d.provenance).map(([k, v]) => [k, v ? `\`${v}\`` : '—'])),
+    h(1, title),
+    ...incompleteNote(d),
+    ...zooTable(d),
+    h(2, 'Float vs int8, paired'),
+    ...pairedSection(d),
+    ...skippedNote(d),
+    ...imagesSection(d),
+    h(2, 'Calibration'),
+    ...calibrationSection(d),
+    h(2, 'Per-node similarity'),
+    ...nodesSection(d),
+    ...(d.sensitivity.length
+      ? [
+          h(2, 'Per-layer sensitivity'),
+          p('Each node quantized alone on the validation subset, ranked by Top-1 drop, then output cosine:'),
+          sensitivityBlock(d.sensitivity),
+        ]
+      : []),
+    ...(d.per_class.length
+      ? [
+          h(2, 'Per class'),
+          table(
+            ['class', 'n', 'float %', 'int8 %', 'delta'],
+            d.per_class.map((c) => [
+              c.class,
+              String(c.n),
+              pct(c.float),
+              pct(c.quant),
+              `${c.delta >= 0 ? '+' : ''}${pct(c.delta)}`,
+            ]),
+          ),
+        ]
+      : []),
+    h(2, 'Preprocessing record'),
+    { kind: 'code', lang: 'json', text: JSON.stringify(d.preprocessing, null, 2) },
+    h(2, 'Tool versions'),
+    table(
+      ['tool', 'version'],
+      Object.entries(d.tools).map(([k, v]) => [k, v ?? 'not installed']),
+    ),
+    h(2, 'Provenance'),
+    p(
+      'Every number above comes from a stage result recorded in ',
+      { code: 'manifest.json' },
+      ' under these cache keys:',
+    ),
+    table(
+      ['stage', 'key'],
+      Object.entries(d.provenance).map(([k, v]) => [k, v ? `\`${v}\`` : '—']),
+    ),
   ];
 }
 
@@ -172,16 +367,27 @@ export function dropWithCi(d: ReportData): { drop: number; lo: number; hi: numbe
 
 /** Why there is no accuracy: a stage that did not finish, else no evaluation set. */
 function notMeasured(d: ReportData): string {
-  const stopped = d.incomplete.find((s) => ['calibration', 'quantize', 'horizon', 'evaluate', 'hb_evaluate'].includes(s.stage));
-  return stopped ? `accuracy not measured: ${stopped.stage} ${stopped.status} (see the report)` : 'accuracy not measured (no evaluate.dataset)';
+  const stopped = d.incomplete.find((s) =>
+    ['calibration', 'quantize', 'horizon', 'evaluate', 'hb_evaluate'].includes(s.stage),
+  );
+  return stopped
+    ? `accuracy not measured: ${stopped.stage} ${stopped.status} (see the report)`
+    : 'accuracy not measured (no evaluate.dataset)';
 }
 
 /** The run's result in two lines for the terminal: the zoo-table row and the verdict. */
 export function headline(d: ReportData): string {
-  const row = `${d.model}: ${num(d.params.millions)} M params, ${d.size}, ${d.categories ?? 'n/a'} classes; float ${pct(d.float?.top1)} %, int8 ${pct(d.quant?.top1)} % on ${d.n ?? 'n/a'} images`
-    + (d.perf ? `; ${d.perf.label} latency ${num(d.perf.single_ms)} ms (1 thread), ${num(d.perf.fps)} FPS` : '');
+  const row =
+    `${d.model}: ${num(d.params.millions)} M params, ${d.size}, ${d.categories ?? 'n/a'} classes; float ${pct(d.float?.top1)} %, int8 ${pct(d.quant?.top1)} % on ${d.n ?? 'n/a'} images` +
+    (d.perf ? `; ${d.perf.label} latency ${num(d.perf.single_ms)} ms (1 thread), ${num(d.perf.fps)} FPS` : '');
   const drop = dropWithCi(d);
-  const verdict = drop ? `Top-1 drop ${drop.drop.toFixed(2)} points (95 % CI ${drop.lo.toFixed(2)} to ${drop.hi.toFixed(2)}), McNemar p ${pval(d.mcnemar_p)}`
-    + (d.mcnemar_p !== null && d.mcnemar_p >= 0.05 ? ': not significant on this set' : d.mcnemar_p !== null ? ': significant' : '') : notMeasured(d);
+  const verdict = drop
+    ? `Top-1 drop ${drop.drop.toFixed(2)} points (95 % CI ${drop.lo.toFixed(2)} to ${drop.hi.toFixed(2)}), McNemar p ${pval(d.mcnemar_p)}` +
+      (d.mcnemar_p !== null && d.mcnemar_p >= 0.05
+        ? ': not significant on this set'
+        : d.mcnemar_p !== null
+          ? ': significant'
+          : '')
+    : notMeasured(d);
   return `${row}\n${verdict}`;
 }

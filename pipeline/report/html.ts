@@ -1,11 +1,16 @@
-import { CHARTS_JS } from './charts.js.ts';
-import { reportDocument, type Block, type Inline } from './document.ts';
+import { chartsScript } from './charts.ts';
+import { type Block, type Inline, reportDocument } from './document.ts';
 import type { ReportData } from './model.ts';
 
 /** Text and attribute values: a file name with a quote must not end an attribute (alt="…"). */
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-const inline = (part: Inline): string => (typeof part === 'string' ? esc(part)
-  : 'code' in part ? `<code>${esc(part.code)}</code>` : `<strong>${esc(part.strong)}</strong>`);
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const inline = (part: Inline): string =>
+  typeof part === 'string'
+    ? esc(part)
+    : 'code' in part
+      ? `<code>${esc(part.code)}</code>`
+      : `<strong>${esc(part.strong)}</strong>`;
 /** Table cells that hold a cache key are written `key` (code) in the document. */
 const cell = (c: string): string => (/^`[^`]+`$/.test(c) ? `<code>${esc(c.slice(1, -1))}</code>` : esc(c));
 
@@ -15,12 +20,16 @@ export type ThumbReader = (relPath: string) => string | undefined;
 function imagesHtml(rows: ReportData['images'], thumb: ThumbReader): string {
   const guesses = (g: { class: number; name: string; p: number }[], label: number): string =>
     `<ol>${g.map((x) => `<li${x.class === label ? ' class="right"' : ''}>${esc(x.name)} <small>${(x.p * 100).toFixed(1)}%</small></li>`).join('')}</ol>`;
-  return `<div class="images">${rows.map((r) => {
-    const src = r.thumb ? thumb(r.thumb) : undefined;
-    return `<figure class="image"><div class="thumb">${src ? `<img alt="${esc(r.file)}" src="${src}">` : ''}</div><figcaption><b>${esc(r.file.split('/').pop() ?? r.file)}</b>`
-      + ` — ${esc(r.kind)}; label: ${esc(r.label_name)}; output cosine ${r.cosine.toFixed(4)}<div class="guesses"><div>float${guesses(r.float_top5, r.label)}</div>`
-      + `<div>int8${guesses(r.quant_top5, r.label)}</div></div></figcaption></figure>`;
-  }).join('')}</div>`;
+  return `<div class="images">${rows
+    .map((r) => {
+      const src = r.thumb ? thumb(r.thumb) : undefined;
+      return (
+        `<figure class="image"><div class="thumb">${src ? `<img alt="${esc(r.file)}" src="${src}">` : ''}</div><figcaption><b>${esc(r.file.split('/').pop() ?? r.file)}</b>` +
+        ` — ${esc(r.kind)}; label: ${esc(r.label_name)}; output cosine ${r.cosine.toFixed(4)}<div class="guesses"><div>float${guesses(r.float_top5, r.label)}</div>` +
+        `<div>int8${guesses(r.quant_top5, r.label)}</div></div></figcaption></figure>`
+      );
+    })
+    .join('')}</div>`;
 }
 
 function blockHtml(b: Block, thumb: ThumbReader): string {
@@ -38,18 +47,25 @@ pre{background:#f7f7f7;padding:.6em;overflow:auto}code{background:#f1f1f1;paddin
 .thumb{width:112px;flex:none}.guesses{display:flex;gap:12px}.guesses ol{margin:2px 0;padding-left:18px}.right{font-weight:bold;color:#070}`;
 
 export function renderHtml(d: ReportData, title: string, thumb: ThumbReader = () => undefined): string {
-  const data = JSON.stringify({ nodes: d.nodes, histograms: d.histograms, per_class: d.per_class, sensitivity: d.sensitivity.slice(0, 20) }).replace(/</g, '\\u003c');
+  const data = JSON.stringify({
+    nodes: d.nodes,
+    histograms: d.histograms,
+    per_class: d.per_class,
+    sensitivity: d.sensitivity.slice(0, 20),
+  }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}</style></head>
 <body>
-${reportDocument(d, title).map((b) => blockHtml(b, thumb)).join('\n')}
+${reportDocument(d, title)
+  .map((b) => blockHtml(b, thumb))
+  .join('\n')}
 <h2>Charts</h2>
 <h3>Per-node output cosine, in graph order (grey: kept float)</h3><div class="charts" id="chart-cosine"></div>
 <h3>Calibration histograms of the worst nodes (|x|, log counts; dashed: clip threshold)</h3><div class="charts" id="chart-histograms"></div>
 <h3>Per-class Top-1 change, int8 − float (points)</h3><div class="charts" id="chart-classes"></div>
 <h3>Per-layer sensitivity: output SQNR with only that node int8 (dB, lower = more sensitive)</h3><div class="charts" id="chart-sensitivity"></div>
 <script type="application/json" id="report-data">${data}</script>
-<script>${CHARTS_JS}</script>
+<script>${chartsScript()}</script>
 </body></html>
 `;
 }

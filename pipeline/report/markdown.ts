@@ -1,9 +1,13 @@
-import { reportDocument, type Block, type Inline } from './document.ts';
+import { type Block, type Inline, reportDocument } from './document.ts';
 import { mdFence, mdTable, mdText } from './format.ts';
 import type { ReportData } from './model.ts';
 
-const inline = (part: Inline): string => (typeof part === 'string' ? mdText(part)
-  : 'code' in part ? `\`${mdText(part.code).replace(/`/g, "'")}\`` : `**${mdText(part.strong)}**`);
+const inline = (part: Inline): string =>
+  typeof part === 'string'
+    ? mdText(part)
+    : 'code' in part
+      ? `\`${mdText(part.code).replace(/`/g, "'")}\``
+      : `**${mdText(part.strong)}**`;
 
 /** One block as Markdown; every text from models, datasets and recipes is escaped on the way out. */
 export function blockMarkdown(b: Block): string {
@@ -11,9 +15,19 @@ export function blockMarkdown(b: Block): string {
   if (b.kind === 'para') return b.parts.map(inline).join('');
   if (b.kind === 'table') return mdTable(b.header, b.rows);
   if (b.kind === 'images') {
-    const guesses = (g: { name: string; p: number }[]): string => g.map((x) => `${x.name} ${(x.p * 100).toFixed(1)}%`).join('; ');
-    return mdTable(['image', 'what', 'label', 'float top-5', 'int8 top-5', 'output cosine'],
-      b.rows.map((r) => [r.file.split('/').pop() ?? r.file, r.kind, r.label_name, guesses(r.float_top5), guesses(r.quant_top5), r.cosine.toFixed(4)]));
+    const guesses = (g: { name: string; p: number }[]): string =>
+      g.map((x) => `${x.name} ${(x.p * 100).toFixed(1)}%`).join('; ');
+    return mdTable(
+      ['image', 'what', 'label', 'float top-5', 'int8 top-5', 'output cosine'],
+      b.rows.map((r) => [
+        r.file.split('/').pop() ?? r.file,
+        r.kind,
+        r.label_name,
+        guesses(r.float_top5),
+        guesses(r.quant_top5),
+        r.cosine.toFixed(4),
+      ]),
+    );
   }
   return mdFence(b.lang, b.text);
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { PreprocessRecord } from '../contracts/common.ts';
 import { BoardData, HorizonData, ParamsData } from '../contracts/stages.ts';
 import { ImageRow, SensitivityRow, WORKER_DATA, type WorkerData } from '../contracts/workers.ts';
-import { succeeded, type StageResult } from '../engine/types.ts';
+import { type StageResult, succeeded } from '../engine/types.ts';
 import type { Reference } from '../recipe/schema.ts';
 
 /** report.json, schema version 1. Percentages are 0-100. Every number also sits in manifest.json under its stage. */
@@ -22,14 +22,24 @@ export interface ReportData {
   mcnemar_p: number | null;
   agreement: number | null;
   mean_output_cosine: number | null;
-  calibration: { method: string; per_channel: boolean; selected: string; search: WorkerData<'quantize'>['search']; samples: number | null;
+  calibration: {
+    method: string;
+    per_channel: boolean;
+    selected: string;
+    search: WorkerData<'quantize'>['search'];
+    samples: number | null;
     /** ort backend: what the int8 model emulates (bpu: the board's arithmetic; host: this machine's fastest), and the
      *  integer types its Q/DQ pairs write */
-    emulate: 'bpu' | 'host' | null; asymmetric: boolean | null; precisions: Record<string, number> | null;
+    emulate: 'bpu' | 'host' | null;
+    asymmetric: boolean | null;
+    precisions: Record<string, number> | null;
     /** emulate host (or quantize.host_model): what was kept float to make int8 fastest, measured beside fp32 (1 thread) */
-    host_speed: WorkerData<'quantize'>['host_speed']; bias_corrected: boolean | null; equalized: number | null;
+    host_speed: WorkerData<'quantize'>['host_speed'];
+    bias_corrected: boolean | null;
+    equalized: number | null;
     /** quantize.host_model: the latency columns timed the emulate host model built beside the bpu one */
-    host_model: boolean } | null;
+    host_model: boolean;
+  } | null;
   perf: Perf | null;
   output_similarity: { cosine: number | null; l1: number | null; l2: number | null; chebyshev: number | null } | null;
   nodes: NodeRow[];
@@ -50,21 +60,58 @@ export interface ReportData {
   /** nodes the quantizer left float (float_op_types, run_on_cpu, node_info) and op types ONNX Runtime ran in float */
   kept_float: { nodes: string[]; ops: Record<string, number> } | null;
   /** how many distinct images each step used (calibration duplicates skipped; search samples disjoint from ranges) */
-  image_use: { calibration: number | null; duplicates_skipped: number | null; ranges: number | null; search_scored_on: number | null; export_check: string | null; simplify_check: string | null };
+  image_use: {
+    calibration: number | null;
+    duplicates_skipped: number | null;
+    ranges: number | null;
+    search_scored_on: number | null;
+    export_check: string | null;
+    simplify_check: string | null;
+  };
   /** flipped and least-similar images with both top-5s; `thumb` is relative to the run folder */
   images: z.infer<typeof ImageRow>[];
   /** published figures to compare with (recipe `reference`, e.g. the zoo's board row) */
   reference: Reference | null;
 }
 
-export interface Accuracy { top1: number; top5: number; top1_ci95: [number, number]; top5_ci95: [number, number] }
-export interface Perf {
-  label: 'host' | 'board'; cpu: string; cores: number; single_ms: number; multi_ms: number; fps: number; float_single_ms: number; speedup: number;
-  /** host timings: share of the CPU other processes used meanwhile, and whether that made the figures unreliable */
-  others_busy_fraction?: number | null; busy?: boolean;
+export interface Accuracy {
+  top1: number;
+  top5: number;
+  top1_ci95: [number, number];
+  top5_ci95: [number, number];
 }
-const NodeRowSchema = z.object({ node: z.string(), type: z.string(), cosine: z.number(), threshold: z.number().nullable(), dtype: z.string() }).passthrough();
-const HistogramSchema = z.object({ node: z.string(), tensor: z.string(), cosine: z.number(), abs_max: z.number(), counts: z.array(z.number()), range: z.tuple([z.number(), z.number()]) }).passthrough();
+export interface Perf {
+  label: 'host' | 'board';
+  cpu: string;
+  cores: number;
+  single_ms: number;
+  multi_ms: number;
+  fps: number;
+  float_single_ms: number;
+  speedup: number;
+  /** host timings: share of the CPU other processes used meanwhile, and whether that made the figures unreliable */
+  others_busy_fraction?: number | null;
+  busy?: boolean;
+}
+const NodeRowSchema = z
+  .object({
+    node: z.string(),
+    type: z.string(),
+    cosine: z.number(),
+    threshold: z.number().nullable(),
+    dtype: z.string(),
+  })
+  .passthrough();
+const HistogramSchema = z
+  .object({
+    node: z.string(),
+    tensor: z.string(),
+    cosine: z.number(),
+    abs_max: z.number(),
+    counts: z.array(z.number()),
+    range: z.tuple([z.number(), z.number()]),
+  })
+  .passthrough();
 export type NodeRow = z.infer<typeof NodeRowSchema>;
 export type Histogram = z.infer<typeof HistogramSchema>;
 
@@ -84,11 +131,18 @@ type TopK = { percent: number; ci95: [number, number] };
 /** A JSON output of a stage, read with its contract. */
 function readJson<T>(r: StageResult | undefined, output: string, schema: z.ZodType<T>, fallback: T): T {
   const rec = r?.outputs[output];
-  return r?.dir && rec && succeeded(r.status) ? schema.parse(JSON.parse(readFileSync(join(r.dir, rec.path), 'utf8'))) : fallback;
+  return r?.dir && rec && succeeded(r.status)
+    ? schema.parse(JSON.parse(readFileSync(join(r.dir, rec.path), 'utf8')))
+    : fallback;
 }
 
-export function buildReportData(modelName: string, backend: string, upstream: Record<string, StageResult>, tools: Record<string, string | null>,
-  reference?: Reference): ReportData {
+export function buildReportData(
+  modelName: string,
+  backend: string,
+  upstream: Record<string, StageResult>,
+  tools: Record<string, string | null>,
+  reference?: Reference,
+): ReportData {
   const pre = dataOf(upstream.preprocess, WORKER_DATA.preprocess)?.record;
   const params = dataOf(upstream.params, ParamsData);
   const ort = dataOf(upstream.quantize, WORKER_DATA.quantize);
@@ -102,37 +156,122 @@ export function buildReportData(modelName: string, backend: string, upstream: Re
   const hbMethod = horizon?.calibration_method ?? 'n/a';
   const hbSimilarity = horizon?.output_similarity?.[0];
   return {
-    schema: 'zooforge-report/1', model: modelName, backend,
+    schema: 'zooforge-report/1',
+    model: modelName,
+    backend,
     size: pre ? `${pre.size[0]}x${pre.size[1]}` : 'n/a',
     categories: e?.classes ?? null,
-    params: { total: params?.total ?? null, millions: params?.millions ?? null, initializers: params?.initializers ?? null },
-    n: e?.n ?? null, float: accuracy(e?.float), quant: accuracy(e?.quant),
-    flips: e ? { float_only: e.paired.float_only, quant_only: e.paired.quant_only, both_right: e.paired.both_right, both_wrong: e.paired.both_wrong } : null,
-    mcnemar_p: e?.paired.mcnemar_p ?? null, agreement: e?.paired.agreement ?? null, mean_output_cosine: e?.paired.mean_output_cosine ?? null,
-    calibration: ort ? { method: ort.method, per_channel: ort.per_channel, selected: ort.selected, search: ort.search, samples: ort.calibrated_on,
-      emulate: ort.emulate, asymmetric: ort.asymmetric, precisions: ort.precisions, host_speed: ort.host_speed, bias_corrected: ort.bias_corrected, equalized: ort.equalized,
-      host_model: ort.host_model }
-      : horizon ? { method: hbMethod, per_channel: hbMethod.includes('per_channel'), selected: `Select ${hbMethod} method. (hb_mapper)`, search: [], samples: null,
-        emulate: null, asymmetric: null, precisions: null, host_speed: null, bias_corrected: null, equalized: null, host_model: false } : null,
-    perf: board ? { label: 'board', cpu: `${board.host} (DNN ${board.runtime.dnn ?? '?'})`, cores: board.multi.threads ?? NaN, single_ms: board.single.average_latency_ms ?? NaN,
-      multi_ms: board.multi.average_latency_ms ?? NaN, fps: board.multi.fps ?? NaN, float_single_ms: NaN, speedup: NaN }
-      : pf ? { label: 'host', cpu: pf.host.cpu, cores: pf.host.cores, single_ms: pf.quant.single.median_ms, multi_ms: pf.quant.multi.mean_latency_ms,
-      fps: pf.quant.multi.fps, float_single_ms: pf.float.single.median_ms, speedup: pf.speedup_single,
-      others_busy_fraction: pf.machine_load.others_busy_fraction, busy: pf.machine_load.busy } : null,
-    output_similarity: ort ? ort.output_similarity : hbSimilarity ? { cosine: hbSimilarity.cosine ?? null, l1: hbSimilarity.l1 ?? null, l2: hbSimilarity.l2 ?? null, chebyshev: hbSimilarity.chebyshev ?? null } : null,
+    params: {
+      total: params?.total ?? null,
+      millions: params?.millions ?? null,
+      initializers: params?.initializers ?? null,
+    },
+    n: e?.n ?? null,
+    float: accuracy(e?.float),
+    quant: accuracy(e?.quant),
+    flips: e
+      ? {
+          float_only: e.paired.float_only,
+          quant_only: e.paired.quant_only,
+          both_right: e.paired.both_right,
+          both_wrong: e.paired.both_wrong,
+        }
+      : null,
+    mcnemar_p: e?.paired.mcnemar_p ?? null,
+    agreement: e?.paired.agreement ?? null,
+    mean_output_cosine: e?.paired.mean_output_cosine ?? null,
+    calibration: ort
+      ? {
+          method: ort.method,
+          per_channel: ort.per_channel,
+          selected: ort.selected,
+          search: ort.search,
+          samples: ort.calibrated_on,
+          emulate: ort.emulate,
+          asymmetric: ort.asymmetric,
+          precisions: ort.precisions,
+          host_speed: ort.host_speed,
+          bias_corrected: ort.bias_corrected,
+          equalized: ort.equalized,
+          host_model: ort.host_model,
+        }
+      : horizon
+        ? {
+            method: hbMethod,
+            per_channel: hbMethod.includes('per_channel'),
+            selected: `Select ${hbMethod} method. (hb_mapper)`,
+            search: [],
+            samples: null,
+            emulate: null,
+            asymmetric: null,
+            precisions: null,
+            host_speed: null,
+            bias_corrected: null,
+            equalized: null,
+            host_model: false,
+          }
+        : null,
+    perf: board
+      ? {
+          label: 'board',
+          cpu: `${board.host} (DNN ${board.runtime.dnn ?? '?'})`,
+          cores: board.multi.threads ?? NaN,
+          single_ms: board.single.average_latency_ms ?? NaN,
+          multi_ms: board.multi.average_latency_ms ?? NaN,
+          fps: board.multi.fps ?? NaN,
+          float_single_ms: NaN,
+          speedup: NaN,
+        }
+      : pf
+        ? {
+            label: 'host',
+            cpu: pf.host.cpu,
+            cores: pf.host.cores,
+            single_ms: pf.quant.single.median_ms,
+            multi_ms: pf.quant.multi.mean_latency_ms,
+            fps: pf.quant.multi.fps,
+            float_single_ms: pf.float.single.median_ms,
+            speedup: pf.speedup_single,
+            others_busy_fraction: pf.machine_load.others_busy_fraction,
+            busy: pf.machine_load.busy,
+          }
+        : null,
+    output_similarity: ort
+      ? ort.output_similarity
+      : hbSimilarity
+        ? {
+            cosine: hbSimilarity.cosine ?? null,
+            l1: hbSimilarity.l1 ?? null,
+            l2: hbSimilarity.l2 ?? null,
+            chebyshev: hbSimilarity.chebyshev ?? null,
+          }
+        : null,
     nodes: readJson(quantStage, 'nodes', z.array(NodeRowSchema), []),
     histograms: readJson(quantStage, 'histograms', z.array(HistogramSchema), []),
     sensitivity: readJson(upstream.sensitivity, 'sensitivity', z.array(SensitivityRow), []),
-    per_class: e?.per_class ?? [], preprocessing: pre ?? null, tools,
+    per_class: e?.per_class ?? [],
+    preprocessing: pre ?? null,
+    tools,
     provenance: Object.fromEntries(Object.entries(upstream).map(([id, r]) => [id, r.key])),
-    incomplete: Object.values(upstream).filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => ({ stage: r.id, status: r.status })),
+    incomplete: Object.values(upstream)
+      .filter((r) => r.status === 'failed' || r.status === 'skipped')
+      .map((r) => ({ stage: r.id, status: r.status })),
     skipped_images: e?.skipped ?? [],
-    reparameterized: fused ? { modules: fused.modules, max_abs_diff: fused.max_abs_diff, min_cosine: fused.min_cosine } : null,
+    reparameterized: fused
+      ? { modules: fused.modules, max_abs_diff: fused.max_abs_diff, min_cosine: fused.min_cosine }
+      : null,
     image_use: {
-      calibration: cal?.distinct ?? null, duplicates_skipped: cal?.duplicates ?? null, ranges: ort?.calibrated_on ?? null, search_scored_on: ort?.scored_on ?? null,
-      export_check: dataOf(upstream.export, WORKER_DATA.export)?.check.inputs ?? null, simplify_check: dataOf(upstream.simplify, WORKER_DATA.simplify)?.check.inputs ?? null,
+      calibration: cal?.distinct ?? null,
+      duplicates_skipped: cal?.duplicates ?? null,
+      ranges: ort?.calibrated_on ?? null,
+      search_scored_on: ort?.scored_on ?? null,
+      export_check: dataOf(upstream.export, WORKER_DATA.export)?.check.inputs ?? null,
+      simplify_check: dataOf(upstream.simplify, WORKER_DATA.simplify)?.check.inputs ?? null,
     },
-    images: readJson(upstream.evaluate, 'images', z.array(ImageRow), []).map((row) => ({ ...row, thumb: row.thumb && `evaluate/${row.thumb}` })),
+    images: readJson(upstream.evaluate, 'images', z.array(ImageRow), []).map((row) => ({
+      ...row,
+      thumb: row.thumb && `evaluate/${row.thumb}`,
+    })),
     kept_float: ort ? { nodes: ort.excluded_nodes, ops: ort.unquantized_ops } : null,
     reference: reference ?? null,
   };

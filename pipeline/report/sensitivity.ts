@@ -6,4 +6,5 @@ import { blockMarkdown } from './markdown.ts';
 export type SensitivityRow = z.infer<typeof Row>;
 
 /** The ranking as a Markdown table (zooforge sensitivity prints it; the report has the same block). */
-export const sensitivityTable = (rows: SensitivityRow[], limit = 20): string => blockMarkdown(sensitivityBlock(rows, limit));
+export const sensitivityTable = (rows: SensitivityRow[], limit = 20): string =>
+  blockMarkdown(sensitivityBlock(rows, limit));

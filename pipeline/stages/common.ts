@@ -1,26 +1,48 @@
-import { dirname, join, relative, sep } from 'node:path';
-import { localImports } from '../cache/python-imports.ts';
-import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { dirname, join, relative, sep } from 'node:path';
+import type { z } from 'zod';
+import { localImports } from '../cache/python-imports.ts';
 import type { ToolName } from '../contracts/tools.ts';
-import { WORKERS, type WorkerData, type WorkerInput, type StageWorkerName, type WorkerName } from '../contracts/workers.ts';
+import {
+  type StageWorkerName,
+  WORKERS,
+  type WorkerData,
+  type WorkerInput,
+  type WorkerName,
+} from '../contracts/workers.ts';
+import type { FileInput, RunContext } from '../engine/types.ts';
+import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
+import { type Dataset, datasetPaths, type WorkerDataset } from '../recipe/dataset-schema.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { recipePath } from '../recipe/load.ts';
-import { datasetPaths, type Dataset, type WorkerDataset } from '../recipe/dataset-schema.ts';
-import type { FileInput, RunContext } from '../engine/types.ts';
 
 /** Torch-side tools whose versions change exported bytes. */
-export const TORCH_TOOLS: readonly ToolName[] = ['python', 'torch', 'torchvision', 'timm', 'onnx', 'onnxruntime', 'numpy'];
+export const TORCH_TOOLS: readonly ToolName[] = [
+  'python',
+  'torch',
+  'torchvision',
+  'timm',
+  'onnx',
+  'onnxruntime',
+  'numpy',
+];
 export const ORT_TOOLS: readonly ToolName[] = ['python', 'onnx', 'onnxruntime', 'numpy'];
 
 /** The dataset with every path made absolute, as the Python workers want it. */
 export function resolveDataset(loaded: LoadedRecipe, ds: Dataset): Dataset {
-  if ('fashion_mnist' in ds) return { fashion_mnist: { ...ds.fashion_mnist, root: recipePath(loaded, ds.fashion_mnist.root) } };
+  if ('fashion_mnist' in ds)
+    return { fashion_mnist: { ...ds.fashion_mnist, root: recipePath(loaded, ds.fashion_mnist.root) } };
   if ('folder' in ds) {
     const f = ds.folder;
-    return { folder: { ...f, path: recipePath(loaded, f.path), labels: f.labels && recipePath(loaded, f.labels), synsets: f.synsets && recipePath(loaded, f.synsets) } };
+    return {
+      folder: {
+        ...f,
+        path: recipePath(loaded, f.path),
+        labels: f.labels && recipePath(loaded, f.labels),
+        synsets: f.synsets && recipePath(loaded, f.synsets),
+      },
+    };
   }
   return { hb_calibration_dir: { ...ds.hb_calibration_dir, path: recipePath(loaded, ds.hb_calibration_dir.path) } };
 }
@@ -35,21 +57,33 @@ export async function workerDataset(ctx: RunContext, ds: Dataset): Promise<Worke
     return { files, dirs };
   };
   if ('folder' in resolved) return { folder: { ...resolved.folder, ...(await listed(resolved.folder.path)) } };
-  return { hb_calibration_dir: { ...resolved.hb_calibration_dir, ...(await listed(resolved.hb_calibration_dir.path)) } };
+  return {
+    hb_calibration_dir: { ...resolved.hb_calibration_dir, ...(await listed(resolved.hb_calibration_dir.path)) },
+  };
 }
 
 /** The files whose content identifies a recipe section's dataset (so the cache key follows the data, not its path),
  *  each with the recipe field that names it. */
-export function datasetFiles(loaded: LoadedRecipe, section: 'calibration' | 'evaluate', prefix: string): Record<string, FileInput> {
+export function datasetFiles(
+  loaded: LoadedRecipe,
+  section: 'calibration' | 'evaluate',
+  prefix: string,
+): Record<string, FileInput> {
   const ds = loaded.recipe[section].dataset;
   if (!ds) return {};
-  return Object.fromEntries(datasetPaths(ds, (p) => recipePath(loaded, p))
-    .map((f) => [f.role ? `${prefix}.${f.role}` : prefix, { path: f.path, field: [section, 'dataset', ...f.field] }]));
+  return Object.fromEntries(
+    datasetPaths(ds, (p) => recipePath(loaded, p)).map((f) => [
+      f.role ? `${prefix}.${f.role}` : prefix,
+      { path: f.path, field: [section, 'dataset', ...f.field] },
+    ]),
+  );
 }
 
 /** The float model later stages consume: simplify's output, or export's when simplify is off. */
 export function floatModel(loaded: LoadedRecipe): FileInput {
-  return loaded.recipe.simplify.tool === 'none' ? { stage: 'export', output: 'model' } : { stage: 'simplify', output: 'model' };
+  return loaded.recipe.simplify.tool === 'none'
+    ? { stage: 'export', output: 'model' }
+    : { stage: 'simplify', output: 'model' };
 }
 
 /** The one preprocessing record (the preprocess stage's output): every stage that feeds the model pixels reads it. */
@@ -58,8 +92,12 @@ export const PREPROCESS: FileInput = { stage: 'preprocess', output: 'record' };
 /** Run a worker (input and output checked against its contract) and split its answer the way the engine wants:
  *  `outputs` for the engine, the rest as the stage's typed data. `launch` runs it elsewhere (the toolchain's
  *  Python); default: the project's interpreter. */
-export async function runWorkerStage<W extends StageWorkerName>(ctx: RunContext, worker: W, input: WorkerInput<W>,
-  launch?: (args: string[]) => string[]): Promise<{ outputs: Record<string, string>; data: WorkerData<W> }> {
+export async function runWorkerStage<W extends StageWorkerName>(
+  ctx: RunContext,
+  worker: W,
+  input: WorkerInput<W>,
+  launch?: (args: string[]) => string[],
+): Promise<{ outputs: Record<string, string>; data: WorkerData<W> }> {
   const { outputs, ...data } = await ctx.python.runWorker(worker, input, ctx, launch);
   return { outputs: Object.fromEntries(Object.entries(outputs)), data };
 }
@@ -68,7 +106,10 @@ export async function runWorkerStage<W extends StageWorkerName>(ctx: RunContext,
  *  contract. Editing one re-runs exactly the stages whose workers use it. */
 export function workerCode(worker: WorkerName): Record<string, FileInput> {
   const file = join(SCRIPTS_DIR, 'workers', `${WORKERS[worker].module}.py`);
-  const out: Record<string, FileInput> = { 'code.worker': { path: file }, 'code.contract': { path: join(SCRIPTS_DIR, 'zf', 'contracts', `${worker}.json`) } };
+  const out: Record<string, FileInput> = {
+    'code.worker': { path: file },
+    'code.contract': { path: join(SCRIPTS_DIR, 'zf', 'contracts', `${worker}.json`) },
+  };
   for (const mod of localImports(file, [SCRIPTS_DIR, PROJECT_ROOT])) {
     const root = mod.startsWith(SCRIPTS_DIR + sep) ? SCRIPTS_DIR : PROJECT_ROOT;
     out[`code.${relative(root, mod).replace(/\.py$/, '').split(sep).join('.')}`] = { path: mod };
@@ -95,11 +136,24 @@ export function moduleCode(file: string): Record<string, FileInput> {
 /** The images of the export/simplify checks: the calibration dataset when its files are there. `--until params`
  *  needs no images, so a named set that is missing is not an error here (the calibration stage reports it before
  *  anything runs when it is planned): the check then runs on random inputs, and `missing` says so out loud. */
-export function checkDataset(loaded: LoadedRecipe): { dataset?: Dataset; files: Record<string, FileInput>; missing?: string } {
+export function checkDataset(loaded: LoadedRecipe): {
+  dataset?: Dataset;
+  files: Record<string, FileInput>;
+  missing?: string;
+} {
   const ds = loaded.recipe.calibration.dataset;
   if (!ds) return { files: {} };
-  const files = Object.fromEntries(Object.entries(datasetFiles(loaded, 'calibration', 'check_dataset')).map(([k, f]) => [k, { path: 'path' in f ? f.path : '' }]));
+  const files = Object.fromEntries(
+    Object.entries(datasetFiles(loaded, 'calibration', 'check_dataset')).map(([k, f]) => [
+      k,
+      { path: 'path' in f ? f.path : '' },
+    ]),
+  );
   const absent = Object.values(files).find((f) => !existsSync(f.path));
-  return absent ? { files: {}, missing: `calibration.dataset (${absent.path}) does not exist, so this check ran on random inputs, not images` }
+  return absent
+    ? {
+        files: {},
+        missing: `calibration.dataset (${absent.path}) does not exist, so this check ran on random inputs, not images`,
+      }
     : { dataset: resolveDataset(loaded, ds), files };
 }

@@ -1,6 +1,15 @@
-import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { Stage } from '../engine/types.ts';
-import { ORT_TOOLS, PREPROCESS, datasetFiles, floatModel, runWorkerStage, workerCode, workerDataset } from './common.ts';
+import { ensured } from '../errors.ts';
+import { datasetSettings } from '../recipe/dataset-schema.ts';
+import {
+  datasetFiles,
+  floatModel,
+  ORT_TOOLS,
+  PREPROCESS,
+  runWorkerStage,
+  workerCode,
+  workerDataset,
+} from './common.ts';
 
 /** Float vs quantized Top-1/Top-5 on the same pixels, in one pass, with the paired statistics. */
 export const evaluateStage: Stage = {
@@ -14,16 +23,35 @@ export const evaluateStage: Stage = {
     const e = loaded.recipe.evaluate;
     return {
       // batch_size too: a batched kernel can round differently, and the worker reads exactly this slice
-      recipe: { evaluate: { limit: e.limit, sampling: e.sampling, batch_size: e.batch_size, dataset: datasetSettings(e.dataset) } },
-      files: { ...workerCode('evaluate'), float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: 'model' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
+      recipe: {
+        evaluate: {
+          limit: e.limit,
+          sampling: e.sampling,
+          batch_size: e.batch_size,
+          dataset: datasetSettings(e.dataset),
+        },
+      },
+      files: {
+        ...workerCode('evaluate'),
+        float_model: floatModel(loaded),
+        quant_model: { stage: 'quantize', output: 'model' },
+        preprocess: PREPROCESS,
+        ...datasetFiles(loaded, 'evaluate', 'dataset'),
+      },
       tools: [...ORT_TOOLS, 'pillow'],
     };
   },
   async run(ctx) {
     const e = ctx.loaded.recipe.evaluate;
-    return runWorkerStage(ctx, 'evaluate', { work_dir: ctx.workDir,
-      float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess,
-      dataset: await workerDataset(ctx, e.dataset!), limit: e.limit, sampling: e.sampling, batch_size: e.batch_size,
+    return runWorkerStage(ctx, 'evaluate', {
+      work_dir: ctx.workDir,
+      float_model: ctx.files.float_model,
+      quant_model: ctx.files.quant_model,
+      preprocess: ctx.files.preprocess,
+      dataset: await workerDataset(ctx, ensured(e.dataset, 'evaluate.dataset')),
+      limit: e.limit,
+      sampling: e.sampling,
+      batch_size: e.batch_size,
     });
   },
 };

@@ -1,11 +1,18 @@
-import { datasetSettings } from '../recipe/dataset-schema.ts';
-import type { Stage } from '../engine/types.ts';
-import { recipePath } from '../recipe/load.ts';
 import { existsSync } from 'node:fs';
-import { relative, dirname } from 'node:path';
-import type { FileInput } from '../engine/types.ts';
+import { dirname, relative } from 'node:path';
+import type { FileInput, Stage } from '../engine/types.ts';
 import { countParams } from '../onnx/params.ts';
-import { checkDataset, moduleCode, PREPROCESS, runWorkerStage, TORCH_TOOLS, workerCode, workerDataset } from './common.ts';
+import { datasetSettings } from '../recipe/dataset-schema.ts';
+import { recipePath } from '../recipe/load.ts';
+import {
+  checkDataset,
+  moduleCode,
+  PREPROCESS,
+  runWorkerStage,
+  TORCH_TOOLS,
+  workerCode,
+  workerDataset,
+} from './common.ts';
 
 /** An existing ONNX model and its external data files (checked to exist and hold their bytes): all keyed. */
 function onnxWithData(model: string): Record<string, FileInput> {
@@ -25,21 +32,34 @@ export const exportStage: Stage = {
   inputs({ loaded }) {
     const r = loaded.recipe;
     const files = { ...checkDataset(loaded).files };
-    if (r.model.checkpoint) files.checkpoint = { path: recipePath(loaded, r.model.checkpoint), field: ['model', 'checkpoint'] };
-    if ('module' in r.model.source) Object.assign(files, moduleCode(recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, ''))));
+    if (r.model.checkpoint)
+      files.checkpoint = { path: recipePath(loaded, r.model.checkpoint), field: ['model', 'checkpoint'] };
+    if ('module' in r.model.source)
+      Object.assign(files, moduleCode(recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, ''))));
     if ('onnx' in r.model.source) Object.assign(files, onnxWithData(recipePath(loaded, r.model.source.onnx)));
-    return { recipe: { model: r.model, export: r.export, check_dataset: datasetSettings(r.calibration.dataset) }, files: { ...files, preprocess: PREPROCESS, ...workerCode('export') }, tools: TORCH_TOOLS };
+    return {
+      recipe: { model: r.model, export: r.export, check_dataset: datasetSettings(r.calibration.dataset) },
+      files: { ...files, preprocess: PREPROCESS, ...workerCode('export') },
+      tools: TORCH_TOOLS,
+    };
   },
   async run(ctx) {
     const { loaded } = ctx;
     const r = loaded.recipe;
-    const source = 'module' in r.model.source ? { module: `${ctx.files.module}:${r.model.source.module.split(':').pop()}` }
-      : 'onnx' in r.model.source ? { onnx: ctx.files.onnx } : r.model.source;
+    const source =
+      'module' in r.model.source
+        ? { module: `${ctx.files.module}:${r.model.source.module.split(':').pop()}` }
+        : 'onnx' in r.model.source
+          ? { onnx: ctx.files.onnx }
+          : r.model.source;
     const check = checkDataset(loaded);
     if (check.missing) ctx.warn(check.missing);
-    return runWorkerStage(ctx, 'export', { work_dir: ctx.workDir,
+    return runWorkerStage(ctx, 'export', {
+      work_dir: ctx.workDir,
       model: { ...r.model, source, checkpoint: r.model.checkpoint && ctx.files.checkpoint },
-      preprocess: ctx.files.preprocess, export: r.export, check_dataset: check.dataset && (await workerDataset(ctx, check.dataset)),
+      preprocess: ctx.files.preprocess,
+      export: r.export,
+      check_dataset: check.dataset && (await workerDataset(ctx, check.dataset)),
     });
   },
 };

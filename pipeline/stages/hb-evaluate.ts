@@ -1,11 +1,20 @@
-import { datasetSettings } from '../recipe/dataset-schema.ts';
 import { dirname } from 'node:path';
 import { MapperSummary } from '../contracts/horizon.ts';
 import type { Stage } from '../engine/types.ts';
+import { ensured } from '../errors.ts';
 import { toolchainFor } from '../horizon/toolchain.ts';
 import { SCRIPTS_DIR } from '../paths.ts';
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import { workerEnv } from '../tools/python.ts';
-import { datasetFiles, floatModel, PREPROCESS, readOutput, runWorkerStage, workerCode, workerDataset } from './common.ts';
+import {
+  datasetFiles,
+  floatModel,
+  PREPROCESS,
+  readOutput,
+  runWorkerStage,
+  workerCode,
+  workerDataset,
+} from './common.ts';
 
 /** Horizon quantized-model accuracy: hb_eval.py with HB_ONNXRuntime, run where the toolchain is. Same metrics
  *  (and report columns) as the ort evaluate stage. */
@@ -18,23 +27,55 @@ export const hbEvaluateStage: Stage = {
   inputs({ loaded }) {
     const e = loaded.recipe.evaluate;
     return {
-      recipe: { evaluate: { limit: e.limit, sampling: e.sampling, batch_size: e.batch_size, dataset: datasetSettings(e.dataset) }, python: loaded.recipe.quantize.toolchain.python, image: loaded.recipe.quantize.toolchain.docker_image },
-      files: { ...workerCode('hb_evaluate'), float_model: floatModel(loaded), quant_model: { stage: 'horizon', output: 'quantized_onnx' },
-        mapper: { stage: 'mapper_config', output: 'summary' }, preprocess: PREPROCESS, ...datasetFiles(loaded, 'evaluate', 'dataset') },
+      recipe: {
+        evaluate: {
+          limit: e.limit,
+          sampling: e.sampling,
+          batch_size: e.batch_size,
+          dataset: datasetSettings(e.dataset),
+        },
+        python: loaded.recipe.quantize.toolchain.python,
+        image: loaded.recipe.quantize.toolchain.docker_image,
+      },
+      files: {
+        ...workerCode('hb_evaluate'),
+        float_model: floatModel(loaded),
+        quant_model: { stage: 'horizon', output: 'quantized_onnx' },
+        mapper: { stage: 'mapper_config', output: 'summary' },
+        preprocess: PREPROCESS,
+        ...datasetFiles(loaded, 'evaluate', 'dataset'),
+      },
       tools: [],
     };
   },
   async run(ctx) {
     const r = ctx.loaded.recipe;
-    const dataset = await workerDataset(ctx, r.evaluate.dataset!);
+    const dataset = await workerDataset(ctx, ensured(r.evaluate.dataset, 'evaluate.dataset'));
     const { input_type_rt } = await readOutput(ctx.files.mapper, MapperSummary);
-    const dataRoots = Object.values(datasetFiles(ctx.loaded, 'evaluate', 'd')).map((f) => ('path' in f ? dirname(f.path) : ''));
-    const mounts = [SCRIPTS_DIR, ...dataRoots, ...['float_model', 'quant_model', 'preprocess'].map((k) => dirname(ctx.files[k]))];
+    const dataRoots = Object.values(datasetFiles(ctx.loaded, 'evaluate', 'd')).map((f) =>
+      'path' in f ? dirname(f.path) : '',
+    );
+    const mounts = [
+      SCRIPTS_DIR,
+      ...dataRoots,
+      ...['float_model', 'quant_model', 'preprocess'].map((k) => dirname(ctx.files[k])),
+    ];
     const tc = toolchainFor(r.quantize);
-    return runWorkerStage(ctx, 'hb_evaluate', { work_dir: ctx.workDir,
-      float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess, dataset,
-      limit: r.evaluate.limit, sampling: r.evaluate.sampling, batch_size: r.evaluate.batch_size,
-      input_type_rt,
-    }, (args) => tc.argv(ctx.workDir, r.quantize.toolchain.python, args, mounts, false, workerEnv()));
+    return runWorkerStage(
+      ctx,
+      'hb_evaluate',
+      {
+        work_dir: ctx.workDir,
+        float_model: ctx.files.float_model,
+        quant_model: ctx.files.quant_model,
+        preprocess: ctx.files.preprocess,
+        dataset,
+        limit: r.evaluate.limit,
+        sampling: r.evaluate.sampling,
+        batch_size: r.evaluate.batch_size,
+        input_type_rt,
+      },
+      (args) => tc.argv(ctx.workDir, r.quantize.toolchain.python, args, mounts, false, workerEnv()),
+    );
   },
 };

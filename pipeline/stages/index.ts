@@ -7,19 +7,31 @@ import { exportStage } from './export.ts';
 import { hbEvaluateStage } from './hb-evaluate.ts';
 import { horizonStage } from './horizon.ts';
 import { mapperConfigStage } from './mapper-config.ts';
+import { STAGE_ORDER, type StageId } from './order.ts';
 import { paramsStage } from './params.ts';
 import { perfStage } from './perf.ts';
+import { preprocessStage } from './preprocess.ts';
 import { quantizeStage } from './quantize.ts';
 import { reportStage } from './report.ts';
 import { sensitivityStage, tuneStage } from './sensitivity.ts';
 import { simplifyStage } from './simplify.ts';
-import { STAGE_ORDER, type StageId } from './order.ts';
-import { preprocessStage } from './preprocess.ts';
 
 const BY_ID: Record<StageId, Stage> = {
-  preprocess: preprocessStage, export: exportStage, simplify: simplifyStage, params: paramsStage, calibration: calibrationStage, quantize: quantizeStage,
-  mapper_config: mapperConfigStage, horizon: horizonStage, board: boardStage, evaluate: evaluateStage, hb_evaluate: hbEvaluateStage,
-  perf: perfStage, sensitivity: sensitivityStage, tune: tuneStage, report: reportStage,
+  preprocess: preprocessStage,
+  export: exportStage,
+  simplify: simplifyStage,
+  params: paramsStage,
+  calibration: calibrationStage,
+  quantize: quantizeStage,
+  mapper_config: mapperConfigStage,
+  horizon: horizonStage,
+  board: boardStage,
+  evaluate: evaluateStage,
+  hb_evaluate: hbEvaluateStage,
+  perf: perfStage,
+  sensitivity: sensitivityStage,
+  tune: tuneStage,
+  report: reportStage,
 };
 
 /** The explicit, ordered registry (order from STAGE_ORDER). */
@@ -31,7 +43,8 @@ export const STAGES: readonly Stage[] = STAGE_ORDER.map((id) => {
 export const STAGE_IDS: readonly string[] = STAGE_ORDER;
 
 function checkId(id: string, flag: string): void {
-  if (!STAGE_IDS.includes(id)) throw new UserInputError(`${flag} ${id}: no such stage (stages: ${STAGE_IDS.join(', ')})`);
+  if (!STAGE_IDS.includes(id))
+    throw new UserInputError(`${flag} ${id}: no such stage (stages: ${STAGE_IDS.join(', ')})`);
 }
 
 /** Stages up to and including `until`. */

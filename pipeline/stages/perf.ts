@@ -21,16 +21,27 @@ export const perfStage: Stage = {
     const host = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
     return {
       recipe: { evaluate: { perf_runs: loaded.recipe.evaluate.perf_runs }, host },
-      files: { ...workerCode('perf'), float_model: floatModel(loaded), quant_model: { stage: 'quantize', output: timesHostModel(loaded.recipe) ? 'host_model' : 'model' }, preprocess: PREPROCESS },
+      files: {
+        ...workerCode('perf'),
+        float_model: floatModel(loaded),
+        quant_model: { stage: 'quantize', output: timesHostModel(loaded.recipe) ? 'host_model' : 'model' },
+        preprocess: PREPROCESS,
+      },
       tools: ORT_TOOLS,
     };
   },
   async run(ctx) {
-    const result = await runWorkerStage(ctx, 'perf', { work_dir: ctx.workDir,
-      float_model: ctx.files.float_model, quant_model: ctx.files.quant_model, preprocess: ctx.files.preprocess, runs: ctx.loaded.recipe.evaluate.perf_runs,
+    const result = await runWorkerStage(ctx, 'perf', {
+      work_dir: ctx.workDir,
+      float_model: ctx.files.float_model,
+      quant_model: ctx.files.quant_model,
+      preprocess: ctx.files.preprocess,
+      runs: ctx.loaded.recipe.evaluate.perf_runs,
     });
     const load = result.data.machine_load;
-    const busy = load.busy ? `other processes used ${Math.round((load.others_busy_fraction ?? 0) * 100)} % of the CPU while timing` : undefined;
+    const busy = load.busy
+      ? `other processes used ${Math.round((load.others_busy_fraction ?? 0) * 100)} % of the CPU while timing`
+      : undefined;
     return { ...result, ...(busy ? { doNotCache: `${busy}: the figures are marked and will be measured again` } : {}) };
   },
 };

@@ -16,17 +16,28 @@ export const preprocessStage: Stage = {
     // An ONNX source names its own input; with input.shape in the recipe the record needs no file (mapper-config
     // of an imported recipe works before the model is there). Present or not is part of the key.
     const file = 'onnx' in r.model.source ? recipePath(loaded, r.model.source.onnx) : undefined;
-    const onnx: Record<string, FileInput> = file && (existsSync(file) || !r.input.shape) ? { onnx_file: { path: file, field: ['model', 'source', 'onnx'] } } : {};
+    const onnx: Record<string, FileInput> =
+      file && (existsSync(file) || !r.input.shape)
+        ? { onnx_file: { path: file, field: ['model', 'source', 'onnx'] } }
+        : {};
     return {
-      recipe: { model: { source: r.model.source }, input: r.input, preprocess: r.preprocess, onnx_present: 'onnx_file' in onnx },
+      recipe: {
+        model: { source: r.model.source },
+        input: r.input,
+        preprocess: r.preprocess,
+        onnx_present: 'onnx_file' in onnx,
+      },
       files: { ...workerCode('preprocess'), ...onnx },
       tools: ['python', 'timm', 'onnx'],
     };
   },
   run(ctx) {
     const r = ctx.loaded.recipe;
-    return runWorkerStage(ctx, 'preprocess', { work_dir: ctx.workDir,
-      model: { source: r.model.source, ...(ctx.files.onnx_file ? { onnx_file: ctx.files.onnx_file } : {}) }, input: r.input, preprocess: r.preprocess,
+    return runWorkerStage(ctx, 'preprocess', {
+      work_dir: ctx.workDir,
+      model: { source: r.model.source, ...(ctx.files.onnx_file ? { onnx_file: ctx.files.onnx_file } : {}) },
+      input: r.input,
+      preprocess: r.preprocess,
     });
   },
 };

@@ -1,6 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
 import type { Stage, StageResult } from '../engine/types.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
@@ -22,20 +22,36 @@ export const reportStage: Stage = {
   version: 1,
   title: 'Report',
   cacheable: false,
-  uncachedBecause: 'rebuilt in milliseconds from this run\'s results',
+  uncachedBecause: "rebuilt in milliseconds from this run's results",
   inputs({ loaded }) {
-    return { recipe: { report: loaded.recipe.report, model: loaded.recipe.model.name, reference: loaded.recipe.reference }, files: {}, tools: [] };
+    return {
+      recipe: { report: loaded.recipe.report, model: loaded.recipe.model.name, reference: loaded.recipe.reference },
+      files: {},
+      tools: [],
+    };
   },
   async run(ctx) {
     const r = ctx.loaded.recipe;
     const title = r.report.title ?? `${r.model.name}: float vs int8`;
     const data = buildReportData(r.model.name, r.quantize.backend, ctx.upstream, ctx.python.versions, r.reference);
     const outputs: Record<string, string> = {};
-    const writers = { md: () => renderMarkdown(data, title), json: () => JSON.stringify(data, null, 2), html: () => renderHtml(data, title, thumbReader(ctx.upstream)) };
+    const writers = {
+      md: () => renderMarkdown(data, title),
+      json: () => JSON.stringify(data, null, 2),
+      html: () => renderHtml(data, title, thumbReader(ctx.upstream)),
+    };
     for (const fmt of r.report.formats) {
       await writeFile(join(ctx.workDir, `report.${fmt}`), writers[fmt]());
       outputs[fmt] = `report.${fmt}`;
     }
-    return { outputs, data: { title, float_top1: data.float?.top1 ?? null, quant_top1: data.quant?.top1 ?? null, params: data.params.total } };
+    return {
+      outputs,
+      data: {
+        title,
+        float_top1: data.float?.top1 ?? null,
+        quant_top1: data.quant?.top1 ?? null,
+        params: data.params.total,
+      },
+    };
   },
 };

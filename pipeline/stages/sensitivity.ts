@@ -1,29 +1,50 @@
-import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { FileInput, RunContext, Stage, StageInputs } from '../engine/types.ts';
+import { ensured } from '../errors.ts';
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
-import { datasetFiles, floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode, workerDataset } from './common.ts';
+import {
+  datasetFiles,
+  floatModel,
+  ORT_TOOLS,
+  PREPROCESS,
+  runWorkerStage,
+  workerCode,
+  workerDataset,
+} from './common.ts';
 
 const q = (output: string): FileInput => ({ stage: 'quantize', output });
 
 /** (They measure with the ort backend: that follows from reading the quantize stage's outputs.) */
 const needsData = (loaded: LoadedRecipe): string | undefined =>
-  (!loaded.recipe.evaluate.dataset ? 'evaluate.dataset is not set (the validation subset comes from it)' : undefined);
+  !loaded.recipe.evaluate.dataset ? 'evaluate.dataset is not set (the validation subset comes from it)' : undefined;
 
 /** What both stages read: the float model, the chosen ranges and per-node table, the subset's images. */
 function sharedInputs(loaded: LoadedRecipe, worker: 'sensitivity' | 'tune', slice: unknown): StageInputs {
   const r = loaded.recipe;
   return {
     recipe: { slice, subset: r.sensitivity.subset, dataset: datasetSettings(r.evaluate.dataset) },
-    files: { ...workerCode(worker), model: floatModel(loaded), preprocess: PREPROCESS, calibration_table: q('calibration_table'), nodes: q('nodes'), quantize_summary: q('summary'),
-      ...datasetFiles(loaded, 'evaluate', 'dataset') },
+    files: {
+      ...workerCode(worker),
+      model: floatModel(loaded),
+      preprocess: PREPROCESS,
+      calibration_table: q('calibration_table'),
+      nodes: q('nodes'),
+      quantize_summary: q('summary'),
+      ...datasetFiles(loaded, 'evaluate', 'dataset'),
+    },
     tools: [...ORT_TOOLS, 'pillow'],
   };
 }
 
 async function sharedParams(ctx: RunContext) {
   return {
-    model: ctx.files.model, preprocess: ctx.files.preprocess, calibration_table: ctx.files.calibration_table, nodes: ctx.files.nodes,
-    quantize_summary: ctx.files.quantize_summary, dataset: await workerDataset(ctx, ctx.loaded.recipe.evaluate.dataset!), subset: ctx.loaded.recipe.sensitivity.subset,
+    model: ctx.files.model,
+    preprocess: ctx.files.preprocess,
+    calibration_table: ctx.files.calibration_table,
+    nodes: ctx.files.nodes,
+    quantize_summary: ctx.files.quantize_summary,
+    dataset: await workerDataset(ctx, ensured(ctx.loaded.recipe.evaluate.dataset, 'evaluate.dataset')),
+    subset: ctx.loaded.recipe.sensitivity.subset,
   };
 }
 
@@ -34,10 +55,17 @@ export const sensitivityStage: Stage = {
   title: 'Per-layer sensitivity',
   resources: { memoryMb: 3072 },
   cacheable: true,
-  disabledBecause: (loaded) => (!loaded.recipe.sensitivity.enabled && loaded.recipe.tune.max_drop === undefined
-    ? 'sensitivity.enabled is false (zooforge sensitivity turns it on)' : needsData(loaded)),
+  disabledBecause: (loaded) =>
+    !loaded.recipe.sensitivity.enabled && loaded.recipe.tune.max_drop === undefined
+      ? 'sensitivity.enabled is false (zooforge sensitivity turns it on)'
+      : needsData(loaded),
   inputs: ({ loaded }) => sharedInputs(loaded, 'sensitivity', { budget_s: loaded.recipe.sensitivity.budget_s }),
-  run: async (ctx) => runWorkerStage(ctx, 'sensitivity', { work_dir: ctx.workDir, ...(await sharedParams(ctx)), budget_s: ctx.loaded.recipe.sensitivity.budget_s }),
+  run: async (ctx) =>
+    runWorkerStage(ctx, 'sensitivity', {
+      work_dir: ctx.workDir,
+      ...(await sharedParams(ctx)),
+      budget_s: ctx.loaded.recipe.sensitivity.budget_s,
+    }),
 };
 
 /** Greedy mixed precision: the fewest sensitive nodes at higher precision that meet tune.max_drop. */
@@ -47,10 +75,20 @@ export const tuneStage: Stage = {
   title: 'Tune (accuracy budget)',
   resources: { memoryMb: 3072 },
   cacheable: true,
-  disabledBecause: (loaded) => (loaded.recipe.tune.max_drop === undefined ? 'tune.max_drop is not set (zooforge tune --max-drop sets it)' : needsData(loaded)),
+  disabledBecause: (loaded) =>
+    loaded.recipe.tune.max_drop === undefined
+      ? 'tune.max_drop is not set (zooforge tune --max-drop sets it)'
+      : needsData(loaded),
   inputs({ loaded }) {
     const base = sharedInputs(loaded, 'tune', loaded.recipe.tune);
     return { ...base, files: { ...base.files, sensitivity: { stage: 'sensitivity', output: 'sensitivity' } } };
   },
-  run: async (ctx) => runWorkerStage(ctx, 'tune', { work_dir: ctx.workDir, ...(await sharedParams(ctx)), sensitivity: ctx.files.sensitivity, max_drop: ctx.loaded.recipe.tune.max_drop!, /* set: else the stage is off */ max_nodes: ctx.loaded.recipe.tune.max_nodes }),
+  run: async (ctx) =>
+    runWorkerStage(ctx, 'tune', {
+      work_dir: ctx.workDir,
+      ...(await sharedParams(ctx)),
+      sensitivity: ctx.files.sensitivity,
+      max_drop: ensured(ctx.loaded.recipe.tune.max_drop, 'tune.max_drop'),
+      /* set: else the stage is off */ max_nodes: ctx.loaded.recipe.tune.max_nodes,
+    }),
 };

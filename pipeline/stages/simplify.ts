@@ -1,5 +1,5 @@
-import { datasetSettings } from '../recipe/dataset-schema.ts';
 import type { Stage } from '../engine/types.ts';
+import { datasetSettings } from '../recipe/dataset-schema.ts';
 import { checkDataset, PREPROCESS, runWorkerStage, workerCode, workerDataset } from './common.ts';
 
 /** onnxsim plus an honest equivalence check (max |delta|, cosine, Top-1 agreement on real images). */
@@ -12,7 +12,12 @@ export const simplifyStage: Stage = {
   inputs({ loaded }) {
     return {
       recipe: { simplify: loaded.recipe.simplify, check_dataset: datasetSettings(loaded.recipe.calibration.dataset) },
-      files: { ...workerCode('simplify'),  model: { stage: 'export', output: 'model' }, preprocess: PREPROCESS, ...checkDataset(loaded).files },
+      files: {
+        ...workerCode('simplify'),
+        model: { stage: 'export', output: 'model' },
+        preprocess: PREPROCESS,
+        ...checkDataset(loaded).files,
+      },
       tools: ['python', 'onnx', 'onnxsim', 'onnxruntime', 'numpy'],
     };
   },
@@ -20,8 +25,11 @@ export const simplifyStage: Stage = {
     const r = ctx.loaded.recipe;
     const check = checkDataset(ctx.loaded);
     if (check.missing) ctx.warn(check.missing);
-    return runWorkerStage(ctx, 'simplify', { work_dir: ctx.workDir,
-      model: ctx.files.model, preprocess: ctx.files.preprocess, simplify: r.simplify,
+    return runWorkerStage(ctx, 'simplify', {
+      work_dir: ctx.workDir,
+      model: ctx.files.model,
+      preprocess: ctx.files.preprocess,
+      simplify: r.simplify,
       check_dataset: check.dataset && (await workerDataset(ctx, check.dataset)),
     });
   },

@@ -1,6 +1,12 @@
 /** Control characters (newlines, carriage returns, terminal escape codes) and Unicode line or paragraph separators.
  *  YAML, Markdown and terminals all read some of them as structure. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this file's job
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** Whether the text holds a character oneLine would escape. */
+export function hasControl(text: string): boolean {
+  return text.search(CONTROL) >= 0;
+}
 
 /** A name taken from a file, a file name or the command line, made safe to put on one line of anything zooforge
  *  writes or prints: a comment, a heading, a terminal line. Each control character becomes a visible \uXXXX escape,

@@ -2,11 +2,14 @@
  *  `rnu` one from `run`. */
 function distance(a: string, b: string): number {
   const [s, t] = [a.toLowerCase(), b.toLowerCase()];
-  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: s.length + 1 }, (_, i) =>
+    Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= s.length; i++) {
     for (let j = 1; j <= t.length; j++) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[s.length][t.length];
@@ -25,7 +28,11 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
 }
 
 /** ` (did you mean X?)`, or nothing. */
-export const didYouMean = (word: string, candidates: Iterable<string>, show: (s: string) => string = (s) => s): string => {
+export const didYouMean = (
+  word: string,
+  candidates: Iterable<string>,
+  show: (s: string) => string = (s) => s,
+): string => {
   const found = nearest(word, candidates);
   return found ? ` (did you mean ${show(found)}?)` : '';
 };

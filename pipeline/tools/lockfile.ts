@@ -16,9 +16,16 @@ const TAKEOVER_STALE_MS = 10_000;
 const HOST = hostname();
 
 /** Block this thread for `ms` (lock retries are synchronous: clean and run's start-up are). */
-export const pause = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
+export const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
 
-export interface LockOwner { pid: number; host: string; text: string; started?: string }
+export interface LockOwner {
+  pid: number;
+  host: string;
+  text: string;
+  started?: string;
+}
 
 /** Which process a pid is, beyond its number: the boot and the start time (in clock ticks since boot) from /proc.
  *  A pid reused after a reboot or by another program has another identity. Undefined where /proc cannot tell. */
@@ -94,7 +101,9 @@ function takeOver(path: string, stale: string): void {
   if (!createExclusive(mutex, `${process.pid}\n`)) {
     try {
       if (Date.now() - statSync(mutex).mtimeMs > TAKEOVER_STALE_MS) unlinkSync(mutex);
-    } catch { /* gone meanwhile: someone else finished their takeover */ }
+    } catch {
+      /* gone meanwhile: someone else finished their takeover */
+    }
     pause(5); // another process is taking it over: give it the few milliseconds that takes
     return;
   }
@@ -114,10 +123,20 @@ export function tryLock(path: string): TryLock {
   for (let attempt = 0; attempt < 200; attempt++) {
     if (createExclusive(path, token)) {
       const beat = setInterval(() => {
-        try { if (readText(path) === token) utimesSync(path, new Date(), new Date()); } catch { /* released meanwhile */ }
+        try {
+          if (readText(path) === token) utimesSync(path, new Date(), new Date());
+        } catch {
+          /* released meanwhile */
+        }
       }, HEARTBEAT_MS);
       beat.unref();
-      return { held: true, release: () => { clearInterval(beat); if (readText(path) === token) rmSync(path, { force: true }); } };
+      return {
+        held: true,
+        release: () => {
+          clearInterval(beat);
+          if (readText(path) === token) rmSync(path, { force: true });
+        },
+      };
     }
     const text = readText(path);
     if (text === undefined) continue; // released meanwhile
@@ -138,6 +157,7 @@ export function liveOwner(path: string): LockOwner | undefined {
 
 /** Who holds a lock, in words. */
 export function ownerText(owner: LockOwner): string {
-  return owner.pid === process.pid && owner.host === HOST ? 'another run in this same process'
+  return owner.pid === process.pid && owner.host === HOST
+    ? 'another run in this same process'
     : `another zooforge run (pid ${owner.pid}${owner.host === HOST ? '' : ` on ${owner.host}`})`;
 }

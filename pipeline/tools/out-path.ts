@@ -6,8 +6,10 @@ import { printable } from '../text/one-line.ts';
 export function outPath(value: string): string {
   const path = resolve(value);
   if (value === '~' || value.startsWith('~/')) {
-    process.stderr.write(`warning: --out ${printable(value)}: the shell did not expand ~ (was it quoted?), so this writes to ${printable(path)}; `
-      + `for your home folder write $HOME${value.slice(1)}\n`);
+    process.stderr.write(
+      `warning: --out ${printable(value)}: the shell did not expand ~ (was it quoted?), so this writes to ${printable(path)}; ` +
+        `for your home folder write $HOME${value.slice(1)}\n`,
+    );
   }
   return path;
 }

@@ -3,12 +3,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { z } from 'zod';
-import { StageFailedError, UserInputError } from '../errors.ts';
-import { runLogged } from './run-logged.ts';
-import { PROJECT_ROOT, SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
 import { PROTOCOL } from '../contracts/protocol.ts';
 import { ToolVersions } from '../contracts/tools.ts';
 import { WORKERS, type WorkerInput, type WorkerName, type WorkerOutput } from '../contracts/workers.ts';
+import { StageFailedError, UserInputError } from '../errors.ts';
+import { PROJECT_ROOT, SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
+import { runLogged } from './run-logged.ts';
 
 export type { ToolVersions };
 
@@ -26,13 +26,21 @@ export interface WorkerIo {
 }
 
 const ProgressLine = z.object({ message: z.string(), done: z.number().optional(), total: z.number().optional() });
-const safeJson = (text: string): unknown => { try { return JSON.parse(text); } catch { return undefined; } };
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /** How a worker's field failed its contract, named by worker, side and path. */
 function contractProblem(worker: string, side: string, error: z.ZodError): string {
   const first = error.issues[0];
-  return `${worker} worker ${side} does not match its contract: ${first.path.join('.') || '(top level)'}: ${first.message}`
-    + (error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '');
+  return (
+    `${worker} worker ${side} does not match its contract: ${first.path.join('.') || '(top level)'}: ${first.message}` +
+    (error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '')
+  );
 }
 
 /** The command line that runs a worker module: `python -m workers.<module>` with scripts/ as the package root. */
@@ -48,11 +56,19 @@ export function workerEnv(): Record<string, string> {
 }
 
 export class PythonEnv {
-  constructor(readonly executable: string, readonly versions: ToolVersions) {}
+  constructor(
+    readonly executable: string,
+    readonly versions: ToolVersions,
+  ) {}
 
   /** Run a worker with the JSON-file protocol; input and output are checked against its contract on this side too.
    *  `launch` starts it elsewhere (e.g. the toolchain's Python in docker); default: this interpreter. */
-  async runWorker<W extends WorkerName>(worker: W, input: WorkerInput<W>, io: WorkerIo, launch?: (args: string[]) => string[]): Promise<WorkerOutput<W>> {
+  async runWorker<W extends WorkerName>(
+    worker: W,
+    input: WorkerInput<W>,
+    io: WorkerIo,
+    launch?: (args: string[]) => string[],
+  ): Promise<WorkerOutput<W>> {
     const contract = WORKERS[worker];
     const checked = contract.input.safeParse(input);
     // TypeScript built this input: a mismatch is a bug in zooforge, not the user's
@@ -63,7 +79,11 @@ export class PythonEnv {
     const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))(workerArgv(contract.module, inPath, outPath));
     const run = await runLogged(exe, args, {
       // run here, a worker dies with this process (zf/protocol.py die_with_parent); elsewhere its parent is another
-      cwd: io.workDir, logFile: io.logFile, signal: io.signal, command: io.command, killGraceMs: io.killGraceMs,
+      cwd: io.workDir,
+      logFile: io.logFile,
+      signal: io.signal,
+      command: io.command,
+      killGraceMs: io.killGraceMs,
       env: launch ? workerEnv() : { ...workerEnv(), ZOOFORGE_WORKER_PARENT: String(process.pid) },
       onLine: (line) => {
         if (line.startsWith(PROTOCOL.progress)) {
@@ -85,8 +105,10 @@ export class PythonEnv {
     });
     if (run.exitCode !== 0) {
       const errLine = [...run.tail].reverse().find((l) => /^zooforge: |Error|error:/.test(l));
-      throw new StageFailedError(`${worker} worker ${run.notFound ? `could not start: ${exe} not found` : `exited ${run.exitCode}`}${errLine ? `: ${errLine.replace(/^zooforge: /, '')}` : ''}`,
-        run.tail.slice(-15).join('\n'));
+      throw new StageFailedError(
+        `${worker} worker ${run.notFound ? `could not start: ${exe} not found` : `exited ${run.exitCode}`}${errLine ? `: ${errLine.replace(/^zooforge: /, '')}` : ''}`,
+        run.tail.slice(-15).join('\n'),
+      );
     }
     const parsed = contract.output.safeParse(JSON.parse(await readFile(outPath, 'utf8')));
     if (!parsed.success) throw new StageFailedError(contractProblem(worker, 'output', parsed.error));
@@ -116,6 +138,8 @@ export async function resolvePython(fromRecipe?: string): Promise<PythonEnv> {
     tried.push(`  ${origin} ${exe}: ${result}`);
     if (origin !== 'project venv') break; // an explicit choice that fails is an error, not a silent fallback
   }
-  throw new UserInputError(`no usable Python interpreter (needs torch, onnx, onnxruntime):\n${tried.join('\n')}\n` +
-    'Run scripts/setup.sh (npm run setup) to build .venv, or set ZOOFORGE_PYTHON / the recipe\'s python: field.');
+  throw new UserInputError(
+    `no usable Python interpreter (needs torch, onnx, onnxruntime):\n${tried.join('\n')}\n` +
+      "Run scripts/setup.sh (npm run setup) to build .venv, or set ZOOFORGE_PYTHON / the recipe's python: field.",
+  );
 }

@@ -20,7 +20,9 @@ export function readUserText(path: string, what: string, maxBytes: number): stri
     const odd = notRegular(st);
     if (odd) throw new UserInputError(`cannot read ${what} ${path}: ${odd}`);
     if (st.size > maxBytes) {
-      throw new UserInputError(`cannot read ${what} ${path}: ${mb(st.size)} is larger than a ${what} can be (${mb(maxBytes)})`);
+      throw new UserInputError(
+        `cannot read ${what} ${path}: ${mb(st.size)} is larger than a ${what} can be (${mb(maxBytes)})`,
+      );
     }
     return readFileSync(fd, 'utf8');
   } finally {

@@ -15,7 +15,7 @@ export interface LoggedOptions {
   signal: AbortSignal;
   env?: Record<string, string>;
   /** Called with every complete output line; return true when the line was a protocol line (kept out of the tail). */
-  onLine?(line: string): boolean | void;
+  onLine?(line: string): boolean;
   /** Record the command line (for the manifest). */
   command?(cmd: string): void;
   /** A file fed to the command's stdin (default: no stdin). */
@@ -56,10 +56,26 @@ export async function runLogged(cmd: string, args: string[], o: LoggedOptions): 
   const timeout = commandTimeoutMs();
   const stdin = o.inputFile ? { file: o.inputFile } : ('ignore' as const);
   const result = await execa(cmd, args, {
-    cwd: o.cwd, env: o.env, reject: false, timeout, cancelSignal: o.signal, forceKillAfterDelay: o.killGraceMs ?? 3000,
-    stdin, stdout: [seen, log], stderr: [seen, log],
+    cwd: o.cwd,
+    env: o.env,
+    reject: false,
+    timeout,
+    cancelSignal: o.signal,
+    forceKillAfterDelay: o.killGraceMs ?? 3000,
+    stdin,
+    stdout: [seen, log],
+    stderr: [seen, log],
   });
   if (o.signal.aborted) throw new InterruptedError();
-  if (result.timedOut) throw new StageFailedError(`${cmd} ran longer than ${timeout / 1000} s (ZOOFORGE_TIMEOUT_S) and was stopped`, tail.slice(-10).join('\n'));
-  return { exitCode: result.exitCode, notFound: (result as { code?: string }).code === 'ENOENT', output: lines.join('\n'), tail };
+  if (result.timedOut)
+    throw new StageFailedError(
+      `${cmd} ran longer than ${timeout / 1000} s (ZOOFORGE_TIMEOUT_S) and was stopped`,
+      tail.slice(-10).join('\n'),
+    );
+  return {
+    exitCode: result.exitCode,
+    notFound: (result as { code?: string }).code === 'ENOENT',
+    output: lines.join('\n'),
+    tail,
+  };
 }

@@ -7,8 +7,10 @@ import { UserInputError } from '../errors.ts';
  *  leaves either the old file or the whole new one. */
 export function writeNewFile(target: string, text: string, command: string, overwrite: boolean): void {
   if (existsSync(target)) {
-    if (statSync(target).isDirectory()) throw new UserInputError(`${command}: --out ${target} is a folder; name the recipe file to write`);
-    if (!overwrite) throw new UserInputError(`${command}: ${target} exists; choose another --out, or add --force to replace it`);
+    if (statSync(target).isDirectory())
+      throw new UserInputError(`${command}: --out ${target} is a folder; name the recipe file to write`);
+    if (!overwrite)
+      throw new UserInputError(`${command}: ${target} exists; choose another --out, or add --force to replace it`);
   }
   mkdirSync(dirname(target), { recursive: true });
   const staged = `${target}.${process.pid}.tmp`;

@@ -1,6 +1,7 @@
 """bench:calibration worker: one calibration + QDQ write in this process; prints time and peak RSS.
 Usage: calib_run.py ours|ours-max|ort-minmax|ort-percentile MODEL CALIB_NPY N OUT.onnx
 ours = streaming histograms + max_percentile; ours-max = in-graph min/max (like ORT MinMax)."""
+
 import json
 import os
 import resource
@@ -8,7 +9,10 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..")]  # zf (scripts/) and calibration (the top level)
+sys.path[:0] = [
+    os.path.join(HERE, ".."),
+    os.path.join(HERE, "..", ".."),
+]  # zf (scripts/) and calibration (the top level)
 import onnx  # noqa: E402
 
 mode, model_path, calib_path, n, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
@@ -20,17 +24,26 @@ start = time.perf_counter()
 if method:
     import contextlib
     import io
-    from calibration.search import calibrate
-    from zf.qdq import build_qdq, float_tensors
     from pathlib import Path
+
     from onnxruntime.quantization.quant_utils import load_model_with_shape_infer
+    from zf.qdq import build_qdq, float_tensors
+
+    from calibration.search import calibrate
+
     model = load_model_with_shape_infer(Path(model_path))  # as the quantize worker does
     names = float_tensors(model)
     with contextlib.redirect_stdout(io.StringIO()):  # progress lines
         cal = calibrate(model_path, names, rows, need_hist=method != "max")
     onnx.save(build_qdq(model, cal.ranges(method, 0.99995), True, []), out)
 else:
-    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization import (
+        CalibrationDataReader,
+        CalibrationMethod,
+        QuantFormat,
+        QuantType,
+        quantize_static,
+    )
 
     class Reader(CalibrationDataReader):
         def __init__(self):
@@ -44,7 +57,24 @@ else:
             return {self.name: rows.row(self.i - 1)}
 
     method = CalibrationMethod.MinMax if mode == "ort-minmax" else CalibrationMethod.Percentile
-    quantize_static(model_path, out, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
-                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, calibrate_method=method)
+    quantize_static(
+        model_path,
+        out,
+        Reader(),
+        quant_format=QuantFormat.QDQ,
+        per_channel=True,
+        activation_type=QuantType.QUInt8,
+        weight_type=QuantType.QInt8,
+        calibrate_method=method,
+    )
 seconds = time.perf_counter() - start
-print(json.dumps({"mode": mode, "n": n, "seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(
+    json.dumps(
+        {
+            "mode": mode,
+            "n": n,
+            "seconds": seconds,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
+)

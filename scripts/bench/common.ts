@@ -13,8 +13,23 @@ export const median = (xs: number[]): number => {
 /** The ResNeXt50_32x4d model (random, non-degenerate weights) through export + simplify, reused when cached. */
 export async function resnext50(extraSet: string[] = [], until = 'simplify'): Promise<string> {
   const out = join(BENCH_DIR, 'resnext50');
-  await execa('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', 'yaml/resnext50_32x4d.yaml', '--until', until, '--set', 'model.pretrained=false',
-    ...extraSet.flatMap((s) => ['--set', s]), '--out', out, '--plain'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  await execa(
+    'node',
+    [
+      join(PROJECT_ROOT, 'bin', 'zooforge.js'),
+      'run',
+      'yaml/resnext50_32x4d.yaml',
+      '--until',
+      until,
+      '--set',
+      'model.pretrained=false',
+      ...extraSet.flatMap((s) => ['--set', s]),
+      '--out',
+      out,
+      '--plain',
+    ],
+    { cwd: PROJECT_ROOT, stdio: 'inherit' },
+  );
   const model = join(out, 'simplify', 'model.onnx');
   if (!existsSync(model)) throw new Error(`no model at ${model}`);
   return out;

@@ -2,6 +2,7 @@
 yaml/models/ (the deployed form: re-parameterizable blocks fused first, as our export does), calibrated on exactly
 the images our calibration stage chose, evaluated on the 10k test set.
 Usage: fx_ptq.py RUN_DIR CHECKPOINT MODEL -> JSON {fx_int8_top1, torch_float_top1, calibration_images}"""
+
 import copy
 import importlib
 import json
@@ -14,7 +15,6 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.ao.quantization import get_default_qconfig_mapping  # noqa: E402
 from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx  # noqa: E402
-
 from zf.idx import load_fashion_mnist  # noqa: E402
 from zf.preprocess import normalize, raw_tensor  # noqa: E402
 
@@ -36,7 +36,7 @@ torch.backends.quantized.engine = "qnnpack"
 prepared = prepare_fx(copy.deepcopy(model), get_default_qconfig_mapping("qnnpack"), (torch.zeros(1, 1, 28, 28),))
 with torch.no_grad():
     for i in range(0, len(chosen), 16):
-        prepared(prep(train_x[chosen[i:i + 16]]))
+        prepared(prep(train_x[chosen[i : i + 16]]))
 quantized = convert_fx(prepared)
 
 
@@ -44,7 +44,7 @@ def top1(m) -> float:
     correct = 0
     with torch.no_grad():
         for i in range(0, len(test_x), 500):
-            correct += int((m(prep(test_x[i:i + 500])).argmax(1).numpy() == test_y[i:i + 500]).sum())
+            correct += int((m(prep(test_x[i : i + 500])).argmax(1).numpy() == test_y[i : i + 500]).sum())
     return 100.0 * correct / len(test_x)
 
 

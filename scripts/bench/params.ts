@@ -17,7 +17,15 @@ for (let i = 0; i < REPEATS + 3; i++) {
   total = countParams(model).initializerElements; // what the Python loop counts: initializers only
   if (i >= 3) ours.push(performance.now() - t0); // first runs warm the JIT and the page cache
 }
-const py = JSON.parse((await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'scripts', 'bench', 'python_param_count.py'), model, String(REPEATS + 1)])).stdout) as { total: number; times_ms: number[] };
+const py = JSON.parse(
+  (
+    await execa(VENV_PYTHON, [
+      join(PROJECT_ROOT, 'scripts', 'bench', 'python_param_count.py'),
+      model,
+      String(REPEATS + 1),
+    ])
+  ).stdout,
+) as { total: number; times_ms: number[] };
 if (py.total !== total) throw new Error(`counts differ: ours ${total}, Python ${py.total}`);
 const theirs = py.times_ms.slice(1);
 
@@ -34,5 +42,13 @@ const oursProc = await proc('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), '
 const pyProc = await proc(VENV_PYTHON, [join(PROJECT_ROOT, 'scripts', 'bench', 'python_param_count.py'), model, '1']);
 
 console.log(`model: ${model} (${total.toLocaleString('en-US')} parameters, both counters agree)`);
-console.log(`in-process median of ${REPEATS}: ours ${median(ours).toFixed(3)} ms, Python onnx.load loop ${median(theirs).toFixed(1)} ms (ratio ${(median(theirs) / median(ours)).toFixed(1)}x)`);
-headline('zooforge params, whole process median', `${oursProc.toFixed(0)} ms`, 'Python onnx.load loop (whole process)', `${pyProc.toFixed(0)} ms`, pyProc / oursProc);
+console.log(
+  `in-process median of ${REPEATS}: ours ${median(ours).toFixed(3)} ms, Python onnx.load loop ${median(theirs).toFixed(1)} ms (ratio ${(median(theirs) / median(ours)).toFixed(1)}x)`,
+);
+headline(
+  'zooforge params, whole process median',
+  `${oursProc.toFixed(0)} ms`,
+  'Python onnx.load loop (whole process)',
+  `${pyProc.toFixed(0)} ms`,
+  pyProc / oursProc,
+);

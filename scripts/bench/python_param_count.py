@@ -1,5 +1,6 @@
 """Baseline for bench:params: the seed's Python loop (onnx.load + product of dims), timed in-process.
 Usage: python_param_count.py MODEL REPEATS -> JSON {total, initializers, times_ms}"""
+
 import json
 import sys
 import time

@@ -1,23 +1,27 @@
 """Worker: export a torch network to ONNX and check it (onnx.checker + torch vs onnxruntime), with the input
 name, shape and check images of the preprocessing record (the preprocess stage's output)."""
-import json
+
 import inspect
+import json
 import os
 
-import numpy as np  # noqa: E402
-import onnx  # noqa: E402
-import torch  # noqa: E402
-
-from zf.build_model import create, input_shape_named, load_checkpoint, randomize_batchnorm, reparameterize  # noqa: E402
-from zf.check_inputs import check_inputs  # noqa: E402
-from zf.checks import compare_outputs  # noqa: E402
-from zf.ort_session import run_one, session  # noqa: E402
-from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker  # noqa: E402
+import numpy as np
+import onnx
+import torch
+from zf.build_model import create, input_shape_named, load_checkpoint, randomize_batchnorm, reparameterize
+from zf.check_inputs import check_inputs
+from zf.checks import compare_outputs
+from zf.ort_session import run_one, session
+from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker
 
 
 def torch_export(model, dummy, path, rec, opts) -> None:
-    kwargs = dict(opset_version=opts["opset"], input_names=[rec["input_name"]], output_names=[rec["output_name"]],
-                  do_constant_folding=opts["constant_folding"])
+    kwargs = dict(
+        opset_version=opts["opset"],
+        input_names=[rec["input_name"]],
+        output_names=[rec["output_name"]],
+        do_constant_folding=opts["constant_folding"],
+    )
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kwargs["dynamo"] = False  # newer torch defaults to the dynamo exporter; the seed used the TorchScript one
     with torch.no_grad():
@@ -45,9 +49,16 @@ def existing_onnx(p):
     inputs, described = check_inputs(p.get("check_dataset"), rec, p["export"]["check_samples"], p["export"]["seed"])
     sess = session(os.path.join(p["work_dir"], "model.onnx"), threads=2)
     outs = [run_one(sess, x) for x in inputs]
-    return {"check": {"inputs": described, "runs_in_onnxruntime": True, "finite": bool(all(np.isfinite(o).all() for o in outs))},
-            "weights": "onnx file", "opset": next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None),
-            "outputs": {"model": "model.onnx"}}
+    return {
+        "check": {
+            "inputs": described,
+            "runs_in_onnxruntime": True,
+            "finite": bool(all(np.isfinite(o).all() for o in outs)),
+        },
+        "weights": "onnx file",
+        "opset": next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None),
+        "outputs": {"model": "model.onnx"},
+    }
 
 
 def fuse_checked(model, mode, inputs):
@@ -58,7 +69,9 @@ def fuse_checked(model, mode, inputs):
         return model, None
     progress(f"re-parameterized {modules} modules; checking the fused model against the unfused one")
     with torch.no_grad():
-        compared = compare_outputs([model(torch.from_numpy(x)).numpy() for x in inputs], [fused(torch.from_numpy(x)).numpy() for x in inputs])
+        compared = compare_outputs(
+            [model(torch.from_numpy(x)).numpy() for x in inputs], [fused(torch.from_numpy(x)).numpy() for x in inputs]
+        )
     return fused, {"modules": modules, **compared}
 
 
@@ -93,9 +106,15 @@ def main(p):
         ref = [model(torch.from_numpy(x)).numpy() for x in inputs]
     check = compare_outputs(ref, [run_one(sess, x) for x in inputs])
     check["inputs"] = described
-    return {"check": check, "weights": weights, "randomized_batchnorm_layers": randomized, "reparameterized": reparameterized,
-            "torch_parameters": int(sum(t.numel() for t in model.parameters())), "opset": opts["opset"],
-            "outputs": {"model": "model.onnx"}}
+    return {
+        "check": check,
+        "weights": weights,
+        "randomized_batchnorm_layers": randomized,
+        "reparameterized": reparameterized,
+        "torch_parameters": int(sum(t.numel() for t in model.parameters())),
+        "opset": opts["opset"],
+        "outputs": {"model": "model.onnx"},
+    }
 
 
 if __name__ == "__main__":

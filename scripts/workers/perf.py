@@ -1,17 +1,16 @@
 """Worker: host performance of the float and int8 models with ONNX Runtime (CPU): single-thread latency
 (median of timed runs) and multi-thread throughput (one session per core, all running at once)."""
+
 import json
 import os
+import platform
 import threading
 import time
 
-import platform  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from zf.ort_session import session  # noqa: E402
-from zf.protocol import progress, quiet_onnxruntime, run_worker  # noqa: E402
-from zf.timing import latency  # noqa: E402
+import numpy as np
+from zf.ort_session import session
+from zf.protocol import progress, quiet_onnxruntime, run_worker
+from zf.timing import latency
 
 
 def cpu_name() -> str:
@@ -30,11 +29,13 @@ def throughput(path: str, x: np.ndarray, threads: int, runs: int) -> dict:
     sessions = [session(path, threads=1) for _ in range(threads)]
     name = sessions[0].get_inputs()[0].name
     lat = [[] for _ in range(threads)]
+
     def work(k):
         for _ in range(runs):
             t0 = time.perf_counter()
             sessions[k].run(None, {name: x})
             lat[k].append((time.perf_counter() - t0) * 1000)
+
     for s in sessions:
         s.run(None, {name: x})
     start = time.perf_counter()
@@ -70,7 +71,12 @@ def machine_load(before, after, own, elapsed, cores):
     if before is None or after is None or elapsed <= 0:
         return {"others_busy_fraction": None, "loadavg_1m": os.getloadavg()[0], "busy": False, "measured": False}
     others = max(0.0, (after - before) - own) / (elapsed * cores)
-    return {"others_busy_fraction": round(others, 3), "loadavg_1m": os.getloadavg()[0], "busy": others > BUSY_FRACTION, "measured": True}
+    return {
+        "others_busy_fraction": round(others, 3),
+        "loadavg_1m": os.getloadavg()[0],
+        "busy": others > BUSY_FRACTION,
+        "measured": True,
+    }
 
 
 BUSY_FRACTION = 0.25  # other processes using more than a quarter of all cores
@@ -87,7 +93,9 @@ def main(p):
     for k, path in (("float", p["float_model"]), ("quant", p["quant_model"])):
         progress(f"timing {k} model")
         out[k] = {"single": latency(path, x, p["runs"]), "multi": throughput(path, x, threads, p["runs"])}
-    out["machine_load"] = machine_load(busy0, cpu_busy_seconds(), own_seconds() - own0, time.perf_counter() - t0, threads)
+    out["machine_load"] = machine_load(
+        busy0, cpu_busy_seconds(), own_seconds() - own0, time.perf_counter() - t0, threads
+    )
     out["speedup_single"] = out["float"]["single"]["median_ms"] / out["quant"]["single"]["median_ms"]
     out["outputs"] = {}
     return out

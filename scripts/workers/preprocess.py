@@ -1,6 +1,7 @@
 """Worker: the one preprocessing record (input name/shape, resize, crop, interpolation, mean/std, colour), from the
 recipe, else timm's pretrained_cfg, else the ONNX file's own input, else plain defaults. Every stage that feeds the
 model pixels reads this record, and nothing else, for how to do it."""
+
 import os
 
 from zf.build_model import timm_hint
@@ -11,6 +12,7 @@ from zf.record import preprocessing_record, timm_cfg, torchvision_cfg
 def onnx_io(path):
     """Input name, shape (dynamic dims as 1) and output name of an ONNX file, without loading its weights."""
     import onnx
+
     try:
         model = onnx.load(path, load_external_data=False)
     except Exception as err:  # the user's file, named
@@ -31,11 +33,15 @@ def main(p):
         cfg = torchvision_cfg(src["torchvision"])
     if "onnx" in src and p["model"].get("onnx_file"):
         name, dims, output = onnx_io(p["model"]["onnx_file"])
-        spec = dict(p, input={**p["input"], "name": name, "output_name": output, "shape": p["input"].get("shape") or dims})
+        spec = dict(
+            p, input={**p["input"], "name": name, "output_name": output, "shape": p["input"].get("shape") or dims}
+        )
     record = preprocessing_record(spec, cfg)
     if "default" in record["source"]:
-        warn(f"preprocessing: the model has no preprocessing config and the recipe sets no preprocess.mean/std: using {record['source']}; "
-             "set preprocess.mean/std (and crop_pct, interpolation) to the values the model was trained with")
+        warn(
+            f"preprocessing: the model has no preprocessing config and the recipe sets no preprocess.mean/std: using {record['source']}; "
+            "set preprocess.mean/std (and crop_pct, interpolation) to the values the model was trained with"
+        )
     write_json(os.path.join(p["work_dir"], "preprocess.json"), record)
     return {"record": record, "outputs": {"record": "preprocess.json"}}
 

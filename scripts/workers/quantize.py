@@ -1,25 +1,36 @@
 """Worker, backend ort: the calibration package's streaming statistics and method search (calibration/), then
 ONNX Runtime's QDQ writer fed with the chosen ranges, in the scheme of quantize.emulate (calibration/scheme.py),
 and what the report shows of the result."""
+
 import os
 from collections import Counter
 
-import numpy as np  # noqa: E402
-import onnx  # noqa: E402
+import numpy as np
+import onnx
+from zf.bias_correction import corrected_inputs
+from zf.checks import similarity
+from zf.equalize import equalize
+from zf.node_table import node_table
+from zf.ort_session import run_one, session
+from zf.prepare import prepare
+from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json
+from zf.qdq import (
+    activation_type,
+    count_qdq,
+    float_compute_ops,
+    float_tensors,
+    nodes_kept_float,
+    qdq_precisions,
+    quant_params,
+    written_types,
+)
+from zf.regroup import regroup
 
-from calibration.npy_rows import NpyRows
 from calibration.host_speed import build_placed, choose_float_types
+from calibration.npy_rows import NpyRows
 from calibration.scheme import bpu_kept_float, candidates, scheme_for
 from calibration.search import calibrate, search
-from zf.bias_correction import corrected_inputs  # noqa: E402
-from zf.checks import similarity  # noqa: E402
-from zf.equalize import equalize  # noqa: E402
-from zf.regroup import regroup  # noqa: E402
-from zf.node_table import node_table  # noqa: E402
-from zf.prepare import prepare  # noqa: E402
-from zf.ort_session import run_one, session  # noqa: E402
-from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json  # noqa: E402
-from zf.qdq import activation_type, count_qdq, float_compute_ops, float_tensors, nodes_kept_float, qdq_precisions, quant_params, written_types  # noqa: E402
+
 
 def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     """|x| histograms (coarsened to `bins`) of the worst nodes' outputs, with the chosen clip range, for the report."""
@@ -29,8 +40,16 @@ def worst_histograms(cal, nodes, ranges, count=6, bins=64):
         st = cal.stats.get(name)
         if st is None or st.hist is None:
             continue
-        out.append({"node": row["node"], "tensor": name, "cosine": row["cosine"], "abs_max": st.hist_max,
-                    "counts": st.hist.reshape(bins, -1).sum(1).tolist(), "range": list(ranges.get(name, (st.lo, st.hi)))})
+        out.append(
+            {
+                "node": row["node"],
+                "tensor": name,
+                "cosine": row["cosine"],
+                "abs_max": st.hist_max,
+                "counts": st.hist.reshape(bins, -1).sum(1).tolist(),
+                "range": list(ranges.get(name, (st.lo, st.hi))),
+            }
+        )
         if len(out) == count:
             break
     return out
@@ -39,8 +58,17 @@ def worst_histograms(cal, nodes, ranges, count=6, bins=64):
 def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, scheme):
     """What the report shows: calibration table, per-node table, worst histograms, output similarity, float ops."""
     params = quant_params(qmodel)
-    table = {n: {"method": method, "min": float(cal.stats[n].lo), "max": float(cal.stats[n].hi), "range": list(r),
-                 "scale": params.get(n, (None, None))[0], "zero_point": params.get(n, (None, None))[1]} for n, r in ranges.items()}
+    table = {
+        n: {
+            "method": method,
+            "min": float(cal.stats[n].lo),
+            "max": float(cal.stats[n].hi),
+            "range": list(r),
+            "scale": params.get(n, (None, None))[0],
+            "zero_point": params.get(n, (None, None))[1],
+        }
+        for n, r in ranges.items()
+    }
     write_json(os.path.join(work, "calibration_table.json"), table)
     progress("per-node similarity")
     first = [calib.row(i) for i in range(min(4, len(calib)))]
@@ -60,8 +88,10 @@ def kept_float(q, model, scheme, float_types):
     bpu = scheme["emulate"] == "bpu"
     exclude, warnings = nodes_kept_float(model, q["run_on_cpu"], q["node_info"], float_types, int16_runs=bpu)
     if bpu and q["float_op_types"]:
-        warnings.append(f"quantize.float_op_types {q['float_op_types']} keeps op types float that the X5 BPU runs in int8: "
-                        "the accuracy is no longer the board's")
+        warnings.append(
+            f"quantize.float_op_types {q['float_op_types']} keeps op types float that the X5 BPU runs in int8: "
+            "the accuracy is no longer the board's"
+        )
     if bpu:
         exclude = sorted(set(exclude) | set(bpu_kept_float(model)))
     return exclude, warnings
@@ -71,8 +101,10 @@ def measured_host_placement(q, model, ranges, x):
     """emulate host's float placement, measured (calibration/host_speed.py); warns when none beats fp32."""
     host_speed = choose_float_types(q, model, ranges, x)
     if host_speed["int8_ms"] > host_speed["fp32_ms"]:
-        warn(f"emulate host: int8 is slower than fp32 here with every configuration tried "
-             f"({host_speed['int8_ms']:.2f} vs {host_speed['fp32_ms']:.2f} ms, 1 thread)")
+        warn(
+            f"emulate host: int8 is slower than fp32 here with every configuration tried "
+            f"({host_speed['int8_ms']:.2f} vs {host_speed['fp32_ms']:.2f} ms, 1 thread)"
+        )
     return host_speed
 
 
@@ -81,7 +113,11 @@ def host_model_beside(q, model, ranges, per_channel, x, means, path):
     method's ranges), its float placement measured unless float_op_types says; returns its host_speed record."""
     progress("building the emulate host model beside the bpu one")
     host_speed = measured_host_placement(q, model, ranges, x) if q["float_op_types"] is None else None
-    placed = (host_speed["chosen"], host_speed["float_nodes"], host_speed["regrouped"]) if host_speed else (q["float_op_types"], [], {})
+    placed = (
+        (host_speed["chosen"], host_speed["float_nodes"], host_speed["regrouped"])
+        if host_speed
+        else (q["float_op_types"], [], {})
+    )
     onnx.save(build_placed(q, model, ranges, *placed, per_channel=per_channel, input_means=means), path)
     return host_speed
 
@@ -106,8 +142,13 @@ def main(p):
     scored = min(q["search_samples"], len(calib)) if len(cands) > 1 else 0
     score_set = calib.subset(len(calib) - scored, len(calib))
     bias_correction = "bias_correction" in q["optimization"]
-    cal = calibrate(prep, float_tensors(model), calib, need_hist=any(m != "max" for m, _, _ in cands),
-                    mean_of=corrected_inputs(model) if bias_correction else ())
+    cal = calibrate(
+        prep,
+        float_tensors(model),
+        calib,
+        need_hist=any(m != "max" for m, _, _ in cands),
+        mean_of=corrected_inputs(model) if bias_correction else (),
+    )
     host_speed = None
     if scheme["emulate"] == "host" and q["float_op_types"] is None:  # measured: int8 as fast as this machine allows
         host_speed = measured_host_placement(q, model, cal.ranges("max", 1.0), calib.row(0))
@@ -133,28 +174,63 @@ def main(p):
     written = written_types(qmodel)
     left_float = [t for t in scheme["int16_tensors"] if t in cal.stats and written.get(t) != "int16"]
     if left_float:  # not silently: these stay more precise than the board's int16
-        warnings.append(f"node_info int16 names tensors that ONNX Runtime's quantizer leaves float here (their ops, e.g. "
-                        f"Pow/ReduceMean, have no Q/DQ form): {', '.join(left_float)}")
+        warnings.append(
+            f"node_info int16 names tensors that ONNX Runtime's quantizer leaves float here (their ops, e.g. "
+            f"Pow/ReduceMean, have no Q/DQ form): {', '.join(left_float)}"
+        )
         warn(warnings[-1])
     onnx.save(qmodel, os.path.join(work, "model_int8.onnx"))
     host_model = scheme["emulate"] == "bpu" and q["host_model"]
     if host_model:
-        host_speed = host_model_beside(q, model, ranges, pc, calib.row(0), means, os.path.join(work, "model_int8_host.onnx"))
+        host_speed = host_model_beside(
+            q, model, ranges, pc, calib.row(0), means, os.path.join(work, "model_int8_host.onnx")
+        )
     nodes, output_sim, unquantized = describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, scheme)
     if unquantized and scheme["emulate"] == "host":  # under bpu the Q/DQ pairs still fix every value to the int8 grid
-        warnings.append(f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}")
+        warnings.append(
+            f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}"
+        )
         warn(warnings[-1])
-    summary = {"emulate": scheme["emulate"], "method": method, "per_channel": pc, "asymmetric": best["asymmetric"],
-               "selected": best["selected"], "search": results, "scored_on": scored, "bias_corrected": means is not None, "equalized": equalized, "host_model": host_model,
-               "opset_note": opset_note, "calibrated_on": len(calib), "tensors": len(ranges), "qdq_nodes": qdq,
-               "precisions": qdq_precisions(qmodel), "float_op_types": float_types, "host_speed": host_speed, "scheme": {**scheme, "symmetric": not best["asymmetric"]}, "excluded_nodes": exclude,
-               "warnings": warnings, "unquantized_ops": unquantized, "output_similarity": output_sim,
-               "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5]}
+    summary = {
+        "emulate": scheme["emulate"],
+        "method": method,
+        "per_channel": pc,
+        "asymmetric": best["asymmetric"],
+        "selected": best["selected"],
+        "search": results,
+        "scored_on": scored,
+        "bias_corrected": means is not None,
+        "equalized": equalized,
+        "host_model": host_model,
+        "opset_note": opset_note,
+        "calibrated_on": len(calib),
+        "tensors": len(ranges),
+        "qdq_nodes": qdq,
+        "precisions": qdq_precisions(qmodel),
+        "float_op_types": float_types,
+        "host_speed": host_speed,
+        "scheme": {**scheme, "symmetric": not best["asymmetric"]},
+        "excluded_nodes": exclude,
+        "warnings": warnings,
+        "unquantized_ops": unquantized,
+        "output_similarity": output_sim,
+        "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5],
+    }
     # The choices later stages rebuild the model with (per_channel, scheme, excluded_nodes) as a keyed file, not run data.
-    write_json(os.path.join(work, "summary.json"), {**summary, "input_means": means})  # sensitivity and tune rebuild with them
-    return {**summary, "outputs": {"model": "model_int8.onnx", "calibration_table": "calibration_table.json", "nodes": "nodes.json",
-                                   "histograms": "histograms.json", "summary": "summary.json",
-                                   **({"host_model": "model_int8_host.onnx"} if host_model else {})}}
+    write_json(
+        os.path.join(work, "summary.json"), {**summary, "input_means": means}
+    )  # sensitivity and tune rebuild with them
+    return {
+        **summary,
+        "outputs": {
+            "model": "model_int8.onnx",
+            "calibration_table": "calibration_table.json",
+            "nodes": "nodes.json",
+            "histograms": "histograms.json",
+            "summary": "summary.json",
+            **({"host_model": "model_int8_host.onnx"} if host_model else {}),
+        },
+    }
 
 
 if __name__ == "__main__":

@@ -2,15 +2,16 @@
 variant or model) becomes a Ray task with the resources it declares. Prints each task's start, engine events and end
 as PROTOCOL["event"] lines while they run. A task whose worker or node died is retried by Ray (max_retries); a run
 that failed a stage returned normally and is not. SIGINT/SIGTERM cancel what has not finished."""
+
 import json
 import signal
 import socket
 import time
 
-from zf.protocol import PROTOCOL, ZfError, run_worker, warn
 from zf import ray_task
+from zf.protocol import PROTOCOL, ZfError, run_worker, warn
 
-GIB = 1024 ** 3
+GIB = 1024**3
 
 
 def emit(event: dict) -> None:
@@ -23,15 +24,17 @@ def _interrupt(signum, frame):
 
 def check_reachable(address: str) -> None:
     """Fail in seconds, not minutes: ray.init retries an address where nothing listens for a long time."""
-    hostport = address[len("ray://"):] if address.startswith("ray://") else address
+    hostport = address[len("ray://") :] if address.startswith("ray://") else address
     host, _, port = hostport.rpartition(":")
     if not host or not port.isdigit():
         return  # "auto" and other forms: Ray resolves and reports them itself
     try:
         socket.create_connection((host, int(port)), timeout=5).close()
     except OSError as err:
-        raise ZfError(f"--ray {address}: nothing answers at {host}:{port} ({err.strerror or err}); is the cluster up "
-                      "(ray start --head) and the port open?")
+        raise ZfError(
+            f"--ray {address}: nothing answers at {host}:{port} ({err.strerror or err}); is the cluster up "
+            "(ray start --head) and the port open?"
+        )
 
 
 def connect(ray, p: dict) -> str:
@@ -43,9 +46,11 @@ def connect(ray, p: dict) -> str:
     try:
         ray.init(address=p["address"], log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as err:
-        raise ZfError(f"--ray {p['address']}: cannot connect to a Ray cluster there: {str(err).splitlines()[0][:300]}. "
-                      "If the cluster uses token authentication (Ray 2.60 turns it on for clusters `ray start` starts), "
-                      "set RAY_AUTH_MODE=token here, with the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN")
+        raise ZfError(
+            f"--ray {p['address']}: cannot connect to a Ray cluster there: {str(err).splitlines()[0][:300]}. "
+            "If the cluster uses token authentication (Ray 2.60 turns it on for clusters `ray start` starts), "
+            "set RAY_AUTH_MODE=token here, with the cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN"
+        )
     return p["address"]
 
 
@@ -58,8 +63,10 @@ def unschedulable(task: dict, nodes: list) -> str:
         if all(have.get(k, 0) >= v for k, v in need.items()):
             return ""
     missing = sorted(k for k, v in need.items() if not any(n.get("Resources", {}).get(k, 0) >= v for n in nodes))
-    return (f"no node of the cluster offers {', '.join(f'{k}={need[k]:g}' for k in missing)} "
-            "(start a node with it, e.g. ray start --address ... --resources '{\"hb_mapper\": 1}')")
+    return (
+        f"no node of the cluster offers {', '.join(f'{k}={need[k]:g}' for k in missing)} "
+        "(start a node with it, e.g. ray start --address ... --resources '{\"hb_mapper\": 1}')"
+    )
 
 
 def main(p: dict) -> dict:
@@ -80,8 +87,17 @@ def schedule(ray, p: dict, address: str) -> dict:
     emit({"type": "cluster", "address": address, "nodes": len(nodes), "cpus": ray.cluster_resources().get("CPU", 0)})
     progress = ray.remote(num_cpus=0)(ray_task.Progress).remote()
     run = ray.remote(ray_task.run_task)
-    results = {t["name"]: {"name": t["name"], "status": "cancelled", "exit_code": None, "attempts": 0, "node": None,
-                           "error": None} for t in p["tasks"]}
+    results = {
+        t["name"]: {
+            "name": t["name"],
+            "status": "cancelled",
+            "exit_code": None,
+            "attempts": 0,
+            "node": None,
+            "error": None,
+        }
+        for t in p["tasks"]
+    }
     refs = {}
     for t in p["tasks"]:
         why = unschedulable(t, nodes)
@@ -90,8 +106,14 @@ def schedule(ray, p: dict, address: str) -> dict:
             emit({"type": "task-end", "task": t["name"], "status": "unschedulable", "attempts": 0, "error": why})
             continue
         r = t["resources"]
-        ref = run.options(num_cpus=r["num_cpus"], memory=r["memory_mb"] * 1024 * 1024, resources=r["custom"],
-                          max_retries=p["max_retries"], retry_exceptions=False, name=t["name"]).remote(t, progress)
+        ref = run.options(
+            num_cpus=r["num_cpus"],
+            memory=r["memory_mb"] * 1024 * 1024,
+            resources=r["custom"],
+            max_retries=p["max_retries"],
+            retry_exceptions=False,
+            name=t["name"],
+        ).remote(t, progress)
         refs[ref] = t["name"]
 
     relay_lost = []
@@ -105,7 +127,9 @@ def schedule(ray, p: dict, address: str) -> dict:
             events = ray.get(progress.drain.remote())
         except ray.exceptions.RayActorError as err:
             relay_lost.append(err)
-            warn(f"the Ray actor relaying progress died ({died_why(err)}): the tasks go on, their progress is no longer shown")
+            warn(
+                f"the Ray actor relaying progress died ({died_why(err)}): the tasks go on, their progress is no longer shown"
+            )
             return
         for e in events:
             if e["type"] == "task-start":
@@ -157,18 +181,37 @@ def finish(ray, res: dict, ref, max_retries: int) -> None:
     try:
         out = ray.get(ref)
         code = out["exit_code"]
-        res.update(exit_code=code, node=out["node"], error=out["error"],
-                   status="passed" if code == 0 else "interrupted" if code == 130 else "failed")
+        res.update(
+            exit_code=code,
+            node=out["node"],
+            error=out["error"],
+            status="passed" if code == 0 else "interrupted" if code == 130 else "failed",
+        )
     except ray.exceptions.TaskCancelledError:
         res.update(status="cancelled")
-    except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.ObjectLostError,
-            ray.exceptions.RayActorError, ray.exceptions.OutOfMemoryError) as err:
-        res.update(status="lost", error=f"its worker died on node {res['node'] or '(not known)'} ({died_why(err)}), "
-                                        f"{res['attempts']} attempt(s), retried up to {max_retries} time(s)")
+    except (
+        ray.exceptions.WorkerCrashedError,
+        ray.exceptions.NodeDiedError,
+        ray.exceptions.ObjectLostError,
+        ray.exceptions.RayActorError,
+        ray.exceptions.OutOfMemoryError,
+    ) as err:
+        res.update(
+            status="lost",
+            error=f"its worker died on node {res['node'] or '(not known)'} ({died_why(err)}), "
+            f"{res['attempts']} attempt(s), retried up to {max_retries} time(s)",
+        )
     except ray.exceptions.RayTaskError as err:
         res.update(status="failed", error=str(err).strip().splitlines()[-1][:500])
-    emit({"type": "task-end", "task": res["name"], "status": res["status"], "attempts": res["attempts"],
-          "error": res["error"]})
+    emit(
+        {
+            "type": "task-end",
+            "task": res["name"],
+            "status": res["status"],
+            "attempts": res["attempts"],
+            "error": res["error"],
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -1,17 +1,16 @@
 """Worker: onnxsim, then our own equivalence check on real images (onnxsim's allclose check false-alarms
 on float noise, onnxsim #110 and #50), with node counts and op histograms before/after."""
+
+import json
 import os
 import sys
 
-import json  # noqa: E402
-
-import onnx  # noqa: E402
-
-from zf.check_inputs import check_inputs  # noqa: E402
-from zf.checks import compare_outputs  # noqa: E402
-from zf.graph_stats import op_histogram  # noqa: E402
-from zf.ort_session import run_one, session  # noqa: E402
-from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker  # noqa: E402
+import onnx
+from zf.check_inputs import check_inputs
+from zf.checks import compare_outputs
+from zf.graph_stats import op_histogram
+from zf.ort_session import run_one, session
+from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker
 
 
 def main(p):
@@ -19,7 +18,9 @@ def main(p):
     try:
         import onnxsim
     except ImportError:
-        raise ZfError(f"onnxsim is not importable by {sys.executable}: run scripts/setup.sh (it pip-installs the pinned onnxsim)")
+        raise ZfError(
+            f"onnxsim is not importable by {sys.executable}: run scripts/setup.sh (it pip-installs the pinned onnxsim)"
+        )
     s = p["simplify"]
     with open(p["preprocess"]) as f:
         rec = json.load(f)
@@ -37,11 +38,19 @@ def main(p):
     check = compare_outputs([run_one(before, x) for x in inputs], [run_one(after, x) for x in inputs])
     check["inputs"] = described
     if check["min_cosine"] < s["min_cosine"] or check["top1_agreement"] < 1.0:
-        raise ZfError(f"simplified model disagrees with the exported one: min cosine {check['min_cosine']:.6f} "
-                      f"(limit {s['min_cosine']}), Top-1 agreement {check['top1_agreement']:.3f}, max |delta| {check['max_abs_diff']:.3g}. "
-                      "Try simplify.skip_optimization: true, or simplify.tool: none")
-    return {"check": check, "nodes_before": len(model.graph.node), "nodes_after": len(simplified.graph.node),
-            "ops_before": op_histogram(model), "ops_after": op_histogram(simplified), "outputs": {"model": "model.onnx"}}
+        raise ZfError(
+            f"simplified model disagrees with the exported one: min cosine {check['min_cosine']:.6f} "
+            f"(limit {s['min_cosine']}), Top-1 agreement {check['top1_agreement']:.3f}, max |delta| {check['max_abs_diff']:.3g}. "
+            "Try simplify.skip_optimization: true, or simplify.tool: none"
+        )
+    return {
+        "check": check,
+        "nodes_before": len(model.graph.node),
+        "nodes_after": len(simplified.graph.node),
+        "ops_before": op_histogram(model),
+        "ops_after": op_histogram(simplified),
+        "outputs": {"model": "model.onnx"},
+    }
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 nodes (sensitivity ranking) to higher precision one at a time (int16 under emulate bpu, as hb_mapper's node_info
 would; float under emulate host) until the Top-1 drop on the validation subset is within max_drop; every step is
 measured (drop, host latency)."""
+
 import json
 import os
 
-from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json  # noqa: E402
-from zf.sensitivity_common import QuantSetup  # noqa: E402
-from zf.timing import latency  # noqa: E402
+from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json
+from zf.sensitivity_common import QuantSetup
+from zf.timing import latency
 
 
 def main(p):
@@ -19,10 +20,19 @@ def main(p):
     higher = q.higher_precision()
     limit = min(len(ranking), p["max_nodes"])
     while True:
-        qmodel = q.build(extra_int16=kept) if higher == "int16" else q.build(extra_float=kept)  # built once: scored and timed
+        qmodel = (
+            q.build(extra_int16=kept) if higher == "int16" else q.build(extra_float=kept)
+        )  # built once: scored and timed
         s = q.score(qmodel)
-        steps.append({"nodes_changed": len(kept), "node": kept[-1] if kept else None, "top1": s["top1"], "drop": s["drop"],
-                      "latency_ms": latency(qmodel)["median_ms"]})
+        steps.append(
+            {
+                "nodes_changed": len(kept),
+                "node": kept[-1] if kept else None,
+                "top1": s["top1"],
+                "drop": s["drop"],
+                "latency_ms": latency(qmodel)["median_ms"],
+            }
+        )
         progress(f"{len(kept)} nodes at {higher}: drop {s['drop']:.2f} points", len(kept), limit)
         if s["drop"] <= p["max_drop"] or len(kept) >= limit:
             break
@@ -30,8 +40,18 @@ def main(p):
     met = steps[-1]["drop"] <= p["max_drop"]
     best = min(steps, key=lambda r: (r["drop"], r["nodes_changed"]))
     write_json(os.path.join(p["work_dir"], "tune.json"), steps)
-    return {"met": met, "max_drop": p["max_drop"], "precision": higher, "quantized_nodes": len(q.quantized_nodes()), "nodes": kept if met else ranking[:best["nodes_changed"]], "float_top1": q.float_top1,
-            "subset": len(q.subset.indices), "steps": steps, "best": best, "outputs": {"steps": "tune.json"}}
+    return {
+        "met": met,
+        "max_drop": p["max_drop"],
+        "precision": higher,
+        "quantized_nodes": len(q.quantized_nodes()),
+        "nodes": kept if met else ranking[: best["nodes_changed"]],
+        "float_top1": q.float_top1,
+        "subset": len(q.subset.indices),
+        "steps": steps,
+        "best": best,
+        "outputs": {"steps": "tune.json"},
+    }
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 the generated protocol.json (pipeline/contracts/tools.ts).
 
 Reads package metadata instead of importing (importing torch costs seconds on every run)."""
+
 import json
 import os
 import platform

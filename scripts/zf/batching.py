@@ -1,5 +1,6 @@
 """Run a batch-1 ONNX model on batches: make the batch dimension symbolic when the graph allows it, else
 fall back to one image per run (the result is the same; only speed differs)."""
+
 import copy
 
 import numpy as np
@@ -24,7 +25,9 @@ class BatchedRunner:
             del dyn.graph.value_info[:]  # stale batch-1 shapes would contradict the symbolic batch
             try:
                 candidate = session(dyn, threads=2)
-                x = np.zeros([2] + [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim[1:]], np.float32)
+                x = np.zeros(
+                    [2] + [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim[1:]], np.float32
+                )
                 # the probe may fail by design (a graph with a fixed batch): that is an answer, not an error for the log
                 quiet = ort.RunOptions()
                 quiet.log_severity_level = 4
@@ -38,7 +41,7 @@ class BatchedRunner:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         if self.batch > 1:
             return self.sess.run(None, {self.name: x})[0]
-        return np.concatenate([self.sess.run(None, {self.name: x[i:i + 1]})[0] for i in range(len(x))])
+        return np.concatenate([self.sess.run(None, {self.name: x[i : i + 1]})[0] for i in range(len(x))])
 
 
 def batched_session(path, batch: int) -> BatchedRunner:

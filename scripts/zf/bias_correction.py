@@ -2,6 +2,7 @@
 rounding its weights to int8 adds to its output, b -= (W_q - W) . E[x] (the bias correction of Nagel et al.,
 "Data-Free Quantization", with E[x] measured per input channel on the calibration images). W_q is read back from
 the QDQ model ONNX Runtime wrote, so the correction uses exactly the weights the int8 model holds."""
+
 from typing import Dict, List
 
 import numpy as np
@@ -35,7 +36,11 @@ def _dequantized(qmodel: onnx.ModelProto) -> Dict[str, np.ndarray]:
             continue
         q = numpy_helper.to_array(inits[dq.input[0]]).astype(np.float64)
         scale = numpy_helper.to_array(inits[dq.input[1]]).astype(np.float64)
-        zp = numpy_helper.to_array(inits[dq.input[2]]).astype(np.float64) if len(dq.input) > 2 and dq.input[2] else np.zeros_like(scale)
+        zp = (
+            numpy_helper.to_array(inits[dq.input[2]]).astype(np.float64)
+            if len(dq.input) > 2 and dq.input[2]
+            else np.zeros_like(scale)
+        )
         axis = next((a.i for a in dq.attribute if a.name == "axis"), 1)
         shape = [1] * q.ndim
         if scale.size > 1:

@@ -1,4 +1,5 @@
 """Build the torch network named by a recipe (timm, torchvision, or a user's module) and load its weights."""
+
 import contextlib
 import importlib.util
 import os
@@ -31,14 +32,21 @@ def timm_hint(name: str) -> str:
     import difflib
 
     import timm
+
     lower = {n.lower(): n for n in timm.list_models()}
-    close = [lower[name.lower()]] if name.lower() in lower else [lower[c] for c in difflib.get_close_matches(name.lower(), list(lower), n=1)]
+    close = (
+        [lower[name.lower()]]
+        if name.lower() in lower
+        else [lower[c] for c in difflib.get_close_matches(name.lower(), list(lower), n=1)]
+    )
     return f" (did you mean model.source.timm: {close[0]}?)" if close else ""
 
 
 def _pretrained_error(name: str, err: Exception) -> ZfError:
-    return ZfError(f"could not load pretrained weights for {name} ({type(err).__name__}: {str(err).splitlines()[0][:160]}). "
-                   "Model hubs are unreachable offline: set model.checkpoint to a local weights file, or model.pretrained: false.")
+    return ZfError(
+        f"could not load pretrained weights for {name} ({type(err).__name__}: {str(err).splitlines()[0][:160]}). "
+        "Model hubs are unreachable offline: set model.checkpoint to a local weights file, or model.pretrained: false."
+    )
 
 
 def create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
@@ -50,13 +58,19 @@ def create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
         wrong = re.search(r"unexpected keyword argument '(\w+)'", str(err))
         if not wrong:
             raise
-        field = "model.num_classes" if wrong.group(1) == "num_classes" and p.get("num_classes") else f"model.kwargs.{wrong.group(1)}"
+        field = (
+            "model.num_classes"
+            if wrong.group(1) == "num_classes" and p.get("num_classes")
+            else f"model.kwargs.{wrong.group(1)}"
+        )
         raise ZfError(f"{field}: {p['name']} takes no argument {wrong.group(1)!r} ({str(err).splitlines()[0]})")
 
 
 # How torch words an input the network cannot take (a conv's channels, a linear layer's width, a view's size).
-SHAPE_MISMATCH = re.compile(r"expected input\[|to have \d+ channels|shapes cannot be multiplied|size of tensor|sizes of tensors|"
-                            r"invalid for input of size")
+SHAPE_MISMATCH = re.compile(
+    r"expected input\[|to have \d+ channels|shapes cannot be multiplied|size of tensor|sizes of tensors|"
+    r"invalid for input of size"
+)
 
 
 @contextlib.contextmanager
@@ -68,8 +82,10 @@ def input_shape_named(shape, name: str):
     except RuntimeError as err:
         if not SHAPE_MISMATCH.search(str(err)):
             raise
-        raise ZfError(f"input.shape {list(shape)} does not fit {name}: {str(err).splitlines()[0][:300]}. Set input.shape "
-                      "(and preprocess.colour for the channel count) to what the network takes")
+        raise ZfError(
+            f"input.shape {list(shape)} does not fit {name}: {str(err).splitlines()[0][:300]}. Set input.shape "
+            "(and preprocess.colour for the channel count) to what the network takes"
+        )
 
 
 def _create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
@@ -78,15 +94,21 @@ def _create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
         kwargs["num_classes"] = p["num_classes"]
     if "timm" in src:
         import timm
+
         try:
             model = timm.create_model(src["timm"], pretrained=p["pretrained"], **kwargs)
         except RuntimeError as err:
-            raise ZfError(f"timm: {err}{timm_hint(src['timm'])}") if "Unknown model" in str(err) else _pretrained_error(src["timm"], err)
+            raise (
+                ZfError(f"timm: {err}{timm_hint(src['timm'])}")
+                if "Unknown model" in str(err)
+                else _pretrained_error(src["timm"], err)
+            )
         except OSError as err:  # hub download failures surface as OSError/HTTP errors
             raise _pretrained_error(src["timm"], err)
         return model, getattr(model, "pretrained_cfg", None)
     if "torchvision" in src:
         import torchvision
+
         fn = getattr(torchvision.models, src["torchvision"], None)
         if fn is None:
             raise ZfError(f"torchvision.models has no {src['torchvision']}")
@@ -101,16 +123,21 @@ def _create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
 
 def load_checkpoint(model: torch.nn.Module, path: str, name: str = "the model") -> None:
     """Any checkpoint that cannot become this model's weights is the user's file, not a bug: one clear message."""
+
     def unfit(why: str) -> ZfError:
         return ZfError(f"checkpoint {path} does not fit model {name}: {why}")
+
     try:
         if path.endswith(".safetensors"):
             from safetensors.torch import load_file
+
             state = load_file(path)
         else:
             state = torch.load(path, map_location="cpu")
     except Exception as err:  # directory, truncated zip, random bytes, pickle errors: all "not a checkpoint"
-        raise unfit(f"not a readable state_dict ({type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''})")
+        raise unfit(
+            f"not a readable state_dict ({type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''})"
+        )
     for key in ("state_dict", "model", "model_state_dict"):
         if isinstance(state, dict) and key in state and isinstance(state[key], dict):
             state = state[key]
@@ -153,6 +180,9 @@ def reparameterize(model: torch.nn.Module, mode) -> Tuple[torch.nn.Module, int]:
     if mode is False or (mode == "auto" and offered == 0):
         return model, 0
     if offered == 0:
-        raise ZfError("model.reparameterize is true, but no module of this model offers a fusion (fuse, reparameterize or switch_to_deploy)")
+        raise ZfError(
+            "model.reparameterize is true, but no module of this model offers a fusion (fuse, reparameterize or switch_to_deploy)"
+        )
     from timm.utils.model import reparameterize_model
+
     return reparameterize_model(model).eval(), offered

@@ -1,5 +1,6 @@
 """Inputs for equivalence checks: N distinct real images of the recipe's dataset (a seeded sample, duplicates by
 content skipped), else seeded noise, said so."""
+
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -8,7 +9,9 @@ from .datasets import load_raw, open_dataset, sample_indices
 from .preprocess import normalize, pixels_digest
 
 
-def check_inputs(dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int, seed: int) -> Tuple[List[np.ndarray], str]:
+def check_inputs(
+    dataset: Optional[Dict[str, Any]], rec: Dict[str, Any], n: int, seed: int
+) -> Tuple[List[np.ndarray], str]:
     shape = rec["input_shape"]
     if dataset:
         ds = open_dataset(dataset, shape[1:])

@@ -1,5 +1,6 @@
 """Image sources named in recipes: fashion_mnist (IDX), folder (ImageNet layout or flat + labels), and
 hb_calibration_dir (raw tensors already at network size). Each yields images by index; sampling is seeded."""
+
 import os
 import stat
 import unicodedata
@@ -58,6 +59,7 @@ class FashionMnist(Dataset):
 class Folder(Dataset):
     """Images by the listing TypeScript made of the folder (the one its cache key hashed): class folders are the
     listed top-level folders (or the synsets' order), flat images the listed top-level files."""
+
     kind = "folder"
 
     def __init__(self, path: str, listing: Dict[str, List[str]], labels: Optional[str], synsets: Optional[str]) -> None:
@@ -91,7 +93,9 @@ class Folder(Dataset):
             self.paths = [os.path.join(path, f) for f in flat]
             if labels:
                 self.classes = subdirs if synsets else None
-                self.labels, self.label_sources = read_labels(labels, [os.path.basename(p) for p in self.paths], self.classes)
+                self.labels, self.label_sources = read_labels(
+                    labels, [os.path.basename(p) for p in self.paths], self.classes
+                )
         if not self.paths:
             raise ZfError(f"no images ({', '.join(IMAGE_EXTS)}) in {path}")
         self.ids = [os.path.relpath(p, path) for p in self.paths]
@@ -99,8 +103,10 @@ class Folder(Dataset):
     def get(self, i: int) -> Image.Image:
         img = Image.open(open_regular(self.paths[i]))  # reads the header only
         if img.width * img.height > self.max_pixels:
-            raise OSError(f"{img.width}x{img.height} is more than the dataset's max_pixels ({self.max_pixels}); raise it "
-                          "in the recipe if the image is real")
+            raise OSError(
+                f"{img.width}x{img.height} is more than the dataset's max_pixels ({self.max_pixels}); raise it "
+                "in the recipe if the image is real"
+            )
         img.load()
         return img
 
@@ -151,7 +157,11 @@ def _label(value: str, classes: Optional[List[str]], where: str) -> int:
         pass
     if classes and value in classes:
         return classes.index(value)
-    hint = "not one of the synsets' class names" if classes else "not a class index; to use class names, set the dataset's synsets: file"
+    hint = (
+        "not one of the synsets' class names"
+        if classes
+        else "not a class index; to use class names, set the dataset's synsets: file"
+    )
     raise ZfError(f"{where}: label {value!r} is {hint}")
 
 
@@ -168,8 +178,10 @@ def _match_names(by_name: Dict[str, Any], names: List[str], file: str) -> List[A
                 normalized.append(n)
         picked.append(value)
     if normalized:
-        warn(f"{file}: {len(normalized)} name(s) match their files only after Unicode normalization (NFC/NFD), e.g. "
-             f"{normalized[0]!r}; they are taken as the same names")
+        warn(
+            f"{file}: {len(normalized)} name(s) match their files only after Unicode normalization (NFC/NFD), e.g. "
+            f"{normalized[0]!r}; they are taken as the same names"
+        )
     return picked
 
 
@@ -204,13 +216,16 @@ def check_labels(ds: "Dataset", num_classes: int) -> None:
         return
     where = ds.label_sources
     shown = ", ".join(f"{where[i] if where else ds.source(i)} (label {ds.labels[i]})" for i in bad[:5])
-    raise ZfError(f"{len(bad)} label(s) outside the model's {num_classes} classes (0..{num_classes - 1}): {shown}"
-                  f"{', ...' if len(bad) > 5 else ''}")
+    raise ZfError(
+        f"{len(bad)} label(s) outside the model's {num_classes} classes (0..{num_classes - 1}): {shown}"
+        f"{', ...' if len(bad) > 5 else ''}"
+    )
 
 
 def load_raw(ds: Dataset, i: int, rec: Dict[str, Any]) -> Optional[np.ndarray]:
     """Image i as the raw CHW 0-255 tensor of the preprocessing record, or None (with a warning) if unreadable."""
     from .preprocess import raw_tensor
+
     try:
         item = ds.get(i)
         return item if ds.raw else raw_tensor(item, rec)
@@ -219,7 +234,9 @@ def load_raw(ds: Dataset, i: int, rec: Dict[str, Any]) -> Optional[np.ndarray]:
         if ds.unreadable <= NAMED_UNREADABLE:
             warn(f"skipping unreadable image {ds.source(i)}: {err}")
         elif ds.unreadable == NAMED_UNREADABLE + 1:
-            warn(f"more than {NAMED_UNREADABLE} unreadable images: the rest are skipped without a warning each (the stage's data lists them)")
+            warn(
+                f"more than {NAMED_UNREADABLE} unreadable images: the rest are skipped without a warning each (the stage's data lists them)"
+            )
         return None
 
 

@@ -4,6 +4,7 @@ second multiplied by s_i (ReLU(x / s) = ReLU(x) / s for s > 0, so the float mode
 chosen so both channels' weight ranges become equal: depthwise convolutions, whose channels' ranges differ by orders
 of magnitude, then lose far less to per-tensor int8 scales. Applied before calibration: the ranges are measured on
 the equalized model."""
+
 from typing import List, Tuple
 
 import numpy as np
@@ -30,8 +31,13 @@ def chains(model: onnx.ModelProto) -> List[Tuple[onnx.NodeProto, onnx.NodeProto]
         if len(relu) != 1 or relu[0].op_type != "Relu" or relu[0].output[0] in outputs:
             continue
         second = consumers.get(relu[0].output[0], [])
-        if len(second) == 1 and second[0].op_type == "Conv" and conv_group(second[0]) == 1 and second[0].input[0] == relu[0].output[0] \
-                and second[0].input[1] in inits:
+        if (
+            len(second) == 1
+            and second[0].op_type == "Conv"
+            and conv_group(second[0]) == 1
+            and second[0].input[0] == relu[0].output[0]
+            and second[0].input[1] in inits
+        ):
             out.append((first, second[0]))
     return out
 
@@ -41,10 +47,15 @@ def equalize(model: onnx.ModelProto) -> Tuple[onnx.ModelProto, int]:
     out, inits = editable_copy(model)
     done = 0
     for first, second in chains(out):
-        names = [first.input[1], second.input[1]] + ([first.input[2]] if len(first.input) > 2 and first.input[2] else [])
+        names = [first.input[1], second.input[1]] + (
+            [first.input[2]] if len(first.input) > 2 and first.input[2] else []
+        )
         if any(n not in inits for n in names):
             continue
-        w1, w2 = numpy_helper.to_array(inits[names[0]]).astype(np.float64), numpy_helper.to_array(inits[names[1]]).astype(np.float64)
+        w1, w2 = (
+            numpy_helper.to_array(inits[names[0]]).astype(np.float64),
+            numpy_helper.to_array(inits[names[1]]).astype(np.float64),
+        )
         if w2.shape[1] != w1.shape[0]:
             continue
         r1 = np.abs(w1).reshape(w1.shape[0], -1).max(1)
@@ -52,7 +63,9 @@ def equalize(model: onnx.ModelProto) -> Tuple[onnx.ModelProto, int]:
         s = np.where((r1 > 0) & (r2 > 0), np.sqrt(r1 / np.maximum(r2, 1e-30)), 1.0)  # r1/s = r2*s
         shape1 = (-1,) + (1,) * (w1.ndim - 1)
         inits[names[0]].CopyFrom(numpy_helper.from_array((w1 / s.reshape(shape1)).astype(np.float32), names[0]))
-        inits[names[1]].CopyFrom(numpy_helper.from_array((w2 * s.reshape(1, -1, *(1,) * (w2.ndim - 2))).astype(np.float32), names[1]))
+        inits[names[1]].CopyFrom(
+            numpy_helper.from_array((w2 * s.reshape(1, -1, *(1,) * (w2.ndim - 2))).astype(np.float32), names[1])
+        )
         if len(names) > 2:
             b = numpy_helper.to_array(inits[names[2]]).astype(np.float64)
             inits[names[2]].CopyFrom(numpy_helper.from_array((b / s).astype(np.float32), names[2]))

@@ -1,5 +1,6 @@
 """One evaluation pass shared by the ort (evaluate.py) and Horizon (hb_eval.py) workers: every model sees the same
 raw pixels of the same images (each applies its own input transform), then the paired metrics."""
+
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List
@@ -16,7 +17,9 @@ Runner = Callable[[np.ndarray], np.ndarray]  # raw NCHW 0..255 float32 batch -> 
 def open_evaluation(p: Dict[str, Any]):
     """The preprocessing record, the labelled dataset and the chosen image indices of an evaluate request."""
     import json
+
     from .datasets import eval_indices, open_dataset
+
     with open(p["preprocess"]) as f:
         rec = json.load(f)
     ds = open_dataset(p["dataset"], rec["input_shape"][1:])
@@ -25,12 +28,14 @@ def open_evaluation(p: Dict[str, Any]):
     return rec, ds, eval_indices(ds, p.get("limit"), p["sampling"])
 
 
-def collect_logits(ds: Dataset, idx: List[int], rec: Dict[str, Any], runners: Dict[str, Runner], batch: int) -> Dict[str, Any]:
+def collect_logits(
+    ds: Dataset, idx: List[int], rec: Dict[str, Any], runners: Dict[str, Runner], batch: int
+) -> Dict[str, Any]:
     """Decode in a pool (the next batch while the models run on this one); skip unreadable images."""
     logits: Dict[str, list] = {k: [] for k in runners}
     used, skipped = [], []
     started = time.perf_counter()
-    chunks = [idx[k:k + batch] for k in range(0, len(idx), batch)]
+    chunks = [idx[k : k + batch] for k in range(0, len(idx), batch)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = [pool.submit(load_raw, ds, i, rec) for i in chunks[0]] if chunks else []
         for c, chunk in enumerate(chunks):
@@ -47,7 +52,12 @@ def collect_logits(ds: Dataset, idx: List[int], rec: Dict[str, Any], runners: Di
     if not used:
         raise ZfError(f"no readable image among the {len(idx)} selected for evaluation")
     seconds = time.perf_counter() - started
-    return {"used": used, "skipped": skipped, "seconds": seconds, "logits": {k: np.concatenate(v) for k, v in logits.items()}}
+    return {
+        "used": used,
+        "skipped": skipped,
+        "seconds": seconds,
+        "logits": {k: np.concatenate(v) for k, v in logits.items()},
+    }
 
 
 def class_names(ds: Dataset, num_classes: int) -> List[str]:
@@ -58,6 +68,7 @@ def class_names(ds: Dataset, num_classes: int) -> List[str]:
         return list(names)
     if num_classes == 1000:
         from timm.data import ImageNetInfo
+
         info = ImageNetInfo()
         return [info.index_to_description(i).split(",")[0] for i in range(1000)]
     if ds.classes and len(ds.classes) == num_classes:
@@ -93,11 +104,32 @@ def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: 
     for ci in range(fl.shape[1]):
         m = labels == ci
         if m.any():
-            per_class.append({"class": classes[ci] if ci < len(classes) else str(ci), "n": int(m.sum()),
-                              "float": 100.0 * f1[m].mean(), "quant": 100.0 * q1[m].mean(), "delta": 100.0 * (q1[m].mean() - f1[m].mean())})
+            per_class.append(
+                {
+                    "class": classes[ci] if ci < len(classes) else str(ci),
+                    "n": int(m.sum()),
+                    "float": 100.0 * f1[m].mean(),
+                    "quant": 100.0 * q1[m].mean(),
+                    "delta": 100.0 * (q1[m].mean() - f1[m].mean()),
+                }
+            )
     n = len(labels)
-    return {"n": n, "topk": k, "classes": int(fl.shape[1]), "float": {"top1": _summary(f1), "top5": _summary(f5)}, "quant": {"top1": _summary(q1), "top5": _summary(q5)},
-            "paired": {"both_right": int((f1 & q1).sum()), "float_only": b, "quant_only": c, "both_wrong": int((~f1 & ~q1).sum()),
-                       "mcnemar_p": mcnemar_exact(b, c), "agreement": float((fpred == qpred).mean()),
-                       "mean_output_cosine": float(cos.mean()), "delta_top1": 100.0 * (c - b) / n},
-            "per_class": per_class, "_pred": {"float": fpred, "quant": qpred, "cosine": cos.astype(np.float32)}}
+    return {
+        "n": n,
+        "topk": k,
+        "classes": int(fl.shape[1]),
+        "float": {"top1": _summary(f1), "top5": _summary(f5)},
+        "quant": {"top1": _summary(q1), "top5": _summary(q5)},
+        "paired": {
+            "both_right": int((f1 & q1).sum()),
+            "float_only": b,
+            "quant_only": c,
+            "both_wrong": int((~f1 & ~q1).sum()),
+            "mcnemar_p": mcnemar_exact(b, c),
+            "agreement": float((fpred == qpred).mean()),
+            "mean_output_cosine": float(cos.mean()),
+            "delta_top1": 100.0 * (c - b) / n,
+        },
+        "per_class": per_class,
+        "_pred": {"float": fpred, "quant": qpred, "cosine": cos.astype(np.float32)},
+    }

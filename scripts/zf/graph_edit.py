@@ -1,5 +1,6 @@
 """What the passes that rewrite weights share (the QDQ writer, bias correction, equalization): a copy of the model in
 which every node owns its initializers, to edit in place."""
+
 import copy
 from typing import Dict, Tuple
 

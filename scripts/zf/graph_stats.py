@@ -1,4 +1,5 @@
 """Node counts and op-type histograms of an ONNX graph."""
+
 from collections import Counter
 from typing import Dict
 

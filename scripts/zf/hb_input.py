@@ -3,6 +3,7 @@
 nv12 runtime input: RGB -> NV12 (BT.601 full range, input_space_and_range: regular; UV averaged over 2x2) ->
 YUV444 (UV upsampled nearest, as the board's pyramid does) -> minus 128 as int8, NHWC (reference §4).
 gray: Y - 128; rgb/bgr: pixel - 128 in that order; all NHWC int8. featuremap: the normalized float tensor."""
+
 from typing import Any, Dict
 
 import numpy as np
@@ -22,14 +23,15 @@ def rgb_to_nv12(rgb: np.ndarray) -> np.ndarray:
 
 
 def nv12_to_yuv444(nv12: np.ndarray, h: int, w: int) -> np.ndarray:
-    y = nv12[:h * w].reshape(h, w)
-    uv = nv12[h * w:].reshape(h // 2, w // 2, 2).repeat(2, axis=0).repeat(2, axis=1)
+    y = nv12[: h * w].reshape(h, w)
+    uv = nv12[h * w :].reshape(h // 2, w // 2, 2).repeat(2, axis=0).repeat(2, axis=1)
     return np.concatenate([y[..., None], uv], axis=-1)
 
 
 def hb_input(raw: np.ndarray, rec: Dict[str, Any], rt_type: str) -> np.ndarray:
     """raw: N x C x H x W float32 0..255 in the record's colour order -> the quantized model's input."""
     from .preprocess import normalize
+
     if rt_type == "featuremap":
         return normalize(raw, rec)
     pix = np.clip(np.round(raw), 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)  # NHWC uint8

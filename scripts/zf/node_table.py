@@ -1,5 +1,6 @@
 """hb_mapper-style per-node table: each node's output, float vs quantized (fake-quant, cumulative error),
 cosine over the first calibration samples."""
+
 from typing import Dict, List, Tuple
 
 import numpy as np
@@ -10,8 +11,15 @@ from .ort_session import session
 from .qdq import with_outputs
 
 
-def node_table(float_model: onnx.ModelProto, qdq_model: onnx.ModelProto, inputs: List[np.ndarray],
-               ranges: Dict[str, Tuple[float, float]], excluded: List[str], dtype: str = "uint8", int16=()) -> List[Dict]:
+def node_table(
+    float_model: onnx.ModelProto,
+    qdq_model: onnx.ModelProto,
+    inputs: List[np.ndarray],
+    ranges: Dict[str, Tuple[float, float]],
+    excluded: List[str],
+    dtype: str = "uint8",
+    int16=(),
+) -> List[Dict]:
     """dtype: the activations' integer type (the scheme's); int16: tensors written as int16."""
     qdq_tensors = {t for n in qdq_model.graph.node for t in n.output}
     quantized = {n.input[0] for n in qdq_model.graph.node if n.op_type == "QuantizeLinear"}
@@ -34,8 +42,18 @@ def node_table(float_model: onnx.ModelProto, qdq_model: onnx.ModelProto, inputs:
     rows = []
     for (node, f, _), sim in zip(pairs, sims):
         lo, hi = ranges.get(f, (None, None))
-        rows.append({"node": node.name or f, "tensor": f, "type": node.op_type, "cosine": float(sim),
-                     "threshold": None if lo is None else float(max(abs(lo), abs(hi))),
-                     "dtype": "float" if node.name in excluded or not ({f, f + "_QuantizeLinear_Input"} & quantized)
-                     else "int16" if f in int16 else dtype})
+        rows.append(
+            {
+                "node": node.name or f,
+                "tensor": f,
+                "type": node.op_type,
+                "cosine": float(sim),
+                "threshold": None if lo is None else float(max(abs(lo), abs(hi))),
+                "dtype": "float"
+                if node.name in excluded or not ({f, f + "_QuantizeLinear_Input"} & quantized)
+                else "int16"
+                if f in int16
+                else dtype,
+            }
+        )
     return rows

@@ -1,4 +1,5 @@
 """ONNX Runtime sessions configured the same way everywhere (quiet logs, fixed threads)."""
+
 import onnxruntime as ort
 
 
@@ -11,7 +12,9 @@ def session(model, threads: int = 1, optimize: bool = True, arena: bool = True) 
     so.inter_op_num_threads = 1
     # No zooforge-only optimizer switch: every session runs an int8 model as a plain ONNX Runtime session would
     # (the float choices are baked into the graph: zf/qdq.py keep_float_in_graph).
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize else ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    so.graph_optimization_level = (
+        ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize else ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    )
     src = model if isinstance(model, (str, bytes)) else model.SerializeToString()
     return ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
 

@@ -1,5 +1,6 @@
 """What happened to each image: predictions.npz keeps every image's file, label, float and int8 top-5 with
 probabilities and the output cosine; images.json and thumbs/ show the flipped and the least similar ones."""
+
 import json
 import os
 from typing import Any, Dict, List
@@ -16,24 +17,52 @@ def _top5(probs: np.ndarray, names: List[str]) -> List[Dict[str, Any]]:
     return [{"class": int(i), "name": names[int(i)], "p": round(float(probs[int(i)]), 4)} for i in idx]
 
 
-def save(work_dir: str, ds, used: List[int], labels: np.ndarray, logits: Dict[str, np.ndarray], cosine: np.ndarray,
-         names: List[str], softmax, least_similar: int = 5) -> None:
+def save(
+    work_dir: str,
+    ds,
+    used: List[int],
+    labels: np.ndarray,
+    logits: Dict[str, np.ndarray],
+    cosine: np.ndarray,
+    names: List[str],
+    softmax,
+    least_similar: int = 5,
+) -> None:
     probs = {k: softmax(v) for k, v in logits.items()}
     top = {k: np.argsort(-p, axis=1)[:, :5] for k, p in probs.items()}
-    np.savez_compressed(os.path.join(work_dir, "predictions.npz"), index=np.asarray(used), files=np.asarray([ds.source(i) for i in used]),
-                        label=labels, cosine=cosine,
-                        float_top5=top["float"], float_top5_p=np.take_along_axis(probs["float"], top["float"], 1),
-                        quant_top5=top["quant"], quant_top5_p=np.take_along_axis(probs["quant"], top["quant"], 1))
+    np.savez_compressed(
+        os.path.join(work_dir, "predictions.npz"),
+        index=np.asarray(used),
+        files=np.asarray([ds.source(i) for i in used]),
+        label=labels,
+        cosine=cosine,
+        float_top5=top["float"],
+        float_top5_p=np.take_along_axis(probs["float"], top["float"], 1),
+        quant_top5=top["quant"],
+        quant_top5_p=np.take_along_axis(probs["quant"], top["quant"], 1),
+    )
     f1, q1 = top["float"][:, 0] == labels, top["quant"][:, 0] == labels
-    shown = [(k, "float right, int8 wrong") for k in np.nonzero(f1 & ~q1)[0]] + [(k, "int8 right, float wrong") for k in np.nonzero(~f1 & q1)[0]]
+    shown = [(k, "float right, int8 wrong") for k in np.nonzero(f1 & ~q1)[0]] + [
+        (k, "int8 right, float wrong") for k in np.nonzero(~f1 & q1)[0]
+    ]
     picked = {int(k) for k, _ in shown}
     shown += [(int(k), "least similar outputs") for k in np.argsort(cosine)[:least_similar] if int(k) not in picked]
     os.makedirs(os.path.join(work_dir, "thumbs"))
     rows = []
     for n, (k, kind) in enumerate(shown):
         thumb = f"thumbs/{n:04d}.jpg" if n < MAX_THUMBS else None
-        rows.append({"file": ds.source(used[int(k)]), "kind": kind, "label": int(labels[k]), "label_name": names[int(labels[k])],
-                     "cosine": float(cosine[k]), "float_top5": _top5(probs["float"][k], names), "quant_top5": _top5(probs["quant"][k], names), "thumb": thumb})
+        rows.append(
+            {
+                "file": ds.source(used[int(k)]),
+                "kind": kind,
+                "label": int(labels[k]),
+                "label_name": names[int(labels[k])],
+                "cosine": float(cosine[k]),
+                "float_top5": _top5(probs["float"][k], names),
+                "quant_top5": _top5(probs["quant"][k], names),
+                "thumb": thumb,
+            }
+        )
         if thumb is None:
             continue
         img = ds.get(used[int(k)])

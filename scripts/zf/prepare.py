@@ -1,5 +1,6 @@
 """The float model as the quantizer sees it: ORT pre-processing (shape inference + basic optimizations, so
 BatchNorm is folded) and opset >= 13 (per-channel DequantizeLinear needs its axis attribute)."""
+
 from pathlib import Path
 from typing import Optional, Tuple
 
@@ -18,7 +19,9 @@ def ensure_opset(model: onnx.ModelProto, minimum: int) -> Tuple[onnx.ModelProto,
 
 def prepare(float_model: str, out_path: str) -> Tuple[onnx.ModelProto, Optional[str]]:
     """Writes the prepared model to out_path and returns it (shape-inferred) with a note on any opset change."""
-    quant_pre_process(float_model, out_path, skip_symbolic_shape=False)  # skip_symbolic_shape=True drops the optimized model
+    quant_pre_process(
+        float_model, out_path, skip_symbolic_shape=False
+    )  # skip_symbolic_shape=True drops the optimized model
     model, note = ensure_opset(load_model_with_shape_infer(Path(out_path)), 13)
     if note:
         onnx.save(model, out_path)

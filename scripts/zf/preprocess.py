@@ -4,6 +4,7 @@ raw tensor  = resize(shorter side -> size/crop_pct) -> center crop -> colour ord
               (exactly what hb_mapper wants as calibration data: it applies mean/scale itself)
 input       = (raw/255 - mean) / std     (what the float ONNX model consumes)
 """
+
 import hashlib
 import math
 from typing import Any, Dict
@@ -27,6 +28,7 @@ def to_8bit(image: Any) -> Any:
         raise ValueError(f"32-bit integer image with values {arr.min():.0f}..{arr.max():.0f}: not a 16-bit image")
     if not _SAID_16BIT:
         from .protocol import warn
+
         warn("16-bit grayscale images are scaled to 8 bits (value / 257) before preprocessing")
         _SAID_16BIT.append(True)
     return Image.fromarray(np.clip(np.rint(arr / 257.0), 0, 255).astype(np.uint8), mode="L")
@@ -69,7 +71,12 @@ def raw_tensor(image: Any, rec: Dict[str, Any]) -> np.ndarray:
     """PIL image or uint8 array (HxW or HxWx3, RGB) -> float32 CxHxW in 0..255 following the record."""
     h, w = rec["size"]
     gray = rec["colour"] == "gray"
-    if isinstance(image, np.ndarray) and image.shape[:2] == (h, w) and image.ndim == (2 if gray else 3) and rec["crop_pct"] == 1.0:
+    if (
+        isinstance(image, np.ndarray)
+        and image.shape[:2] == (h, w)
+        and image.ndim == (2 if gray else 3)
+        and rec["crop_pct"] == 1.0
+    ):
         # Already at network size in the right channel count: no resize, so no PIL round trip (same pixels).
         arr = image.astype(np.float32)
         if gray:

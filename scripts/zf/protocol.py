@@ -2,6 +2,7 @@
 stdout lines; a ZfError becomes one `zooforge: <message>` line and exit 1 (never a traceback as the only message).
 Input and output are checked against the worker's contract (zf/contracts/<name>.json, generated from the zod
 schemas in pipeline/contracts): a wrong field fails here, named by worker and path, not three calls deeper."""
+
 import argparse
 import ctypes
 import errno
@@ -55,8 +56,10 @@ def check_contract(worker: str, side: str, data: Any) -> None:
     if errors:
         e = errors[0]
         where = ".".join(str(p) for p in e.absolute_path) or "(top level)"
-        raise ContractError(f"{worker} worker {side} does not match its contract: {where}: {e.message[:300]}"
-                            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+        raise ContractError(
+            f"{worker} worker {side} does not match its contract: {where}: {e.message[:300]}"
+            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+        )
 
 
 def write_json(path: str, data: Any) -> None:
@@ -108,19 +111,24 @@ def run_worker(worker: str, fn: Callable[[Dict[str, Any]], Dict[str, Any]]) -> N
         # the machine, not a bug: a full or read-only disk, a folder we may not write
         print(f"zooforge: {err.filename or '(unknown path)'}: {err.strerror}", file=sys.stderr, flush=True)
         sys.exit(1)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         raise_internal(err)
 
 
 def raise_internal(err: Exception) -> None:
     """An unexpected bug: the traceback goes to the stage log, the summary to the user."""
     traceback.print_exc()
-    print(f"zooforge: internal error in {os.path.basename(sys.argv[0])}: {type(err).__name__}: {str(err)[:300]} "
-          "(traceback in the stage log)", file=sys.stderr, flush=True)
+    print(
+        f"zooforge: internal error in {os.path.basename(sys.argv[0])}: {type(err).__name__}: {str(err)[:300]} "
+        "(traceback in the stage log)",
+        file=sys.stderr,
+        flush=True,
+    )
     sys.exit(1)
 
 
 def quiet_onnxruntime() -> None:
     """ORT warns on stderr by default; users should only see what matters."""
     import onnxruntime as ort
+
     ort.set_default_logger_severity(3)

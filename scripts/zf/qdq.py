@@ -1,5 +1,6 @@
 """Write a QDQ model with ONNX Runtime's quantizer, fed with our own tensor ranges, in the layout ORT's
 x86 kernels fuse completely: uint8 asymmetric activations, int8 symmetric (per-channel) weights, int32 bias."""
+
 import copy
 from typing import Dict, Iterable, List, Set, Tuple
 
@@ -22,7 +23,10 @@ FLOAT = onnx.TensorProto.FLOAT
 def float_tensors(model: onnx.ModelProto) -> List[str]:
     """Activations worth calibrating: float inputs/outputs of nodes, minus initializers (weights)."""
     inits = {i.name for i in model.graph.initializer}
-    typed = {v.name: v.type.tensor_type.elem_type for v in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output)}
+    typed = {
+        v.name: v.type.tensor_type.elem_type
+        for v in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output)
+    }
     names: List[str] = []
     seen: Set[str] = set()
     for node in model.graph.node:
@@ -48,8 +52,9 @@ def is_grouped_conv(node: onnx.NodeProto) -> bool:
     return node.op_type == "Conv" and conv_group(node) > 1
 
 
-def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: Dict, float_op_types: List[str],
-                     int16_runs: bool = False) -> Tuple[List[str], List[str]]:
+def nodes_kept_float(
+    model: onnx.ModelProto, run_on_cpu: List[str], node_info: Dict, float_op_types: List[str], int16_runs: bool = False
+) -> Tuple[List[str], List[str]]:
     """Node names to exclude from quantization, and warnings for what we cannot honour. int16_runs: node_info int16
     is emulated (bpu), not kept float."""
     names = {n.name for n in model.graph.node}
@@ -63,7 +68,9 @@ def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: D
             keep.add(n)
         elif "int16" in [v for k, v in info.items() if k != "ON"] and not int16_runs:
             keep.add(n)
-            warnings.append(f"node_info asks int16 for {n}: emulate host keeps it float instead (int16 QDQ is not fused by ORT's CPU kernels; emulate bpu runs it int16)")
+            warnings.append(
+                f"node_info asks int16 for {n}: emulate host keeps it float instead (int16 QDQ is not fused by ORT's CPU kernels; emulate bpu runs it int16)"
+            )
     for node in model.graph.node:
         if node.op_type in float_op_types or ("GroupedConv" in float_op_types and is_grouped_conv(node)):
             keep.add(node.name)
@@ -71,6 +78,8 @@ def nodes_kept_float(model: onnx.ModelProto, run_on_cpu: List[str], node_info: D
 
 
 _TYPES = {"uint8": QuantType.QUInt8, "int8": QuantType.QInt8, "int16": QuantType.QInt16}
+
+
 def activation_type(scheme: Dict) -> str:
     """The integer type every activation is written in (node_info's int16 tensors aside)."""
     return "int16" if scheme["all_int16"] else scheme["activations"]
@@ -79,15 +88,25 @@ def activation_type(scheme: Dict) -> str:
 HOST_SCHEME = {"emulate": "host", "activations": "uint8", "symmetric": False, "int16_tensors": [], "all_int16": False}
 
 
-def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], per_channel: bool, exclude: List[str],
-              only: List[str] = None, scheme: Dict = None, asymmetric: bool = None, input_means: Dict = None) -> onnx.ModelProto:
+def build_qdq(
+    model: onnx.ModelProto,
+    ranges: Dict[str, Tuple[float, float]],
+    per_channel: bool,
+    exclude: List[str],
+    only: List[str] = None,
+    scheme: Dict = None,
+    asymmetric: bool = None,
+    input_means: Dict = None,
+) -> onnx.ModelProto:
     """only: quantize just these nodes (per-layer sensitivity); default every quantizable node. scheme
     (calibration/scheme.py): activation type and symmetry, int16 tensors; default the host scheme. asymmetric
     overrides the scheme's symmetry (the bpu search tries both). input_means (optimization: bias_correction):
     per-channel means of the Conv/Gemm inputs; the model is built, its biases corrected, and built again."""
     if input_means:
         first = build_qdq(model, ranges, per_channel, exclude, only, scheme, asymmetric)
-        return build_qdq(correct_biases(model, first, input_means), ranges, per_channel, exclude, only, scheme, asymmetric)
+        return build_qdq(
+            correct_biases(model, first, input_means), ranges, per_channel, exclude, only, scheme, asymmetric
+        )
     scheme = scheme or HOST_SCHEME
     symmetric = scheme["symmetric"] if asymmetric is None else not asymmetric
     act = activation_type(scheme)
@@ -97,9 +116,22 @@ def build_qdq(model: onnx.ModelProto, ranges: Dict[str, Tuple[float, float]], pe
         # int16 Q/DQ exist from opset 21; the com.microsoft ones run at any opset (fake-quant: accuracy, not speed)
         options["UseQDQContribOps"] = True
         options["TensorQuantOverrides"] = {t: [{"quant_type": QuantType.QInt16}] for t in int16}
-    data = {n: TensorData(lowest=np.array(lo, dtype=np.float32), highest=np.array(hi, dtype=np.float32)) for n, (lo, hi) in ranges.items()}
-    q = QDQQuantizer(unshared(model), per_channel, False, QuantType.QInt8, _TYPES[act],
-                     TensorsData(CalibrationMethod.MinMax, data), only or [], exclude, DEFAULT_OP_TYPES, options)
+    data = {
+        n: TensorData(lowest=np.array(lo, dtype=np.float32), highest=np.array(hi, dtype=np.float32))
+        for n, (lo, hi) in ranges.items()
+    }
+    q = QDQQuantizer(
+        unshared(model),
+        per_channel,
+        False,
+        QuantType.QInt8,
+        _TYPES[act],
+        TensorsData(CalibrationMethod.MinMax, data),
+        only or [],
+        exclude,
+        DEFAULT_OP_TYPES,
+        options,
+    )
     out = keep_float_in_graph(q.quantize_model(), exclude)
     out.producer_name, out.producer_version = "zooforge (onnxruntime.quantization)", "0.1.0"
     return out
@@ -122,19 +154,29 @@ def keep_float_in_graph(model: onnx.ModelProto, exclude: List[str]) -> onnx.Mode
         if source is None or source.op_type != "DequantizeLinear":
             continue
         held = f"{node.input[0]}__zf_float_{node.name}"
-        model.graph.node.insert(list(model.graph.node).index(node), onnx.helper.make_node("Sum", [node.input[0]], [held], name=held))
+        model.graph.node.insert(
+            list(model.graph.node).index(node), onnx.helper.make_node("Sum", [node.input[0]], [held], name=held)
+        )
         node.input[0] = held
     return model
 
 
-_QTYPES = {onnx.TensorProto.INT8: "int8", onnx.TensorProto.UINT8: "uint8", onnx.TensorProto.INT16: "int16", onnx.TensorProto.UINT16: "uint16"}
+_QTYPES = {
+    onnx.TensorProto.INT8: "int8",
+    onnx.TensorProto.UINT8: "uint8",
+    onnx.TensorProto.INT16: "int16",
+    onnx.TensorProto.UINT16: "uint16",
+}
 
 
 def written_types(model: onnx.ModelProto) -> Dict[str, str]:
     """Tensor -> the integer type its QuantizeLinear writes (read from the zero point's type)."""
     zps = {i.name: i.data_type for i in model.graph.initializer}
-    return {n.input[0]: _QTYPES.get(zps.get(n.input[2]), "other")
-            for n in model.graph.node if n.op_type == "QuantizeLinear" and len(n.input) >= 3}
+    return {
+        n.input[0]: _QTYPES.get(zps.get(n.input[2]), "other")
+        for n in model.graph.node
+        if n.op_type == "QuantizeLinear" and len(n.input) >= 3
+    }
 
 
 def qdq_precisions(model: onnx.ModelProto) -> Dict[str, int]:
@@ -176,8 +218,25 @@ def with_minmax_outputs(model: onnx.ModelProto, names: Iterable[str], in_place: 
 
 
 # Data movement: runs on uint8 as it is. Everything else that is not an integer kernel computes in float.
-_NEUTRAL = {"QuantizeLinear", "DequantizeLinear", "Flatten", "Reshape", "Transpose", "MaxPool", "Squeeze", "Unsqueeze",
-            "Identity", "Shape", "Gather", "Concat", "Cast", "Constant", "Slice", "Split", "Pad"}
+_NEUTRAL = {
+    "QuantizeLinear",
+    "DequantizeLinear",
+    "Flatten",
+    "Reshape",
+    "Transpose",
+    "MaxPool",
+    "Squeeze",
+    "Unsqueeze",
+    "Identity",
+    "Shape",
+    "Gather",
+    "Concat",
+    "Cast",
+    "Constant",
+    "Slice",
+    "Split",
+    "Pad",
+}
 _INTEGER = {"QGemm", "ConvInteger", "MatMulInteger", "MatMulIntegerToFloat", "DynamicQuantizeMatMul", "QAttention"}
 
 
@@ -188,6 +247,7 @@ def float_compute_ops(qmodel: onnx.ModelProto, excluded_types: Dict[str, int]) -
     import tempfile
 
     import onnxruntime as ort
+
     with tempfile.TemporaryDirectory() as tmp:
         so = ort.SessionOptions()
         so.log_severity_level = 3
@@ -200,7 +260,13 @@ def float_compute_ops(qmodel: onnx.ModelProto, excluded_types: Dict[str, int]) -
         if "__zf_float_" in n.name:
             continue  # keep_float_in_graph's identity: not a computation
         op = "Conv" if n.op_type in ("FusedConv", "NhwcConv") else n.op_type
-        if op in _NEUTRAL or op in _INTEGER or op.startswith("QLinear") or n.domain == "com.microsoft.nchwc" and op in ("ReorderInput", "ReorderOutput"):
+        if (
+            op in _NEUTRAL
+            or op in _INTEGER
+            or op.startswith("QLinear")
+            or n.domain == "com.microsoft.nchwc"
+            and op in ("ReorderInput", "ReorderOutput")
+        ):
             continue
         out[op] = out.get(op, 0) + 1
     for op, k in excluded_types.items():

@@ -2,6 +2,7 @@
 Only the standard library is imported here, because this module is shipped to the nodes by value (the driver calls
 ray.cloudpickle.register_pickle_by_value on it): a node needs Ray, Node.js and the zooforge checkout, not this
 package on its PYTHONPATH."""
+
 import json
 import os
 import queue
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+
 
 class Progress:
     """A Ray actor (num_cpus=0) that collects events from every task until the driver drains them."""
@@ -43,8 +45,12 @@ def start_watched(argv, env, **popen):
     Returns the child and the write end, to close once the child is done."""
     alive_r, alive_w = os.pipe()
     try:
-        child = subprocess.Popen(argv, env={**env, "ZOOFORGE_PARENT_FD": f"{alive_r}:{os.fstat(alive_r).st_ino}"},
-                                 pass_fds=(alive_r,), **popen)
+        child = subprocess.Popen(
+            argv,
+            env={**env, "ZOOFORGE_PARENT_FD": f"{alive_r}:{os.fstat(alive_r).st_ino}"},
+            pass_fds=(alive_r,),
+            **popen,
+        )
     except BaseException:
         os.close(alive_w)
         raise
@@ -64,13 +70,25 @@ def run_task(spec: dict, progress) -> dict:
     if not os.path.exists(argv[0]):
         argv[0] = shutil.which("node") or argv[0]  # this node's Node.js lives elsewhere
     if not os.path.exists(argv[1]):
-        return {"exit_code": None, "node": node, "error": f"{node} has no zooforge checkout at {argv[1]}: every node needs "
-                "the same checkout at the same path, set up with scripts/setup.sh"}
-    last = progress.push.remote({"type": "task-start", "task": name, "node": node, "pid": os.getpid(),
-                          "attempt": 0})  # the driver numbers the attempts
+        return {
+            "exit_code": None,
+            "node": node,
+            "error": f"{node} has no zooforge checkout at {argv[1]}: every node needs "
+            "the same checkout at the same path, set up with scripts/setup.sh",
+        }
+    last = progress.push.remote(
+        {"type": "task-start", "task": name, "node": node, "pid": os.getpid(), "attempt": 0}
+    )  # the driver numbers the attempts
     with tempfile.TemporaryFile("w+") as err:
-        child, alive_w = start_watched(argv, {**os.environ, **spec["env"]}, cwd=spec["cwd"], stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.PIPE, stderr=err, text=True)
+        child, alive_w = start_watched(
+            argv,
+            {**os.environ, **spec["env"]},
+            cwd=spec["cwd"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
         # The child's lines are read by a helper thread: this thread only waits on a queue with a timeout, so it runs
         # Python often enough for ray.cancel's KeyboardInterrupt (an async exception) to land even while the run
         # prints nothing for minutes.

@@ -4,6 +4,7 @@ ONNX Runtime's x86 int8 kernels are slow on narrow groups (ResNeXt50's 4 channel
 1.6 ms fp32, timed alone) and fast on 32-wide ones (1.2 ms), so the extra multiplications by zero pay. The zeros are
 exact in int8 too, and a per-channel weight scale is the max over the same non-zero weights: the int8 model
 computes the same values, only faster."""
+
 from typing import Dict, List
 
 import numpy as np
@@ -35,7 +36,7 @@ def widened(weight: np.ndarray, groups: int, new_groups: int) -> np.ndarray:
     per_group = cout // groups
     for o in range(cout):
         j = (o // per_group) % k  # where this output channel's original group sits inside its new group
-        out[o, j * cin:(j + 1) * cin] = weight[o]
+        out[o, j * cin : (j + 1) * cin] = weight[o]
     return out
 
 
@@ -48,6 +49,8 @@ def regroup(model: onnx.ModelProto, groups: Dict[str, int]) -> onnx.ModelProto:
         if node.name not in groups:
             continue
         w = inits[node.input[1]]
-        w.CopyFrom(numpy_helper.from_array(widened(numpy_helper.to_array(w), conv_group(node), groups[node.name]), w.name))
+        w.CopyFrom(
+            numpy_helper.from_array(widened(numpy_helper.to_array(w), conv_group(node), groups[node.name]), w.name)
+        )
         next(a for a in node.attribute if a.name == "group").i = groups[node.name]
     return out

@@ -1,4 +1,5 @@
 """Statistics for float-vs-quantized accuracy: Wilson intervals and McNemar's exact test."""
+
 import math
 from typing import Tuple
 

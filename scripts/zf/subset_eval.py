@@ -1,5 +1,6 @@
 """A fixed validation subset, preprocessed once, and what a candidate model does on it versus float:
 Top-1, mean output cosine and SQNR. Deterministic: same subset, same numbers."""
+
 from typing import Dict, List
 
 import numpy as np
@@ -22,7 +23,7 @@ class Subset:
 
     def logits(self, model_path_or_bytes, batch: int = 256) -> np.ndarray:
         run = batched_session(model_path_or_bytes, batch)
-        return np.concatenate([run(self.x[i:i + batch]) for i in range(0, len(self.x), batch)])
+        return np.concatenate([run(self.x[i : i + batch]) for i in range(0, len(self.x), batch)])
 
     def score(self, logits: np.ndarray) -> Dict[str, float]:
         ref = self.float_logits

@@ -1,4 +1,5 @@
 """Single-thread ONNX Runtime latency, measured the same way everywhere (warm-up, then the median)."""
+
 import time
 from typing import Dict
 

@@ -1,27 +1,48 @@
-import { describe, expect, it } from 'vitest';
-import { BatchProgress } from '../../pipeline/batch/progress.ts';
-import { taskResources } from '../../pipeline/batch/resources.ts';
-import { taskArgv } from '../../pipeline/batch/ray.ts';
-import { optionalValues } from '../../pipeline/cli/options.ts';
-import { loadRecipe } from '../../pipeline/recipe/load.ts';
-import { selectStages } from '../../pipeline/stages/index.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { BatchProgress } from '../../pipeline/batch/progress.ts';
+import { taskArgv } from '../../pipeline/batch/ray.ts';
+import { taskResources } from '../../pipeline/batch/resources.ts';
+import { optionalValues } from '../../pipeline/cli/options.ts';
 import { PROJECT_ROOT } from '../../pipeline/paths.ts';
-import { join } from 'node:path';
+import { loadRecipe } from '../../pipeline/recipe/load.ts';
+import { selectStages } from '../../pipeline/stages/index.ts';
 import { fashionRecipeText } from '../helpers/recipes.ts';
 import { tmp } from '../helpers/tmp.ts';
 
 describe('--ray [ADDRESS]', () => {
   it.each([
-    [['sweep', 'r.yaml', '--ray'], ['sweep', 'r.yaml', '--ray=local']],
-    [['sweep', 'r.yaml', '--ray', '--jobs', '2'], ['sweep', 'r.yaml', '--ray=local', '--jobs', '2']],
-    [['sweep', 'r.yaml', '--ray', 'auto'], ['sweep', 'r.yaml', '--ray', 'auto']],
-    [['sweep', 'r.yaml', '--ray', 'ray://head.example:10001'], ['sweep', 'r.yaml', '--ray', 'ray://head.example:10001']],
-    [['sweep', 'r.yaml', '--ray', '10.0.0.5:6379'], ['sweep', 'r.yaml', '--ray', '10.0.0.5:6379']],
-    [['zoo', 'run', '--ray', 'RepVGG_A0'], ['zoo', 'run', '--ray=local', 'RepVGG_A0']], // a model name is not an address
-    [['sweep', 'r.yaml', '--ray=auto'], ['sweep', 'r.yaml', '--ray=auto']],
+    [
+      ['sweep', 'r.yaml', '--ray'],
+      ['sweep', 'r.yaml', '--ray=local'],
+    ],
+    [
+      ['sweep', 'r.yaml', '--ray', '--jobs', '2'],
+      ['sweep', 'r.yaml', '--ray=local', '--jobs', '2'],
+    ],
+    [
+      ['sweep', 'r.yaml', '--ray', 'auto'],
+      ['sweep', 'r.yaml', '--ray', 'auto'],
+    ],
+    [
+      ['sweep', 'r.yaml', '--ray', 'ray://head.example:10001'],
+      ['sweep', 'r.yaml', '--ray', 'ray://head.example:10001'],
+    ],
+    [
+      ['sweep', 'r.yaml', '--ray', '10.0.0.5:6379'],
+      ['sweep', 'r.yaml', '--ray', '10.0.0.5:6379'],
+    ],
+    [
+      ['zoo', 'run', '--ray', 'RepVGG_A0'],
+      ['zoo', 'run', '--ray=local', 'RepVGG_A0'],
+    ], // a model name is not an address
+    [
+      ['sweep', 'r.yaml', '--ray=auto'],
+      ['sweep', 'r.yaml', '--ray=auto'],
+    ],
   ])('%j -> %j', (argv, want) => {
     expect(optionalValues(argv)).toEqual(want);
   });
@@ -31,19 +52,43 @@ describe('Ray task resources and command line', () => {
   const dir = tmp('zf-batch-');
   const recipe = join(dir, 'fashion.yaml');
   writeFileSync(recipe, fashionRecipeText());
-  const load = (set: string[]) => loadRecipe(recipe, ['quantize.backend=ort', ...set], { resolveBackend: (b) => b as never });
+  const load = (set: string[]) =>
+    loadRecipe(recipe, ['quantize.backend=ort', ...set], { resolveBackend: (b) => b as never });
 
   it('ask for the largest need of the stages that will run; hb_mapper only when the recipe builds a .bin', () => {
     expect(taskResources(selectStages(), load([]))).toEqual({ num_cpus: 1, memory_mb: 3072, custom: {} });
     expect(taskResources(selectStages('preprocess'), load([]))).toEqual({ num_cpus: 1, memory_mb: 1024, custom: {} });
-    expect(taskResources(selectStages(), load(['quantize.backend=horizon']))).toMatchObject({ memory_mb: 8192, custom: { hb_mapper: 1 } });
+    expect(taskResources(selectStages(), load(['quantize.backend=horizon']))).toMatchObject({
+      memory_mb: 8192,
+      custom: { hb_mapper: 1 },
+    });
   });
 
-  it('a task runs this checkout\'s CLI with every value as its own argument (no shell)', () => {
+  it("a task runs this checkout's CLI with every value as its own argument (no shell)", () => {
     const hostile = 'quantize.calibration_type=$(touch /tmp/pwned); rm -rf ~';
-    const argv = taskArgv({ name: 'x', recipe, set: [hostile], out: '/shared/runs/x' }, { recipe, force: ['export'], set: ['a=1'], json: false, plain: false, until: 'params' }, '/shared/cache');
+    const argv = taskArgv(
+      { name: 'x', recipe, set: [hostile], out: '/shared/runs/x' },
+      { recipe, force: ['export'], set: ['a=1'], json: false, plain: false, until: 'params' },
+      '/shared/cache',
+    );
     expect(argv[0]).toBe(process.execPath);
-    expect(argv.slice(2)).toEqual(['run', recipe, '--out', '/shared/runs/x', '--cache', '/shared/cache', '--json', '--until', 'params', '--force', 'export', '--set', 'a=1', '--set', hostile]);
+    expect(argv.slice(2)).toEqual([
+      'run',
+      recipe,
+      '--out',
+      '/shared/runs/x',
+      '--cache',
+      '/shared/cache',
+      '--json',
+      '--until',
+      'params',
+      '--force',
+      'export',
+      '--set',
+      'a=1',
+      '--set',
+      hostile,
+    ]);
   });
 });
 
@@ -56,7 +101,11 @@ describe('batch progress', () => {
     p.event('a', { type: 'stage-start', id: 'export' });
     p.event('b', { type: 'stage-start', id: 'export' });
     p.event('a', { type: 'stage-end', id: 'export', status: 'passed' });
-    p.event('b', { type: 'stage-progress', id: 'export', message: 'waiting: another zooforge run (pid 9) is computing this entry' });
+    p.event('b', {
+      type: 'stage-progress',
+      id: 'export',
+      message: 'waiting: another zooforge run (pid 9) is computing this entry',
+    });
     p.end({ name: 'a', status: 'passed' });
     expect(p.line()).toBe('tasks 1/3 done, 1 running, 0 failed | export 1 passed 1 running');
     p.end({ name: 'b', status: 'failed', error: 'stage export: boom' });
@@ -80,23 +129,31 @@ describe('a run started by a Ray task', () => {
     const dir = tmp('zf-orphan-');
     writeFileSync(join(dir, 'fashion.yaml'), fashionRecipeText());
     const out = join(dir, 'run');
-    return { dir, out, argv: ['node', CLI, 'run', join(dir, 'fashion.yaml'), '--out', out, '--cache', join(dir, 'cache'), ...extra] };
+    return {
+      dir,
+      out,
+      argv: ['node', CLI, 'run', join(dir, 'fashion.yaml'), '--out', out, '--cache', join(dir, 'cache'), ...extra],
+    };
   };
   /** The run's recorded status once it has let its folder go (its lock released). */
   const settled = async (out: string): Promise<string> => {
     const deadline = Date.now() + 30_000;
-    while ((existsSync(join(out, '.lock')) || !existsSync(join(out, 'manifest.json'))) && Date.now() < deadline) await sleep(200);
+    while ((existsSync(join(out, '.lock')) || !existsSync(join(out, 'manifest.json'))) && Date.now() < deadline)
+      await sleep(200);
     expect(existsSync(join(out, '.lock')), 'the run let its folder go').toBe(false);
     return (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string }).status;
   };
 
-  it('stops and records interrupted once the task\'s worker is killed mid-run, releasing its folder', async () => {
+  it("stops and records interrupted once the task's worker is killed mid-run, releasing its folder", async () => {
     const { out, argv } = fashionRun(['--json', '--set', 'evaluate.perf_runs=0']);
     // the stand-in hands the run a pipe as zf/ray_task.py does, and is SIGKILLed once a stage has started
     const worker = execa('python3', [standin, ...argv], { reject: false, cwd: PROJECT_ROOT, env: { CI: '1' } });
     const started = await new Promise<boolean>((res) => {
       let seen = '';
-      worker.stdout!.on('data', (c: Buffer) => { seen += String(c); if (/"type":"stage-start"/.test(seen)) res(true); });
+      worker.stdout!.on('data', (c: Buffer) => {
+        seen += String(c);
+        if (/"type":"stage-start"/.test(seen)) res(true);
+      });
       void worker.then(() => res(false));
     });
     expect(started).toBe(true);
@@ -108,23 +165,43 @@ describe('a run started by a Ray task', () => {
   it('stops as well when the worker is gone before the run has even started its first stage', async () => {
     // (watching for a new parent pid, as before, missed this: the run then held its folder until it finished)
     const { out, argv } = fashionRun(['--set', 'evaluate.perf_runs=0']);
-    await execa('python3', [standin, '--die-at-once', ...argv], { cwd: PROJECT_ROOT, env: { CI: '1' }, stdout: 'ignore', stderr: 'ignore' });
+    await execa('python3', [standin, '--die-at-once', ...argv], {
+      cwd: PROJECT_ROOT,
+      env: { CI: '1' },
+      stdout: 'ignore',
+      stderr: 'ignore',
+    });
     expect(await settled(out)).toBe('interrupted');
   }, 60_000);
 
-  it.each(['3', '0:12', '1:12', '3:0', '3:1', '1e3:1', '0x3:1', ' 3:1', '$(touch /tmp/zf-pwned)'])('ZOOFORGE_PARENT_FD=%j (stdio, wrong inode, not a pipe, or not "<fd>:<inode>") is ignored: the run completes', async (value) => {
-    const { out, argv } = fashionRun(['--until', 'export']);
-    const r = await execa(argv[0], argv.slice(1), { reject: false, cwd: PROJECT_ROOT, env: { CI: '1', ZOOFORGE_PARENT_FD: value }, input: '' }); // stdin at end-of-file
-    expect(r.exitCode, String(r.stderr)).toBe(0);
-    expect(await settled(out)).toBe('passed');
-    expect(existsSync('/tmp/zf-pwned')).toBe(false);
-  }, 60_000);
+  it.each(['3', '0:12', '1:12', '3:0', '3:1', '1e3:1', '0x3:1', ' 3:1', '$(touch /tmp/zf-pwned)'])(
+    'ZOOFORGE_PARENT_FD=%j (stdio, wrong inode, not a pipe, or not "<fd>:<inode>") is ignored: the run completes',
+    async (value) => {
+      const { out, argv } = fashionRun(['--until', 'export']);
+      const r = await execa(argv[0], argv.slice(1), {
+        reject: false,
+        cwd: PROJECT_ROOT,
+        env: { CI: '1', ZOOFORGE_PARENT_FD: value },
+        input: '',
+      }); // stdin at end-of-file
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+      expect(await settled(out)).toBe('passed');
+      expect(existsSync('/tmp/zf-pwned')).toBe(false);
+    },
+    60_000,
+  );
 
-  it('a pipe at the named descriptor with another inode is not the worker\'s: its end does not stop the run', async () => {
+  it("a pipe at the named descriptor with another inode is not the worker's: its end does not stop the run", async () => {
     // a parent that hands over a pipe, names it with a wrong inode and exits at once (as a stray value would)
     const { out, argv } = fashionRun(['--until', 'export']);
-    const py = 'import os, subprocess, sys\nr, w = os.pipe()\nsubprocess.Popen(sys.argv[1:], env={**os.environ, "ZOOFORGE_PARENT_FD": f"{r}:{os.fstat(r).st_ino + 1}"}, pass_fds=(r,))\nos._exit(0)';
-    await execa('python3', ['-c', py, ...argv], { cwd: PROJECT_ROOT, env: { CI: '1' }, stdout: 'ignore', stderr: 'ignore' });
+    const py =
+      'import os, subprocess, sys\nr, w = os.pipe()\nsubprocess.Popen(sys.argv[1:], env={**os.environ, "ZOOFORGE_PARENT_FD": f"{r}:{os.fstat(r).st_ino + 1}"}, pass_fds=(r,))\nos._exit(0)';
+    await execa('python3', ['-c', py, ...argv], {
+      cwd: PROJECT_ROOT,
+      env: { CI: '1' },
+      stdout: 'ignore',
+      stderr: 'ignore',
+    });
     expect(await settled(out)).toBe('passed');
   }, 60_000);
 });

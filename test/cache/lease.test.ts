@@ -15,8 +15,15 @@ describe('cache leases: runs sharing a cache compute each key once', () => {
   it('6 processes missing the same key at the same instant: one computes and commits, five wait and reuse; the entry verifies', async () => {
     const root = tmp('zf-lease-');
     const startAt = Date.now() + 3000;
-    const runs = await Promise.all(Array.from({ length: 6 }, () =>
-      execa('node', ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'cache', 'lease-worker.ts'), root, KEY, String(startAt)], { cwd: PROJECT_ROOT })));
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        execa(
+          'node',
+          ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'cache', 'lease-worker.ts'), root, KEY, String(startAt)],
+          { cwd: PROJECT_ROOT },
+        ),
+      ),
+    );
     const said = runs.map((r) => String(r.stdout).trim()).sort();
     expect(said).toEqual(['computed', 'reused', 'reused', 'reused', 'reused', 'reused']);
     const hit = await new CacheStore(root).lookup(KEY);
@@ -67,7 +74,7 @@ describe('lock files on a filesystem shared by machines', () => {
     if (got.held) got.release();
   });
 
-  it('a lock without a host field (written before hosts were recorded) counts as this host\'s', () => {
+  it("a lock without a host field (written before hosts were recorded) counts as this host's", () => {
     const path = join(tmp('zf-lockfile-'), '.lock');
     writeFileSync(path, `${2 ** 22 + 1} cafe\n`);
     const got = tryLock(path);

@@ -5,7 +5,13 @@ import { cacheKey, canonicalJson, type KeyMaterial } from '../../pipeline/cache/
 import { CacheStore } from '../../pipeline/cache/store.ts';
 import { tmp } from '../helpers/tmp.ts';
 
-const material: KeyMaterial = { stage: 's', stageVersion: 1, recipe: { b: 1, a: [1, { y: 2, x: 1 }] }, files: { f: 'aa' }, tools: { torch: '1.13' } };
+const material: KeyMaterial = {
+  stage: 's',
+  stageVersion: 1,
+  recipe: { b: 1, a: [1, { y: 2, x: 1 }] },
+  files: { f: 'aa' },
+  tools: { torch: '1.13' },
+};
 
 describe('cache keys', () => {
   it('canonical JSON ignores key order and undefined fields, and refuses a number JSON cannot hold', () => {
@@ -16,7 +22,13 @@ describe('cache keys', () => {
   it('every part of the key material changes the key; the order of keys does not', () => {
     const key = cacheKey(material);
     expect(cacheKey({ ...material, recipe: { a: [1, { x: 1, y: 2 }], b: 1 } })).toBe(key);
-    for (const changed of [{ stageVersion: 2 }, { recipe: { b: 2 } }, { files: { f: 'ab' } }, { tools: { torch: '2.0' } }, { stage: 't' }]) {
+    for (const changed of [
+      { stageVersion: 2 },
+      { recipe: { b: 2 } },
+      { files: { f: 'ab' } },
+      { tools: { torch: '2.0' } },
+      { stage: 't' },
+    ]) {
       expect(cacheKey({ ...material, ...changed }), JSON.stringify(changed)).not.toBe(key);
     }
   });
@@ -31,7 +43,17 @@ describe('the cache store', () => {
     writeFileSync(join(out, 'model.onnx'), 'weights');
     const { hashPath } = await import('../../pipeline/cache/hash.ts');
     const key = cacheKey(material);
-    const dir = await store.commit({ key, stage: 's', createdAt: 'now', outputs: { model: { path: 'model.onnx', sha256: await hashPath(join(out, 'model.onnx')), bytes: 7 } }, data: { top1: 91.5 }, commands: [] }, out);
+    const dir = await store.commit(
+      {
+        key,
+        stage: 's',
+        createdAt: 'now',
+        outputs: { model: { path: 'model.onnx', sha256: await hashPath(join(out, 'model.onnx')), bytes: 7 } },
+        data: { top1: 91.5 },
+        commands: [],
+      },
+      out,
+    );
     return { store, key, dir };
   }
 

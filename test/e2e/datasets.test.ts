@@ -14,8 +14,20 @@ describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG
   const dir = tmp('zf-data-');
   const imgs = join(dir, 'imgs');
   const cache = join(dir, 'cache');
-  const run = (out: string, sets: string[]) => zooforge(['run', 'yaml/fashion_resnext.yaml', '--out', join(dir, out), '--cache', cache,
-    '--set', 'evaluate.perf_runs=0', '--set', 'calibration.count=50', ...sets.flatMap((s) => ['--set', s])]);
+  const run = (out: string, sets: string[]) =>
+    zooforge([
+      'run',
+      'yaml/fashion_resnext.yaml',
+      '--out',
+      join(dir, out),
+      '--cache',
+      cache,
+      '--set',
+      'evaluate.perf_runs=0',
+      '--set',
+      'calibration.count=50',
+      ...sets.flatMap((s) => ['--set', s]),
+    ]);
   const report = (out: string): ReportData => JSON.parse(readFileSync(join(dir, out, 'report', 'report.json'), 'utf8'));
 
   beforeAll(async () => {
@@ -28,13 +40,21 @@ describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG
     const tree = await run('tree', [`evaluate.dataset={folder: {path: ${imgs}/tree}}`]);
     expect(tree.exitCode).toBe(0);
     expect(tree.stderr).toMatch(/warn\s+evaluate\s+skipping unreadable image .*zz_broken0\.png/);
-    expect(readFileSync(join(dir, 'tree', 'report', 'report.md'), 'utf8')).toMatch(/2 evaluation image\(s\) were skipped as unreadable: .*zz_broken0\.png/);
+    expect(readFileSync(join(dir, 'tree', 'report', 'report.md'), 'utf8')).toMatch(
+      /2 evaluation image\(s\) were skipped as unreadable: .*zz_broken0\.png/,
+    );
     const cached = await run('tree', [`evaluate.dataset={folder: {path: ${imgs}/tree}}`]); // a cached re-run says it too
     expect(cached.stderr).toMatch(/cached evaluate/);
-    expect(readFileSync(join(dir, 'tree', 'report', 'report.md'), 'utf8')).toMatch(/2 evaluation image\(s\) were skipped as unreadable/);
-    const flat = await run('flat', [`evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_labels.txt}}`]);
+    expect(readFileSync(join(dir, 'tree', 'report', 'report.md'), 'utf8')).toMatch(
+      /2 evaluation image\(s\) were skipped as unreadable/,
+    );
+    const flat = await run('flat', [
+      `evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_labels.txt}}`,
+    ]);
     expect(flat.exitCode).toBe(0);
-    const named = await run('named', [`evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_named_labels.txt}}`]);
+    const named = await run('named', [
+      `evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${imgs}/flat_named_labels.txt}}`,
+    ]);
     expect(named.exitCode).toBe(0);
     for (const r of [report('tree'), report('flat'), report('named')]) {
       expect(r.n).toBe(N);
@@ -44,7 +64,11 @@ describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG
   });
 
   it('calibration from a folder skips unreadable images with a warning naming them', async () => {
-    const r = await run('calfolder', [`calibration.dataset={folder: {path: ${imgs}/tree}}`, 'calibration.count=290', 'evaluate.limit=100']);
+    const r = await run('calfolder', [
+      `calibration.dataset={folder: {path: ${imgs}/tree}}`,
+      'calibration.count=290',
+      'evaluate.limit=100',
+    ]);
     expect(r.exitCode).toBe(0);
     const m = JSON.parse(readFileSync(join(dir, 'calfolder', 'manifest.json'), 'utf8')) as Manifest;
     const cal = m.stages.find((s) => s.id === 'calibration')!.data as { count: number; skipped: string[] };
@@ -55,15 +79,35 @@ describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG
   it('fails clearly when no calibration image is usable', async () => {
     const r = await run('nocal', [`calibration.dataset={folder: {path: ${imgs}/broken}}`]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/failed calibration .*only 0 usable, distinct calibration images of the 50 requested \(2 unreadable, 0 duplicates, 2 in the dataset\)/);
+    expect(r.stderr).toMatch(
+      /failed calibration .*only 0 usable, distinct calibration images of the 50 requested \(2 unreadable, 0 duplicates, 2 in the dataset\)/,
+    );
   });
 
   it('emulate host: keeps an op ONNX Runtime cannot quantize float, and says so', async () => {
     // (under emulate bpu the Q/DQ pairs around it still hold its values to the int8 grid: no warning there)
     // float_op_types: [] asks for every op in int8; left to the speed measurement, this 0.04 ms net's
     // choice is timing noise (a candidate keeping Sin float by choice does not warn).
-    const r = await zooforge(['run', 'yaml/fashion_resnext.yaml', '--out', join(dir, 'sin'), '--cache', cache, '--until', 'quantize', '--set', 'quantize.emulate=host', '--set', 'quantize.float_op_types=[]',
-      '--set', `model.source={module: ${PROJECT_ROOT}/test/fixtures/tiny_nets.py:sin_net}`, '--set', 'model.checkpoint=null', '--set', 'calibration.count=20']);
+    const r = await zooforge([
+      'run',
+      'yaml/fashion_resnext.yaml',
+      '--out',
+      join(dir, 'sin'),
+      '--cache',
+      cache,
+      '--until',
+      'quantize',
+      '--set',
+      'quantize.emulate=host',
+      '--set',
+      'quantize.float_op_types=[]',
+      '--set',
+      `model.source={module: ${PROJECT_ROOT}/test/fixtures/tiny_nets.py:sin_net}`,
+      '--set',
+      'model.checkpoint=null',
+      '--set',
+      'calibration.count=20',
+    ]);
     expect(r.stderr).toMatch(/warn\s+quantize\s+kept float, ONNX Runtime cannot run them in int8: Sin \(1\)/);
     expect(r.exitCode).toBe(0);
   });

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
-import type { ReportData } from '../../pipeline/report/model.ts';
 import { num } from '../../pipeline/report/format.ts';
+import type { ReportData } from '../../pipeline/report/model.ts';
 import { workerEnv } from '../../pipeline/tools/python.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
@@ -18,18 +18,37 @@ const RECIPE = 'yaml/fashion_resnext.yaml';
 
 async function run(dir: string, name: string, set: string[], recipe = RECIPE) {
   const out = join(dir, name);
-  const r = await zooforge(['run', recipe, '--out', out, '--cache', join(dir, 'cache'), '--set', 'evaluate.perf_runs=0', ...set.flatMap((s) => ['--set', s])]);
+  const r = await zooforge([
+    'run',
+    recipe,
+    '--out',
+    out,
+    '--cache',
+    join(dir, 'cache'),
+    '--set',
+    'evaluate.perf_runs=0',
+    ...set.flatMap((s) => ['--set', s]),
+  ]);
   expect(r.exitCode, r.stderr).toBe(0);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
   const report = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData;
-  const plain = await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'plain_ort_top1.py'), out], { env: workerEnv() });
-  return { out, report, exported: WORKER_DATA.export.parse(manifest.stages.find((s) => s.id === 'export')!.data), q: WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data), plainTop1: (JSON.parse(plain.stdout) as { top1: number }).top1, stderr: r.stderr };
+  const plain = await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'plain_ort_top1.py'), out], {
+    env: workerEnv(),
+  });
+  return {
+    out,
+    report,
+    exported: WORKER_DATA.export.parse(manifest.stages.find((s) => s.id === 'export')!.data),
+    q: WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data),
+    plainTop1: (JSON.parse(plain.stdout) as { top1: number }).top1,
+    stderr: r.stderr,
+  };
 }
 
 describe('quantize.emulate: what the int8 model is for, and the artefact is what was measured', () => {
   const dir = tmp('zf-emulate-');
 
-  it('bpu (the default): grouped convs int8, signed int8 activations only, hb_mapper\'s 12-candidate grid; a plain ORT session reproduces the Top-1', async () => {
+  it("bpu (the default): grouped convs int8, signed int8 activations only, hb_mapper's 12-candidate grid; a plain ORT session reproduces the Top-1", async () => {
     const r = await run(dir, 'bpu', []);
     expect(r.q.emulate).toBe('bpu');
     expect(r.q.excluded_nodes).toEqual([]); // the X5 runs every node of this net on the BPU
@@ -46,7 +65,11 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
   });
 
   it('optimization bias_correction and quantize.equalize are applied (bias_correction not called hb_mapper-only); the written file gives the reported Top-1', async () => {
-    const r = await run(dir, 'bias', ['quantize.optimization=[bias_correction]', 'quantize.equalize=true', 'quantize.calibration_type=max']);
+    const r = await run(dir, 'bias', [
+      'quantize.optimization=[bias_correction]',
+      'quantize.equalize=true',
+      'quantize.calibration_type=max',
+    ]);
     expect(r.q.bias_corrected).toBe(true);
     expect(r.q.equalized).toBeGreaterThan(0); // the demo's ResNeXt blocks: Conv -> Relu -> Conv
     expect(r.stderr).not.toMatch(/bias_correction.*hb_mapper-only/);
@@ -56,8 +79,12 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(md).toMatch(/cross-layer equalization: \d+ Conv-Relu-Conv chain/);
   });
 
-  it('host_model under bpu: the host model is built beside the bpu one from the same calibration; latency times it, accuracy stays the bpu model\'s', async () => {
-    const r = await run(dir, 'both', ['quantize.host_model=true', 'quantize.calibration_type=max', 'evaluate.perf_runs=5']);
+  it("host_model under bpu: the host model is built beside the bpu one from the same calibration; latency times it, accuracy stays the bpu model's", async () => {
+    const r = await run(dir, 'both', [
+      'quantize.host_model=true',
+      'quantize.calibration_type=max',
+      'evaluate.perf_runs=5',
+    ]);
     expect(r.q.emulate).toBe('bpu');
     expect(r.q.host_model).toBe(true);
     expect(r.q.host_speed!.tried.length).toBeGreaterThan(1); // its float placement measured, as under emulate host
@@ -65,10 +92,15 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(r.plainTop1).toBe(r.report.quant!.top1);
     const manifest = JSON.parse(readFileSync(join(r.out, 'manifest.json'), 'utf8')) as Manifest;
     const perf = manifest.stages.find((s) => s.id === 'perf')!;
-    const sha = (f: string): string => createHash('sha256').update(readFileSync(join(r.out, 'quantize', f))).digest('hex');
+    const sha = (f: string): string =>
+      createHash('sha256')
+        .update(readFileSync(join(r.out, 'quantize', f)))
+        .digest('hex');
     expect(perf.inputs!.files.quant_model).toBe(sha('model_int8_host.onnx')); // the manifest traces the latency to the host model
     expect(sha('model_int8_host.onnx')).not.toBe(sha('model_int8.onnx'));
-    expect(readFileSync(join(r.out, 'report', 'report.md'), 'utf8')).toContain('the emulate host int8 model built beside the bpu one from the same calibration pass');
+    expect(readFileSync(join(r.out, 'report', 'report.md'), 'utf8')).toContain(
+      'the emulate host int8 model built beside the bpu one from the same calibration pass',
+    );
   });
 
   it('set_all_nodes_int16 under bpu writes int16 Q/DQ for every activation, and says nothing of it being ignored', async () => {
@@ -79,14 +111,17 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(r.plainTop1).toBe(r.report.quant!.top1);
   });
 
-  it.each(['fashion_mobilenet', 'fashion_repvgg'])('the committed proxy %s reaches at least 90 percent float Top-1 and quantizes under emulate bpu, depthwise and fused convs int8', async (net) => {
-    const r = await run(dir, net, [], `yaml/${net}.yaml`);
-    expect(r.report.float!.top1).toBeGreaterThanOrEqual(90);
-    expect(r.q.excluded_nodes).toEqual([]);
-    expect(Object.keys(r.q.precisions)).toEqual(['int8']);
-    expect(r.plainTop1).toBe(r.report.quant!.top1);
-    if (net === 'fashion_repvgg') expect(r.exported.reparameterized?.modules).toBe(8); // exported fused, as deployed
-  });
+  it.each(['fashion_mobilenet', 'fashion_repvgg'])(
+    'the committed proxy %s reaches at least 90 percent float Top-1 and quantizes under emulate bpu, depthwise and fused convs int8',
+    async (net) => {
+      const r = await run(dir, net, [], `yaml/${net}.yaml`);
+      expect(r.report.float!.top1).toBeGreaterThanOrEqual(90);
+      expect(r.q.excluded_nodes).toEqual([]);
+      expect(Object.keys(r.q.precisions)).toEqual(['int8']);
+      expect(r.plainTop1).toBe(r.report.quant!.top1);
+      if (net === 'fashion_repvgg') expect(r.exported.reparameterized?.modules).toBe(8); // exported fused, as deployed
+    },
+  );
 
   it('host: which op types stay float is measured (both latencies recorded); float choices are baked into the file', async () => {
     const measured = await run(dir, 'host', ['quantize.emulate=host']);
@@ -104,7 +139,9 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(measured.q.excluded_nodes).toEqual(expect.arrayContaining(measured.q.host_speed!.float_nodes));
     const best = Math.min(...measured.q.host_speed!.tried.map((t) => t.int8_ms));
     expect(measured.q.host_speed!.int8_ms).toBe(best);
-    expect(readFileSync(join(measured.out, 'report', 'report.md'), 'utf8')).toContain(`fastest int8 ${num(best)} ms with int8 on ${measured.q.host_speed!.label}`);
+    expect(readFileSync(join(measured.out, 'report', 'report.md'), 'utf8')).toContain(
+      `fastest int8 ${num(best)} ms with int8 on ${measured.q.host_speed!.label}`,
+    );
     expect(Object.keys(measured.q.precisions)).toEqual(['uint8']);
     expect(measured.plainTop1).toBe(measured.report.quant!.top1);
     // grouped convs kept float on request: ORT's WeightBiasQuantization would re-quantize them in a plain session

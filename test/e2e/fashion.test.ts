@@ -32,7 +32,9 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
     const q = WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data);
     expect(q.qdq_nodes.QuantizeLinear).toBeGreaterThan(10);
     // hb_mapper's words for the winner of its X5 grid (method x per_channel x asymmetric)
-    expect(q.selected).toMatch(/^Select (max|max-percentile:percentile=0\.99995|kl)(,per_channel)?(,asymmetric)? method\.$/);
+    expect(q.selected).toMatch(
+      /^Select (max|max-percentile:percentile=0\.99995|kl)(,per_channel)?(,asymmetric)? method\.$/,
+    );
     expect(q.search).toHaveLength(12);
   });
 
@@ -57,7 +59,9 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
     const evaluate = manifest.stages.find((s) => s.id === 'evaluate')!;
     expect(report.provenance.evaluate).toBe(evaluate.key);
     expect((evaluate.data as { float: { top1: { percent: number } } }).float.top1.percent).toBe(report.float!.top1);
-    expect(evaluate.inputs!.files.quant_model).toBe(manifest.stages.find((s) => s.id === 'quantize')!.outputs.model.sha256);
+    expect(evaluate.inputs!.files.quant_model).toBe(
+      manifest.stages.find((s) => s.id === 'quantize')!.outputs.model.sha256,
+    );
     expect(manifest.tools.onnxruntime).toMatch(/^\d+\.\d+/);
     expect(manifest.preprocessing).toMatchObject({ colour: 'gray', size: [28, 28], mean: [0.286], std: [0.353] });
     for (const f of ['report.md', 'report.json', 'report.html']) expect(existsSync(join(out, 'report', f))).toBe(true);
@@ -68,12 +72,22 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
   it('re-runs nothing on a second run, and changing one quantization setting re-runs only its dependents', async () => {
     const again = await zooforge(['run', RECIPE, '--out', out, '--cache', cache]);
     expect(again.exitCode).toBe(0);
-    for (const id of ['export', 'simplify', 'params', 'calibration', 'quantize', 'evaluate']) expect(again.stderr).toMatch(new RegExp(`cached ${id}`));
+    for (const id of ['export', 'simplify', 'params', 'calibration', 'quantize', 'evaluate'])
+      expect(again.stderr).toMatch(new RegExp(`cached ${id}`));
     // Timings taken while other processes were busy (another test file, in a parallel suite) are not cached.
     const firstPerf = manifest.stages.find((s) => s.id === 'perf')!.data as { machine_load: { busy: boolean } };
     expect(again.stderr).toMatch(firstPerf.machine_load.busy ? /passed perf/ : /cached perf/);
 
-    const plan = await zooforge(['plan', RECIPE, '--out', out, '--cache', cache, '--set', 'quantize.calibration_type=max']);
+    const plan = await zooforge([
+      'plan',
+      RECIPE,
+      '--out',
+      out,
+      '--cache',
+      cache,
+      '--set',
+      'quantize.calibration_type=max',
+    ]);
     expect(plan.stdout).toMatch(/export\s+cached \(key [0-9a-f]{12}…\)/);
     expect(plan.stdout).toMatch(/calibration\s+cached/);
     expect(plan.stdout).toMatch(/quantize\s+runs because quantize\.calibration_type changed/);
@@ -94,15 +108,32 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
   it('compare tabulates runs, and an existing hb_mapper calibration dir works as the calibration set', async () => {
     const hbDir = join(out, 'calibration', 'calibration_data_gray_f32'); // hb_mapper's own format, written by the first run
     const other = join(dir, 'from-hb-dir');
-    const r = await zooforge(['run', RECIPE, '--out', other, '--cache', cache, '--set', `calibration.dataset={hb_calibration_dir: {path: ${hbDir}}}`, '--set', 'evaluate.perf_runs=0']);
+    const r = await zooforge([
+      'run',
+      RECIPE,
+      '--out',
+      other,
+      '--cache',
+      cache,
+      '--set',
+      `calibration.dataset={hb_calibration_dir: {path: ${hbDir}}}`,
+      '--set',
+      'evaluate.perf_runs=0',
+    ]);
     expect(r.exitCode).toBe(0);
     const m = JSON.parse(readFileSync(join(other, 'manifest.json'), 'utf8')) as Manifest;
-    expect(m.stages.find((s) => s.id === 'calibration')!.data).toMatchObject({ dataset: 'hb_calibration_dir', count: 100 });
+    expect(m.stages.find((s) => s.id === 'calibration')!.data).toMatchObject({
+      dataset: 'hb_calibration_dir',
+      count: 100,
+    });
     const table = await zooforge(['compare', out, other, '--json']);
-    const { rows } = JSON.parse(table.stdout) as { rows: { variant: string; float_top1: number; quant_top1: number; drop: number }[] };
+    const { rows } = JSON.parse(table.stdout) as {
+      rows: { variant: string; float_top1: number; quant_top1: number; drop: number }[];
+    };
     expect(rows.map((x) => x.variant).sort()).toEqual(['from-hb-dir', 'run']);
     for (const x of rows) expect(x.drop).toBeCloseTo(x.float_top1 - x.quant_top1, 10);
-    expect((await zooforge(['compare', out])).stdout).toMatch(/^\| variant \| backend \| calibration \| float Top-1 \| int8 Top-1 \| drop \|/);
+    expect((await zooforge(['compare', out])).stdout).toMatch(
+      /^\| variant \| backend \| calibration \| float Top-1 \| int8 Top-1 \| drop \|/,
+    );
   });
 });
-

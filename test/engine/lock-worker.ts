@@ -4,15 +4,24 @@
 import { join } from 'node:path';
 import { acquireLock } from '../../pipeline/engine/lock.ts';
 
-const [root, startAt, trials, spacing] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])];
+const [root, startAt, trials, spacing] = [
+  process.argv[2],
+  Number(process.argv[3]),
+  Number(process.argv[4]),
+  Number(process.argv[5]),
+];
 for (let t = 0; t < trials; t++) {
   const at = startAt + t * spacing;
-  while (Date.now() < at) { /* spin: every process calls acquireLock in the same millisecond */ }
+  while (Date.now() < at) {
+    /* spin: every process calls acquireLock in the same millisecond */
+  }
   try {
     const release = acquireLock(join(root, String(t)));
     const from = performance.timeOrigin + performance.now();
     const until = Date.now() + spacing / 2;
-    while (Date.now() < until) { /* hold it while the others try */ }
+    while (Date.now() < until) {
+      /* hold it while the others try */
+    }
     const to = performance.timeOrigin + performance.now();
     release();
     process.stdout.write(`${t} got ${from} ${to}\n`);

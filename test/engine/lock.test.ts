@@ -20,13 +20,29 @@ async function race(stale: boolean): Promise<Map<number, [number, number][]>> {
     if (stale) writeFileSync(join(root, String(t), '.lock'), `${2 ** 22 + 1} deadbeef\n`);
   }
   const startAt = Date.now() + 4000; // after every process has started
-  const runs = await Promise.all(Array.from({ length: PROCS }, () =>
-    execa('node', ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'engine', 'lock-worker.ts'), root, String(startAt), String(TRIALS), String(SPACING)], { cwd: PROJECT_ROOT })));
+  const runs = await Promise.all(
+    Array.from({ length: PROCS }, () =>
+      execa(
+        'node',
+        [
+          '--import',
+          'tsx',
+          join(PROJECT_ROOT, 'test', 'engine', 'lock-worker.ts'),
+          root,
+          String(startAt),
+          String(TRIALS),
+          String(SPACING),
+        ],
+        { cwd: PROJECT_ROOT },
+      ),
+    ),
+  );
   const holders = new Map<number, [number, number][]>();
   for (const r of runs) {
     for (const line of String(r.stdout).split('\n').filter(Boolean)) {
       const [t, what, ...rest] = line.split(' ');
-      if (what === 'busy') expect(rest.join(' ')).toBe(''); // "busy" only ever because another run holds it
+      if (what === 'busy')
+        expect(rest.join(' ')).toBe(''); // "busy" only ever because another run holds it
       else holders.set(Number(t), [...(holders.get(Number(t)) ?? []), [Number(rest[0]), Number(rest[1])]]);
     }
   }
@@ -34,7 +50,10 @@ async function race(stale: boolean): Promise<Map<number, [number, number][]>> {
 }
 
 describe('output-folder lock under concurrent processes', () => {
-  it.each([['a fresh folder', false], ['a stale lock left by a dead run', true]])('has one holder at a time (and at least one) per trial on %s', async (_what, stale) => {
+  it.each([
+    ['a fresh folder', false],
+    ['a stale lock left by a dead run', true],
+  ])('has one holder at a time (and at least one) per trial on %s', async (_what, stale) => {
     const holders = await race(stale as boolean);
     const overlaps = Array.from({ length: TRIALS }, (_, t) => {
       const held = [...(holders.get(t) ?? [])].sort((a, b) => a[0] - b[0]);

@@ -1,6 +1,16 @@
 import { execSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
@@ -28,28 +38,38 @@ function mountTmpfs(dir: string, opts: string): boolean {
 describe('stale cache, cross-filesystem and environment faults', () => {
   let w: World;
   const mounts: string[] = [];
-  const run = (out: string, ...rest: string[]) => zooforge(['run', w.recipe, '--out', out, '--cache', w.cache, ...rest]);
+  const run = (out: string, ...rest: string[]) =>
+    zooforge(['run', w.recipe, '--out', out, '--cache', w.cache, ...rest]);
 
   beforeAll(async () => {
     w = await makeWorld(tmp('zf-stale-'));
     writeFileSync(join(w.dir, 'helper.py'), 'WIDTH = 4\n');
-    writeFileSync(join(w.dir, 'mymod.py'), `import torch
+    writeFileSync(
+      join(w.dir, 'mymod.py'),
+      `import torch
 from helper import WIDTH
 
 
 def net(num_classes=10):
     return torch.nn.Sequential(torch.nn.Conv2d(1, WIDTH, 3), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(WIDTH, num_classes))
-`);
+`,
+    );
   });
-  afterAll(() => { for (const m of mounts) execSync(`umount ${JSON.stringify(m)}`, { stdio: 'ignore' }); });
+  afterAll(() => {
+    for (const m of mounts) execSync(`umount ${JSON.stringify(m)}`, { stdio: 'ignore' });
+  });
 
   it('a local module imported by the model file is keyed: editing it re-runs export and changes the count', async () => {
-    const args = ['--until', 'params', ...set(`model.source={module: ${join(w.dir, 'mymod.py')}:net}`, 'model.checkpoint=null')];
+    const args = [
+      '--until',
+      'params',
+      ...set(`model.source={module: ${join(w.dir, 'mymod.py')}:net}`, 'model.checkpoint=null'),
+    ];
     expect((await run(w.out('mod'), ...args)).exitCode).toBe(0);
     expect(stage(w.out('mod'), 'params').data.total).toBe(4 * 9 + 4 + 4 * 10 + 10);
     writeFileSync(join(w.dir, 'helper.py'), 'WIDTH = 8\n');
     const again = await run(w.out('mod'), ...args);
-    expect(again.stderr).toMatch(/plan  export\s+runs because input module\.helper\.py changed/);
+    expect(again.stderr).toMatch(/plan {2}export\s+runs because input module\.helper\.py changed/);
     expect(stage(w.out('mod'), 'params').data.total).toBe(8 * 9 + 8 + 8 * 10 + 10);
   });
 
@@ -63,7 +83,7 @@ def net(num_classes=10):
     writeFileSync(weights, Buffer.from(f.map((x) => -x).buffer));
     const again = await run(w.out('ext'), ...args);
     expect(again.exitCode).toBe(0);
-    expect(again.stderr).toMatch(/plan  export\s+runs because input onnx\.data\.weights\.bin changed/);
+    expect(again.stderr).toMatch(/plan {2}export\s+runs because input onnx\.data\.weights\.bin changed/);
     expect(sha(join(w.out('ext'), 'export', 'model.onnx'))).not.toBe(before);
   });
 
@@ -72,14 +92,18 @@ def net(num_classes=10):
     mkdirSync(tree);
     for (const c of ['c1', 'c2']) cpSync(join(w.dir, 'imgs', 'tree', c), join(tree, c), { recursive: true });
     symlinkSync(join(w.dir, 'imgs', 'tree', 'c0'), join(tree, 'c0'));
-    const args = ['--until', 'calibration', ...set(`calibration.dataset={folder: {path: ${tree}}}`, 'calibration.count=6')];
+    const args = [
+      '--until',
+      'calibration',
+      ...set(`calibration.dataset={folder: {path: ${tree}}}`, 'calibration.count=6'),
+    ];
     expect((await run(w.out('link'), ...args)).exitCode).toBe(0);
     const first = stage(w.out('link'), 'calibration').outputs;
     unlinkSync(join(tree, 'c0'));
     symlinkSync(join(w.dir, 'imgs', 'tree', 'c3'), join(tree, 'c0'));
     const again = await run(w.out('link'), ...args);
     // export's check images come from the calibration set too, so it is the first to notice
-    expect(again.stderr).toMatch(/plan  export\s+runs because input check_dataset changed/);
+    expect(again.stderr).toMatch(/plan {2}export\s+runs because input check_dataset changed/);
     expect(again.stderr).toMatch(/passed calibration/);
     expect(stage(w.out('link'), 'calibration').outputs).not.toEqual(first);
   });
@@ -92,7 +116,7 @@ def net(num_classes=10):
     const truth = stage(out, 'params').data.total;
     writeFileSync(entryFile, readFileSync(entryFile, 'utf8').replace(`"total": ${truth}`, '"total": 99'));
     const again = await run(out, '--until', 'params');
-    expect(again.stderr).toMatch(/plan  params\s+cache entry corrupt \(entry\.json was changed after it was written/);
+    expect(again.stderr).toMatch(/plan {2}params\s+cache entry corrupt \(entry\.json was changed after it was written/);
     expect(stage(out, 'params').data.total).toBe(truth);
     const created = JSON.parse(readFileSync(entryFile, 'utf8')).createdAt;
     await new Promise((r) => setTimeout(r, 20));
@@ -130,7 +154,16 @@ def net(num_classes=10):
     expect(r.stderr).not.toContain('internal error');
     expect(r.stderr).toMatch(/No space left on device|no space left on device/);
     if (existsSync(join(full, 'run', 'manifest.json'))) expect(manifest(join(full, 'run')).status).not.toBe('passed');
-    const ok = await zooforge(['run', w.recipe, '--out', w.out('roomy'), ...args.slice(0, 2), '--cache', w.cache, ...set('export.seed=7')]);
+    const ok = await zooforge([
+      'run',
+      w.recipe,
+      '--out',
+      w.out('roomy'),
+      ...args.slice(0, 2),
+      '--cache',
+      w.cache,
+      ...set('export.seed=7'),
+    ]);
     expect(ok.exitCode).toBe(0);
   });
 
@@ -138,10 +171,30 @@ def net(num_classes=10):
     const out = w.out('killed');
     expect((await run(out, '--until', 'report')).exitCode).toBe(0);
     expect(existsSync(join(out, 'report', 'report.md'))).toBe(true);
-    const child = spawn('node', [join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', w.recipe, '--out', out, '--cache', w.cache, '--set', 'quantize.calibration_type=kl', '--set', 'evaluate.limit=2000'],
-      { env: { ...process.env, CI: '1' } });
+    const child = spawn(
+      'node',
+      [
+        join(PROJECT_ROOT, 'bin', 'zooforge.js'),
+        'run',
+        w.recipe,
+        '--out',
+        out,
+        '--cache',
+        w.cache,
+        '--set',
+        'quantize.calibration_type=kl',
+        '--set',
+        'evaluate.limit=2000',
+      ],
+      { env: { ...process.env, CI: '1' } },
+    );
     await new Promise<void>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => { if (/start evaluate/.test(d.toString())) { child.kill('SIGKILL'); resolve(); } });
+      child.stderr.on('data', (d: Buffer) => {
+        if (/start evaluate/.test(d.toString())) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
     });
     await new Promise((r) => child.on('exit', r));
     const m = manifest(out);
@@ -160,7 +213,7 @@ def net(num_classes=10):
     try {
       const r = await run(out, '--until', 'perf', ...set('evaluate.perf_runs=30'));
       expect(r.exitCode).toBe(0);
-      expect(r.stderr).toMatch(/warn  perf\s+not cached: other processes used \d+ % of the CPU while timing/);
+      expect(r.stderr).toMatch(/warn {2}perf\s+not cached: other processes used \d+ % of the CPU while timing/);
     } finally {
       for (const h of hogs) h.kill('SIGKILL');
     }

@@ -1,12 +1,12 @@
 """Write Fashion-MNIST test images as PNG files: an ImageNet-style folder (one subfolder per class), a flat folder
 with a labels file, and optionally unreadable files. Usage: make_image_folder.py OUT N [BROKEN]"""
+
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from PIL import Image  # noqa: E402
-
-from zf.idx import load_fashion_mnist  # noqa: E402
+from PIL import Image
+from zf.idx import load_fashion_mnist
 
 out, n, broken = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0
 images, labels = load_fashion_mnist("test")

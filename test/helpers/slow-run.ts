@@ -14,14 +14,27 @@ export function slowRunArgv(dir: string): { argv: string[]; out: string } {
   const out = join(dir, 'out');
   return {
     out,
-    argv: ['node', join(PROJECT_ROOT, 'bin', 'zooforge.js'), 'run', recipe, '--out', out, '--cache', join(dir, 'cache'),
-      '--set', `model.source={module: ${join(dir, 'slow.py')}:net}`, '--set', 'model.checkpoint=null'],
+    argv: [
+      'node',
+      join(PROJECT_ROOT, 'bin', 'zooforge.js'),
+      'run',
+      recipe,
+      '--out',
+      out,
+      '--cache',
+      join(dir, 'cache'),
+      '--set',
+      `model.source={module: ${join(dir, 'slow.py')}:net}`,
+      '--set',
+      'model.checkpoint=null',
+    ],
   };
 }
 
 /** Wait (up to a minute) until the slow run's export worker is inside the factory, past every line it prints. */
 export async function untilSilent(out: string): Promise<void> {
   const log = join(out, 'logs', 'export.log');
-  for (let i = 0; i < 600 && !(existsSync(log) && readFileSync(log, 'utf8').includes('building the network')); i++) await sleep(100);
+  for (let i = 0; i < 600 && !(existsSync(log) && readFileSync(log, 'utf8').includes('building the network')); i++)
+    await sleep(100);
   await sleep(500);
 }

@@ -24,7 +24,12 @@ describe('hb_mapper makertbin log parser', () => {
   ])('reads the real X5 2025 log of %s', (name, nodes, outputs, method, fps) => {
     const log = parseMapperLog(read(FIX, 'logs', `hb_mapper_log_${name}.txt`));
     expect(log.format).toBe('x5-2025');
-    expect(log.versions).toEqual({ hbdk: '3.49.15', horizon_nn: '1.1.0', hb_mapper: '1.24.3', hbdk_runtime: '3.15.55.0' });
+    expect(log.versions).toEqual({
+      hbdk: '3.49.15',
+      horizon_nn: '1.1.0',
+      hb_mapper: '1.24.3',
+      hbdk_runtime: '3.15.55.0',
+    });
     expect(log.calibration_method).toBe(method);
     expect(log.nodes).toHaveLength(nodes);
     expect(log.outputs).toHaveLength(outputs);
@@ -40,9 +45,27 @@ describe('hb_mapper makertbin log parser', () => {
 
   it('keeps exact values of the yolov8n-cls rows and output', () => {
     const log = parseMapperLog(read(FIX, 'logs', 'hb_mapper_log_yolov8n_cls.txt'));
-    expect(log.nodes[0]).toEqual({ node: 'HZ_PREPROCESS_FOR_images', on: 'BPU', subgraph: 'id(0)', type: 'HzSQuantizedPreprocess', cosine: 0.999972, threshold: 127, dtype: 'int8' });
-    expect(log.nodes.at(-1)).toEqual({ node: '/model.9/linear/Gemm_transpose_output_reshape', on: 'CPU', subgraph: '--', type: 'Reshape', cosine: 0.957511, threshold: null, dtype: 'float' });
-    expect(log.outputs).toEqual([{ name: 'output0', cosine: 0.957511, l1: 0.762013, l2: 0.03017, chebyshev: 3.058601 }]);
+    expect(log.nodes[0]).toEqual({
+      node: 'HZ_PREPROCESS_FOR_images',
+      on: 'BPU',
+      subgraph: 'id(0)',
+      type: 'HzSQuantizedPreprocess',
+      cosine: 0.999972,
+      threshold: 127,
+      dtype: 'int8',
+    });
+    expect(log.nodes.at(-1)).toEqual({
+      node: '/model.9/linear/Gemm_transpose_output_reshape',
+      on: 'CPU',
+      subgraph: '--',
+      type: 'Reshape',
+      cosine: 0.957511,
+      threshold: null,
+      dtype: 'float',
+    });
+    expect(log.outputs).toEqual([
+      { name: 'output0', cosine: 0.957511, l1: 0.762013, l2: 0.03017, chebyshev: 3.058601 },
+    ]);
     expect(log.perf).toEqual({ fps: 2018.43, latency_us: 495.4, ddr_bytes: 2682784 });
   });
 
@@ -52,8 +75,24 @@ describe('hb_mapper makertbin log parser', () => {
     expect(log.versions).toEqual({ hb_mapper: '1.1.58', horizon_nn: '0.9.7', hbdk: '3.16.6' });
     expect(log.calibration_method).toBe('kl');
     expect(log.nodes).toEqual([
-      { node: 'HZ_PREPROCESS_FOR_data', on: 'BPU', subgraph: 'id(0)', type: 'HzSQuantizedPreprocess', cosine: 0.999995, threshold: 127, dtype: null },
-      { node: 'conv1', on: 'BPU', subgraph: 'id(0)', type: 'HzSQuantizedConv', cosine: 0.999909, threshold: 253.879395, dtype: null },
+      {
+        node: 'HZ_PREPROCESS_FOR_data',
+        on: 'BPU',
+        subgraph: 'id(0)',
+        type: 'HzSQuantizedPreprocess',
+        cosine: 0.999995,
+        threshold: 127,
+        dtype: null,
+      },
+      {
+        node: 'conv1',
+        on: 'BPU',
+        subgraph: 'id(0)',
+        type: 'HzSQuantizedConv',
+        cosine: 0.999909,
+        threshold: 253.879395,
+        dtype: null,
+      },
       { node: 'ip2_reshape_0', on: 'CPU', subgraph: '--', type: 'Reshape', cosine: null, threshold: null, dtype: null },
     ]);
     expect(log.outputs).toEqual([{ name: 'ip2', cosine: 0.999989, l1: 7.732184, l2: 2.969808, chebyshev: 16.220459 }]);
@@ -63,14 +102,35 @@ describe('hb_mapper makertbin log parser', () => {
     const log = parseMapperLog(read(PROJECT_ROOT, 'test', 'fixtures', 'horizon-formats', 'x5_2024.log'));
     expect(log.format).toBe('x5-2024');
     expect(log.nodes).toHaveLength(5);
-    expect(log.nodes[2]).toEqual({ node: '/stem/Requantize', on: 'BPU', subgraph: 'id(0)', type: 'HzRequantize', cosine: null, threshold: null, dtype: 'int32/int8' });
-    expect(log.nodes[3]).toMatchObject({ node: '/linear/Gemm', cosine: 0.768926, threshold: 8.068202, dtype: 'int8/int32' });
-    expect(log.outputs[0]).toEqual({ name: '/linear/Gemm', cosine: 0.768926, l1: 1.5032, l2: 0.060809, chebyshev: 8.068202 });
+    expect(log.nodes[2]).toEqual({
+      node: '/stem/Requantize',
+      on: 'BPU',
+      subgraph: 'id(0)',
+      type: 'HzRequantize',
+      cosine: null,
+      threshold: null,
+      dtype: 'int32/int8',
+    });
+    expect(log.nodes[3]).toMatchObject({
+      node: '/linear/Gemm',
+      cosine: 0.768926,
+      threshold: 8.068202,
+      dtype: 'int8/int32',
+    });
+    expect(log.outputs[0]).toEqual({
+      name: '/linear/Gemm',
+      cosine: 0.768926,
+      l1: 1.5032,
+      l2: 0.060809,
+      chebyshev: 8.068202,
+    });
     expect(log.perf?.latency_us).toBe(2435.7);
   });
 
   it('warns on an unknown format, keeps errors and versions, and never throws', () => {
-    const log = parseMapperLog('2025-01-01 00:00:00,000 ERROR Key \'model_parameters\' error:\nhb_mapper version 9.9.9\nsomething else\n');
+    const log = parseMapperLog(
+      "2025-01-01 00:00:00,000 ERROR Key 'model_parameters' error:\nhb_mapper version 9.9.9\nsomething else\n",
+    );
     expect(log.format).toBe('unknown');
     expect(log.warnings[0]).toMatch(/no per-node table in a known format/);
     expect(log.errors).toEqual(["Key 'model_parameters' error:"]);
@@ -82,40 +142,80 @@ describe('hb_mapper makertbin log parser', () => {
 
 describe('board-side output', () => {
   it('reads every real hrt_model_exec model_info log', () => {
-    for (const [name, outputs] of [['yolo11n', 6], ['yolo11n_cls', 1], ['yolov8n_cls', 1], ['yolov8n_seg', 10]] as const) {
+    for (const [name, outputs] of [
+      ['yolo11n', 6],
+      ['yolo11n_cls', 1],
+      ['yolov8n_cls', 1],
+      ['yolov8n_seg', 10],
+    ] as const) {
       const info = parseHrt(read(FIX, 'hrt', `hrt_model_exec_log_${name}.txt`));
-      expect(info.runtime).toEqual({ bpu_platform: '1.3.6', hbrt: '3.15.55.0', dnn: '1.24.5', model_builder: '1.24.3' });
+      expect(info.runtime).toEqual({
+        bpu_platform: '1.3.6',
+        hbrt: '3.15.55.0',
+        dnn: '1.24.5',
+        model_builder: '1.24.3',
+      });
       expect(info.inputs).toHaveLength(1);
       expect(info.inputs[0]).toMatchObject({ tensor_type: 'HB_DNN_IMG_TYPE_NV12', quanti_type: 'NONE' });
       expect(info.outputs).toHaveLength(outputs);
       expect(info.perf).toBeNull();
     }
     const cls = parseHrt(read(FIX, 'hrt', 'hrt_model_exec_log_yolov8n_cls.txt'));
-    expect(cls.inputs[0]).toEqual({ name: 'images', valid_shape: [1, 3, 224, 224], tensor_type: 'HB_DNN_IMG_TYPE_NV12', layout: 'HB_DNN_LAYOUT_NCHW', quanti_type: 'NONE' });
+    expect(cls.inputs[0]).toEqual({
+      name: 'images',
+      valid_shape: [1, 3, 224, 224],
+      tensor_type: 'HB_DNN_IMG_TYPE_NV12',
+      layout: 'HB_DNN_LAYOUT_NCHW',
+      quanti_type: 'NONE',
+    });
     expect(cls.outputs[0].valid_shape).toEqual([1, 1000, 1, 1]);
   });
 
   it('reads hrt_model_exec perf output (the documented X3 sample and X5 progress lines)', () => {
-    const perf = parseHrt(`Running condition:\n  Thread number is: 1\n  Frame count   is: 200\n  core number   is: 1\n  Program run time: 818.985000 ms\n`
-      + `Frame count: 200,  Thread Average: 12.428570 ms,  thread max latency: 13.361000 ms,  thread min latency: 6.258000 ms,  FPS: 80.279182\n`
-      + `Perf result:\n  Frame totally latency is: 800.621155 ms\n  Average    latency    is: 4.003106 ms\n  Frame      rate       is: 244.204717 FPS\n`).perf;
-    expect(perf).toEqual({ threads: 1, frames: 200, average_latency_ms: 4.003106, fps: 244.204717, program_ms: 818.985 });
+    const perf = parseHrt(
+      `Running condition:\n  Thread number is: 1\n  Frame count   is: 200\n  core number   is: 1\n  Program run time: 818.985000 ms\n` +
+        `Frame count: 200,  Thread Average: 12.428570 ms,  thread max latency: 13.361000 ms,  thread min latency: 6.258000 ms,  FPS: 80.279182\n` +
+        `Perf result:\n  Frame totally latency is: 800.621155 ms\n  Average    latency    is: 4.003106 ms\n  Frame      rate       is: 244.204717 FPS\n`,
+    ).perf;
+    expect(perf).toEqual({
+      threads: 1,
+      frames: 200,
+      average_latency_ms: 4.003106,
+      fps: 244.204717,
+      program_ms: 818.985,
+    });
   });
 
   it('reads hb_model_info build versions', () => {
-    expect(parseModelInfo('hb_mapper version   : 1.24.3\nhbdk version        : 3.49.15\nhbdk runtime version: 3.15.55.0\nhorizon_nn version  : 1.1.0\n'))
-      .toEqual({ hb_mapper: '1.24.3', hbdk: '3.49.15', hbdk_runtime: '3.15.55.0', horizon_nn: '1.1.0' });
+    expect(
+      parseModelInfo(
+        'hb_mapper version   : 1.24.3\nhbdk version        : 3.49.15\nhbdk runtime version: 3.15.55.0\nhorizon_nn version  : 1.1.0\n',
+      ),
+    ).toEqual({ hb_mapper: '1.24.3', hbdk: '3.49.15', hbdk_runtime: '3.15.55.0', horizon_nn: '1.1.0' });
   });
 
-  it.each(readdirSync(HRT_DIR))('parse-log reads the hrt_model_exec log %s: model name, inputs and outputs with shapes, types, layouts', async (file) => {
-    const r = await zooforge(['parse-log', join(HRT_DIR, file), '--json']);
-    expect(r.exitCode).toBe(0);
-    const info = JSON.parse(r.stdout) as { format: string; model: string; inputs: { name: string; valid_shape: number[]; tensor_type: string; layout: string }[]; outputs: unknown[] };
-    expect(info.format).toBe('hrt_model_exec');
-    expect(info.model).toMatch(/^yolo/);
-    expect(info.inputs.length).toBeGreaterThan(0);
-    expect(info.outputs.length).toBeGreaterThan(0);
-    for (const t of info.inputs) expect(t).toMatchObject({ name: expect.any(String), tensor_type: expect.stringMatching(/^HB_DNN_/), layout: expect.stringMatching(/^HB_DNN_LAYOUT_/) });
-    expect(info.inputs[0].valid_shape).toHaveLength(4);
-  });
+  it.each(readdirSync(HRT_DIR))(
+    'parse-log reads the hrt_model_exec log %s: model name, inputs and outputs with shapes, types, layouts',
+    async (file) => {
+      const r = await zooforge(['parse-log', join(HRT_DIR, file), '--json']);
+      expect(r.exitCode).toBe(0);
+      const info = JSON.parse(r.stdout) as {
+        format: string;
+        model: string;
+        inputs: { name: string; valid_shape: number[]; tensor_type: string; layout: string }[];
+        outputs: unknown[];
+      };
+      expect(info.format).toBe('hrt_model_exec');
+      expect(info.model).toMatch(/^yolo/);
+      expect(info.inputs.length).toBeGreaterThan(0);
+      expect(info.outputs.length).toBeGreaterThan(0);
+      for (const t of info.inputs)
+        expect(t).toMatchObject({
+          name: expect.any(String),
+          tensor_type: expect.stringMatching(/^HB_DNN_/),
+          layout: expect.stringMatching(/^HB_DNN_LAYOUT_/),
+        });
+      expect(info.inputs[0].valid_shape).toHaveLength(4);
+    },
+  );
 });

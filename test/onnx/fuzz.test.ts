@@ -16,12 +16,15 @@ describe('params scanner under truncation and bit flips', () => {
   let truth: number;
 
   beforeAll(async () => {
-    await execa(VENV_PYTHON, ['-c', `
+    await execa(VENV_PYTHON, [
+      '-c',
+      `
 import sys, torch
 sys.path.insert(0, ${JSON.stringify(join(PROJECT_ROOT, 'yaml', 'models'))})
 from fashion_resnext import fashion_resnext
 torch.onnx.export(fashion_resnext().eval(), torch.zeros(1, 1, 28, 28), ${JSON.stringify(model)}, opset_version=11)
-`]);
+`,
+    ]);
     bytes = readFileSync(model);
     truth = countParams(model).total;
   });
@@ -30,7 +33,10 @@ torch.onnx.export(fashion_resnext().eval(), torch.zeros(1, 1, 28, 28), ${JSON.st
 
   it('never crashes, hangs or returns an impossible count on 600 truncations and 600 bit flips', () => {
     let seed = 12345;
-    const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const damaged: Buffer[] = [];
     for (let k = 0; k < 600; k++) damaged.push(bytes.subarray(0, rand(bytes.length)));
     for (let k = 0; k < 600; k++) {

@@ -12,8 +12,17 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT;
 function tensor(name: string, dims: number[], external = false) {
   const n = dims.reduce((a, b) => a * b, 1);
   return onnx.TensorProto.create({
-    name, dims, dataType: FLOAT,
-    ...(external ? { dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: 'location', value: 'w.bin' }, { key: 'length', value: String(n * 4) }] }
+    name,
+    dims,
+    dataType: FLOAT,
+    ...(external
+      ? {
+          dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+          externalData: [
+            { key: 'location', value: 'w.bin' },
+            { key: 'length', value: String(n * 4) },
+          ],
+        }
       : { rawData: new Uint8Array(n * 4).fill(7) }),
   });
 }
@@ -26,11 +35,17 @@ function writeModel(dir: string): string {
     node: [
       onnx.NodeProto.create({ opType: 'Conv', input: ['x', 'conv.w', 'shared.b'], output: ['y'] }),
       onnx.NodeProto.create({ opType: 'Add', input: ['y', 'shared.b'], output: ['z'] }),
-      onnx.NodeProto.create({ opType: 'Constant', output: ['k'], attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: tensor('k', [2, 2]) }] }),
+      onnx.NodeProto.create({
+        opType: 'Constant',
+        output: ['k'],
+        attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: tensor('k', [2, 2]) }],
+      }),
       onnx.NodeProto.create({ opType: 'Gemm', input: ['z', 'fc.w'], output: ['out'] }),
     ],
   });
-  const bytes = onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 7, producerName: 'test', opsetImport: [{ domain: '', version: 11 }], graph })).finish();
+  const bytes = onnx.ModelProto.encode(
+    onnx.ModelProto.create({ irVersion: 7, producerName: 'test', opsetImport: [{ domain: '', version: 11 }], graph }),
+  ).finish();
   const file = join(dir, 'm.onnx');
   writeFileSync(file, bytes);
   writeFileSync(join(dir, 'w.bin'), Buffer.alloc(10 * 8 * 4, 1));
@@ -77,14 +92,28 @@ describe('countParams (protobuf scanner)', () => {
 
   it('passes over negative integer attributes (10-byte varints), e.g. ReduceMean axes=[-1] from a LayerNorm', () => {
     const graph = onnx.GraphProto.create({
-      name: 'g', initializer: [tensor('scale', [4])],
+      name: 'g',
+      initializer: [tensor('scale', [4])],
       node: [
-        onnx.NodeProto.create({ opType: 'ReduceMean', input: ['x'], output: ['m'], attribute: [{ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [-1] }, { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: -3 }] }),
+        onnx.NodeProto.create({
+          opType: 'ReduceMean',
+          input: ['x'],
+          output: ['m'],
+          attribute: [
+            { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [-1] },
+            { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: -3 },
+          ],
+        }),
         onnx.NodeProto.create({ opType: 'Mul', input: ['m', 'scale'], output: ['y'] }),
       ],
     });
     const file = join(tmp(), 'neg.onnx');
-    writeFileSync(file, onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 7, opsetImport: [{ domain: '', version: 11 }], graph })).finish());
+    writeFileSync(
+      file,
+      onnx.ModelProto.encode(
+        onnx.ModelProto.create({ irVersion: 7, opsetImport: [{ domain: '', version: 11 }], graph }),
+      ).finish(),
+    );
     expect(countParams(file).total).toBe(4);
   });
 });

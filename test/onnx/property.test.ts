@@ -5,7 +5,7 @@ import { countParams } from '../../pipeline/onnx/params.ts';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
 import { tmp } from '../helpers/tmp.ts';
 
-describe('parameter count: the TypeScript scanner against onnx\'s own parser', () => {
+describe("parameter count: the TypeScript scanner against onnx's own parser", () => {
   it('agrees on 200 random models with every attribute type (negative ints, int lists, floats, strings, tensors, graphs)', async () => {
     const dir = tmp('zf-prop-');
     const r = await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'random_onnx.py'), dir, '200', '7']);

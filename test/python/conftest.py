@@ -1,4 +1,5 @@
 """The Python package's tests (pytest, run by `npm test`): scripts/ is the package root, as for `python -m workers.X`."""
+
 import os
 import sys
 

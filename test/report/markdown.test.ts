@@ -17,10 +17,19 @@ describe('Markdown from hostile names', () => {
 
 describe('sweep variant names', () => {
   it('are readable and unique, with a short hash only where two would collide', () => {
-    const names = variantNames([['preprocess.mean=[0.2860]'], ['preprocess.mean=[1.2860]'], ['preprocess.mean=[1 2860]']]);
+    const names = variantNames([
+      ['preprocess.mean=[0.2860]'],
+      ['preprocess.mean=[1.2860]'],
+      ['preprocess.mean=[1 2860]'],
+    ]);
     expect(new Set(names).size).toBe(3);
     expect(names[0]).toBe('mean=0.2860');
-    expect(variantNames([['quantize.calibration_type=kl', 'quantize.per_channel=false']])).toEqual(['calibration_type=kl,per_channel=false']);
-    expect(variantNames([['sensitivity.budget_s=0.5'], ['sensitivity.budget_s=1.5']])).toEqual(['budget_s=0.5', 'budget_s=1.5']);
+    expect(variantNames([['quantize.calibration_type=kl', 'quantize.per_channel=false']])).toEqual([
+      'calibration_type=kl,per_channel=false',
+    ]);
+    expect(variantNames([['sensitivity.budget_s=0.5'], ['sensitivity.budget_s=1.5']])).toEqual([
+      'budget_s=0.5',
+      'budget_s=1.5',
+    ]);
   });
 });

@@ -7,12 +7,25 @@ describe('the plain terminal view (CI, pipes)', () => {
     const lines: string[] = [];
     const r = new PlainReporter((l) => lines.push(l));
     const events: EngineEvent[] = [
-      { type: 'plan', stages: [{ id: 'export', title: 'Export', action: 'cached', reason: 'cached (key 3fa2…)' }, { id: 'perf', title: 'Perf', action: 'disabled', reason: 'evaluate.perf_runs is 0' }] },
+      {
+        type: 'plan',
+        stages: [
+          { id: 'export', title: 'Export', action: 'cached', reason: 'cached (key 3fa2…)' },
+          { id: 'perf', title: 'Perf', action: 'disabled', reason: 'evaluate.perf_runs is 0' },
+        ],
+      },
       { type: 'stage-start', id: 'export', title: 'Export to ONNX', reason: 'cached' },
       { type: 'stage-progress', id: 'export', message: 'images', done: 1, total: 2 },
       { type: 'stage-progress', id: 'export', message: 'images', done: 2, total: 2 },
       { type: 'stage-warning', id: 'export', message: 'careful' },
-      { type: 'stage-end', id: 'export', status: 'failed', durationMs: 1500, error: 'exporter broke', detail: 'line 1\nline 2' },
+      {
+        type: 'stage-end',
+        id: 'export',
+        status: 'failed',
+        durationMs: 1500,
+        error: 'exporter broke',
+        detail: 'line 1\nline 2',
+      },
       { type: 'stage-end', id: 'perf', status: 'disabled', durationMs: 0 },
       { type: 'run-end', status: 'failed', manifest: '/r/manifest.json', durationMs: 2000 },
     ];
@@ -38,7 +51,9 @@ describe('progress a person can wait on (issue 24.9)', () => {
     now = 500;
     expect(rate.text('evaluate', 'evaluating images', 500, 10000)).toBe('evaluating images 500/10000'); // under a second
     now = 2000;
-    expect(rate.text('evaluate', 'evaluating images', 1064, 10000)).toBe('evaluating images 1064/10000 (500/s, about 17.9 s left)');
+    expect(rate.text('evaluate', 'evaluating images', 1064, 10000)).toBe(
+      'evaluating images 1064/10000 (500/s, about 17.9 s left)',
+    );
     now = 22_000;
     expect(rate.text('evaluate', 'evaluating images', 10000, 10000)).toBe('evaluating images 10000/10000 (452/s)');
     expect(rate.text('quantize', 'quantizing (kl)', 1, 12)).toBe('quantizing (kl) 1/12');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { WORKERS } from '../../pipeline/contracts/workers.ts';
-import { STAGE_ORDER } from '../../pipeline/stages/order.ts';
-import { STAGES } from '../../pipeline/stages/index.ts';
+import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { workerCode } from '../../pipeline/stages/common.ts';
+import { STAGES } from '../../pipeline/stages/index.ts';
+import { STAGE_ORDER } from '../../pipeline/stages/order.ts';
 
 /** Every recipe shape that switches stages on: the demo on each backend, with sensitivity and tune. */
 const VARIANTS = [
@@ -23,7 +23,10 @@ describe('the stage registry', () => {
         const { files } = await stage.inputs({ loaded });
         for (const [name, f] of Object.entries(files)) {
           if (!('stage' in f)) continue;
-          expect(STAGE_ORDER.indexOf(f.stage as never), `${stage.id}.${name} reads ${f.stage} (${set.join(' ')})`).toBeGreaterThanOrEqual(0);
+          expect(
+            STAGE_ORDER.indexOf(f.stage as never),
+            `${stage.id}.${name} reads ${f.stage} (${set.join(' ')})`,
+          ).toBeGreaterThanOrEqual(0);
           expect(STAGE_ORDER.indexOf(f.stage as never), `${stage.id}.${name} reads ${f.stage}`).toBeLessThan(i);
         }
       }
@@ -33,9 +36,15 @@ describe('the stage registry', () => {
   it('keys every worker on its module, its local imports and its contract', () => {
     for (const name of Object.keys(WORKERS) as (keyof typeof WORKERS)[]) {
       const code = workerCode(name);
-      expect(Object.keys(code), name).toEqual(expect.arrayContaining(['code.worker', 'code.contract', 'code.zf.protocol']));
-      expect('path' in code['code.contract'] && code['code.contract'].path).toMatch(new RegExp(`zf/contracts/${name}\\.json$`));
+      expect(Object.keys(code), name).toEqual(
+        expect.arrayContaining(['code.worker', 'code.contract', 'code.zf.protocol']),
+      );
+      expect('path' in code['code.contract'] && code['code.contract'].path).toMatch(
+        new RegExp(`zf/contracts/${name}\\.json$`),
+      );
     }
-    expect(Object.keys(workerCode('quantize'))).toEqual(expect.arrayContaining(['code.calibration.search', 'code.calibration.calibrator']));
+    expect(Object.keys(workerCode('quantize'))).toEqual(
+      expect.arrayContaining(['code.calibration.search', 'code.calibration.calibrator']),
+    );
   });
 });

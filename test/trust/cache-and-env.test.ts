@@ -16,7 +16,9 @@ describe('every command that creates a cache marks it; a purge never pulls it fr
     const printed = await zooforge(['mapper-config', RESNEXT], { ZOOFORGE_CACHE: cache });
     expect(printed.exitCode, printed.stderr).toBe(0);
     expect(existsSync(join(cache, CACHE_MARKER))).toBe(true);
-    const run = await zooforge(['run', RESNEXT, '--until', 'preprocess', '--out', join(dir, 'run')], { ZOOFORGE_CACHE: cache });
+    const run = await zooforge(['run', RESNEXT, '--until', 'preprocess', '--out', join(dir, 'run')], {
+      ZOOFORGE_CACHE: cache,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/cached\s+preprocess/);
   });
@@ -54,6 +56,8 @@ describe('the machine, not the user (issue 21.13)', () => {
     // tsx (the CLI from sources) would itself create TMPDIR for its cache; the compiled CLI does not
     const r = await zooforge(['mapper-config', RESNEXT], { TMPDIR: '/nonexistent', TSX_DISABLE_CACHE: '1' });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^zooforge: cannot make a temporary folder in \/nonexistent \(ENOENT, from TMPDIR\): point TMPDIR at a writable folder/);
+    expect(r.stderr).toMatch(
+      /^zooforge: cannot make a temporary folder in \/nonexistent \(ENOENT, from TMPDIR\): point TMPDIR at a writable folder/,
+    );
   });
 });

@@ -50,14 +50,20 @@ describe('dataset listing: links, special files and interpreter-named folders', 
     execFileSync('mkfifo', [join(ds, 'c0', 'x.png')]);
     symlinkSync('../..', join(ds, 'c1', 'up'));
     const recipe = join(dir, 'r.yaml');
-    writeFileSync(recipe, fashionRecipeText().replace('dataset: {fashion_mnist: {split: train}}', `dataset: {folder: {path: ${JSON.stringify(ds)}}}`)
-      .replace('count: 100', 'count: 40'));
+    writeFileSync(
+      recipe,
+      fashionRecipeText()
+        .replace('dataset: {fashion_mnist: {split: train}}', `dataset: {folder: {path: ${JSON.stringify(ds)}}}`)
+        .replace('count: 100', 'count: 40'),
+    );
     const args = ['--until', 'calibration', '--out', join(dir, 'out'), '--cache', join(dir, 'cache')];
     const first = await zooforge(['run', recipe, ...args]);
     expect(first.exitCode, first.stderr).toBe(0);
     // said once, by the first stage that reads the folder (export's check images), not again by simplify or calibration
     expect(first.stderr.match(/entries left out/g)).toHaveLength(1);
-    expect(first.stderr).toMatch(/warn\s+export\s+.*run-ds: 2 entries left out \(c0\/x\.png: not a regular file.*c1\/up: a link to a folder that holds the dataset itself/);
+    expect(first.stderr).toMatch(
+      /warn\s+export\s+.*run-ds: 2 entries left out \(c0\/x\.png: not a regular file.*c1\/up: a link to a folder that holds the dataset itself/,
+    );
     expect((await zooforge(['plan', recipe, ...args])).stdout).toMatch(/^calibration\s+cached/m);
     writeFileSync(join(dir, 'unrelated.txt'), 'a file the link up -> ../.. reaches'); // outside the dataset: no effect
     expect((await zooforge(['plan', recipe, ...args])).stdout).toMatch(/^calibration\s+cached/m);

@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
@@ -32,9 +32,14 @@ describe('no string from a file name adds structure to what zooforge writes (iss
     expect(Object.keys(parse(text) as object).sort()).toEqual(keys);
     const header = text.split('\n')[0];
     expect(header.startsWith('# Imported from ')).toBe(true);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test's own list of what must not reach the header
     expect(header).not.toMatch(/[\r\u2028\u001b]/);
     // the way hb_mapper-side tools read YAML: PyYAML treats \r and \u2028 as line breaks too
-    const py = await execa(VENV_PYTHON, ['-c', 'import sys, yaml; print(sorted(yaml.safe_load(open(sys.argv[1]))))', out]);
+    const py = await execa(VENV_PYTHON, [
+      '-c',
+      'import sys, yaml; print(sorted(yaml.safe_load(open(sys.argv[1]))))',
+      out,
+    ]);
     expect(py.stdout).toBe(`[${keys.map((k) => `'${k}'`).join(', ')}]`);
   });
 
@@ -45,7 +50,11 @@ describe('no string from a file name adds structure to what zooforge writes (iss
     const r = await zooforge(['mapper-config', recipe, '--set', 'model.name="x\\rworking_dir: /etc\\npython: evil"']);
     expect(r.exitCode, r.stderr).toBe(0);
     writeFileSync(join(dir, 'c.yaml'), r.stdout);
-    const py = await execa(VENV_PYTHON, ['-c', 'import sys, yaml; print(sorted(yaml.safe_load(open(sys.argv[1]))))', join(dir, 'c.yaml')]);
+    const py = await execa(VENV_PYTHON, [
+      '-c',
+      'import sys, yaml; print(sorted(yaml.safe_load(open(sys.argv[1]))))',
+      join(dir, 'c.yaml'),
+    ]);
     expect(py.stdout).toBe("['calibration_parameters', 'compiler_parameters', 'input_parameters', 'model_parameters']");
     expect(r.stdout.split('\n')[0]).toContain('\\u000dworking_dir');
   });

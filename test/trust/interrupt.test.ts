@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shCommand } from '../../pipeline/tools/shell.ts';
-import { tmp } from '../helpers/tmp.ts';
 import { slowRunArgv, untilSilent } from '../helpers/slow-run.ts';
+import { tmp } from '../helpers/tmp.ts';
 
 /** Ctrl-C in the live (listr2) view: the run must record it as --plain does (issue 21.9). `script` gives the CLI a
  *  terminal, so it picks the listr2 reporter. */
@@ -16,11 +16,17 @@ describe('Ctrl-C in the live view', () => {
     delete env.CI; // a person at a terminal
     const term = spawn('script', ['-qec', shCommand(argv), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
-    term.stdout.on('data', (d: Buffer) => { screen += d.toString(); });
+    term.stdout.on('data', (d: Buffer) => {
+      screen += d.toString();
+    });
     const exited = new Promise<number>((r) => term.on('exit', (code) => r(code ?? -1)));
     await untilSilent(out);
-    const cli = execFileSync('pgrep', ['-f', `zooforge.js run ${recipe}`]).toString().trim().split('\n').map(Number).find((pid) =>
-      readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('node'));
+    const cli = execFileSync('pgrep', ['-f', `zooforge.js run ${recipe}`])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number)
+      .find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('node'));
     expect(cli).toBeDefined();
     process.kill(cli!, 'SIGINT'); // what the terminal sends the foreground process on Ctrl-C
     const code = await exited;

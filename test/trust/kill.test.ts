@@ -4,13 +4,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { zooforge } from '../helpers/cli.ts';
 import { fashionRecipeText } from '../helpers/recipes.ts';
-import { tmp } from '../helpers/tmp.ts';
 import { slowRunArgv, untilSilent } from '../helpers/slow-run.ts';
+import { tmp } from '../helpers/tmp.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children = (pid: number): number[] => {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -18,7 +23,10 @@ const children = (pid: number): number[] => {
 /** Running (not gone, not a zombie), as ps sees it. */
 const isAlive = (pid: number): boolean => {
   try {
-    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim().startsWith('Z');
+    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)])
+      .toString()
+      .trim()
+      .startsWith('Z');
   } catch {
     return false; // ps exits 1 for no such process
   }
@@ -30,11 +38,18 @@ const DEAD = 2 ** 22 + 1;
 describe('kill -9 of the CLI (issue 21.18)', () => {
   it('its Python worker dies with it, even one busy without output (which a closed pipe would never stop)', async () => {
     const { argv, out } = slowRunArgv(tmp('zf-kill-'));
-    const cli = spawn(argv[0], [...argv.slice(1), '--plain'], { stdio: 'ignore', env: { ...process.env, CI: '1' }, detached: true }); // its own session, as from a terminal
+    const cli = spawn(argv[0], [...argv.slice(1), '--plain'], {
+      stdio: 'ignore',
+      env: { ...process.env, CI: '1' },
+      detached: true,
+    }); // its own session, as from a terminal
     let worker: number | undefined;
-    for (let i = 0; i < 600 && worker === undefined; i++) { // up to a minute for the first worker to start
+    for (let i = 0; i < 600 && worker === undefined; i++) {
+      // up to a minute for the first worker to start
       await sleep(100);
-      worker = children(cli.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workers.export'));
+      worker = children(cli.pid!).find((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workers.export'),
+      );
     }
     expect(worker, 'no worker started').toBeDefined();
     // into its silent work: a worker that still had a line to print would die of the closed pipe, fix or no fix
@@ -55,7 +70,11 @@ describe('kill -9 of the CLI (issue 21.18)', () => {
     writeFileSync(recipe, fashionRecipeText());
     const [out, cache] = [join(dir, 'out'), join(dir, 'cache')];
     expect((await zooforge(['run', recipe, '--until', 'preprocess', '--out', out, '--cache', cache])).exitCode).toBe(0);
-    const left = [join(cache, 'ab', `.tmp-${DEAD}-0123456789ab`), join(out, `.tmp-${DEAD}-0123456789ab`), join(out, 'complete', `.tmp-${DEAD}-0123456789ab`)];
+    const left = [
+      join(cache, 'ab', `.tmp-${DEAD}-0123456789ab`),
+      join(out, `.tmp-${DEAD}-0123456789ab`),
+      join(out, 'complete', `.tmp-${DEAD}-0123456789ab`),
+    ];
     for (const d of left) mkdirSync(d, { recursive: true });
     writeFileSync(join(out, `manifest.json.${DEAD}.tmp`), '{');
     const live = join(cache, 'ab', `.tmp-${process.pid}-0123456789ab`);
@@ -63,7 +82,8 @@ describe('kill -9 of the CLI (issue 21.18)', () => {
     mkdirSync(join(out, '.tmp', 'export-1234'), { recursive: true });
     const again = await zooforge(['run', recipe, '--until', 'preprocess', '--out', out, '--cache', cache]);
     expect(again.exitCode, again.stderr).toBe(0);
-    for (const d of [...left, join(out, `manifest.json.${DEAD}.tmp`), join(out, '.tmp')]) expect(existsSync(d), d).toBe(false);
+    for (const d of [...left, join(out, `manifest.json.${DEAD}.tmp`), join(out, '.tmp')])
+      expect(existsSync(d), d).toBe(false);
     expect(existsSync(live)).toBe(true);
   });
 });

@@ -14,7 +14,10 @@ describe('a lock whose pid now belongs to another process (issue 21.19)', () => 
       const pid = sleeper.pid!;
       const reused = tmp('zf-lock-');
       // what a run wrote before a reboot: this pid, this host, another boot's identity
-      writeFileSync(join(reused, '.lock'), `${pid} deadbeef ${hostname()} 00000000-0000-0000-0000-000000000000:12345\n`);
+      writeFileSync(
+        join(reused, '.lock'),
+        `${pid} deadbeef ${hostname()} 00000000-0000-0000-0000-000000000000:12345\n`,
+      );
       const release = acquireLock(reused);
       release();
       const live = tmp('zf-lock-');

@@ -2,6 +2,7 @@
 (zoo: RepVGG_A0 72.41 -> 51.75 Top-1): trained with 3x3, 1x1 and identity branches, deployed with each block
 fused into one 3x3 convolution (`reparameterize()`, which zooforge's `model.reparameterize: auto` calls). The fused
 kernels add the branches' BatchNorm-scaled weights, so per-channel ranges differ widely."""
+
 import torch
 from torch import nn
 

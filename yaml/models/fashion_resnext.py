@@ -1,5 +1,6 @@
 """A small ResNeXt for 28x28 grayscale images (Fashion-MNIST): bottleneck blocks with grouped 3x3
 convolutions (cardinality), BatchNorm, ReLU and residual shortcuts, as in ResNeXt50 but tiny."""
+
 import torch
 from torch import nn
 
@@ -29,9 +30,11 @@ class Bottleneck(nn.Module):
 class FashionResNeXt(nn.Module):
     def __init__(self, num_classes: int = 10, in_chans: int = 1):
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(in_chans, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(inplace=True))
+        self.stem = nn.Sequential(
+            nn.Conv2d(in_chans, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(inplace=True)
+        )
         self.layers = nn.Sequential(
-            Bottleneck(32, 64, width=32, cardinality=8, stride=2),   # 28 -> 14
+            Bottleneck(32, 64, width=32, cardinality=8, stride=2),  # 28 -> 14
             Bottleneck(64, 128, width=64, cardinality=8, stride=2),  # 14 -> 7
             Bottleneck(128, 128, width=64, cardinality=8, stride=1),
         )

@@ -1,5 +1,9 @@
 export function seconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 1000
+    ? `${ms} ms`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 export function progressText(message: string, done?: number, total?: number): string {
@@ -18,7 +22,8 @@ export class ProgressRate {
     const base = progressText(message, done, total);
     if (done === undefined || total === undefined) return base;
     const start = this.first.get(stage);
-    if (!start || done < start.done || total !== start.total) { // a new counter
+    if (!start || done < start.done || total !== start.total) {
+      // a new counter
       this.first.set(stage, { at: this.now(), done, total });
       return base;
     }

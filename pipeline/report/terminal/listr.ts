@@ -1,8 +1,9 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { EngineEvent } from '../../engine/events.ts';
 import type { StageStatus } from '../../engine/types.ts';
-import { keptText, ProgressRate, seconds } from './format.ts';
+import { ensured } from '../../errors.ts';
 import { oneLine, printable } from '../../text/one-line.ts';
+import { keptText, ProgressRate, seconds } from './format.ts';
 import type { Reporter } from './types.ts';
 
 interface Slot {
@@ -40,24 +41,30 @@ export class ListrReporter implements Reporter {
   private start(stages: { id: string; title: string }[]): void {
     for (const s of stages) {
       let resolve!: Slot['resolve'];
-      const ended = new Promise<Awaited<Slot['ended']>>((r) => { resolve = r; });
+      const ended = new Promise<Awaited<Slot['ended']>>((r) => {
+        resolve = r;
+      });
       this.slots.set(s.id, { title: s.title, resolve, ended });
     }
-    const list = new Listr(stages.map((s) => ({
-      title: s.title,
-      task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
-        const slot = this.slots.get(s.id)!;
-        slot.task = task;
-        const end = await slot.ended;
-        const took = seconds(end.durationMs);
-        if (end.status === 'cached') task.title = `${s.title} (cached, ${took})`;
-        else if (end.status === 'passed') task.title = `${s.title} (${took})`;
-        else if (end.status === 'disabled' || end.status === 'skipped') task.skip(`${s.title}: ${oneLine(end.error ?? end.status)}`);
-        else throw new Error(`${s.title}: ${oneLine(end.error ?? 'failed')}`);
-      },
-    // registerSignalListeners: listr2's own SIGINT handler exits at once (130, no message), before the run records
-    // the interruption, releases its lock and clears .tmp/; the run's handler (commands/run.ts) does all that.
-    })), { concurrent: false, exitOnError: false, registerSignalListeners: false });
+    const list = new Listr(
+      stages.map((s) => ({
+        title: s.title,
+        task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
+          const slot = ensured(this.slots.get(s.id), `view slot of ${s.id}`);
+          slot.task = task;
+          const end = await slot.ended;
+          const took = seconds(end.durationMs);
+          if (end.status === 'cached') task.title = `${s.title} (cached, ${took})`;
+          else if (end.status === 'passed') task.title = `${s.title} (${took})`;
+          else if (end.status === 'disabled' || end.status === 'skipped')
+            task.skip(`${s.title}: ${oneLine(end.error ?? end.status)}`);
+          else throw new Error(`${s.title}: ${oneLine(end.error ?? 'failed')}`);
+        },
+        // registerSignalListeners: listr2's own SIGINT handler exits at once (130, no message), before the run records
+        // the interruption, releases its lock and clears .tmp/; the run's handler (commands/run.ts) does all that.
+      })),
+      { concurrent: false, exitOnError: false, registerSignalListeners: false },
+    );
     this.running = list.run().catch(() => undefined); // failures are reported by the engine's result
   }
 

@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../../engine/events.ts';
-import { keptText, ProgressRate, seconds } from './format.ts';
 import { printable } from '../../text/one-line.ts';
+import { keptText, ProgressRate, seconds } from './format.ts';
 import type { Reporter } from './types.ts';
 
 /** Plain lines for CI and pipes: one line per state change, progress at most every few seconds. */
@@ -12,7 +12,8 @@ export class PlainReporter implements Reporter {
   onEvent(e: EngineEvent): void {
     switch (e.type) {
       case 'plan':
-        for (const s of e.stages) this.write(`plan  ${s.id.padEnd(12)} ${s.action === 'disabled' ? `off (${s.reason})` : s.reason}`);
+        for (const s of e.stages)
+          this.write(`plan  ${s.id.padEnd(12)} ${s.action === 'disabled' ? `off (${s.reason})` : s.reason}`);
         break;
       case 'stage-start':
         this.write(`start ${e.id.padEnd(12)} ${e.title}`);
@@ -32,7 +33,13 @@ export class PlainReporter implements Reporter {
       case 'stage-end':
         if (e.status === 'disabled') break; // already said in the plan
         this.write(`${e.status.padEnd(5)} ${e.id.padEnd(12)} ${seconds(e.durationMs)}${e.error ? `: ${e.error}` : ''}`);
-        if (e.detail) this.write(e.detail.split('\n').map((l) => `      | ${l}`).join('\n'));
+        if (e.detail)
+          this.write(
+            e.detail
+              .split('\n')
+              .map((l) => `      | ${l}`)
+              .join('\n'),
+          );
         break;
       case 'run-end':
         this.write(`${e.status} in ${seconds(e.durationMs)}; manifest: ${e.manifest}`);

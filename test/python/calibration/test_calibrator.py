@@ -1,4 +1,5 @@
 """The streaming calibrator (calibration/calibrator.py) against whole-array numpy on the same activations."""
+
 import numpy as np
 
 from calibration.calibrator import StreamingCalibrator

@@ -1,9 +1,9 @@
 """quantize.equalize (zf/equalize.py): a Conv -> Relu -> Conv chain computes the same after equalization, the two
 convs' per-channel weight ranges become equal, and chains that are not scale-safe are left alone."""
+
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
-
 from zf.equalize import chains, equalize
 from zf.ort_session import session
 
@@ -12,14 +12,26 @@ rng = np.random.default_rng(1)
 
 def model(first_group: int, act: str = "Relu"):
     c = 8
-    w1 = rng.normal(0, 1, (c, c // first_group, 3, 3)).astype(np.float32) * rng.uniform(0.01, 10, (c, 1, 1, 1)).astype(np.float32)
+    w1 = rng.normal(0, 1, (c, c // first_group, 3, 3)).astype(np.float32) * rng.uniform(0.01, 10, (c, 1, 1, 1)).astype(
+        np.float32
+    )
     w2 = rng.normal(0, 1, (4, c, 1, 1)).astype(np.float32)
-    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["a"], name="dw", group=first_group, pads=[1, 1, 1, 1]),
-             helper.make_node(act, ["a"], ["r"], name="act"), helper.make_node("Conv", ["r", "w2"], ["y"], name="pw")]
-    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, c, 8, 8])],
-                          [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 4, 8, 8])],
-                          [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(rng.normal(0, 1, c).astype(np.float32), "b1"),
-                           numpy_helper.from_array(w2, "w2")])
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["a"], name="dw", group=first_group, pads=[1, 1, 1, 1]),
+        helper.make_node(act, ["a"], ["r"], name="act"),
+        helper.make_node("Conv", ["r", "w2"], ["y"], name="pw"),
+    ]
+    g = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, c, 8, 8])],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 4, 8, 8])],
+        [
+            numpy_helper.from_array(w1, "w1"),
+            numpy_helper.from_array(rng.normal(0, 1, c).astype(np.float32), "b1"),
+            numpy_helper.from_array(w2, "w2"),
+        ],
+    )
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
 
 

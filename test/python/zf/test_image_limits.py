@@ -1,21 +1,31 @@
 """Images a small file can declare huge (decompression bombs) and floods of unreadable files (issue 21.10, 21.20)."""
+
 import struct
 import zlib
 
 import numpy as np
 from conftest import folder_spec
 from PIL import Image
-
 from zf.datasets import NAMED_UNREADABLE, load_raw, open_dataset
 
-REC = {"input_shape": [1, 3, 8, 8], "size": [8, 8], "crop_pct": 1.0, "interpolation": "bilinear", "mean": [0.5] * 3,
-       "std": [0.25] * 3, "colour": "rgb", "layout": "NCHW"}
+REC = {
+    "input_shape": [1, 3, 8, 8],
+    "size": [8, 8],
+    "crop_pct": 1.0,
+    "interpolation": "bilinear",
+    "mean": [0.5] * 3,
+    "std": [0.25] * 3,
+    "colour": "rgb",
+    "layout": "NCHW",
+}
 
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG whose header declares width x height, with one tiny (wrong) data chunk: under 100 bytes."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b"")
 
@@ -82,6 +92,7 @@ def test_labels_with_a_byte_order_mark_and_crlf_line_ends_are_read(tmp_path):
 
 def test_an_nfc_name_in_the_labels_matches_an_nfd_file_and_says_so(tmp_path, capsys):
     import unicodedata
+
     nfd = unicodedata.normalize("NFD", "café.png")
     root = labelled_folder(tmp_path, [nfd])
     labels = tmp_path / "labels.txt"

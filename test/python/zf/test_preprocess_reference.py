@@ -1,5 +1,6 @@
 """Our preprocessing against the reference transforms, bit for bit: timm's create_transform(resolve_data_config)
 for timm models, on the real photos and on generated images of many sizes and aspect ratios."""
+
 import os
 
 import numpy as np
@@ -7,7 +8,6 @@ import pytest
 import timm
 from PIL import Image
 from timm.data import create_transform, resolve_data_config
-
 from zf.preprocess import normalize, raw_tensor
 from zf.record import preprocessing_record, timm_cfg
 
@@ -27,7 +27,20 @@ def photos():
 
 def synthetic():
     rng = np.random.default_rng(0)
-    sizes = [(500, 375), (375, 500), (333, 221), (221, 333), (256, 256), (224, 224), (225, 224), (301, 299), (97, 41), (40, 90), (1000, 10), (17, 17)]
+    sizes = [
+        (500, 375),
+        (375, 500),
+        (333, 221),
+        (221, 333),
+        (256, 256),
+        (224, 224),
+        (225, 224),
+        (301, 299),
+        (97, 41),
+        (40, 90),
+        (1000, 10),
+        (17, 17),
+    ]
     return [Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)) for w, h in sizes]
 
 
@@ -51,7 +64,10 @@ def test_timm_models_get_exactly_timms_input_tensor(name):
 
 
 def test_the_models_cover_different_crop_pct_and_interpolations():
-    recs = [preprocessing_record({"input": {"name": "x", "output_name": "y"}, "preprocess": {}}, timm_cfg(n)) for n in MODELS]
+    recs = [
+        preprocessing_record({"input": {"name": "x", "output_name": "y"}, "preprocess": {}}, timm_cfg(n))
+        for n in MODELS
+    ]
     assert len({r["crop_pct"] for r in recs}) >= 3
     assert len({r["interpolation"] for r in recs}) >= 2
 
@@ -60,6 +76,7 @@ def test_the_models_cover_different_crop_pct_and_interpolations():
 def test_torchvision_models_get_exactly_their_weights_transform(name):
     import torchvision
     from zf.record import torchvision_cfg
+
     rec = preprocessing_record({"input": {"name": "x", "output_name": "y"}, "preprocess": {}}, torchvision_cfg(name))
     ref = torchvision.models.get_model_weights(name).DEFAULT.transforms()
     for img in photos() + synthetic():

@@ -1,10 +1,10 @@
 """Widened groups (zf/regroup.py, emulate host): a narrow grouped conv rewritten with fewer, wider groups and
 block-diagonal weights computes the same, in float and as the int8 model ONNX Runtime runs; a weight shared with
 another node is not changed under it; depthwise and dense convs are not candidates."""
+
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
-
 from zf.ort_session import session
 from zf.qdq import build_qdq
 from zf.regroup import group_options, regroup
@@ -16,14 +16,21 @@ C, G = 64, 16  # 4 input channels per group, as ResNeXt50's first stage
 def model(shared: bool = False):
     """conv (grouped, stride 2, bias) -> relu -> conv2 (the same weight when shared, as onnxsim merges equal ones)."""
     w = rng.normal(0, 0.2, (C, C // G, 3, 3)).astype(np.float32)
-    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["a"], name="g1", group=G, pads=[1] * 4, strides=[2, 2]),
-             helper.make_node("Relu", ["a"], ["r"], name="relu"),
-             helper.make_node("Conv", ["r", "w" if shared else "w2"], ["y"], name="g2", group=G, pads=[1] * 4)]
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["a"], name="g1", group=G, pads=[1] * 4, strides=[2, 2]),
+        helper.make_node("Relu", ["a"], ["r"], name="relu"),
+        helper.make_node("Conv", ["r", "w" if shared else "w2"], ["y"], name="g2", group=G, pads=[1] * 4),
+    ]
     inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(rng.normal(0, 1, C).astype(np.float32), "b")]
     if not shared:
         inits.append(numpy_helper.from_array(rng.normal(0, 0.2, w.shape).astype(np.float32), "w2"))
-    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, C, 16, 16])],
-                          [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, C, 8, 8])], inits)
+    g = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, C, 16, 16])],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, C, 8, 8])],
+        inits,
+    )
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
 
 

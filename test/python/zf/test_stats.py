@@ -1,8 +1,8 @@
 """Wilson intervals and McNemar's exact test (zf/stats.py), against values computed independently."""
+
 import math
 
 import pytest
-
 from zf.stats import mcnemar_exact, wilson
 
 

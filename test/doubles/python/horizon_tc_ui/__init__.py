@@ -2,13 +2,14 @@
 *_quantized_model.onnx written by the hb_mapper double, which is the float model plus the HzPreprocess
 parameters in a sidecar file. Like the real HzPreprocess node it takes NHWC int8 (pixel - 128), converts
 YUV444 back to RGB for nv12/yuv444 inputs (BT.601 full range), and applies (x - mean_value) * scale_value."""
+
 import json
 
 import numpy as np
 import onnxruntime as ort
 
 
-class HB_ONNXRuntime:  # noqa: N801 - the real class name
+class HB_ONNXRuntime:
     def __init__(self, model_file: str) -> None:
         so = ort.SessionOptions()
         so.log_severity_level = 3
