@@ -1,0 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contractFiles } from '../../../pipeline/contracts/generate.ts';
+import { SCRIPTS_DIR } from '../../../pipeline/paths.ts';
+
+const DIR = join(SCRIPTS_DIR, 'zf', 'contracts');
+
+describe('worker contracts', () => {
+  it('scripts/zf/contracts is exactly what pipeline/contracts generates (npm run contracts)', () => {
+    const files = contractFiles();
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(Object.keys(files).sort());
+    for (const [name, text] of Object.entries(files)) expect(readFileSync(join(DIR, name), 'utf8'), name).toBe(text);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { WORKERS } from '../../../pipeline/contracts/workers.ts';
+import { loadRecipe } from '../../../pipeline/recipe/load.ts';
+import { workerCode } from '../../../pipeline/stages/common.ts';
+import { STAGES } from '../../../pipeline/stages/index.ts';
+import { STAGE_ORDER } from '../../../pipeline/stages/order.ts';
+
+/** Every recipe shape that switches stages on: the demo on each backend, with sensitivity and tune. */
+const VARIANTS = [
+  ['quantize.backend=ort', 'sensitivity.enabled=true', 'tune.max_drop=0.5'],
+  ['quantize.backend=horizon', 'board={host: b}'],
+  ['quantize.backend=horizon', 'quantize.calibration_type=skip'],
+  ['simplify.tool=none', 'quantize.backend=ort'],
+];
+
+describe('the stage registry', () => {
+  it('is in STAGE_ORDER, and a stage only reads the outputs of stages before it (so the order is a valid schedule)', async () => {
+    expect(STAGES.map((s) => s.id)).toEqual([...STAGE_ORDER]);
+    for (const set of VARIANTS) {
+      const loaded = loadRecipe('yaml/fashion_resnext.yaml', set);
+      for (const [i, stage] of STAGES.entries()) {
+        if (stage.disabledBecause?.(loaded)) continue; // the engine never asks an off stage for its inputs
+        const { files } = await stage.inputs({ loaded });
+        for (const [name, f] of Object.entries(files)) {
+          if (!('stage' in f)) continue;
+          expect(
+            STAGE_ORDER.indexOf(f.stage as never),
+            `${stage.id}.${name} reads ${f.stage} (${set.join(' ')})`,
+          ).toBeGreaterThanOrEqual(0);
+          expect(STAGE_ORDER.indexOf(f.stage as never), `${stage.id}.${name} reads ${f.stage}`).toBeLessThan(i);
+        }
+      }
+    }
+  });
+
+  it('keys every worker on its module, its local imports and its contract', () => {
+    for (const name of Object.keys(WORKERS) as (keyof typeof WORKERS)[]) {
+      const code = workerCode(name);
+      expect(Object.keys(code), name).toEqual(
+        expect.arrayContaining(['code.worker', 'code.contract', 'code.zf.protocol']),
+      );
+      expect('path' in code['code.contract'] && code['code.contract'].path).toMatch(
+        new RegExp(`zf/contracts/${name}\\.json$`),
+      );
+    }
+    expect(Object.keys(workerCode('quantize'))).toEqual(
+      expect.arrayContaining(['code.calibration.search', 'code.calibration.calibrator']),
+    );
+  });
+});
