@@ -16,6 +16,7 @@ import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
 import { type Dataset, datasetPaths, type WorkerDataset } from '../recipe/dataset-schema.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { recipePath } from '../recipe/load.ts';
+import type { Recipe } from '../recipe/schema.ts';
 
 /** Torch-side tools whose versions change exported bytes. */
 export const TORCH_TOOLS: readonly ToolName[] = [
@@ -123,6 +124,18 @@ export const hbCalibrationDir = (colour: string): string => `calibration_data_${
 /** Read an upstream JSON output with its contract (no casts of worker data). */
 export async function readOutput<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   return schema.parse(JSON.parse(await readFile(file, 'utf8')));
+}
+
+/** The model section as a cache key sees it: a file-valued field by its role only, since the file's bytes are keyed as
+ *  a file input. Keys follow content, never paths: the same recipe in another folder reuses the cache. */
+export function modelKey(model: Recipe['model']): unknown {
+  const source =
+    'module' in model.source
+      ? { module: model.source.module.split(':').pop() }
+      : 'onnx' in model.source
+        ? { onnx: 'file' }
+        : model.source;
+  return { ...model, source, checkpoint: model.checkpoint && 'file' };
 }
 
 /** A user's `module:` source file and the local modules it imports (its folder is first on sys.path, as for a

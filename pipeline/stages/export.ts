@@ -6,6 +6,7 @@ import { datasetSettings } from '../recipe/dataset-schema.ts';
 import { recipePath } from '../recipe/load.ts';
 import {
   checkDataset,
+  modelKey,
   moduleCode,
   PREPROCESS,
   runWorkerStage,
@@ -38,7 +39,7 @@ export const exportStage: Stage = {
       Object.assign(files, moduleCode(recipePath(loaded, r.model.source.module.replace(/:[^:]+$/, ''))));
     if ('onnx' in r.model.source) Object.assign(files, onnxWithData(recipePath(loaded, r.model.source.onnx)));
     return {
-      recipe: { model: r.model, export: r.export, check_dataset: datasetSettings(r.calibration.dataset) },
+      recipe: { model: modelKey(r.model), export: r.export, check_dataset: datasetSettings(r.calibration.dataset) },
       files: { ...files, preprocess: PREPROCESS, ...workerCode('export') },
       tools: TORCH_TOOLS,
     };
