@@ -14,7 +14,7 @@
     return t;
   }
   function frame(id, w, h) {
-    const svg = el('svg', { width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, class: 'chart', 'data-chart': id });
+    const svg = el('svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}`, class: 'chart', 'data-chart': id });
     document.getElementById(id).appendChild(svg);
     return svg;
   }
@@ -41,7 +41,7 @@
     el(
       'path',
       {
-        d: rows.map((r, i) => (i ? 'L' : 'M') + X(i).toFixed(1) + ' ' + Y(r.cosine).toFixed(1)).join(' '),
+        d: rows.map((r, i) => `${(i ? 'L' : 'M') + X(i).toFixed(1)} ${Y(r.cosine).toFixed(1)}`).join(' '),
         fill: 'none',
         stroke: '#1f77b4',
         'stroke-width': 1.5,
@@ -55,7 +55,7 @@
         { cx: X(i), cy: Y(r.cosine), r: 2.5, fill: r.dtype === 'float' ? '#999' : '#1f77b4', class: 'point' },
         svg,
       );
-      el('title', {}, c).textContent = r.node + ' (' + r.type + '): ' + r.cosine.toFixed(6);
+      el('title', {}, c).textContent = `${r.node} (${r.type}): ${r.cosine.toFixed(6)}`;
     });
   })();
   // 2. Calibration histograms of the worst layers (log counts), clip range marked.
@@ -84,10 +84,10 @@
       const clip = Math.max(Math.abs(h.range[0]), Math.abs(h.range[1]));
       const cx = 20 + 340 * Math.min(clip / h.abs_max, 1);
       el('line', { x1: cx, y1: 15, x2: cx, y2: 120, stroke: '#d62728', 'stroke-dasharray': '4 2' }, svg);
-      text(svg, 20, 12, k + 1 + '. ' + h.node.slice(0, 48) + '  cos ' + h.cosine.toFixed(4));
+      text(svg, 20, 12, `${k + 1}. ${h.node.slice(0, 48)}  cos ${h.cosine.toFixed(4)}`);
       text(svg, 20, 138, '0');
-      text(svg, 360, 138, '|x| ' + h.abs_max.toPrecision(3), 'end');
-      text(svg, cx > 250 ? cx - 3 : cx + 3, 28, 'clip ' + clip.toPrecision(3), cx > 250 ? 'end' : 'start');
+      text(svg, 360, 138, `|x| ${h.abs_max.toPrecision(3)}`, 'end');
+      text(svg, cx > 250 ? cx - 3 : cx + 3, 28, `clip ${clip.toPrecision(3)}`, cx > 250 ? 'end' : 'start');
     });
   })();
   // 3. Per-class Top-1 delta (int8 - float).
@@ -124,7 +124,7 @@
         },
         svg,
       );
-      text(svg, 160, y + 12, 'float ' + r.float.toFixed(2) + ' / int8 ' + r.quant.toFixed(2));
+      text(svg, 160, y + 12, `float ${r.float.toFixed(2)} / int8 ${r.quant.toFixed(2)}`);
       text(
         svg,
         r.delta < 0 ? X0 - w - 4 : X0 + w + 4,
@@ -150,9 +150,9 @@
     rows.forEach((r, i) => {
       const y = 10 + i * 20,
         w = (420 * Math.max(r.single_sqnr_db, 0)) / m;
-      text(svg, 250, y + 12, r.rank + '. ' + r.node.slice(-36), 'end');
+      text(svg, 250, y + 12, `${r.rank}. ${r.node.slice(-36)}`, 'end');
       el('rect', { x: 260, y: y, width: Math.max(w, 1), height: 14, fill: '#9467bd', class: 'bar' }, svg);
-      text(svg, 265 + w, y + 12, r.single_sqnr_db.toFixed(1) + ' dB, top-1 drop ' + r.single_top1_drop.toFixed(2));
+      text(svg, 265 + w, y + 12, `${r.single_sqnr_db.toFixed(1)} dB, top-1 drop ${r.single_top1_drop.toFixed(2)}`);
     });
   })();
   document.body.setAttribute('data-charts-drawn', String(document.querySelectorAll('svg.chart').length));
