@@ -5,6 +5,7 @@ import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { fashionRecipeText } from '../helpers/recipes.ts';
 import { tmp } from '../helpers/tmp.ts';
+import { warmCache } from '../helpers/warm-cache.ts';
 
 /** The Fashion recipe copied into a temp dir (absolute paths), so variants written beside it stay out of the repo. */
 function recipeCopy(dir: string): string {
@@ -16,7 +17,8 @@ function recipeCopy(dir: string): string {
 describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
   const dir = tmp('zf-analysis-');
   const recipe = recipeCopy(dir);
-  const cache = join(dir, 'cache');
+  const cache = join(dir, 'cache'); // cold: the sweep shows what it computes once
+  const warm = warmCache(join(dir, 'cache-warm'));
 
   it('sweeps 4 variants: upstream stages run once, all variants tabulated, --json ends with {"rows": [...]}', async () => {
     const r = await zooforge([
@@ -35,6 +37,8 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       cache,
       '--set',
       'evaluate.perf_runs=0',
+      '--set',
+      'evaluate.limit=1000',
     ]);
     expect(r.exitCode).toBe(0);
     const { rows } = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
@@ -63,7 +67,7 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       '--out',
       join(dir, 'sens'),
       '--cache',
-      cache,
+      warm,
       '--set',
       'sensitivity.subset=500',
     ];
@@ -93,7 +97,7 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
 
   it('tune with an achievable budget writes a variant whose measured drop is within it', async () => {
     // kl clips more than the default's winner: a drop (1.78 points here) that int16 on a few nodes must recover
-    // subset = the whole test set, so the subset measurement and the confirmation see the same images
+    // subset = every evaluated image (evaluate.limit), so the subset measurement and the confirmation see the same ones
     const r = await zooforge([
       'tune',
       recipe,
@@ -104,14 +108,16 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       '--cache',
       cache,
       '--set',
-      'sensitivity.subset=10000',
+      'sensitivity.subset=2000',
+      '--set',
+      'evaluate.limit=2000',
       '--set',
       'evaluate.perf_runs=0',
       '--set',
       'quantize.calibration_type=kl',
     ]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/Budget met on the 10000-image subset with [1-9]\d* of \d+ quantized node\(s\) at int16/); // emulate bpu: int16, as the board would
+    expect(r.stdout).toMatch(/Budget met on the 2000-image subset with [1-9]\d* of \d+ quantized node\(s\) at int16/); // emulate bpu: int16, as the board would
     expect(r.stdout).toMatch(/^\| 0 \| — \| [\d.]+ \| (0\.(1[6-9]|[2-9]\d)|[1-9]\d*\.\d+) \|/m); // it started above the budget
     const m = r.stdout.match(/drop ([\d.]+) points — within the 0.15-point budget/);
     expect(m).not.toBeNull();
@@ -139,7 +145,9 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       '--cache',
       cache,
       '--set',
-      'sensitivity.subset=10000',
+      'sensitivity.subset=2000',
+      '--set',
+      'evaluate.limit=2000',
       '--set',
       'evaluate.perf_runs=0',
       '--set',

@@ -7,13 +7,14 @@ import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
+import { warmCache } from '../helpers/warm-cache.ts';
 
 const N = 300;
 
 describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG files)', () => {
   const dir = tmp('zf-data-');
   const imgs = join(dir, 'imgs');
-  const cache = join(dir, 'cache');
+  const cache = warmCache(join(dir, 'cache'));
   const run = (out: string, sets: string[]) =>
     zooforge([
       'run',

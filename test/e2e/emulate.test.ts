@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { ReportData } from '../../pipeline/report/model.ts';
 import { workerEnv } from '../../pipeline/tools/python.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
+import { warmCache } from '../helpers/warm-cache.ts';
 
 // quantize.emulate on the Fashion demo, and the artefact check: the int8 ONNX a run writes, loaded by a plain
 // onnxruntime.InferenceSession (default options), gives the Top-1 the report states.
@@ -18,6 +19,7 @@ const RECIPE = 'yaml/fashion_resnext.yaml';
 
 async function run(dir: string, name: string, set: string[], recipe = RECIPE) {
   const out = join(dir, name);
+  if (!existsSync(join(dir, 'cache'))) warmCache(join(dir, 'cache'));
   const r = await zooforge([
     'run',
     recipe,

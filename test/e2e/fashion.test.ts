@@ -6,12 +6,13 @@ import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
+import { warmCache } from '../helpers/warm-cache.ts';
 
 const RECIPE = 'yaml/fashion_resnext.yaml';
 
 describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () => {
   const dir = tmp('zf-fashion-');
-  const cache = join(dir, 'cache');
+  const cache = warmCache(join(dir, 'cache'));
   const out = join(dir, 'run');
   let manifest: Manifest;
   let report: ReportData;

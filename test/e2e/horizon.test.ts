@@ -5,6 +5,7 @@ import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
+import { warmCache } from '../helpers/warm-cache.ts';
 
 // hb_mapper is closed source and cannot be installed here: these tests drive the real driver code against
 // test/doubles/bin/{hb_mapper,hbdk-cc,docker}, TEST DOUBLES that replay the real recorded logs.
@@ -30,7 +31,7 @@ const HORIZON = [
 
 describe('horizon backend driver (hb_mapper test double)', () => {
   const dir = tmp('zf-hb-');
-  const cache = join(dir, 'cache');
+  const cache = warmCache(join(dir, 'cache'));
   let manifest: Manifest;
 
   beforeAll(async () => {
@@ -92,7 +93,15 @@ describe('horizon backend driver (hb_mapper test double)', () => {
 
   it("fails with the log's ERROR line and the config path when makertbin exits 255", async () => {
     const r = await zooforge(
-      ['run', 'yaml/fashion_resnext.yaml', ...HORIZON, '--out', join(dir, 'fail'), '--cache', join(dir, 'cache-fail')],
+      [
+        'run',
+        'yaml/fashion_resnext.yaml',
+        ...HORIZON,
+        '--out',
+        join(dir, 'fail'),
+        '--cache',
+        warmCache(join(dir, 'cache-fail')),
+      ],
       { ...withDoubles, ZF_HB_DOUBLE_FAIL: '1' },
     );
     expect(r.exitCode).toBe(1);
@@ -130,7 +139,7 @@ describe('horizon backend driver (hb_mapper test double)', () => {
         '--out',
         join(dir, 'missing'),
         '--cache',
-        join(dir, 'cache-missing'),
+        warmCache(join(dir, 'cache-missing')),
       ],
       { PATH: '/usr/bin:/bin' },
     );
@@ -153,7 +162,7 @@ describe('horizon backend driver (hb_mapper test double)', () => {
         '--out',
         join(dir, 'prefix'),
         '--cache',
-        join(dir, 'cache-prefix'),
+        warmCache(join(dir, 'cache-prefix')),
       ],
       withDoubles,
     );
@@ -175,7 +184,7 @@ describe('horizon backend driver (hb_mapper test double)', () => {
         '--out',
         join(dir, 'docker'),
         '--cache',
-        join(dir, 'cache-docker'),
+        warmCache(join(dir, 'cache-docker')),
       ],
       withDoubles,
     );

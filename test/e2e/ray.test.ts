@@ -8,12 +8,13 @@ import { STAGES } from '../../pipeline/stages/index.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { fashionRecipeText } from '../helpers/recipes.ts';
 import { tmp } from '../helpers/tmp.ts';
+import { warmCache } from '../helpers/warm-cache.ts';
 
 // Real Ray. CI (.ci/run) starts a 2-CPU head (`ray start --head --num-cpus 2`) and sets ZOOFORGE_TEST_RAY=auto, so
 // these commands run on that cluster; without it each command starts (and stops) a private local instance.
 const RAY = process.env.ZOOFORGE_TEST_RAY ? ['--ray', process.env.ZOOFORGE_TEST_RAY] : ['--ray'];
 const CLI = join(PROJECT_ROOT, 'bin', 'zooforge.js');
-const QUICK = ['--set', 'evaluate.perf_runs=0'];
+const QUICK = ['--set', 'evaluate.perf_runs=0', '--set', 'evaluate.limit=500'];
 
 interface Outcome {
   name: string;
@@ -75,7 +76,7 @@ describe('sweeps and zoo runs on Ray', () => {
   const dir = tmp('zf-ray-');
   const recipe = join(dir, 'fashion.yaml');
   writeFileSync(recipe, fashionRecipeText());
-  const VARY = ['--vary', 'quantize.calibration_type=default,max', '--vary', 'quantize.per_channel=true,false'];
+  const VARY = ['--vary', 'quantize.calibration_type=max,kl', '--vary', 'quantize.per_channel=true,false'];
 
   it('a 4-variant sweep on Ray prints the local --jobs 2 table; its shared cache holds one entry per distinct stage key', async () => {
     const onRay = await zooforge([
@@ -145,7 +146,7 @@ describe('sweeps and zoo runs on Ray', () => {
       '--out',
       join(dir, 'kill'),
       '--cache',
-      join(dir, 'cache-kill'),
+      warmCache(join(dir, 'cache-kill')),
       ...QUICK,
     ]);
     const [, task, pid] = await run.until(/\[([^\]]+)\] started on \S+ \(pid (\d+)\)/);
@@ -174,7 +175,7 @@ describe('sweeps and zoo runs on Ray', () => {
       '--out',
       join(dir, 'fail'),
       '--cache',
-      join(dir, 'cache-fail'),
+      warmCache(join(dir, 'cache-fail')),
       ...QUICK,
     ]);
     expect(r.exitCode).toBe(1);
@@ -195,7 +196,7 @@ describe('sweeps and zoo runs on Ray', () => {
       '--out',
       join(dir, 'hb'),
       '--cache',
-      join(dir, 'cache-hb'),
+      warmCache(join(dir, 'cache-hb')),
       ...QUICK,
     ]);
     expect(r.exitCode).toBe(1);

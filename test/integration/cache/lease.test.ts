@@ -17,7 +17,14 @@ describe('cache leases: runs sharing a cache compute each key once', () => {
       Array.from({ length: 6 }, () =>
         execa(
           'node',
-          ['--import', 'tsx', join(PROJECT_ROOT, 'test', 'integration', 'cache', 'lease-worker.ts'), root, KEY, String(startAt)],
+          [
+            '--import',
+            'tsx',
+            join(PROJECT_ROOT, 'test', 'integration', 'cache', 'lease-worker.ts'),
+            root,
+            KEY,
+            String(startAt),
+          ],
           { cwd: PROJECT_ROOT },
         ),
       ),
