@@ -1,7 +1,7 @@
 import { type RunFlags, runPipeline } from '../commands/run.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { ensured } from '../errors.ts';
-import type { Reporter } from '../report/terminal/types.ts';
+import type { Reporter } from '../terminal/types.ts';
 import { readOutcome } from './outcome.ts';
 import type { BatchProgress } from './progress.ts';
 import type { BatchTask, TaskOutcome } from './task.ts';

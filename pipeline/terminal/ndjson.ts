@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../../engine/events.ts';
+import type { EngineEvent } from '../engine/events.ts';
 import type { Reporter } from './types.ts';
 
 /** One JSON object per line on stdout (`--json`), for machines. */

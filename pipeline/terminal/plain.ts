@@ -1,5 +1,5 @@
-import type { EngineEvent } from '../../engine/events.ts';
-import { printable } from '../../text/one-line.ts';
+import type { EngineEvent } from '../engine/events.ts';
+import { printable } from '../text/one-line.ts';
 import { keptText, ProgressRate, seconds } from './format.ts';
 import type { Reporter } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../pipeline/engine/events.ts';
-import { PlainReporter } from '../../../pipeline/report/terminal/plain.ts';
+import { PlainReporter } from '../../../pipeline/terminal/plain.ts';
 
 describe('the plain terminal view (CI, pipes)', () => {
   it('says one line per state change: the plan with reasons, starts, ends with durations, failures with their log tail', () => {
@@ -44,7 +44,7 @@ describe('the plain terminal view (CI, pipes)', () => {
 
 describe('progress a person can wait on (issue 24.9)', () => {
   it('shows the rate and the time left once a second of a counter has passed; a new counter starts again', async () => {
-    const { ProgressRate } = await import('../../../pipeline/report/terminal/format.ts');
+    const { ProgressRate } = await import('../../../pipeline/terminal/format.ts');
     let now = 0;
     const rate = new ProgressRate(() => now);
     expect(rate.text('evaluate', 'evaluating images', 64, 10000)).toBe('evaluating images 64/10000');

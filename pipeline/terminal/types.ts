@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../../engine/events.ts';
+import type { EngineEvent } from '../engine/events.ts';
 
 /** A reporter consumes engine events; it never influences the run. */
 export interface Reporter {

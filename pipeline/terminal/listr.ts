@@ -1,8 +1,8 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import type { EngineEvent } from '../../engine/events.ts';
-import type { StageStatus } from '../../engine/types.ts';
-import { ensured } from '../../errors.ts';
-import { oneLine, printable } from '../../text/one-line.ts';
+import type { EngineEvent } from '../engine/events.ts';
+import type { StageStatus } from '../engine/types.ts';
+import { ensured } from '../errors.ts';
+import { oneLine, printable } from '../text/one-line.ts';
 import { keptText, ProgressRate, seconds } from './format.ts';
 import type { Reporter } from './types.ts';
 
