@@ -7,6 +7,7 @@ from typing import Dict, List, Tuple
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
+
 from zf.protocol import progress
 from zf.qdq import HOST_SCHEME, build_qdq, is_grouped_conv, nodes_kept_float
 from zf.regroup import group_options, regroup

@@ -12,6 +12,7 @@ The scheme travels with the quantized model (summary.json), so sensitivity and t
 from typing import Dict, List, Tuple
 
 import onnx
+
 from zf.qdq import HOST_SCHEME
 
 # Ops the X5 toolchain places on the ARM CPU, i.e. kept float when emulating the board. Sources:

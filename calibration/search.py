@@ -5,6 +5,7 @@ scoring slice is the last `search_samples` of them. One streaming pass gathers w
 
 import numpy as np
 import onnx
+
 from zf.bias_correction import channel_mean
 from zf.checks import cosine
 from zf.ort_session import run_one, session

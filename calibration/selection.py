@@ -7,6 +7,7 @@ import hashlib
 import os
 
 import numpy as np
+
 from zf.datasets import load_raw, sample_indices
 from zf.preprocess import normalize, pixels_digest
 from zf.protocol import ZfError, progress, warn, write_json

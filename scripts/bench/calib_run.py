@@ -27,9 +27,9 @@ if method:
     from pathlib import Path
 
     from onnxruntime.quantization.quant_utils import load_model_with_shape_infer
-    from zf.qdq import build_qdq, float_tensors
 
     from calibration.search import calibrate
+    from zf.qdq import build_qdq, float_tensors
 
     model = load_model_with_shape_infer(Path(model_path))  # as the quantize worker does
     names = float_tensors(model)

@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.ao.quantization import get_default_qconfig_mapping  # noqa: E402
 from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx  # noqa: E402
+
 from zf.idx import load_fashion_mnist  # noqa: E402
 from zf.preprocess import normalize, raw_tensor  # noqa: E402
 

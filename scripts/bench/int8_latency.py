@@ -8,6 +8,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import numpy as np
+
 from zf.ort_session import session
 
 rounds, runs = int(sys.argv[1]), int(sys.argv[2])

@@ -9,6 +9,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import numpy as np
+
 from zf.batching import batched_session
 from zf.idx import load_fashion_mnist
 from zf.preprocess import normalize, raw_tensor

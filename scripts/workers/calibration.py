@@ -2,10 +2,9 @@
 
 import json
 
+from calibration.selection import select
 from zf.datasets import open_dataset
 from zf.protocol import run_worker, warn
-
-from calibration.selection import select
 
 
 def main(p):

@@ -8,6 +8,7 @@ import os
 import numpy as np
 import onnx
 import torch
+
 from zf.build_model import create, input_shape_named, load_checkpoint, randomize_batchnorm, reparameterize
 from zf.check_inputs import check_inputs
 from zf.checks import compare_outputs

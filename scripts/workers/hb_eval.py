@@ -6,6 +6,7 @@ import sys
 
 try:  # this runs in the toolchain's Python: say plainly when it is the wrong one
     import numpy as np
+
     from zf.batching import batched_session
     from zf.datasets import check_labels
     from zf.evaluation import collect_logits, open_evaluation, paired_metrics

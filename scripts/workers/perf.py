@@ -8,6 +8,7 @@ import threading
 import time
 
 import numpy as np
+
 from zf.ort_session import session
 from zf.protocol import progress, quiet_onnxruntime, run_worker
 from zf.timing import latency

@@ -7,6 +7,11 @@ from collections import Counter
 
 import numpy as np
 import onnx
+
+from calibration.host_speed import build_placed, choose_float_types
+from calibration.npy_rows import NpyRows
+from calibration.scheme import bpu_kept_float, candidates, scheme_for
+from calibration.search import calibrate, search
 from zf.bias_correction import corrected_inputs
 from zf.checks import similarity
 from zf.equalize import equalize
@@ -25,11 +30,6 @@ from zf.qdq import (
     written_types,
 )
 from zf.regroup import regroup
-
-from calibration.host_speed import build_placed, choose_float_types
-from calibration.npy_rows import NpyRows
-from calibration.scheme import bpu_kept_float, candidates, scheme_for
-from calibration.search import calibrate, search
 
 
 def worst_histograms(cal, nodes, ranges, count=6, bins=64):

@@ -5,8 +5,8 @@ model ("entire"). Ranked by Top-1 drop, then cosine. Bounded by a time budget (u
 import os
 import time
 
+from calibration.quant_setup import QuantSetup
 from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json
-from zf.sensitivity_common import QuantSetup
 
 
 def main(p):

@@ -6,6 +6,7 @@ import os
 import sys
 
 import onnx
+
 from zf.check_inputs import check_inputs
 from zf.checks import compare_outputs
 from zf.graph_stats import op_histogram

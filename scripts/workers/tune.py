@@ -6,8 +6,8 @@ measured (drop, host latency)."""
 import json
 import os
 
+from calibration.quant_setup import QuantSetup
 from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json
-from zf.sensitivity_common import QuantSetup
 from zf.timing import latency
 
 

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import onnxruntime as ort
+
 from zf.idx import load_fashion_mnist
 from zf.preprocess import normalize, raw_tensor
 

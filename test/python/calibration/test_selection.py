@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from conftest import folder_spec
 from PIL import Image
-from zf.datasets import open_dataset
-from zf.protocol import ZfError
 
 from calibration.selection import select
+from zf.datasets import open_dataset
+from zf.protocol import ZfError
 
 REC = {
     "input_shape": [1, 3, 8, 8],

@@ -5,6 +5,7 @@ import numpy as np
 import onnx
 import pytest
 from onnx import helper, numpy_helper
+
 from zf.bias_correction import channel_mean, correct_biases
 from zf.ort_session import session
 from zf.qdq import build_qdq

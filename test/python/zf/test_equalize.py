@@ -4,6 +4,7 @@ convs' per-channel weight ranges become equal, and chains that are not scale-saf
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
+
 from zf.equalize import chains, equalize
 from zf.ort_session import session
 

@@ -1,6 +1,7 @@
 """Horizon quantized-model inputs (zf/hb_input.py): what the board's pyramid/NV12 path hands the model."""
 
 import numpy as np
+
 from zf.hb_input import hb_input, rgb_to_nv12
 
 

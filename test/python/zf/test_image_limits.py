@@ -6,6 +6,7 @@ import zlib
 import numpy as np
 from conftest import folder_spec
 from PIL import Image
+
 from zf.datasets import NAMED_UNREADABLE, load_raw, open_dataset
 
 REC = {

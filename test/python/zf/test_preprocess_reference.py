@@ -8,6 +8,7 @@ import pytest
 import timm
 from PIL import Image
 from timm.data import create_transform, resolve_data_config
+
 from zf.preprocess import normalize, raw_tensor
 from zf.record import preprocessing_record, timm_cfg
 
@@ -75,6 +76,7 @@ def test_the_models_cover_different_crop_pct_and_interpolations():
 @pytest.mark.parametrize("name", ["resnet18", "googlenet"])
 def test_torchvision_models_get_exactly_their_weights_transform(name):
     import torchvision
+
     from zf.record import torchvision_cfg
 
     rec = preprocessing_record({"input": {"name": "x", "output_name": "y"}, "preprocess": {}}, torchvision_cfg(name))

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from zf.protocol import CONTRACTS, ContractError, check_contract
 
 SCRIPTS = os.path.dirname(CONTRACTS.rstrip(os.sep).rsplit(os.sep, 1)[0])

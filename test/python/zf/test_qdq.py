@@ -4,6 +4,7 @@ initializer with a quantized node (onnxsim merges equal initializers, e.g. zero 
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
+
 from zf.qdq import build_qdq
 
 

@@ -4,6 +4,7 @@ Ray's own exception classes; only `ray.get` is stood in for (no cluster is start
 import types
 
 import ray.exceptions as rex
+
 from workers import ray_run
 
 

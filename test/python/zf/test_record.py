@@ -51,6 +51,7 @@ def test_torchvision_models_take_their_weights_own_eval_transform():
 
 def test_a_crop_mode_we_cannot_reproduce_is_an_error_not_an_approximation():
     import pytest
+
     from zf.protocol import ZfError
 
     with pytest.raises(ZfError, match="crop_mode border"):

@@ -5,6 +5,7 @@ another node is not changed under it; depthwise and dense convs are not candidat
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
+
 from zf.ort_session import session
 from zf.qdq import build_qdq
 from zf.regroup import group_options, regroup

@@ -3,6 +3,7 @@
 import math
 
 import pytest
+
 from zf.stats import mcnemar_exact, wilson
 
 

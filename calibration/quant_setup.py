@@ -5,12 +5,11 @@ import os
 from typing import Any, Dict, List, Tuple
 
 from calibration.scheme import int16_tensors, widen_int16
-
-from .equalize import equalize
-from .prepare import prepare
-from .qdq import build_qdq
-from .regroup import regroup
-from .subset_eval import Subset
+from zf.equalize import equalize
+from zf.prepare import prepare
+from zf.qdq import build_qdq
+from zf.regroup import regroup
+from zf.subset_eval import Subset
 
 
 class QuantSetup:
