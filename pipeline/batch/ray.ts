@@ -91,7 +91,7 @@ export async function runRay(
     ).task.out;
   try {
     const out = await python.runWorker(
-      'ray',
+      'ray_run',
       { address: address ?? null, local_cpus: cpus().length, max_retries: MAX_RETRIES, tasks: cluster },
       {
         workDir: logDir,

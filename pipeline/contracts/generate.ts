@@ -13,7 +13,7 @@ export function contractFiles(): Record<string, string> {
   for (const [name, w] of Object.entries(WORKERS)) {
     files[`${name}.json`] = json({
       $comment: `Generated from pipeline/contracts/workers.ts (npm run contracts). The ${name} worker's input and output.`,
-      module: `workers.${w.module}`,
+      module: `workers.${name}`,
       input: z.toJSONSchema(w.input, { io: 'output' }),
       output: z.toJSONSchema(w.output, { io: 'output' }),
     });

@@ -366,39 +366,33 @@ export const tune = {
     .strict(),
 };
 
-/** Every worker: its module under scripts/workers (run as `python -m workers.<module>`) and its contract. */
+/** Every worker and its contract, by its one name: the stage it serves and its module under scripts/workers (run as
+ *  `python -m workers.<name>`); ray_run is the Ray driver of sweep and zoo run, not a stage. */
 export const WORKERS = {
-  preprocess: { module: 'preprocess', ...preprocess },
-  export: { module: 'export', ...exportModel },
-  simplify: { module: 'simplify', ...simplify },
-  calibration: { module: 'calibration', ...calibration },
-  quantize: { module: 'quantize', ...quantize },
-  evaluate: { module: 'evaluate', ...evaluate },
-  hb_evaluate: { module: 'hb_eval', ...hbEvaluate },
-  perf: { module: 'perf', ...perf },
-  sensitivity: { module: 'sensitivity', ...sensitivity },
-  tune: { module: 'tune', ...tune },
-  ray: { module: 'ray_run', ...ray },
+  preprocess,
+  export: exportModel,
+  simplify,
+  calibration,
+  quantize,
+  evaluate,
+  hb_evaluate: hbEvaluate,
+  perf,
+  sensitivity,
+  tune,
+  ray_run: ray,
 } as const;
 
 export type WorkerName = keyof typeof WORKERS;
 /** The workers a stage runs (each answers with `outputs`); the Ray driver is run by the batch runner. */
-export type StageWorkerName = Exclude<WorkerName, 'ray'>;
+export type StageWorkerName = Exclude<WorkerName, 'ray_run'>;
 export type WorkerInput<W extends WorkerName> = z.input<(typeof WORKERS)[W]['input']>;
 export type WorkerOutput<W extends WorkerName> = z.infer<(typeof WORKERS)[W]['output']>;
 /** What a stage keeps of its worker's answer: everything but `outputs`. */
 export type WorkerData<W extends StageWorkerName> = Omit<WorkerOutput<W>, 'outputs'>;
 
 /** The data later readers (report, commands) parse a worker stage's result with: its output without `outputs`. */
-export const WORKER_DATA = {
-  preprocess: preprocess.output.omit({ outputs: true }),
-  calibration: calibration.output.omit({ outputs: true }),
-  simplify: simplify.output.omit({ outputs: true }),
-  export: exportModel.output.omit({ outputs: true }),
-  quantize: quantize.output.omit({ outputs: true }),
-  evaluate: evaluate.output.omit({ outputs: true }),
-  hb_evaluate: hbEvaluate.output.omit({ outputs: true }),
-  perf: perf.output.omit({ outputs: true }),
-  sensitivity: sensitivity.output.omit({ outputs: true }),
-  tune: tune.output.omit({ outputs: true }),
-};
+export const WORKER_DATA = Object.fromEntries(
+  Object.entries(WORKERS)
+    .filter(([name]) => name !== 'ray_run')
+    .map(([name, w]) => [name, (w.output as z.ZodObject<{ outputs: z.ZodType }>).omit({ outputs: true })]),
+) as unknown as { [W in StageWorkerName]: z.ZodType<WorkerData<W>> };

@@ -100,7 +100,7 @@ export const QuantizeSchema = z
           .string()
           .default('python3')
           .describe(
-            "The toolchain's Python (has horizon_tc_ui), for hb_eval.py: the Horizon quantized-model accuracy.",
+            "The toolchain's Python (has horizon_tc_ui), for hb_evaluate.py: the Horizon quantized-model accuracy.",
           ),
       })
       .strict()

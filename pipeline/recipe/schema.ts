@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { hasControl } from '../text/one-line.ts';
 import { DatasetSchema, PreprocessSchema } from './dataset-schema.ts';
 import { QuantizeSchema } from './quantize-schema.ts';
 
@@ -212,10 +211,8 @@ const BoardSchema = z
     frames: z.number().int().positive().default(200).describe('hrt_model_exec --frame_count.'),
     remote_dir: z
       .string()
-      .refine(
-        (path) => path.startsWith('/') && !hasControl(path),
-        'expected an absolute path without control characters',
-      )
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: a pattern, not a refine, so the JSON Schema carries it
+      .regex(/^\/[^\0-\x1f\x7f]*$/, 'expected an absolute path without control characters')
       .default('/tmp/zooforge')
       .describe("Where the .bin is copied on the board (absolute; quoted for the board's shell)."),
   })

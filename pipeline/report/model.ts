@@ -136,6 +136,81 @@ function readJson<T>(r: StageResult | undefined, output: string, schema: z.ZodTy
     : fallback;
 }
 
+type QuantData = WorkerData<'quantize'>;
+type Horizon = z.infer<typeof HorizonData>;
+
+/** How the int8 model was calibrated: the embedded backend's record, or hb_mapper's words from its log. */
+function calibrationOf(ort: QuantData | undefined, horizon: Horizon | undefined): ReportData['calibration'] {
+  if (ort)
+    return {
+      method: ort.method,
+      per_channel: ort.per_channel,
+      selected: ort.selected,
+      search: ort.search,
+      samples: ort.calibrated_on,
+      emulate: ort.emulate,
+      asymmetric: ort.asymmetric,
+      precisions: ort.precisions,
+      host_speed: ort.host_speed,
+      bias_corrected: ort.bias_corrected,
+      equalized: ort.equalized,
+      host_model: ort.host_model,
+    };
+  if (!horizon) return null;
+  const hbMethod = horizon.calibration_method ?? 'n/a';
+  return {
+    method: hbMethod,
+    per_channel: hbMethod.includes('per_channel'),
+    selected: `Select ${hbMethod} method. (hb_mapper)`,
+    search: [],
+    samples: null,
+    emulate: null,
+    asymmetric: null,
+    precisions: null,
+    host_speed: null,
+    bias_corrected: null,
+    equalized: null,
+    host_model: false,
+  };
+}
+
+/** Latency and throughput: the board's when one was measured, else this host's. */
+function perfOf(board: z.infer<typeof BoardData> | undefined, pf: WorkerData<'perf'> | undefined): ReportData['perf'] {
+  if (board)
+    return {
+      label: 'board',
+      cpu: `${board.host} (DNN ${board.runtime.dnn ?? '?'})`,
+      cores: board.multi.threads ?? NaN,
+      single_ms: board.single.average_latency_ms ?? NaN,
+      multi_ms: board.multi.average_latency_ms ?? NaN,
+      fps: board.multi.fps ?? NaN,
+      float_single_ms: NaN,
+      speedup: NaN,
+    };
+  if (!pf) return null;
+  return {
+    label: 'host',
+    cpu: pf.host.cpu,
+    cores: pf.host.cores,
+    single_ms: pf.quant.single.median_ms,
+    multi_ms: pf.quant.multi.mean_latency_ms,
+    fps: pf.quant.multi.fps,
+    float_single_ms: pf.float.single.median_ms,
+    speedup: pf.speedup_single,
+    others_busy_fraction: pf.machine_load.others_busy_fraction,
+    busy: pf.machine_load.busy,
+  };
+}
+
+/** Float vs int8 output similarity: measured by the embedded backend, or hb_mapper's first output row. */
+function similarityOf(ort: QuantData | undefined, horizon: Horizon | undefined): ReportData['output_similarity'] {
+  if (ort) return ort.output_similarity;
+  const first = horizon?.output_similarity?.[0];
+  return first
+    ? { cosine: first.cosine ?? null, l1: first.l1 ?? null, l2: first.l2 ?? null, chebyshev: first.chebyshev ?? null }
+    : null;
+}
+
 export function buildReportData(
   modelName: string,
   backend: string,
@@ -153,8 +228,6 @@ export function buildReportData(
   const fused = dataOf(upstream.export, WORKER_DATA.export)?.reparameterized;
   const cal = dataOf(upstream.calibration, WORKER_DATA.calibration);
   const quantStage = ort ? upstream.quantize : horizon ? upstream.horizon : undefined;
-  const hbMethod = horizon?.calibration_method ?? 'n/a';
-  const hbSimilarity = horizon?.output_similarity?.[0];
   return {
     schema: 'zooforge-report/1',
     model: modelName,
@@ -180,72 +253,9 @@ export function buildReportData(
     mcnemar_p: e?.paired.mcnemar_p ?? null,
     agreement: e?.paired.agreement ?? null,
     mean_output_cosine: e?.paired.mean_output_cosine ?? null,
-    calibration: ort
-      ? {
-          method: ort.method,
-          per_channel: ort.per_channel,
-          selected: ort.selected,
-          search: ort.search,
-          samples: ort.calibrated_on,
-          emulate: ort.emulate,
-          asymmetric: ort.asymmetric,
-          precisions: ort.precisions,
-          host_speed: ort.host_speed,
-          bias_corrected: ort.bias_corrected,
-          equalized: ort.equalized,
-          host_model: ort.host_model,
-        }
-      : horizon
-        ? {
-            method: hbMethod,
-            per_channel: hbMethod.includes('per_channel'),
-            selected: `Select ${hbMethod} method. (hb_mapper)`,
-            search: [],
-            samples: null,
-            emulate: null,
-            asymmetric: null,
-            precisions: null,
-            host_speed: null,
-            bias_corrected: null,
-            equalized: null,
-            host_model: false,
-          }
-        : null,
-    perf: board
-      ? {
-          label: 'board',
-          cpu: `${board.host} (DNN ${board.runtime.dnn ?? '?'})`,
-          cores: board.multi.threads ?? NaN,
-          single_ms: board.single.average_latency_ms ?? NaN,
-          multi_ms: board.multi.average_latency_ms ?? NaN,
-          fps: board.multi.fps ?? NaN,
-          float_single_ms: NaN,
-          speedup: NaN,
-        }
-      : pf
-        ? {
-            label: 'host',
-            cpu: pf.host.cpu,
-            cores: pf.host.cores,
-            single_ms: pf.quant.single.median_ms,
-            multi_ms: pf.quant.multi.mean_latency_ms,
-            fps: pf.quant.multi.fps,
-            float_single_ms: pf.float.single.median_ms,
-            speedup: pf.speedup_single,
-            others_busy_fraction: pf.machine_load.others_busy_fraction,
-            busy: pf.machine_load.busy,
-          }
-        : null,
-    output_similarity: ort
-      ? ort.output_similarity
-      : hbSimilarity
-        ? {
-            cosine: hbSimilarity.cosine ?? null,
-            l1: hbSimilarity.l1 ?? null,
-            l2: hbSimilarity.l2 ?? null,
-            chebyshev: hbSimilarity.chebyshev ?? null,
-          }
-        : null,
+    calibration: calibrationOf(ort, horizon),
+    perf: perfOf(board, pf),
+    output_similarity: similarityOf(ort, horizon),
     nodes: readJson(quantStage, 'nodes', z.array(NodeRowSchema), []),
     histograms: readJson(quantStage, 'histograms', z.array(HistogramSchema), []),
     sensitivity: readJson(upstream.sensitivity, 'sensitivity', z.array(SensitivityRow), []),

@@ -4,13 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { z } from 'zod';
 import { localImports } from '../cache/python-imports.ts';
 import type { ToolName } from '../contracts/tools.ts';
-import {
-  type StageWorkerName,
-  WORKERS,
-  type WorkerData,
-  type WorkerInput,
-  type WorkerName,
-} from '../contracts/workers.ts';
+import type { StageWorkerName, WorkerData, WorkerInput, WorkerName } from '../contracts/workers.ts';
 import type { FileInput, RunContext } from '../engine/types.ts';
 import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
 import { type Dataset, datasetPaths, type WorkerDataset } from '../recipe/dataset-schema.ts';
@@ -106,7 +100,7 @@ export async function runWorkerStage<W extends StageWorkerName>(
 /** A stage's Python code as key inputs: the worker module, the local modules it imports (scripts/zf/...) and its
  *  contract. Editing one re-runs exactly the stages whose workers use it. */
 export function workerCode(worker: WorkerName): Record<string, FileInput> {
-  const file = join(SCRIPTS_DIR, 'workers', `${WORKERS[worker].module}.py`);
+  const file = join(SCRIPTS_DIR, 'workers', `${worker}.py`);
   const out: Record<string, FileInput> = {
     'code.worker': { path: file },
     'code.contract': { path: join(SCRIPTS_DIR, 'zf', 'contracts', `${worker}.json`) },

@@ -16,7 +16,7 @@ import {
   workerDataset,
 } from './common.ts';
 
-/** Horizon quantized-model accuracy: hb_eval.py with HB_ONNXRuntime, run where the toolchain is. Same metrics
+/** Horizon quantized-model accuracy: hb_evaluate.py with HB_ONNXRuntime, run where the toolchain is. Same metrics
  *  (and report columns) as the ort evaluate stage. */
 export const hbEvaluateStage: Stage = {
   id: 'hb_evaluate',

@@ -76,7 +76,7 @@ export class PythonEnv {
     const inPath = join(io.workDir, `.${worker}-input.json`);
     const outPath = join(io.workDir, `.${worker}-output.json`);
     await writeFile(inPath, JSON.stringify(checked.data, null, 2));
-    const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))(workerArgv(contract.module, inPath, outPath));
+    const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))(workerArgv(worker, inPath, outPath));
     const run = await runLogged(exe, args, {
       // run here, a worker dies with this process (zf/protocol.py die_with_parent); elsewhere its parent is another
       cwd: io.workDir,

@@ -122,9 +122,8 @@ def host_model_beside(q, model, ranges, per_channel, x, means, path):
     return host_speed
 
 
-def main(p):
-    quiet_onnxruntime()
-    q, work = p["quantize"], p["work_dir"]
+def prepared(p, q, work):
+    """The float model ready to calibrate (shape-inferred, ORT-optimized, equalized when asked), saved at .prepared.onnx."""
     progress("pre-processing (shape inference, ORT basic optimizations)")
     prep = os.path.join(work, ".prepared.onnx")
     model, opset_note = prepare(p["model"], prep)
@@ -133,6 +132,59 @@ def main(p):
         model, equalized = equalize(model)
         onnx.save(model, prep)
         progress(f"cross-layer equalization: {equalized} Conv -> Relu -> Conv chain(s)")
+    return model, prep, opset_note, equalized
+
+
+def float_placement(q, model, prep, scheme, cal, calib):
+    """What stays float: the recipe's op types, else (emulate host) what measured int8 does not pay for. Returns the
+    (possibly regrouped) model, the excluded nodes, the float op types, the host-speed record and the warnings."""
+    host_speed = None
+    if scheme["emulate"] == "host" and q["float_op_types"] is None:  # measured: int8 as fast as this machine allows
+        host_speed = measured_host_placement(q, model, cal.ranges("max", 1.0), calib.row(0))
+        if host_speed["regrouped"]:  # the same values, faster int8 kernels; ranges stay valid (no tensor changes)
+            model = regroup(model, host_speed["regrouped"])
+            onnx.save(model, prep)
+    float_types = q["float_op_types"] if q["float_op_types"] is not None else host_speed["chosen"] if host_speed else []
+    exclude, warnings = kept_float(q, model, scheme, float_types)
+    if host_speed:  # the dense nodes the measurement found int8 does not pay for
+        exclude = sorted(set(exclude) | set(host_speed["float_nodes"]))
+    missing16 = [t for t in scheme["int16_tensors"] if t not in cal.stats]
+    if missing16:
+        warnings.append(f"node_info asks int16 for tensors that are not float activations here: {', '.join(missing16)}")
+    return model, exclude, float_types, host_speed, warnings
+
+
+def checked_winner(best, scheme, cal, warnings):
+    """The search's winner, refused when nothing was quantized; int16 requests ORT left float are warned."""
+    qmodel = best["model"]
+    qdq = count_qdq(qmodel)
+    if qdq["QuantizeLinear"] == 0:
+        raise ZfError("the quantizer inserted no QuantizeLinear node: nothing in this model was quantized")
+    progress(best["selected"])
+    written = written_types(qmodel)
+    left_float = [t for t in scheme["int16_tensors"] if t in cal.stats and written.get(t) != "int16"]
+    if left_float:  # not silently: these stay more precise than the board's int16
+        warnings.append(
+            f"node_info int16 names tensors that ONNX Runtime's quantizer leaves float here (their ops, e.g. "
+            f"Pow/ReduceMean, have no Q/DQ form): {', '.join(left_float)}"
+        )
+        warn(warnings[-1])
+    return qdq
+
+
+OUTPUTS = {
+    "model": "model_int8.onnx",
+    "calibration_table": "calibration_table.json",
+    "nodes": "nodes.json",
+    "histograms": "histograms.json",
+    "summary": "summary.json",
+}
+
+
+def main(p):
+    quiet_onnxruntime()
+    q, work = p["quantize"], p["work_dir"]
+    model, prep, opset_note, equalized = prepared(p, q, work)
     calib = NpyRows(p["calibration"])
     if len(calib) == 0:
         raise ZfError("the calibration set has zero usable images")
@@ -149,37 +201,14 @@ def main(p):
         need_hist=any(m != "max" for m, _, _ in cands),
         mean_of=corrected_inputs(model) if bias_correction else (),
     )
-    host_speed = None
-    if scheme["emulate"] == "host" and q["float_op_types"] is None:  # measured: int8 as fast as this machine allows
-        host_speed = measured_host_placement(q, model, cal.ranges("max", 1.0), calib.row(0))
-        if host_speed["regrouped"]:  # the same values, faster int8 kernels; ranges stay valid (no tensor changes)
-            model = regroup(model, host_speed["regrouped"])
-            onnx.save(model, prep)
-    float_types = q["float_op_types"] if q["float_op_types"] is not None else host_speed["chosen"] if host_speed else []
-    exclude, warnings = kept_float(q, model, scheme, float_types)
-    if host_speed:  # the dense nodes the measurement found int8 does not pay for
-        exclude = sorted(set(exclude) | set(host_speed["float_nodes"]))
-    missing16 = [t for t in scheme["int16_tensors"] if t not in cal.stats]
-    if missing16:
-        warnings.append(f"node_info asks int16 for tensors that are not float activations here: {', '.join(missing16)}")
+    model, exclude, float_types, host_speed, warnings = float_placement(q, model, prep, scheme, cal, calib)
     for w in warnings:
         warn(w)
     means = cal.channel_means if bias_correction else None
     best, results, fsess = search(q, model, prep, cal, score_set, exclude, scheme, means)
     method, pc, ranges, qmodel = best["method"], best["per_channel"], best["ranges"], best["model"]
-    qdq = count_qdq(qmodel)
-    if qdq["QuantizeLinear"] == 0:
-        raise ZfError("the quantizer inserted no QuantizeLinear node: nothing in this model was quantized")
-    progress(best["selected"])
-    written = written_types(qmodel)
-    left_float = [t for t in scheme["int16_tensors"] if t in cal.stats and written.get(t) != "int16"]
-    if left_float:  # not silently: these stay more precise than the board's int16
-        warnings.append(
-            f"node_info int16 names tensors that ONNX Runtime's quantizer leaves float here (their ops, e.g. "
-            f"Pow/ReduceMean, have no Q/DQ form): {', '.join(left_float)}"
-        )
-        warn(warnings[-1])
-    onnx.save(qmodel, os.path.join(work, "model_int8.onnx"))
+    qdq = checked_winner(best, scheme, cal, warnings)
+    onnx.save(qmodel, os.path.join(work, OUTPUTS["model"]))
     host_model = scheme["emulate"] == "bpu" and q["host_model"]
     if host_model:
         host_speed = host_model_beside(
@@ -216,21 +245,9 @@ def main(p):
         "output_similarity": output_sim,
         "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5],
     }
-    # The choices later stages rebuild the model with (per_channel, scheme, excluded_nodes) as a keyed file, not run data.
-    write_json(
-        os.path.join(work, "summary.json"), {**summary, "input_means": means}
-    )  # sensitivity and tune rebuild with them
-    return {
-        **summary,
-        "outputs": {
-            "model": "model_int8.onnx",
-            "calibration_table": "calibration_table.json",
-            "nodes": "nodes.json",
-            "histograms": "histograms.json",
-            "summary": "summary.json",
-            **({"host_model": "model_int8_host.onnx"} if host_model else {}),
-        },
-    }
+    # The choices sensitivity and tune rebuild the model with (per_channel, scheme, excluded_nodes) as a keyed file.
+    write_json(os.path.join(work, OUTPUTS["summary"]), {**summary, "input_means": means})
+    return {**summary, "outputs": {**OUTPUTS, **({"host_model": "model_int8_host.onnx"} if host_model else {})}}
 
 
 if __name__ == "__main__":

@@ -215,4 +215,4 @@ def finish(ray, res: dict, ref, max_retries: int) -> None:
 
 
 if __name__ == "__main__":
-    run_worker("ray", main)
+    run_worker("ray_run", main)

@@ -1,4 +1,4 @@
-"""One evaluation pass shared by the ort (evaluate.py) and Horizon (hb_eval.py) workers: every model sees the same
+"""One evaluation pass shared by the ort (evaluate.py) and Horizon (hb_evaluate.py) workers: every model sees the same
 raw pixels of the same images (each applies its own input transform), then the paired metrics."""
 
 import time

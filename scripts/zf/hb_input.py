@@ -44,5 +44,5 @@ def hb_input(raw: np.ndarray, rec: Dict[str, Any], rt_type: str) -> np.ndarray:
         h, w = rgb.shape[1:3]
         out = np.stack([nv12_to_yuv444(rgb_to_nv12(img), h, w) for img in rgb])
     else:
-        raise ValueError(f"input_type_rt {rt_type} is not supported by hb_eval")
+        raise ValueError(f"input_type_rt {rt_type} is not supported by hb_evaluate")
     return (out.astype(np.int16) - 128).astype(np.int8)

@@ -47,7 +47,7 @@ def check_contract(worker: str, side: str, data: Any) -> None:
     worker and the path of the first wrong field."""
     try:
         import jsonschema
-    except ImportError:  # the toolchain's own Python (hb_eval) may not have it; TypeScript still checks the output
+    except ImportError:  # the toolchain's own Python (hb_evaluate) may not have it; TypeScript still checks the output
         print(f"contract of {worker} not checked in {sys.executable}: jsonschema is not installed there", flush=True)
         return
     with open(os.path.join(CONTRACTS, f"{worker}.json")) as f:

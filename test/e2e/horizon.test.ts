@@ -111,7 +111,7 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     expect(r.stderr).toMatch(/yaml file parse failed/);
   });
 
-  it('says which Python hb_eval needs when the toolchain Python is not usable', async () => {
+  it('says which Python hb_evaluate needs when the toolchain Python is not usable', async () => {
     const r = await zooforge(
       [
         'run',
@@ -127,7 +127,7 @@ describe('horizon backend driver (hb_mapper test double)', () => {
       { PATH: withDoubles.PATH },
     );
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/failed hb_evaluate .*(cannot run hb_eval\.py|horizon_tc_ui is not importable)/);
+    expect(r.stderr).toMatch(/failed hb_evaluate .*(cannot run hb_evaluate\.py|horizon_tc_ui is not importable)/);
   });
 
   it('says how to get the toolchain when hb_mapper is missing', async () => {
@@ -194,7 +194,7 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     const m = JSON.parse(readFileSync(join(dir, 'docker', 'manifest.json'), 'utf8')) as Manifest;
     const evalCmd = m.stages.find((s) => s.id === 'hb_evaluate')!.commands[0];
     expect(evalCmd).toMatch(
-      /^docker run --rm -v (\S+):\1 -w \1 (-v (\S+):\3:ro )+-e PYTHONPATH=\S*scripts\S* (-e \S+ )*openexplorer\/\S+ \S+python -m workers\.hb_eval --input-json/,
+      /^docker run --rm -v (\S+):\1 -w \1 (-v (\S+):\3:ro )+-e PYTHONPATH=\S*scripts\S* (-e \S+ )*openexplorer\/\S+ \S+python -m workers\.hb_evaluate --input-json/,
     );
     const cmd = m.stages.find((s) => s.id === 'horizon')!.commands[1];
     expect(cmd).toMatch(

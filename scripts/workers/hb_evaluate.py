@@ -15,7 +15,7 @@ try:  # this runs in the toolchain's Python: say plainly when it is the wrong on
     from zf.protocol import ZfError, quiet_onnxruntime, run_worker
 except ImportError as err:
     print(
-        f"zooforge: {sys.executable} cannot run hb_eval.py ({err}); it needs the OpenExplorer toolchain's Python "
+        f"zooforge: {sys.executable} cannot run hb_evaluate.py ({err}); it needs the OpenExplorer toolchain's Python "
         "(numpy, onnx, onnxruntime, pillow, horizon_tc_ui): set quantize.toolchain.python or quantize.toolchain.docker_image",
         file=sys.stderr,
     )
@@ -27,7 +27,7 @@ def hb_runner(model_path: str, rec, rt_type: str):
         from horizon_tc_ui import HB_ONNXRuntime
     except ImportError:
         raise ZfError(
-            f"horizon_tc_ui is not importable by {sys.executable}: run hb_eval where the OpenExplorer toolchain is "
+            f"horizon_tc_ui is not importable by {sys.executable}: run hb_evaluate where the OpenExplorer toolchain is "
             "(quantize.toolchain.docker_image, or quantize.toolchain.python pointing at its Python)"
         )
     sess = HB_ONNXRuntime(model_file=model_path)
