@@ -4,7 +4,9 @@ import contextlib
 import importlib.util
 import os
 import re
+import socket
 import sys
+import urllib.parse
 from typing import Any, Dict, Tuple
 
 import torch
@@ -42,11 +44,47 @@ def timm_hint(name: str) -> str:
     return f" (did you mean model.source.timm: {close[0]}?)" if close else ""
 
 
-def _pretrained_error(name: str, err: Exception) -> ZfError:
-    return ZfError(
-        f"could not load pretrained weights for {name} ({type(err).__name__}: {str(err).splitlines()[0][:160]}). "
-        "Model hubs are unreachable offline: set model.checkpoint to a local weights file, or model.pretrained: false."
-    )
+# Where pretrained weights come from: timm's from the Hugging Face hub, torchvision's from download.pytorch.org.
+WEIGHT_HOSTS = {"timm": "huggingface.co", "torchvision": "download.pytorch.org"}
+FIX = "set model.checkpoint to a local weights file, or model.pretrained: false"
+
+
+def _clipped(text: str, limit: int = 200) -> str:
+    """The first line of an error, cut at a word boundary (a message cut mid-word reads as garbled)."""
+    first = (text.splitlines() or [""])[0]
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+def unreachable(host: str, timeout: float = 2.0) -> str | None:
+    """Why the weights' host (or the HTTPS proxy in between) takes no connection within `timeout` s; None if it does.
+    Checked once before a download, so an offline machine fails in seconds instead of a minute of hub retries."""
+    proxy = urllib.parse.urlsplit(os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy") or "")
+    address = (proxy.hostname, proxy.port or 443) if proxy.hostname else (host, 443)
+    try:
+        socket.create_connection(address, timeout=timeout).close()
+        return None
+    except OSError as err:
+        return f"{address[0]}:{address[1]} {_clipped(str(err) or type(err).__name__, 80)}"
+
+
+def _pretrained_error(name: str, err: Exception, offline: str | None = None) -> ZfError:
+    if offline:
+        return ZfError(
+            f"pretrained weights for {name} are not in the local cache and no model hub answers ({offline}): {FIX}."
+        )
+    return ZfError(f"could not load pretrained weights for {name} ({type(err).__name__}: {_clipped(str(err))}): {FIX}.")
+
+
+def _hub_offline_if_unreachable(source: str) -> str | None:
+    """When the hub does not answer, put huggingface_hub in offline mode (cached weights still load, no retries)."""
+    offline = unreachable(WEIGHT_HOSTS[source])
+    if offline:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        with contextlib.suppress(ImportError, AttributeError):
+            import huggingface_hub.constants
+
+            huggingface_hub.constants.HF_HUB_OFFLINE = True
+    return offline
 
 
 def create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
@@ -93,6 +131,7 @@ def _create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
     if p.get("num_classes"):
         kwargs["num_classes"] = p["num_classes"]
     if "timm" in src:
+        offline = _hub_offline_if_unreachable("timm") if p["pretrained"] else None
         import timm
 
         try:
@@ -101,10 +140,10 @@ def _create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
             raise (
                 ZfError(f"timm: {err}{timm_hint(src['timm'])}")
                 if "Unknown model" in str(err)
-                else _pretrained_error(src["timm"], err)
+                else _pretrained_error(src["timm"], err, offline)
             )
         except OSError as err:  # hub download failures surface as OSError/HTTP errors
-            raise _pretrained_error(src["timm"], err)
+            raise _pretrained_error(src["timm"], err, offline)
         return model, getattr(model, "pretrained_cfg", None)
     if "torchvision" in src:
         import torchvision
@@ -112,10 +151,11 @@ def _create(p: Dict[str, Any]) -> Tuple[torch.nn.Module, Any]:
         fn = getattr(torchvision.models, src["torchvision"], None)
         if fn is None:
             raise ZfError(f"torchvision.models has no {src['torchvision']}")
+        offline = unreachable(WEIGHT_HOSTS["torchvision"]) if p["pretrained"] else None
         try:
             return fn(weights="DEFAULT" if p["pretrained"] else None, **kwargs), None
         except (OSError, RuntimeError) as err:
-            raise _pretrained_error(src["torchvision"], err)
+            raise _pretrained_error(src["torchvision"], err, offline)
     if p["pretrained"]:
         raise ZfError("model.pretrained applies to timm/torchvision sources; for module: set model.checkpoint")
     return _from_module(src["module"], kwargs), None
