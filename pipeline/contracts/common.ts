@@ -56,12 +56,14 @@ export const PairedMetrics = z.object({
       mcnemar_p: z.number(),
       agreement: z.number(),
       mean_output_cosine: z.number(),
-      delta_top1: z.number(),
+      /** float minus int8 Top-1, points (positive: int8 is worse), with the 95 % interval zf/stats.py paired_drop
+       *  gives: it excludes 0 exactly when mcnemar_p < 0.05 */
+      drop_top1: z.object({ points: z.number(), lo: z.number(), hi: z.number() }).strict(),
     })
     .strict(),
   per_class: z.array(
     z
-      .object({ class: z.string(), n: z.number().int(), float: z.number(), quant: z.number(), delta: z.number() })
+      .object({ class: z.string(), n: z.number().int(), float: z.number(), quant: z.number(), drop: z.number() })
       .strict(),
   ),
   skipped: z.array(z.string()),

@@ -1,4 +1,4 @@
-import { num, pct, pval, verdict } from './format.ts';
+import { dropSentence, num, pct, pval } from './format.ts';
 import type { ReportData } from './model.ts';
 
 /** The report as a document: blocks of plain text, tables and code built from ReportData once. report.md and
@@ -100,7 +100,6 @@ function zooTable(d: ReportData): Block[] {
 
 function pairedSection(d: ReportData): Block[] {
   if (!d.float || !d.quant || !d.flips) return [p('No evaluation dataset in the recipe: accuracy was not measured.')];
-  const delta = d.quant.top1 - d.float.top1;
   const ci = (c: [number, number]): string => `${pct(c[0])}–${pct(c[1])}`;
   return [
     table(
@@ -132,7 +131,7 @@ function pairedSection(d: ReportData): Block[] {
         ],
       ],
     ),
-    p(verdict(d.mcnemar_p, delta)),
+    p(d.drop ? `${dropSentence(d.drop, d.mcnemar_p)}.` : ''),
   ];
 }
 
@@ -325,14 +324,8 @@ export function reportDocument(d: ReportData, title: string): Block[] {
       ? [
           h(2, 'Per class'),
           table(
-            ['class', 'n', 'float %', 'int8 %', 'delta'],
-            d.per_class.map((c) => [
-              c.class,
-              String(c.n),
-              pct(c.float),
-              pct(c.quant),
-              `${c.delta >= 0 ? '+' : ''}${pct(c.delta)}`,
-            ]),
+            ['class', 'n', 'float %', 'int8 %', 'drop'],
+            d.per_class.map((c) => [c.class, String(c.n), pct(c.float), pct(c.quant), pct(c.drop)]),
           ),
         ]
       : []),
@@ -356,15 +349,6 @@ export function reportDocument(d: ReportData, title: string): Block[] {
   ];
 }
 
-/** The Top-1 drop (float - int8, points) with its 95 % interval for paired proportions (Wald, on the flips). */
-export function dropWithCi(d: ReportData): { drop: number; lo: number; hi: number } | null {
-  if (!d.flips || !d.n) return null;
-  const { float_only: b, quant_only: c } = d.flips;
-  const drop = (100 * (b - c)) / d.n;
-  const se = (100 * Math.sqrt(Math.max(0, b + c - (b - c) ** 2 / d.n))) / d.n;
-  return { drop, lo: drop - 1.96 * se, hi: drop + 1.96 * se };
-}
-
 /** Why there is no accuracy: a stage that did not finish, else no evaluation set. */
 function notMeasured(d: ReportData): string {
   const stopped = d.incomplete.find((s) =>
@@ -380,14 +364,6 @@ export function headline(d: ReportData): string {
   const row =
     `${d.model}: ${num(d.params.millions)} M params, ${d.size}, ${d.categories ?? 'n/a'} classes; float ${pct(d.float?.top1)} %, int8 ${pct(d.quant?.top1)} % on ${d.n ?? 'n/a'} images` +
     (d.perf ? `; ${d.perf.label} latency ${num(d.perf.single_ms)} ms (1 thread), ${num(d.perf.fps)} FPS` : '');
-  const drop = dropWithCi(d);
-  const verdict = drop
-    ? `Top-1 drop ${drop.drop.toFixed(2)} points (95 % CI ${drop.lo.toFixed(2)} to ${drop.hi.toFixed(2)}), McNemar p ${pval(d.mcnemar_p)}` +
-      (d.mcnemar_p !== null && d.mcnemar_p >= 0.05
-        ? ': not significant on this set'
-        : d.mcnemar_p !== null
-          ? ': significant'
-          : '')
-    : notMeasured(d);
-  return `${row}\n${verdict}`;
+  const verdictLine = d.drop ? dropSentence(d.drop, d.mcnemar_p) : notMeasured(d);
+  return `${row}\n${verdictLine}`;
 }

@@ -28,10 +28,10 @@ export function mdFence(lang: string, text: string): string {
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
-/** One sentence on whether a Top-1 difference is distinguishable from noise. */
-export function verdict(p: number | null, delta: number | null): string {
-  if (p === null || delta === null) return '';
-  if (p >= 0.05)
-    return `The difference (${delta >= 0 ? '+' : ''}${delta.toFixed(2)} points) is not significant (McNemar p = ${pval(p)}): indistinguishable from noise on this set.`;
-  return `The difference (${delta >= 0 ? '+' : ''}${delta.toFixed(2)} points) is significant (McNemar p = ${pval(p)}).`;
+/** The one sentence every output uses for the paired result: the drop (float minus int8, positive: int8 is worse)
+ *  with its interval and McNemar's p, both from zf/stats.py, and whether it is distinguishable from noise. */
+export function dropSentence(drop: { points: number; lo: number; hi: number }, p: number | null): string {
+  const said = `Top-1 drop ${drop.points.toFixed(2)} points (95 % CI ${drop.lo.toFixed(2)} to ${drop.hi.toFixed(2)}), McNemar p ${pval(p)}`;
+  if (p === null) return said;
+  return `${said}: ${p >= 0.05 ? 'not significant on this set (indistinguishable from noise)' : 'significant'}`;
 }

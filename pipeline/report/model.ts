@@ -20,6 +20,8 @@ export interface ReportData {
   quant: Accuracy | null;
   flips: { float_only: number; quant_only: number; both_right: number; both_wrong: number } | null;
   mcnemar_p: number | null;
+  /** float minus int8 Top-1, points, with its 95 % interval (agrees with mcnemar_p; computed in zf/stats.py) */
+  drop: { points: number; lo: number; hi: number } | null;
   agreement: number | null;
   mean_output_cosine: number | null;
   calibration: {
@@ -251,6 +253,7 @@ export function buildReportData(
         }
       : null,
     mcnemar_p: e?.paired.mcnemar_p ?? null,
+    drop: e?.paired.drop_top1 ?? null,
     agreement: e?.paired.agreement ?? null,
     mean_output_cosine: e?.paired.mean_output_cosine ?? null,
     calibration: calibrationOf(ort, horizon),

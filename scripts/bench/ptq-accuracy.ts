@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
-import { dropWithCi } from '../../pipeline/report/document.ts';
 import { mdTable, pct } from '../../pipeline/report/format.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
 import { BENCH_DIR, headline } from './common.ts';
@@ -50,8 +49,8 @@ async function run(net: string, label: string, set: string[]): Promise<{ out: st
 
 /** "0.31 [0.20, 0.42], 45/14": drop in points with its 95 % CI (the report's own), float-only/int8-only right. */
 function drop(r: ReportData): string {
-  const d = dropWithCi(r)!;
-  return `${pct(d.drop)} [${pct(d.lo)}, ${pct(d.hi)}], ${r.flips!.float_only}/${r.flips!.quant_only}`;
+  const d = r.drop!;
+  return `${pct(d.points)} [${pct(d.lo)}, ${pct(d.hi)}], ${r.flips!.float_only}/${r.flips!.quant_only}`;
 }
 
 const rows: string[][] = [];

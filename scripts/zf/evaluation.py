@@ -9,7 +9,7 @@ import numpy as np
 
 from .datasets import Dataset, load_raw
 from .protocol import ZfError, progress
-from .stats import mcnemar_exact, wilson
+from .stats import mcnemar_exact, paired_drop, wilson
 
 Runner = Callable[[np.ndarray], np.ndarray]  # raw NCHW 0..255 float32 batch -> logits
 
@@ -110,7 +110,7 @@ def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: 
                     "n": int(m.sum()),
                     "float": 100.0 * f1[m].mean(),
                     "quant": 100.0 * q1[m].mean(),
-                    "delta": 100.0 * (q1[m].mean() - f1[m].mean()),
+                    "drop": 100.0 * (f1[m].mean() - q1[m].mean()),
                 }
             )
     n = len(labels)
@@ -128,7 +128,7 @@ def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: 
             "mcnemar_p": mcnemar_exact(b, c),
             "agreement": float((fpred == qpred).mean()),
             "mean_output_cosine": float(cos.mean()),
-            "delta_top1": 100.0 * (c - b) / n,
+            "drop_top1": paired_drop(b, c, n),
         },
         "per_class": per_class,
         "_pred": {"float": fpred, "quant": qpred, "cosine": cos.astype(np.float32)},

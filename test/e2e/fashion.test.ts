@@ -44,6 +44,11 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
     expect(f.both_right + f.float_only + f.quant_only + f.both_wrong).toBe(report.n);
     const delta = report.quant!.top1 - report.float!.top1;
     expect(delta).toBeCloseTo((100 * (f.quant_only - f.float_only)) / report.n!, 10);
+    // the drop is the same number with the other sign, and its interval excludes 0 exactly when McNemar says so
+    const drop = report.drop!;
+    expect(drop.points).toBeCloseTo(-delta, 10);
+    expect(drop.lo <= drop.points && drop.points <= drop.hi).toBe(true);
+    expect(drop.lo > 0 || drop.hi < 0).toBe(report.mcnemar_p! < 0.05);
     // McNemar's exact test, recomputed here from the discordant counts: two-sided binomial(b + c, 1/2) tail.
     const n = f.float_only + f.quant_only;
     const k = Math.min(f.float_only, f.quant_only);

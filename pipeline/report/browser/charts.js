@@ -90,7 +90,7 @@
       text(svg, cx > 250 ? cx - 3 : cx + 3, 28, `clip ${clip.toPrecision(3)}`, cx > 250 ? 'end' : 'start');
     });
   })();
-  // 3. Per-class Top-1 delta (int8 - float).
+  // 3. Per-class Top-1 change, int8 - float (the data holds the drop, float - int8): left and red where int8 is worse.
   (() => {
     const rows = data.per_class;
     const svg = frame('chart-classes', 760, 40 + rows.length * 22);
@@ -102,7 +102,7 @@
       0.5,
       Math.max.apply(
         null,
-        rows.map((r) => Math.abs(r.delta)),
+        rows.map((r) => Math.abs(r.drop)),
       ),
     );
     const X0 = 560,
@@ -111,15 +111,16 @@
     rows.forEach((r, i) => {
       const y = 15 + i * 22;
       text(svg, 150, y + 12, r.class.slice(0, 24), 'end');
-      const w = Math.abs(r.delta) * S;
+      const change = -r.drop;
+      const w = Math.abs(change) * S;
       el(
         'rect',
         {
-          x: r.delta < 0 ? X0 - w : X0,
+          x: change < 0 ? X0 - w : X0,
           y: y,
           width: Math.max(w, 1),
           height: 15,
-          fill: r.delta < 0 ? '#d62728' : '#2ca02c',
+          fill: change < 0 ? '#d62728' : '#2ca02c',
           class: 'bar',
         },
         svg,
@@ -127,10 +128,10 @@
       text(svg, 160, y + 12, `float ${r.float.toFixed(2)} / int8 ${r.quant.toFixed(2)}`);
       text(
         svg,
-        r.delta < 0 ? X0 - w - 4 : X0 + w + 4,
+        change < 0 ? X0 - w - 4 : X0 + w + 4,
         y + 12,
-        (r.delta >= 0 ? '+' : '') + r.delta.toFixed(2),
-        r.delta < 0 ? 'end' : 'start',
+        `drop ${r.drop.toFixed(2)}`,
+        change < 0 ? 'end' : 'start',
       );
     });
   })();
