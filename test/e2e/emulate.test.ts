@@ -29,14 +29,20 @@ async function run(dir: string, name: string, set: string[], recipe = RECIPE) {
     join(dir, 'cache'),
     '--set',
     'evaluate.perf_runs=0',
+    '--set',
+    'evaluate.limit=2000', // the first 2000 test images: what these tests check does not need all 10k
     ...set.flatMap((s) => ['--set', s]),
   ]);
   expect(r.exitCode, r.stderr).toBe(0);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
   const report = JSON.parse(readFileSync(join(out, 'report', 'report.json'), 'utf8')) as ReportData;
-  const plain = await execa(VENV_PYTHON, [join(PROJECT_ROOT, 'test', 'helpers', 'plain_ort_top1.py'), out], {
-    env: workerEnv(),
-  });
+  const plain = await execa(
+    VENV_PYTHON,
+    [join(PROJECT_ROOT, 'test', 'helpers', 'plain_ort_top1.py'), out, String(report.n)],
+    {
+      env: workerEnv(),
+    },
+  );
   return {
     out,
     report,
@@ -126,7 +132,7 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
   );
 
   it('host: which op types stay float is measured (both latencies recorded); float choices are baked into the file', async () => {
-    const measured = await run(dir, 'host', ['quantize.emulate=host']);
+    const measured = await run(dir, 'host', ['quantize.emulate=host', 'quantize.calibration_type=max']);
     const hs = measured.q.host_speed!;
     const tried = hs.tried.map((t) => t.float_op_types);
     expect(tried[0]).toEqual([]);
@@ -148,7 +154,11 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(measured.plainTop1).toBe(measured.report.quant!.top1);
     // grouped convs kept float on request: ORT's WeightBiasQuantization would re-quantize them in a plain session
     // unless the graph itself keeps them float
-    const grouped = await run(dir, 'host-grouped', ['quantize.emulate=host', 'quantize.float_op_types=[GroupedConv]']);
+    const grouped = await run(dir, 'host-grouped', [
+      'quantize.emulate=host',
+      'quantize.float_op_types=[GroupedConv]',
+      'quantize.calibration_type=max',
+    ]);
     expect(grouped.q.excluded_nodes.length).toBeGreaterThan(0);
     expect(grouped.q.host_speed).toBeNull();
     expect(grouped.plainTop1).toBe(grouped.report.quant!.top1);
