@@ -125,6 +125,10 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
       `calibration.dataset={hb_calibration_dir: {path: ${hbDir}}}`,
       '--set',
       'evaluate.perf_runs=0',
+      '--set',
+      'evaluate.limit=2000', // what it checks is the calibration set's source and compare's table
+      '--set',
+      'quantize.calibration_type=max',
     ]);
     expect(r.exitCode).toBe(0);
     const m = JSON.parse(readFileSync(join(other, 'manifest.json'), 'utf8')) as Manifest;
