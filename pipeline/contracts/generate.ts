@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FASHION_MNIST } from './fashion-mnist.ts';
 import { PROTOCOL } from './protocol.ts';
 import { TOOL_NAMES } from './tools.ts';
 import { WORKERS } from './workers.ts';
@@ -8,7 +9,7 @@ import { WORKERS } from './workers.ts';
 export function contractFiles(): Record<string, string> {
   const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
   const files: Record<string, string> = {
-    'protocol.json': json({ ...PROTOCOL, tools: TOOL_NAMES }),
+    'protocol.json': json({ ...PROTOCOL, tools: TOOL_NAMES, fashion_mnist: FASHION_MNIST }),
   };
   for (const [name, w] of Object.entries(WORKERS)) {
     files[`${name}.json`] = json({

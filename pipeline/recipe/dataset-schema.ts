@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FASHION_MNIST } from '../contracts/fashion-mnist.ts';
 
 /** Where images come from. Shared by `calibration.dataset` and `evaluate.dataset`. */
 export const DatasetSchema = z
@@ -13,7 +14,7 @@ export const DatasetSchema = z
               .describe('Which Fashion-MNIST split: train (60k) or test (10k).'),
             root: z
               .string()
-              .default('/usr/share/datasets/fashion-mnist')
+              .default(FASHION_MNIST.root)
               .describe("Folder with the IDX files (Debian's dataset-fashion-mnist installs them here)."),
           })
           .strict()
@@ -135,10 +136,10 @@ export function datasetPaths(
 ): { field: string[]; role: string; path: string }[] {
   if ('fashion_mnist' in ds) {
     const { root, split } = ds.fashion_mnist;
-    const p = split === 'train' ? 'train' : 't10k';
+    const files = FASHION_MNIST.files[split];
     return [
-      { field: ['fashion_mnist', 'root'], role: 'images', path: `${resolve(root)}/${p}-images-idx3-ubyte.gz` },
-      { field: ['fashion_mnist', 'root'], role: 'labels', path: `${resolve(root)}/${p}-labels-idx1-ubyte.gz` },
+      { field: ['fashion_mnist', 'root'], role: 'images', path: `${resolve(root)}/${files.images}` },
+      { field: ['fashion_mnist', 'root'], role: 'labels', path: `${resolve(root)}/${files.labels}` },
     ];
   }
   if ('folder' in ds) {

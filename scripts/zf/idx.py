@@ -5,19 +5,12 @@ import os
 
 import numpy as np
 
-FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist"
-FASHION_MNIST_CLASSES = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-]
+from .protocol import PROTOCOL
+
+# Root, file names and classes come from pipeline/contracts/fashion-mnist.ts (through the generated protocol.json).
+FASHION_MNIST = PROTOCOL["fashion_mnist"]
+FASHION_MNIST_DIR = FASHION_MNIST["root"]
+FASHION_MNIST_CLASSES = FASHION_MNIST["classes"]
 _DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
@@ -37,8 +30,8 @@ def read_idx(path: str) -> np.ndarray:
 
 
 def fashion_mnist_paths(split: str, root: str = FASHION_MNIST_DIR) -> tuple:
-    prefix = "train" if split == "train" else "t10k"
-    return (os.path.join(root, f"{prefix}-images-idx3-ubyte.gz"), os.path.join(root, f"{prefix}-labels-idx1-ubyte.gz"))
+    files = FASHION_MNIST["files"]["train" if split == "train" else "test"]
+    return (os.path.join(root, files["images"]), os.path.join(root, files["labels"]))
 
 
 def load_fashion_mnist(split: str, root: str = FASHION_MNIST_DIR) -> tuple:
