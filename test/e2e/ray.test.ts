@@ -76,9 +76,10 @@ describe('sweeps and zoo runs on Ray', () => {
   const dir = tmp('zf-ray-');
   const recipe = join(dir, 'fashion.yaml');
   writeFileSync(recipe, fashionRecipeText());
-  const VARY = ['--vary', 'quantize.calibration_type=max,kl', '--vary', 'quantize.per_channel=true,false'];
+  // two variants (one calibration, two quantize keys): enough to show one shared computation and two task outcomes
+  const VARY = ['--vary', 'quantize.calibration_type=max', '--vary', 'quantize.per_channel=true,false'];
 
-  it('a 4-variant sweep on Ray prints the local --jobs 2 table; its shared cache holds one entry per distinct stage key', async () => {
+  it('a 2-variant sweep on Ray prints the local --jobs 2 table; its shared cache holds one entry per distinct stage key', async () => {
     const onRay = await zooforge([
       'sweep',
       recipe,
@@ -108,10 +109,10 @@ describe('sweeps and zoo runs on Ray', () => {
     expect(local.exitCode, local.stderr).toBe(0);
     const a = lastJson<SweepJson>(onRay.stdout);
     const b = lastJson<SweepJson>(local.stdout);
-    expect(a.rows).toHaveLength(4);
+    expect(a.rows).toHaveLength(2);
     expect(a.rows).toEqual(b.rows); // same variants, same order, same figures (the table has no timings)
     expect(onRay.stderr).toMatch(/started on \S+ \(pid \d+\)/);
-    expect(onRay.stderr).toMatch(/^tasks 4\/4 done, 0 running, 0 failed \| preprocess .*\| export 1 passed 3 cached/m);
+    expect(onRay.stderr).toMatch(/^tasks 2\/2 done, 0 running, 0 failed \| preprocess .*\| export 1 passed 1 cached/m);
 
     const manifests = a.tasks.map((t) => manifestOf(join(dir, 'ray', 'sweep', t.name)));
     const cacheable = new Set(STAGES.filter((s) => s.cacheable).map((s) => s.id));
@@ -129,7 +130,7 @@ describe('sweeps and zoo runs on Ray', () => {
         `${id} computed once`,
       ).toHaveLength(1);
     }
-    expect(manifests.filter((m) => m.stages.find((s) => s.id === 'quantize')!.status === 'passed')).toHaveLength(4);
+    expect(manifests.filter((m) => m.stages.find((s) => s.id === 'quantize')!.status === 'passed')).toHaveLength(2);
   });
 
   // The killed worker's run sees its parent pipe close and stops (commands/run.ts watchParent), freeing its folder for the
