@@ -97,7 +97,8 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
 
   it('tune with an achievable budget writes a variant whose measured drop is within it', async () => {
     // kl clips more than the default's winner: a drop (1.78 points here) that int16 on a few nodes must recover
-    // subset = every evaluated image (evaluate.limit), so the subset measurement and the confirmation see the same ones
+    // the subset is a stratified sample; evaluate takes the same one (limit + stratified), so the subset measurement
+    // and the confirmation see the same images
     const r = await zooforge([
       'tune',
       recipe,
@@ -111,6 +112,8 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       'sensitivity.subset=2000',
       '--set',
       'evaluate.limit=2000',
+      '--set',
+      'evaluate.sampling=stratified',
       '--set',
       'evaluate.perf_runs=0',
       '--set',
@@ -148,6 +151,8 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       'sensitivity.subset=2000',
       '--set',
       'evaluate.limit=2000',
+      '--set',
+      'evaluate.sampling=stratified',
       '--set',
       'evaluate.perf_runs=0',
       '--set',
