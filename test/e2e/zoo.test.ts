@@ -19,7 +19,9 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     '%s: zoo new, then export -> simplify -> params -> calibration -> quantize -> evaluate -> report',
     async (name) => {
       const m = loadCatalog().models.find((x) => x.model === name)!;
-      const row = await checkModel(m, root);
+      // max ranges, no method search: what this subset checks is the pipeline's mechanics on these graphs (the
+      // search costs minutes per 224x224 model on 2 cores; npm run zoo:check runs it)
+      const row = await checkModel(m, root, ['quantize.calibration_type=max']);
       rows.push(row);
       expect(row.stages).toBe('all passed');
       expect(row.cosine).toBeGreaterThan(0.9);
