@@ -16,6 +16,9 @@ import { type BatchProgress, BoardEvent } from './progress.ts';
 import { taskResources } from './resources.ts';
 import type { BatchTask, TaskOutcome } from './task.ts';
 
+/** The worker that drives the tasks on Ray (scripts/workers/ray_run.py). */
+const DRIVER = 'ray_run';
+
 /** Ray retries a task whose worker or node died this often; a stage failure is never retried. */
 const MAX_RETRIES = 3;
 /** A retried task's run waits this long for the folder lock its lost attempt held (a lost node's lock goes stale
@@ -91,7 +94,7 @@ export async function runRay(
     ).task.out;
   try {
     const out = await python.runWorker(
-      'ray_run',
+      DRIVER,
       { address: address ?? null, local_cpus: cpus().length, max_retries: MAX_RETRIES, tasks: cluster },
       {
         workDir: logDir,
@@ -151,7 +154,7 @@ export async function runRay(
     // the driver's own message (e.g. it cannot reach the cluster) once, and where its full output is
     if (err instanceof StageFailedError)
       throw new StageFailedError(
-        err.message.replace(/^ray worker exited \d+: /, 'ray: '),
+        err.message.replace(new RegExp(`^${DRIVER} worker exited \\d+: `), 'ray: '),
         `the Ray driver's log: ${logFile}`,
       );
     throw err;
