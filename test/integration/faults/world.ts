@@ -15,6 +15,7 @@ import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT, SHARED_DIR, VENV_PYTHON } from '../../../pipeline/paths.ts';
 import { fashionRecipeText } from '../../helpers/recipes.ts';
+import { warmCache } from '../../helpers/warm-cache.ts';
 
 /** A sandbox of user files for fault tests: a recipe, models, checkpoints, datasets, a user's own folders. Every
  *  case runs with its output in `out/<case>` and the cache in `cache/`; nothing else in here may change. */
@@ -31,9 +32,8 @@ export async function makeWorld(dir: string): Promise<World> {
   const recipe = join(dir, 'recipe.yaml');
   writeFileSync(
     recipe,
-    fashionRecipeText()
-      .replace('  count: 100', '  count: 20')
-      .replace('evaluate:\n', 'evaluate:\n  limit: 200\n  perf_runs: 0\n'),
+    // calibration as in the shared warm-up (its cache is this world's starting point), evaluation on 200 images
+    fashionRecipeText().replace('evaluate:\n', 'evaluate:\n  limit: 200\n  perf_runs: 0\n'),
   );
   mkdirSync(join(dir, 'thesis'));
   writeFileSync(join(dir, 'thesis', 'thesis.tex'), '\\documentclass{article}\n');
@@ -131,7 +131,7 @@ open(os.path.join(d, "truncated.onnx"), "r+b").truncate(60)
   mkdirSync(join(dir, 'run-manifest-dir', 'manifest.json'), { recursive: true });
   writeFileSync(join(dir, 'run-manifest-dir', '.zooforge-run'), '{}\n');
   mkdirSync(join(dir, 'out'));
-  return { dir, recipe, cache: join(dir, 'cache'), out: (name) => join(dir, 'out', name) };
+  return { dir, recipe, cache: warmCache(join(dir, 'cache')), out: (name) => join(dir, 'out', name) };
 }
 
 /** path -> content hash (files), link target (links) or 'dir', for everything below `dir` except `skip` folders. */
