@@ -21,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/helpers/warm-cache.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
