@@ -1,4 +1,21 @@
+import type { PreprocessRecord } from '../../pipeline/contracts/common.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
+
+/** The demo recipe's preprocessing record (what its preprocess stage writes). */
+export const FASHION_RECORD: PreprocessRecord = {
+  input_name: 'data',
+  output_name: 'output',
+  input_shape: [1, 1, 28, 28],
+  size: [28, 28],
+  crop_pct: 1,
+  crop_mode: 'center',
+  interpolation: 'bilinear',
+  mean: [0.286],
+  std: [0.353],
+  colour: 'gray',
+  layout: 'NCHW',
+  source: 'recipe',
+};
 
 /** A report with every section filled: the HTML and Markdown tests render it. */
 export function sample(): ReportData {
@@ -67,20 +84,7 @@ export function sample(): ReportData {
         entire_cosine: 0.99,
       },
     ],
-    preprocessing: {
-      input_name: 'data',
-      output_name: 'output',
-      input_shape: [1, 1, 28, 28],
-      size: [28, 28],
-      crop_pct: 1,
-      crop_mode: 'center',
-      interpolation: 'bilinear',
-      mean: [0.286],
-      std: [0.353],
-      colour: 'gray',
-      layout: 'NCHW',
-      source: 'recipe',
-    },
+    preprocessing: FASHION_RECORD,
     tools: { onnxruntime: '1.32.0' },
     provenance: { evaluate: 'abc' },
     incomplete: [],

@@ -8,6 +8,7 @@ import { RecipeSchema } from '../../../pipeline/recipe/schema.ts';
 import { STAGES } from '../../../pipeline/stages/index.ts';
 import type { PythonEnv } from '../../../pipeline/tools/python.ts';
 import { fashionRecipeText } from '../../helpers/recipes.ts';
+import { FASHION_RECORD } from '../../helpers/report-sample.ts';
 import { tmp } from '../../helpers/tmp.ts';
 
 // A field a stage reads while it runs (and so hands to its worker) but leaves out of its inputs is a stale cache
@@ -116,23 +117,7 @@ describe('every recipe field a stage hands to its worker is in its key', () => {
     warnings: [],
   };
   writeFileSync(join(dir, 'mapper.json'), JSON.stringify(mapperSummary));
-  writeFileSync(
-    join(dir, 'preprocess.json'),
-    JSON.stringify({
-      input_name: 'data',
-      output_name: 'output',
-      input_shape: [1, 1, 28, 28],
-      size: [28, 28],
-      crop_pct: 1,
-      crop_mode: 'center',
-      interpolation: 'bilinear',
-      mean: [0.286],
-      std: [0.353],
-      colour: 'gray',
-      layout: 'NCHW',
-      source: 'recipe',
-    }),
-  );
+  writeFileSync(join(dir, 'preprocess.json'), JSON.stringify(FASHION_RECORD));
   // sensitivity and tune run only when asked; evaluate.limit set so a read of it has a value to change
   const loaded = loadRecipe(recipeFile, ['tune.max_drop=0.5', 'evaluate.limit=100']);
 
