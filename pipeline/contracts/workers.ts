@@ -244,17 +244,8 @@ export const evaluate = {
 };
 
 export const hbEvaluate = {
-  input: z
-    .object({
-      ...WorkDir,
-      float_model: path,
-      quant_model: path,
-      preprocess: path,
-      dataset: WorkerDatasetSchema,
-      ...evaluation,
-      input_type_rt: z.string(),
-    })
-    .strict(),
+  // evaluate's input, plus the input type the board's model takes (the Horizon model is fed that)
+  input: evaluate.input.extend({ input_type_rt: z.string() }).strict(),
   output: PairedMetrics.extend({ quant_runtime: z.string(), outputs: NoOutputs }).strict(),
 };
 
