@@ -14,6 +14,16 @@ function recipeCopy(dir: string): string {
   return file;
 }
 
+// kl clips more than the default's winner (a drop int16 must recover). The subset is a stratified sample; evaluate
+// takes the same one (limit + stratified), so the subset measurement and the confirmation see the same images.
+const TUNE_SETS = [
+  'sensitivity.subset=2000',
+  'evaluate.limit=2000',
+  'evaluate.sampling=stratified',
+  'evaluate.perf_runs=0',
+  'quantize.calibration_type=kl',
+].flatMap((s) => ['--set', s]);
+
 describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
   const dir = tmp('zf-analysis-');
   const recipe = recipeCopy(dir);
@@ -96,9 +106,6 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
   });
 
   it('tune with an achievable budget writes a variant whose measured drop is within it', async () => {
-    // kl clips more than the default's winner: a drop (1.78 points here) that int16 on a few nodes must recover
-    // the subset is a stratified sample; evaluate takes the same one (limit + stratified), so the subset measurement
-    // and the confirmation see the same images
     const r = await zooforge([
       'tune',
       recipe,
@@ -108,16 +115,7 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       join(dir, 'tune'),
       '--cache',
       cache,
-      '--set',
-      'sensitivity.subset=2000',
-      '--set',
-      'evaluate.limit=2000',
-      '--set',
-      'evaluate.sampling=stratified',
-      '--set',
-      'evaluate.perf_runs=0',
-      '--set',
-      'quantize.calibration_type=kl',
+      ...TUNE_SETS,
     ]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/Budget met on the 2000-image subset with [1-9]\d* of \d+ quantized node\(s\) at int16/); // emulate bpu: int16, as the board would
@@ -147,16 +145,7 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       join(dir, 'tune0'),
       '--cache',
       cache,
-      '--set',
-      'sensitivity.subset=2000',
-      '--set',
-      'evaluate.limit=2000',
-      '--set',
-      'evaluate.sampling=stratified',
-      '--set',
-      'evaluate.perf_runs=0',
-      '--set',
-      'quantize.calibration_type=kl',
+      ...TUNE_SETS,
       '--set',
       'tune.max_nodes=1',
     ]);
