@@ -123,13 +123,13 @@ export async function readOutput<T>(file: string, schema: z.ZodType<T>): Promise
 /** The model section as a cache key sees it: a file-valued field by its role only, since the file's bytes are keyed as
  *  a file input. Keys follow content, never paths: the same recipe in another folder reuses the cache. */
 export function modelKey(model: Recipe['model']): unknown {
-  const source =
-    'module' in model.source
-      ? { module: model.source.module.split(':').pop() }
-      : 'onnx' in model.source
-        ? { onnx: 'file' }
-        : model.source;
-  return { ...model, source, checkpoint: model.checkpoint && 'file' };
+  return { ...model, source: sourceKey(model.source), checkpoint: model.checkpoint && 'file' };
+}
+
+/** The model source as a key sees it: a module's function name (its file is keyed), an ONNX file by role. */
+export function sourceKey(source: Recipe['model']['source']): unknown {
+  if ('module' in source) return { module: source.module.split(':').pop() };
+  return 'onnx' in source ? { onnx: 'file' } : source;
 }
 
 /** A user's `module:` source file and the local modules it imports (its folder is first on sys.path, as for a

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { FileInput, Stage } from '../engine/types.ts';
 import { recipePath } from '../recipe/load.ts';
-import { modelKey, runWorkerStage, workerCode } from './common.ts';
+import { runWorkerStage, sourceKey, workerCode } from './common.ts';
 
 /** The one preprocessing record: the recipe's preprocess settings, else timm's pretrained_cfg, else the ONNX file's
  *  input, else defaults. Every stage that feeds the model pixels (export's check, simplify's check, calibration,
@@ -22,7 +22,7 @@ export const preprocessStage: Stage = {
         : {};
     return {
       recipe: {
-        model: { source: (modelKey(r.model) as { source: unknown }).source },
+        model: { source: sourceKey(r.model.source) },
         input: r.input,
         preprocess: r.preprocess,
         onnx_present: 'onnx_file' in onnx,

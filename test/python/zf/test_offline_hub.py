@@ -21,6 +21,11 @@ def test_a_closed_port_is_unreachable(monkeypatch):
 
 def test_offline_pretrained_timm_fails_fast_naming_the_fix(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HOME", str(tmp_path))  # an empty local cache
+    # the check turns huggingface_hub offline for the rest of the process (a worker is one run): not for later tests
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", huggingface_hub.constants.HF_HUB_OFFLINE)
     monkeypatch.setattr(build_model, "unreachable", lambda host, timeout=2.0: f"{host}:443 refused")
     t0 = time.monotonic()
     with pytest.raises(ZfError) as err:
