@@ -1,6 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument, parse as parseYamlValue } from 'yaml';
 import { UserInputError } from '../errors.ts';
+import { oneLine } from '../text/one-line.ts';
 import { readUserText, TEXT_LIMITS } from '../tools/read-text.ts';
 import { problemsFromZod, type RecipeProblem } from './issues.ts';
 import { knownKeysOf } from './known-keys.ts';
@@ -104,7 +105,8 @@ function parseRecipeDocument(text: string, lines: LineCounter, shown: string): D
 /** Parse, override, validate and check a recipe; every problem is reported at once as file:line:col. */
 export function loadRecipe(file: string, overrides: string[] = [], options: LoadOptions = {}): LoadedRecipe {
   const path = resolve(file);
-  const shown = relative(process.cwd(), path) || path;
+  // one line per problem even when the file's name holds a newline or an escape sequence
+  const shown = oneLine(relative(process.cwd(), path) || path);
   const lines = new LineCounter();
   const doc = parseRecipeDocument(readUserText(path, 'recipe', TEXT_LIMITS.recipe), lines, shown);
   if (doc.errors.length > 0) {

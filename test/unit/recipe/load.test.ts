@@ -135,6 +135,19 @@ describe('recipe loading', () => {
     ]);
   });
 
+  it('names a recipe file whose name holds a newline or an escape on one line per problem', () => {
+    const file = join(tmp('zf-recipe-'), 'two\nlines \u001b[31m.yaml');
+    writeFileSync(file, 'model: {name: m, source: {timm: resnet18}}\nquantize: {calibration_type: kll}\n');
+    expect(() => loadRecipe(file)).toThrow(UserInputError);
+    try {
+      loadRecipe(file);
+    } catch (err) {
+      const [problem] = (err as UserInputError).problems;
+      expect(problem).toContain('two\\u000alines \\u001b[31m.yaml:2:');
+      expect(problem.includes('\n') || problem.includes('\u001b')).toBe(false);
+    }
+  });
+
   it('fills defaults for every section', () => {
     const file = join(tmp(), 'ok.yaml');
     writeFileSync(file, HEAD);
