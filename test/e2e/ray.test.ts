@@ -256,22 +256,25 @@ describe('sweeps and zoo runs on Ray', () => {
   });
 
   it('zoo run: two catalog models as Ray tasks, tabulated beside the zoo', async () => {
-    const r = await zooforge([
-      'zoo',
-      'run',
-      'ConvNeXt_atto',
-      'RepVGG_A0',
-      ...RAY,
-      '--until',
-      'params',
-      '--set',
-      'model.pretrained=false',
-      '--out',
-      join(dir, 'zoo'),
-      '--cache',
-      join(dir, 'cache-zoo'),
-      '--json',
-    ]);
+    // the same two models into the same folder and cache, twice: as JSON, then as the table (all cached)
+    const zooRun = (...extra: string[]) =>
+      zooforge([
+        'zoo',
+        'run',
+        'ConvNeXt_atto',
+        'RepVGG_A0',
+        ...RAY,
+        '--until',
+        'params',
+        '--set',
+        'model.pretrained=false',
+        '--out',
+        join(dir, 'zoo'),
+        '--cache',
+        join(dir, 'cache-zoo'),
+        ...extra,
+      ]);
+    const r = await zooRun('--json');
     expect(r.exitCode, r.stderr).toBe(0);
     const { rows, tasks } = lastJson<{
       rows: { model: string; params_M: number; zoo_params_M: number }[];
@@ -285,21 +288,7 @@ describe('sweeps and zoo runs on Ray', () => {
       ['ConvNeXt_atto', 3.68, 3.69],
       ['RepVGG_A0', 8.309, 8.3],
     ]);
-    const table = await zooforge([
-      'zoo',
-      'run',
-      'ConvNeXt_atto',
-      'RepVGG_A0',
-      ...RAY,
-      '--until',
-      'params',
-      '--set',
-      'model.pretrained=false',
-      '--out',
-      join(dir, 'zoo'),
-      '--cache',
-      join(dir, 'cache-zoo'),
-    ]);
+    const table = await zooRun();
     expect(table.stdout).toMatch(/^\| RepVGG_A0 \| passed \| 8\.309 \| 8\.30 \|/m);
     expect(table.stderr).toMatch(/\[RepVGG_A0\] cached params/); // the second time, every stage comes from the shared cache
   });

@@ -7,6 +7,19 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path[:0] = [os.path.join(ROOT, "scripts"), ROOT]  # zf and workers; calibration
 
 
+# The preprocessing record of the Python tests' small RGB images (8x8, no resize).
+RGB8_RECORD = {
+    "input_shape": [1, 3, 8, 8],
+    "size": [8, 8],
+    "crop_pct": 1.0,
+    "interpolation": "bilinear",
+    "mean": [0.5] * 3,
+    "std": [0.25] * 3,
+    "colour": "rgb",
+    "layout": "NCHW",
+}
+
+
 def folder_spec(root, max_pixels: int = 40_000_000) -> dict:
     """A folder dataset as the workers receive it: with the listing (TypeScript's cache/listing.ts makes it in a run;
     here plain regular files and folders, which is all these tests' folders hold) and a pixel limit (the recipe's

@@ -5,23 +5,14 @@ import os
 
 import numpy as np
 import pytest
-from conftest import folder_spec
+from conftest import RGB8_RECORD, folder_spec
 from PIL import Image
 
 from calibration.selection import select
 from zf.datasets import open_dataset
 from zf.protocol import ZfError
 
-REC = {
-    "input_shape": [1, 3, 8, 8],
-    "size": [8, 8],
-    "crop_pct": 1.0,
-    "interpolation": "bilinear",
-    "mean": [0.5] * 3,
-    "std": [0.25] * 3,
-    "colour": "rgb",
-    "layout": "NCHW",
-}
+REC = RGB8_RECORD
 
 
 def folder(tmp_path, n=6, broken=1):

@@ -4,21 +4,12 @@ import struct
 import zlib
 
 import numpy as np
-from conftest import folder_spec
+from conftest import RGB8_RECORD, folder_spec
 from PIL import Image
 
 from zf.datasets import NAMED_UNREADABLE, load_raw, open_dataset
 
-REC = {
-    "input_shape": [1, 3, 8, 8],
-    "size": [8, 8],
-    "crop_pct": 1.0,
-    "interpolation": "bilinear",
-    "mean": [0.5] * 3,
-    "std": [0.25] * 3,
-    "colour": "rgb",
-    "layout": "NCHW",
-}
+REC = RGB8_RECORD
 
 
 def png_header(width: int, height: int) -> bytes:
