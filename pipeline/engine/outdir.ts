@@ -23,14 +23,19 @@ export function claimDir(
     if (!statSync(dir).isDirectory())
       throw new EnvironmentError(`${dir}: cannot use it as the ${what}: it is a file, not a folder`);
     if (isOurs(dir, marker)) return;
-    const names = readdirSync(dir);
-    if (names.length > 0 && !looksOurs(names)) {
+    if (!mayAdopt(readdirSync(dir), marker, looksOurs)) {
       throw new UserInputError(
         `${dir} is not empty and was not created by zooforge (no ${marker} in it): refusing to write the ${what} there; pick a new or empty folder`,
       );
     }
   } else makeDir(dir);
   writeFileSync(join(dir, marker), `${JSON.stringify({ zooforge: VERSION, created: new Date().toISOString() })}\n`);
+}
+
+/** A folder without our marker is adopted when empty or when it looks like ours. The marker may appear in the listing
+ *  though it was missing a moment before: a concurrent run sharing the folder wrote it in between. */
+export function mayAdopt(names: string[], marker: string, looksOurs: (names: string[]) => boolean): boolean {
+  return names.length === 0 || names.includes(marker) || looksOurs(names);
 }
 
 /** mkdir -p, but with the real cause: a recursive mkdir under a read-only mount reports ENOENT, not EROFS. */
