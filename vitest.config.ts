@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Three tiers (README, "Tests"): unit starts no process and runs in seconds; integration starts the CLI, Python or
 // Chromium on small inputs; e2e runs real recipes end to end. `npm test` runs all three; `npm run test:<tier>` one.
 export default defineConfig({
   test: {
+    // A run without --cache uses the user's cache folder: tests keep theirs inside the checkout, not in ~/.cache.
+    env: { XDG_CACHE_HOME: join(import.meta.dirname, '.zooforge', 'test-home', 'cache') },
     // Two files at a time fits 2 cores and 24 GiB (e2e files run real PyTorch/ORT work).
     maxWorkers: 2,
     projects: [

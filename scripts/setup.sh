@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) set-up for zooforge on Debian 12/13: system packages, the Python venv, npm deps.
-# Called by `npm run demo` and `npm test`. When everything is in place it only checks stamps (< 5 s).
+# In a checkout (npm run demo / npm test call it): .venv/ with scripts/requirements-dev.txt, npm ci, dist/.
+# In an installed package (`zooforge setup` calls it with ZOOFORGE_VENV set to the user's data folder): the venv
+# there with scripts/requirements.txt only; the package already holds its JavaScript.
+# When everything is in place it only checks stamps (< 5 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
+
+if [ -f package-lock.json ]; then checkout=1; else checkout=0; fi # npm never packs the lock file
+VENV="${ZOOFORGE_VENV:-.venv}"
+REQUIREMENTS=scripts/requirements.txt
+[ "$checkout" = 1 ] && REQUIREMENTS=scripts/requirements-dev.txt
 
 APT_PACKAGES=(python3-torch python3-torchvision python3-numpy python3-venv python3-pip dataset-fashion-mnist chromium)
 
 if [ ! -f /etc/debian_version ]; then
   say "this script supports Debian 12/13 (and derivatives) only."
   say "elsewhere: install PyTorch + torchvision + numpy for Python 3, the Fashion-MNIST IDX files in"
-  say "/usr/share/datasets/fashion-mnist, then: python3 -m venv --system-site-packages .venv &&"
-  say ".venv/bin/pip install -r scripts/requirements.txt && npm ci; or set ZOOFORGE_PYTHON to a Python that has them."
+  say "/usr/share/datasets/fashion-mnist, then: python3 -m venv --system-site-packages $VENV &&"
+  say "$VENV/bin/pip install -r $REQUIREMENTS; or set ZOOFORGE_PYTHON to a Python that has them."
   exit 1
 fi
 
@@ -31,14 +39,18 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # 2. The venv: Debian's torch/torchvision/numpy through --system-site-packages, pinned pip packages on top.
-PY=.venv/bin/python
+PY="$VENV/bin/python"
 if ! "$PY" -c 'import torch' >/dev/null 2>&1; then
-  say "creating .venv (/usr/bin/python3 -m venv --system-site-packages)"
-  rm -rf .venv
-  /usr/bin/python3 -m venv --system-site-packages .venv
+  if [ -e "$VENV" ] && [ ! -f "$VENV/pyvenv.cfg" ]; then
+    say "$VENV exists and is not a Python venv: refusing to replace it; set ZOOFORGE_VENV to a new folder"; exit 1
+  fi
+  say "creating $VENV (/usr/bin/python3 -m venv --system-site-packages)"
+  rm -rf "$VENV"
+  mkdir -p "$(dirname "$VENV")"
+  /usr/bin/python3 -m venv --system-site-packages "$VENV"
 fi
-stamp=".venv/.zooforge-requirements"
-want="$(sha256sum scripts/requirements.txt | cut -d' ' -f1) $("$PY" -c 'import platform; print(platform.python_version())')"
+stamp="$VENV/.zooforge-requirements"
+want="$(cat scripts/requirements*.txt | sha256sum | cut -d' ' -f1) $REQUIREMENTS $("$PY" -c 'import platform; print(platform.python_version())')"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   constraints=$(mktemp)
   "$PY" - > "$constraints" <<'PYEOF'
@@ -46,13 +58,14 @@ from importlib import metadata
 for dist in ("numpy", "torch", "torchvision"):  # never let pip replace Debian's builds
     print(f"{dist}=={metadata.version(dist)}")
 PYEOF
-  say "pip-installing scripts/requirements.txt into .venv (constraints: $(tr '\n' ' ' < "$constraints"))"
-  "$PY" -m pip install -q --disable-pip-version-check -r scripts/requirements.txt -c "$constraints"
+  say "pip-installing $REQUIREMENTS into $VENV (constraints: $(tr '\n' ' ' < "$constraints"))"
+  "$PY" -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS" -c "$constraints"
   rm -f "$constraints"
   "$PY" -c 'import torch, torchvision, numpy, onnx, onnxruntime, onnxsim, timm, PIL' \
     || { say "the venv does not import its packages; see the pip output above"; exit 1; }
   echo "$want" > "$stamp"
 fi
+[ "$checkout" = 1 ] || exit 0
 
 # 3. npm dependencies, exactly as locked.
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
@@ -62,11 +75,5 @@ if [ "$(cat node_modules/.zooforge-lock 2>/dev/null)" != "$lock_sum" ]; then
   echo "$lock_sum" > node_modules/.zooforge-lock
 fi
 
-# 4. The compiled CLI (dist/), rebuilt when a source, the TypeScript config or the lock file changed.
-build_sum=$(find pipeline -name '*.ts' -print0 | sort -z | xargs -0 cat tsconfig.json tsconfig.build.json package-lock.json | sha256sum | cut -d' ' -f1)
-if [ "$(cat dist/.built 2>/dev/null)" != "$build_sum" ]; then
-  say "compiling the CLI into dist/ (tsc -p tsconfig.build.json)"
-  rm -rf dist
-  node_modules/.bin/tsc -p tsconfig.build.json
-  echo "$build_sum" > dist/.built
-fi
+# 4. The compiled CLI (dist/), rebuilt when a source changed.
+bash scripts/build-cli.sh

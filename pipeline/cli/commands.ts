@@ -189,6 +189,22 @@ export const COMMANDS: Record<string, Command> = {
       );
     },
   },
+  setup: {
+    usage: 'setup',
+    summary: "build the workers' Python environment (Debian packages, a venv with the pinned packages)",
+    about:
+      "Installs what the Python workers need: missing Debian packages (python3-torch, python3-torchvision, python3-numpy,\npython3-venv, dataset-fashion-mnist, chromium; apt-get, through sudo when not root) and a venv (--system-site-packages, Debian's torch)\nwith the pinned packages of scripts/requirements.txt. Where: $ZOOFORGE_VENV, else .venv/ in a checkout, else\n$XDG_DATA_HOME/zooforge/venv (~/.local/share/zooforge/venv). Idempotent: run again, it checks and returns.",
+    options: [],
+    run: async () => (await import('../commands/setup.ts')).setupCommand(),
+  },
+  doctor: {
+    usage: 'doctor [--cache DIR] [--json]',
+    summary: 'say what this installation has and lacks: Python and its packages, Ray, the cache, data, hb_mapper',
+    about:
+      "One line per check: the Python the workers would use (and its torch, onnxruntime, onnx, onnxsim, timm), Ray,\nthe stage cache (where, writable, how many results), the demo's Fashion-MNIST files, hb_mapper or docker.\nExit 0 when a run can start, 1 when something it needs is missing ('zooforge setup' builds the Python part).",
+    options: ['cache', 'json'],
+    run: async ({ values: v }) => (await import('../commands/doctor.ts')).doctorCommand(v.json, v.cache),
+  },
   schema: {
     usage: 'schema',
     summary: 'print the recipe JSON Schema (yaml/recipe.schema.json is generated from it)',

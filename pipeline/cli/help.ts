@@ -48,8 +48,19 @@ export function mainHelp(): string {
     `Commands:\n${table(Object.values(COMMANDS).map((c) => [c.usage.replace(/ (\[|--).*$/, ''), c.summary]))}`,
     "Run 'zooforge <command> --help' for a command's options.\nExample: zooforge run yaml/fashion_resnext.yaml",
     exitCodes(),
+    `Environment:\n${table(ENVIRONMENT_HELP)}`,
   ].join('\n\n');
 }
+
+/** Where zooforge keeps things, and the variables that move them (paths.ts reads them). */
+const ENVIRONMENT_HELP: [string, string][] = [
+  ['ZOOFORGE_CACHE', 'stage cache (default $XDG_CACHE_HOME/zooforge, i.e. ~/.cache/zooforge; --cache overrides)'],
+  ['ZOOFORGE_PYTHON', "the workers' Python (default: the venv zooforge setup builds)"],
+  [
+    'ZOOFORGE_VENV',
+    'where zooforge setup builds that venv (default .venv/ in a checkout, else $XDG_DATA_HOME/zooforge/venv)',
+  ],
+];
 
 export function commandHelp(name: string): string {
   const c = COMMANDS[name];

@@ -13,7 +13,11 @@ export const OPTIONS = {
     help: 're-run STAGE even when cached (repeatable)',
   },
   out: { type: 'string', arg: 'DIR', help: 'run folder (default runs/<recipe file name>/)' },
-  cache: { type: 'string', arg: 'DIR', help: 'stage cache (default $ZOOFORGE_CACHE or .zooforge/cache)' },
+  cache: {
+    type: 'string',
+    arg: 'DIR',
+    help: 'stage cache (default $ZOOFORGE_CACHE, else $XDG_CACHE_HOME/zooforge, i.e. ~/.cache/zooforge)',
+  },
   'purge-cache': { type: 'boolean', default: false, help: 'also delete every cached stage result' },
   set: {
     type: 'string',

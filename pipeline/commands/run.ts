@@ -12,6 +12,7 @@ import { missingUserFiles } from '../engine/preflight.ts';
 import { succeeded } from '../engine/types.ts';
 import { InterruptedError, UserInputError } from '../errors.ts';
 import { resolveBackend } from '../horizon/auto-backend.ts';
+import { userCacheDir } from '../paths.ts';
 import { loadRecipe } from '../recipe/load.ts';
 import { headline } from '../report/document.ts';
 import type { ReportData } from '../report/model.ts';
@@ -38,8 +39,9 @@ export function defaultOutDir(recipe: string): string {
   return resolve('runs', parsePath(recipe).name);
 }
 
+/** --cache, then ZOOFORGE_CACHE, then the user's cache folder (one per user, whatever folder a run starts in). */
 export function cacheRoot(flag?: string): string {
-  return resolve(flag ?? process.env.ZOOFORGE_CACHE ?? join('.zooforge', 'cache'));
+  return resolve(flag || process.env.ZOOFORGE_CACHE || userCacheDir());
 }
 
 export function pickReporter(f: RunFlags): Reporter {

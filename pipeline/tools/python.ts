@@ -125,21 +125,21 @@ async function probe(executable: string): Promise<ToolVersions | string> {
   return versions.data.torch ? versions.data : 'has no torch';
 }
 
-/** recipe `python:`, then ZOOFORGE_PYTHON, then the project venv; the error lists what was tried and why. */
+/** recipe `python:`, then ZOOFORGE_PYTHON, then the venv `zooforge setup` builds (paths.ts VENV_DIR); the error lists what was tried and why. */
 export async function resolvePython(fromRecipe?: string): Promise<PythonEnv> {
   const candidates: [string, string][] = [];
   if (fromRecipe) candidates.push(['recipe python:', fromRecipe]);
   if (process.env.ZOOFORGE_PYTHON) candidates.push(['ZOOFORGE_PYTHON', process.env.ZOOFORGE_PYTHON]);
-  candidates.push(['project venv', VENV_PYTHON]);
+  candidates.push(['zooforge venv', VENV_PYTHON]);
   const tried: string[] = [];
   for (const [origin, exe] of candidates) {
     const result = await probe(exe);
     if (typeof result !== 'string') return new PythonEnv(exe, result);
     tried.push(`  ${origin} ${exe}: ${result}`);
-    if (origin !== 'project venv') break; // an explicit choice that fails is an error, not a silent fallback
+    if (origin !== 'zooforge venv') break; // an explicit choice that fails is an error, not a silent fallback
   }
   throw new UserInputError(
     `no usable Python interpreter (needs torch, onnx, onnxruntime):\n${tried.join('\n')}\n` +
-      "Run scripts/setup.sh (npm run setup) to build .venv, or set ZOOFORGE_PYTHON / the recipe's python: field.",
+      `Run 'zooforge setup' (in a checkout: npm run setup) to build it, or set ZOOFORGE_PYTHON / the recipe's python: field.`,
   );
 }
