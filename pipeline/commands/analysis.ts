@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SensitivityRow, WORKER_DATA } from '../contracts/workers.ts';
 import { succeeded } from '../engine/types.ts';
-import { ExitCode, UserInputError } from '../errors.ts';
+import { ExitCode, ensured, UserInputError } from '../errors.ts';
 import { applyOverride } from '../recipe/load.ts';
 import { mdTable, num, pct } from '../report/format.ts';
 import { sensitivityTable } from '../report/sensitivity.ts';
@@ -109,9 +109,11 @@ export async function tuneCommand(f: RunFlags, maxDrop: string | undefined): Pro
   const evaluated = confirm.manifest.stages.find((s) => s.id === 'evaluate' && succeeded(s.status));
   if (!evaluated) return confirm.code || 1;
   const ev = WORKER_DATA.evaluate.parse(evaluated.data);
-  const drop = ev.float.top1.percent - ev.quant.top1.percent;
+  // the sensitivity stage's preflight refuses a dataset without labels, so these are there
+  const [float, quant] = [ensured(ev.float, 'evaluate.float').top1, ensured(ev.quant, 'evaluate.quant').top1];
+  const drop = float.percent - quant.percent;
   process.stdout.write(
-    `variant: ${variantPath}\nfull evaluation (${ev.n} images): float ${pct(ev.float.top1.percent)} %, int8 ${pct(ev.quant.top1.percent)} %, drop ${pct(drop)} points — ` +
+    `variant: ${variantPath}\nfull evaluation (${ev.labelled} labelled images): float ${pct(float.percent)} %, int8 ${pct(quant.percent)} %, drop ${pct(drop)} points — ` +
       `${drop <= Number(maxDrop) ? 'within' : 'NOT within'} the ${maxDrop}-point budget\n`,
   );
   return confirm.code !== 0 ? confirm.code : drop <= Number(maxDrop) ? ExitCode.ok : ExitCode.budgetNotMet;

@@ -39,14 +39,28 @@ export const TopK = z
   .strict();
 export const Accuracy = z.object({ top1: TopK, top5: TopK }).strict();
 
-/** Float vs quantized on the same images (evaluate and hb_evaluate). */
+/** int8 against float on every image, labelled or not: float's top-1 class taken as the answer. */
+export const Agreement = z
+  .object({
+    /** int8's top-1 is float's top-1 */ top1: TopK,
+    /** float's top-1 is among int8's top 5 */ top5: TopK,
+    mean_output_cosine: z.number(),
+    /** mean KL(float softmax || int8 softmax), nats */ mean_kl: z.number(),
+  })
+  .strict();
+
+/** Float vs quantized on the same images (evaluate and hb_evaluate): agreement on all of them; accuracy, flips and
+ *  per class on the labelled ones (null and empty when none is labelled). */
 export const PairedMetrics = z.object({
   n: z.number().int(),
+  /** images with a label: the n of float, quant, paired and per_class */
+  labelled: z.number().int(),
   topk: z.number().int(),
   /** the model's output classes (logits per image), not the evaluation set's */
   classes: z.number().int(),
-  float: Accuracy,
-  quant: Accuracy,
+  agreement: Agreement,
+  float: Accuracy.nullable(),
+  quant: Accuracy.nullable(),
   paired: z
     .object({
       both_right: z.number().int(),
@@ -54,13 +68,12 @@ export const PairedMetrics = z.object({
       quant_only: z.number().int(),
       both_wrong: z.number().int(),
       mcnemar_p: z.number(),
-      agreement: z.number(),
-      mean_output_cosine: z.number(),
       /** float minus int8 Top-1, points (positive: int8 is worse), with the 95 % interval zf/stats.py paired_drop
        *  gives: it excludes 0 exactly when mcnemar_p < 0.05 */
       drop_top1: z.object({ points: z.number(), lo: z.number(), hi: z.number() }).strict(),
     })
-    .strict(),
+    .strict()
+    .nullable(),
   per_class: z.array(
     z
       .object({ class: z.string(), n: z.number().int(), float: z.number(), quant: z.number(), drop: z.number() })

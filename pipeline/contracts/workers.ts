@@ -280,8 +280,8 @@ export const ImageRow = z
   .object({
     file: z.string(),
     kind: z.string(),
-    label: count,
-    label_name: z.string(),
+    /** null: the image has no label */ label: count.nullable(),
+    label_name: z.string().nullable(),
     cosine: z.number(),
     float_top5: z.array(Guess),
     quant_top5: z.array(Guess),

@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { FASHION_MNIST } from '../contracts/fashion-mnist.ts';
 
@@ -151,4 +153,25 @@ export function datasetPaths(
     ];
   }
   return [{ field: ['hb_calibration_dir', 'path'], role: '', path: resolve(ds.hb_calibration_dir.path) }];
+}
+
+/** Whether a dataset can say which class an image is: Fashion-MNIST, a folder with a labels file, or a folder with
+ *  class subfolders (the layouts zf/datasets.py Folder reads labels from). A flat folder alone has none. */
+export function hasLabels(ds: Dataset, resolve: (p: string) => string): boolean {
+  if ('fashion_mnist' in ds) return true;
+  if (!('folder' in ds)) return false;
+  if (ds.folder.labels) return true;
+  const root = resolve(ds.folder.path);
+  const isFolder = (name: string): boolean => {
+    try {
+      return statSync(join(root, name)).isDirectory(); // follows links: linked class folders are common
+    } catch {
+      return false; // a dangling link is no class folder
+    }
+  };
+  try {
+    return readdirSync(root).some(isFolder);
+  } catch {
+    return true; // a missing folder is reported as missing, not as unlabelled
+  }
 }

@@ -1,4 +1,4 @@
-import { dropSentence, num, pct, pval } from './format.ts';
+import { agreementSentence, dropSentence, num, pct, pval } from './format.ts';
 import type { ReportData } from './model.ts';
 
 /** The report as a document: blocks of plain text, tables and code built from ReportData once. report.md and
@@ -84,7 +84,7 @@ function zooTable(d: ReportData): Block[] {
       [...theirs, ours],
     ),
     p(
-      `Accuracy: Top-1 in %, on ${d.n ?? 'n/a'} images; Categories: the model's output classes. Latency/FPS: ${where}.`,
+      `Accuracy: Top-1 in %, ${evaluatedOn(d)}; Categories: the model's output classes. Latency/FPS: ${where}.`,
       ...(d.perf?.label === 'host'
         ? [` Host fp32: ${num(d.perf.float_single_ms)} ms single-threaded; int8 speed-up ${num(d.perf.speedup)}x.`]
         : []),
@@ -98,9 +98,44 @@ function zooTable(d: ReportData): Block[] {
   ];
 }
 
+const ci = (c: [number, number]): string => `${pct(c[0])}–${pct(c[1])}`;
+
+/** int8 scored against float's answers on every image: all an unlabelled set can say, and a check beside Top-1. */
+function agreementTable(d: ReportData, a: NonNullable<ReportData['int8_vs_float']>): Block {
+  return table(
+    [
+      'int8 against float',
+      'top-1 agreement %',
+      '95 % CI',
+      "float's top-1 in int8's top-5 %",
+      '95 % CI',
+      'mean output cosine',
+      'mean KL (nats)',
+    ],
+    [
+      [
+        `${d.n} images`,
+        pct(a.top1),
+        ci(a.top1_ci95),
+        pct(a.top5),
+        ci(a.top5_ci95),
+        num(d.mean_output_cosine, 6),
+        num(d.mean_kl, 6),
+      ],
+    ],
+  );
+}
+
 function pairedSection(d: ReportData): Block[] {
-  if (!d.float || !d.quant || !d.flips) return [p('No evaluation dataset in the recipe: accuracy was not measured.')];
-  const ci = (c: [number, number]): string => `${pct(c[0])}–${pct(c[1])}`;
+  const a = d.int8_vs_float;
+  if (!a) return [p('No evaluation dataset in the recipe: accuracy was not measured.')];
+  if (!d.float || !d.quant || !d.flips)
+    return [
+      p(
+        "No image of the evaluation set has a label, so Top-1 is not measured: int8 is scored against float's answers.",
+      ),
+      agreementTable(d, a),
+    ];
   return [
     table(
       ['', 'Top-1 %', '95 % CI', 'Top-5 %', '95 % CI'],
@@ -110,15 +145,7 @@ function pairedSection(d: ReportData): Block[] {
       ],
     ),
     table(
-      [
-        'both right',
-        'float right, int8 wrong',
-        'int8 right, float wrong',
-        'both wrong',
-        'McNemar p',
-        'Top-1 agreement',
-        'mean output cosine',
-      ],
+      ['both right', 'float right, int8 wrong', 'int8 right, float wrong', 'both wrong', 'McNemar p'],
       [
         [
           String(d.flips.both_right),
@@ -126,12 +153,18 @@ function pairedSection(d: ReportData): Block[] {
           String(d.flips.quant_only),
           String(d.flips.both_wrong),
           pval(d.mcnemar_p),
-          `${pct((d.agreement ?? 0) * 100)} %`,
-          num(d.mean_output_cosine, 6),
         ],
       ],
     ),
     p(d.drop ? `${dropSentence(d.drop, d.mcnemar_p)}.` : ''),
+    agreementTable(d, a),
+    ...(d.labelled !== d.n
+      ? [
+          p(
+            `${d.labelled} of the ${d.n} images have a label: Top-1, the flips and per class count those; agreement counts all.`,
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -359,11 +392,22 @@ function notMeasured(d: ReportData): string {
     : 'accuracy not measured (no evaluate.dataset)';
 }
 
+/** "on 300 images", "on 120 labelled of 300 images", "on 300 unlabelled images". */
+function evaluatedOn(d: ReportData): string {
+  if (d.n === null) return 'on n/a images';
+  if (!d.float) return `on ${d.n} unlabelled images`;
+  return d.labelled === d.n ? `on ${d.n} images` : `on ${d.labelled} labelled of ${d.n} images`;
+}
+
 /** The run's result in two lines for the terminal: the zoo-table row and the verdict. */
 export function headline(d: ReportData): string {
   const row =
-    `${d.model}: ${num(d.params.millions)} M params, ${d.size}, ${d.categories ?? 'n/a'} classes; float ${pct(d.float?.top1)} %, int8 ${pct(d.quant?.top1)} % on ${d.n ?? 'n/a'} images` +
+    `${d.model}: ${num(d.params.millions)} M params, ${d.size}, ${d.categories ?? 'n/a'} classes; float ${pct(d.float?.top1)} %, int8 ${pct(d.quant?.top1)} % ${evaluatedOn(d)}` +
     (d.perf ? `; ${d.perf.label} latency ${num(d.perf.single_ms)} ms (1 thread), ${num(d.perf.fps)} FPS` : '');
-  const verdictLine = d.drop ? dropSentence(d.drop, d.mcnemar_p) : notMeasured(d);
+  const verdictLine = d.drop
+    ? dropSentence(d.drop, d.mcnemar_p)
+    : d.int8_vs_float && d.n !== null
+      ? agreementSentence(d.int8_vs_float, d.n)
+      : notMeasured(d);
   return `${row}\n${verdictLine}`;
 }

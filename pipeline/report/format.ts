@@ -35,3 +35,8 @@ export function dropSentence(drop: { points: number; lo: number; hi: number }, p
   if (p === null) return said;
   return `${said}: ${p >= 0.05 ? 'not significant on this set (indistinguishable from noise)' : 'significant'}`;
 }
+
+/** The one sentence for int8 against float on every image, labels or not (what an unlabelled set can say). */
+export function agreementSentence(a: { top1: number; top1_ci95: [number, number]; top5: number }, n: number): string {
+  return `int8 top-1 agrees with float on ${a.top1.toFixed(2)} % of ${n} images (95 % CI ${a.top1_ci95[0].toFixed(2)} to ${a.top1_ci95[1].toFixed(2)}); float's top-1 is in int8's top-5 on ${a.top5.toFixed(2)} %`;
+}

@@ -18,14 +18,14 @@ const cell = (c: string): string => (/^`[^`]+`$/.test(c) ? `<code>${esc(c.slice(
 export type ThumbReader = (relPath: string) => string | undefined;
 
 function imagesHtml(rows: ReportData['images'], thumb: ThumbReader): string {
-  const guesses = (g: { class: number; name: string; p: number }[], label: number): string =>
+  const guesses = (g: { class: number; name: string; p: number }[], label: number | null): string =>
     `<ol>${g.map((x) => `<li${x.class === label ? ' class="right"' : ''}>${esc(x.name)} <small>${(x.p * 100).toFixed(1)}%</small></li>`).join('')}</ol>`;
   return `<div class="images">${rows
     .map((r) => {
       const src = r.thumb ? thumb(r.thumb) : undefined;
       return (
         `<figure class="image"><div class="thumb">${src ? `<img alt="${esc(r.file)}" src="${src}">` : ''}</div><figcaption><b>${esc(r.file.split('/').pop() ?? r.file)}</b>` +
-        ` — ${esc(r.kind)}; label: ${esc(r.label_name)}; output cosine ${r.cosine.toFixed(4)}<div class="guesses"><div>float${guesses(r.float_top5, r.label)}</div>` +
+        ` — ${esc(r.kind)}; label: ${esc(r.label_name ?? 'none')}; output cosine ${r.cosine.toFixed(4)}<div class="guesses"><div>float${guesses(r.float_top5, r.label)}</div>` +
         `<div>int8${guesses(r.quant_top5, r.label)}</div></div></figcaption></figure>`
       );
     })

@@ -22,7 +22,7 @@ export function blockMarkdown(b: Block): string {
       b.rows.map((r) => [
         r.file.split('/').pop() ?? r.file,
         r.kind,
-        r.label_name,
+        r.label_name ?? '—',
         guesses(r.float_top5),
         guesses(r.quant_top5),
         r.cosine.toFixed(4),

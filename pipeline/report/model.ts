@@ -16,6 +16,12 @@ export interface ReportData {
   categories: number | null;
   params: { total: number | null; millions: number | null; initializers: number | null };
   n: number | null;
+  /** images with a label: what float, quant, flips and per_class count (fewer than n when some have none) */
+  labelled: number | null;
+  /** int8 scored against float's top-1 on all n images, labels or not (top-5: float's top-1 among int8's 5), % */
+  int8_vs_float: Accuracy | null;
+  /** mean KL(float softmax || int8 softmax) over all n images, nats */
+  mean_kl: number | null;
   float: Accuracy | null;
   quant: Accuracy | null;
   flips: { float_only: number; quant_only: number; both_right: number; both_wrong: number } | null;
@@ -124,7 +130,7 @@ function dataOf<T>(r: StageResult | undefined, schema: z.ZodType<T>): T | undefi
   return r && succeeded(r.status) ? schema.parse(r.data) : undefined;
 }
 
-function accuracy(d: { top1: TopK; top5: TopK } | undefined): Accuracy | null {
+function accuracy(d: { top1: TopK; top5: TopK } | null | undefined): Accuracy | null {
   if (!d) return null;
   return { top1: d.top1.percent, top5: d.top5.percent, top1_ci95: d.top1.ci95, top5_ci95: d.top5.ci95 };
 }
@@ -242,9 +248,12 @@ export function buildReportData(
       initializers: params?.initializers ?? null,
     },
     n: e?.n ?? null,
+    labelled: e?.labelled ?? null,
+    int8_vs_float: accuracy(e?.agreement),
+    mean_kl: e?.agreement.mean_kl ?? null,
     float: accuracy(e?.float),
     quant: accuracy(e?.quant),
-    flips: e
+    flips: e?.paired
       ? {
           float_only: e.paired.float_only,
           quant_only: e.paired.quant_only,
@@ -252,10 +261,10 @@ export function buildReportData(
           both_wrong: e.paired.both_wrong,
         }
       : null,
-    mcnemar_p: e?.paired.mcnemar_p ?? null,
-    drop: e?.paired.drop_top1 ?? null,
-    agreement: e?.paired.agreement ?? null,
-    mean_output_cosine: e?.paired.mean_output_cosine ?? null,
+    mcnemar_p: e?.paired?.mcnemar_p ?? null,
+    drop: e?.paired?.drop_top1 ?? null,
+    agreement: e ? e.agreement.top1.percent / 100 : null,
+    mean_output_cosine: e?.agreement.mean_output_cosine ?? null,
     calibration: calibrationOf(ort, horizon),
     perf: perfOf(board, pf),
     output_similarity: similarityOf(ort, horizon),

@@ -1,7 +1,8 @@
 import type { FileInput, RunContext, Stage, StageInputs } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
-import { datasetSettings } from '../recipe/dataset-schema.ts';
-import type { LoadedRecipe } from '../recipe/load.ts';
+import { datasetSettings, hasLabels } from '../recipe/dataset-schema.ts';
+import { type LoadedRecipe, recipePath } from '../recipe/load.ts';
+import type { PathSegment } from '../recipe/locate.ts';
 import {
   datasetFiles,
   floatModel,
@@ -17,6 +18,20 @@ const q = (output: string): FileInput => ({ stage: 'quantize', output });
 /** (They measure with the ort backend: that follows from reading the quantize stage's outputs.) */
 const needsData = (loaded: LoadedRecipe): string | undefined =>
   !loaded.recipe.evaluate.dataset ? 'evaluate.dataset is not set (the validation subset comes from it)' : undefined;
+
+/** Both rank and budget by Top-1 on labelled images: a folder without labels is refused before anything runs. */
+function needsLabels(loaded: LoadedRecipe): { field: PathSegment[]; message: string }[] {
+  const ds = loaded.recipe.evaluate.dataset;
+  return ds && !hasLabels(ds, (p) => recipePath(loaded, p))
+    ? [
+        {
+          field: ['evaluate', 'dataset'],
+          message:
+            'has no labels (a flat folder without labels:): sensitivity and tune measure Top-1, which needs them; a run without them still reports how often int8 agrees with float',
+        },
+      ]
+    : [];
+}
 
 /** What both stages read: the float model, the chosen ranges and per-node table, the subset's images. */
 function sharedInputs(loaded: LoadedRecipe, worker: 'sensitivity' | 'tune', slice: unknown): StageInputs {
@@ -59,6 +74,7 @@ export const sensitivityStage: Stage = {
     !loaded.recipe.sensitivity.enabled && loaded.recipe.tune.max_drop === undefined
       ? 'sensitivity.enabled is false (zooforge sensitivity turns it on)'
       : needsData(loaded),
+  requires: needsLabels,
   inputs: ({ loaded }) => sharedInputs(loaded, 'sensitivity', { budget_s: loaded.recipe.sensitivity.budget_s }),
   run: async (ctx) =>
     runWorkerStage(ctx, 'sensitivity', {
@@ -79,6 +95,7 @@ export const tuneStage: Stage = {
     loaded.recipe.tune.max_drop === undefined
       ? 'tune.max_drop is not set (zooforge tune --max-drop sets it)'
       : needsData(loaded),
+  requires: needsLabels,
   inputs({ loaded }) {
     const base = sharedInputs(loaded, 'tune', loaded.recipe.tune);
     return { ...base, files: { ...base.files, sensitivity: { stage: 'sensitivity', output: 'sensitivity' } } };

@@ -1,10 +1,11 @@
-"""Worker: float and quantized ONNX models (onnxruntime) on the same preprocessed images in one pass. Top-1/Top-5
-with 95 % Wilson intervals, the paired view (flips both ways, McNemar exact p, agreement, output cosine), per class."""
+"""Worker: float and quantized ONNX models (onnxruntime) on the same preprocessed images in one pass. Agreement of
+int8 with float on every image (top-1/top-5 with Wilson intervals, output cosine, KL); on the labelled ones Top-1/Top-5,
+the paired view (flips both ways, McNemar exact p, the drop's interval) and per class."""
 
 from zf import per_image
 from zf.batching import batched_session
 from zf.datasets import check_labels
-from zf.evaluation import class_names, collect_logits, open_evaluation, paired_metrics, softmax
+from zf.evaluation import class_names, collect_logits, open_evaluation, paired_metrics, softmax, used_labels
 from zf.preprocess import normalize
 from zf.protocol import quiet_onnxruntime, run_worker
 
@@ -19,7 +20,7 @@ def main(p):
     runners = {k: (lambda raw, s=s: s(normalize(raw, rec))) for k, s in sessions.items()}
     run = collect_logits(ds, idx, rec, runners, p["batch_size"])
     check_labels(ds, run["logits"]["float"].shape[-1])
-    labels = ds.labels[run["used"]]
+    labels = used_labels(ds, run["used"])
     names = class_names(ds, run["logits"]["float"].shape[-1])
     metrics = paired_metrics(run["logits"]["float"], run["logits"]["quant"], labels, names)
     pred = metrics.pop("_pred")

@@ -9,7 +9,7 @@ try:  # this runs in the toolchain's Python: say plainly when it is the wrong on
 
     from zf.batching import batched_session
     from zf.datasets import check_labels
-    from zf.evaluation import collect_logits, open_evaluation, paired_metrics
+    from zf.evaluation import collect_logits, open_evaluation, paired_metrics, used_labels
     from zf.hb_input import hb_input
     from zf.preprocess import normalize
     from zf.protocol import ZfError, quiet_onnxruntime, run_worker
@@ -52,7 +52,9 @@ def main(p):
     }
     run = collect_logits(ds, idx, rec, runners, p["batch_size"])
     check_labels(ds, run["logits"]["float"].shape[-1])
-    metrics = paired_metrics(run["logits"]["float"], run["logits"]["quant"], ds.labels[run["used"]], ds.classes or [])
+    metrics = paired_metrics(
+        run["logits"]["float"], run["logits"]["quant"], used_labels(ds, run["used"]), ds.classes or []
+    )
     metrics.pop("_pred")
     return {
         **metrics,

@@ -17,6 +17,8 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".jpe")
 Image.MAX_IMAGE_PIXELS = None
 # Unreadable images are named one by one up to this many; past it they are counted (the worker's output lists all).
 NAMED_UNREADABLE = 5
+# The label of an image that has none (a labels file naming only some images); never a class index.
+UNLABELLED = -1
 
 
 class Dataset:
@@ -152,9 +154,13 @@ class HbCalibrationDir(Dataset):
 def _label(value: str, classes: Optional[List[str]], where: str) -> int:
     """One label: a class index, or a class name from the class list (synsets)."""
     try:
-        return int(value)
+        index = int(value)
     except ValueError:
-        pass
+        index = None
+    if index is not None:
+        if index < 0:
+            raise ZfError(f"{where}: label {value!r} is negative: class indices start at 0")
+        return index
     if classes and value in classes:
         return classes.index(value)
     hint = (
@@ -197,13 +203,19 @@ def read_labels(file: str, names: List[str], classes: Optional[List[str]] = None
         by_name = {os.path.basename(r[0]): (r[-1], f"{file}:{n}") for n, r in rows}
         picked = _match_names(by_name, names, file)
         missing = [n for n, p in zip(names, picked) if p is None]
+        if len(missing) == len(names):
+            raise ZfError(f"{file} names none of the folder's {len(names)} images (e.g. {names[0]!r})")
         if missing:
-            raise ZfError(f"{file} has no label for {len(missing)} image(s), e.g. {missing[0]!r}")
+            warn(
+                f"{file} has no label for {len(missing)} of {len(names)} images (e.g. {missing[0]!r}): they count "
+                "for float-vs-int8 agreement, not for Top-1"
+            )
+        picked = [p if p is not None else (None, f"{file}: not listed") for p in picked]
     else:
         if len(rows) != len(names):
             raise ZfError(f"{file} has {len(rows)} labels but the folder has {len(names)} images")
         picked = [(r[-1], f"{file}:{n}") for n, r in rows]
-    labels = np.asarray([_label(v, classes, where) for v, where in picked], dtype=np.int64)
+    labels = np.asarray([UNLABELLED if v is None else _label(v, classes, where) for v, where in picked], np.int64)
     return labels, [where for _, where in picked]
 
 
@@ -211,7 +223,7 @@ def check_labels(ds: "Dataset", num_classes: int) -> None:
     """Labels the model cannot predict would only count as wrong answers: refuse them, naming where they come from."""
     if ds.labels is None:
         return
-    bad = np.nonzero((ds.labels < 0) | (ds.labels >= num_classes))[0]
+    bad = np.nonzero(ds.labels >= num_classes)[0]  # UNLABELLED images have no label to check
     if len(bad) == 0:
         return
     where = ds.label_sources

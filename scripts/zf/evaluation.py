@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, List
 
 import numpy as np
 
-from .datasets import Dataset, load_raw
+from .datasets import UNLABELLED, Dataset, load_raw
 from .protocol import ZfError, progress
 from .stats import mcnemar_exact, paired_drop, wilson
 
@@ -15,7 +15,8 @@ Runner = Callable[[np.ndarray], np.ndarray]  # raw NCHW 0..255 float32 batch -> 
 
 
 def open_evaluation(p: Dict[str, Any]):
-    """The preprocessing record, the labelled dataset and the chosen image indices of an evaluate request."""
+    """The preprocessing record, the dataset (labelled, partly labelled or not at all) and the chosen image indices
+    of an evaluate request."""
     import json
 
     from .datasets import eval_indices, open_dataset
@@ -23,8 +24,6 @@ def open_evaluation(p: Dict[str, Any]):
     with open(p["preprocess"]) as f:
         rec = json.load(f)
     ds = open_dataset(p["dataset"], rec["input_shape"][1:])
-    if ds.labels is None:
-        raise ZfError("the evaluation dataset has no labels (a flat folder needs evaluate.dataset.folder.labels)")
     return rec, ds, eval_indices(ds, p.get("limit"), p["sampling"])
 
 
@@ -82,6 +81,14 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def used_labels(ds: Dataset, used: List[int]) -> np.ndarray:
+    """The label of each evaluated image, UNLABELLED where it has none (a folder without labels, or a labels file
+    that names only some images)."""
+    if ds.labels is None:
+        return np.full(len(used), UNLABELLED, dtype=np.int64)
+    return ds.labels[used]
+
+
 def _topk(logits: np.ndarray, labels: np.ndarray, k: int):
     top = np.argsort(-logits, axis=1)[:, :k]
     return top[:, 0] == labels, (top == labels[:, None]).any(axis=1), top[:, 0]
@@ -93,18 +100,31 @@ def _summary(hits: np.ndarray) -> Dict[str, Any]:
     return {"correct": c, "percent": 100.0 * c / n, "ci95": [lo, hi]}
 
 
-def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: List[str]) -> Dict[str, Any]:
-    """Top-1/Top-5 with Wilson intervals, flips both ways, McNemar exact p, agreement, output cosine, per class."""
-    k = min(5, fl.shape[1])
-    f1, f5, fpred = _topk(fl, labels, k)
-    q1, q5, qpred = _topk(ql, labels, k)
-    b, c = int((f1 & ~q1).sum()), int((~f1 & q1).sum())
-    cos = (fl * ql).sum(1) / np.maximum(np.linalg.norm(fl, axis=1) * np.linalg.norm(ql, axis=1), 1e-30)
-    per_class = []
-    for ci in range(fl.shape[1]):
+def agreement(fl: np.ndarray, ql: np.ndarray, k: int) -> Dict[str, Any]:
+    """int8 against float on every image, labels or not: float's top-1 class taken as the answer, int8's top-1 and
+    top-k scored on it (Wilson intervals); mean output cosine; mean KL(float softmax || int8 softmax) in nats."""
+    fpred = fl.argmax(1)
+    top1, topk, _ = _topk(ql, fpred, k)
+    pf, pq = softmax(fl), softmax(ql)
+    kl = (pf * (np.log(np.maximum(pf, 1e-30)) - np.log(np.maximum(pq, 1e-30)))).sum(1)
+    return {
+        "top1": _summary(top1),
+        "top5": _summary(topk),
+        "mean_output_cosine": float(_cosine(fl, ql).mean()),
+        "mean_kl": float(kl.mean()),
+    }
+
+
+def _cosine(fl: np.ndarray, ql: np.ndarray) -> np.ndarray:
+    return (fl * ql).sum(1) / np.maximum(np.linalg.norm(fl, axis=1) * np.linalg.norm(ql, axis=1), 1e-30)
+
+
+def _per_class(f1: np.ndarray, q1: np.ndarray, labels: np.ndarray, classes: List[str], n_out: int) -> List[Dict]:
+    rows = []
+    for ci in range(n_out):
         m = labels == ci
         if m.any():
-            per_class.append(
+            rows.append(
                 {
                     "class": classes[ci] if ci < len(classes) else str(ci),
                     "n": int(m.sum()),
@@ -113,11 +133,16 @@ def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: 
                     "drop": 100.0 * (f1[m].mean() - q1[m].mean()),
                 }
             )
-    n = len(labels)
+    return rows
+
+
+def _labelled_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: List[str], k: int) -> Dict:
+    """Top-1/Top-5 with Wilson intervals, flips both ways, McNemar exact p, the paired drop, per class: on labelled
+    images only."""
+    f1, f5, _ = _topk(fl, labels, k)
+    q1, q5, _ = _topk(ql, labels, k)
+    b, c = int((f1 & ~q1).sum()), int((~f1 & q1).sum())
     return {
-        "n": n,
-        "topk": k,
-        "classes": int(fl.shape[1]),
         "float": {"top1": _summary(f1), "top5": _summary(f5)},
         "quant": {"top1": _summary(q1), "top5": _summary(q5)},
         "paired": {
@@ -126,10 +151,28 @@ def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: 
             "quant_only": c,
             "both_wrong": int((~f1 & ~q1).sum()),
             "mcnemar_p": mcnemar_exact(b, c),
-            "agreement": float((fpred == qpred).mean()),
-            "mean_output_cosine": float(cos.mean()),
-            "drop_top1": paired_drop(b, c, n),
+            "drop_top1": paired_drop(b, c, len(labels)),
         },
-        "per_class": per_class,
-        "_pred": {"float": fpred, "quant": qpred, "cosine": cos.astype(np.float32)},
+        "per_class": _per_class(f1, q1, labels, classes, fl.shape[1]),
+    }
+
+
+def paired_metrics(fl: np.ndarray, ql: np.ndarray, labels: np.ndarray, classes: List[str]) -> Dict[str, Any]:
+    """Agreement of int8 with float on every image; Top-1/Top-5, flips, McNemar and per class on the labelled ones
+    (None where no image has a label)."""
+    k = min(5, fl.shape[1])
+    has = labels != UNLABELLED
+    scored = (
+        _labelled_metrics(fl[has], ql[has], labels[has], classes, k)
+        if has.any()
+        else {"float": None, "quant": None, "paired": None, "per_class": []}
+    )
+    return {
+        "n": len(labels),
+        "labelled": int(has.sum()),
+        "topk": k,
+        "classes": int(fl.shape[1]),
+        "agreement": agreement(fl, ql, k),
+        **scored,
+        "_pred": {"float": fl.argmax(1), "quant": ql.argmax(1), "cosine": _cosine(fl, ql).astype(np.float32)},
     }

@@ -1,12 +1,14 @@
-"""What happened to each image: predictions.npz keeps every image's file, label, float and int8 top-5 with
+"""What happened to each image: predictions.npz keeps every image's file, label (-1: none), float and int8 top-5 with
 probabilities and the output cosine; images.json and thumbs/ show the flipped and the least similar ones."""
 
 import json
 import os
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 from PIL import Image
+
+from .datasets import UNLABELLED
 
 THUMB = 112  # px, longest side
 MAX_THUMBS = 100  # 3-6 KB each, embedded in report.html: every flip is still listed, the first 100 are pictured
@@ -15,6 +17,17 @@ MAX_THUMBS = 100  # 3-6 KB each, embedded in report.html: every flip is still li
 def _top5(probs: np.ndarray, names: List[str]) -> List[Dict[str, Any]]:
     idx = np.argsort(-probs)[:5]
     return [{"class": int(i), "name": names[int(i)], "p": round(float(probs[int(i)]), 4)} for i in idx]
+
+
+def _flips(fpred: np.ndarray, qpred: np.ndarray, labels: np.ndarray) -> List[Tuple[int, str]]:
+    """Images whose answer changed: right to wrong and back where a label says which is right, and every change of
+    top-1 on an image without one."""
+    f1, q1, has = fpred == labels, qpred == labels, labels != UNLABELLED
+    return (
+        [(int(k), "float right, int8 wrong") for k in np.nonzero(has & f1 & ~q1)[0]]
+        + [(int(k), "int8 right, float wrong") for k in np.nonzero(has & ~f1 & q1)[0]]
+        + [(int(k), "no label; int8 top-1 differs from float") for k in np.nonzero(~has & (fpred != qpred))[0]]
+    )
 
 
 def save(
@@ -41,10 +54,7 @@ def save(
         quant_top5=top["quant"],
         quant_top5_p=np.take_along_axis(probs["quant"], top["quant"], 1),
     )
-    f1, q1 = top["float"][:, 0] == labels, top["quant"][:, 0] == labels
-    shown = [(k, "float right, int8 wrong") for k in np.nonzero(f1 & ~q1)[0]] + [
-        (k, "int8 right, float wrong") for k in np.nonzero(~f1 & q1)[0]
-    ]
+    shown = _flips(top["float"][:, 0], top["quant"][:, 0], labels)
     picked = {int(k) for k, _ in shown}
     shown += [(int(k), "least similar outputs") for k in np.argsort(cosine)[:least_similar] if int(k) not in picked]
     os.makedirs(os.path.join(work_dir, "thumbs"))
@@ -55,8 +65,8 @@ def save(
             {
                 "file": ds.source(used[int(k)]),
                 "kind": kind,
-                "label": int(labels[k]),
-                "label_name": names[int(labels[k])],
+                "label": None if labels[k] == UNLABELLED else int(labels[k]),
+                "label_name": None if labels[k] == UNLABELLED else names[int(labels[k])],
                 "cosine": float(cosine[k]),
                 "float_top5": _top5(probs["float"][k], names),
                 "quant_top5": _top5(probs["quant"][k], names),

@@ -6,16 +6,28 @@ from typing import Dict, List
 import numpy as np
 
 from .batching import batched_session
-from .datasets import eval_indices, load_raw, open_dataset
+from .datasets import UNLABELLED, eval_indices, load_raw, open_dataset
 from .preprocess import normalize
+
+
+class _Labelled:
+    """The labelled images of a dataset, as a dataset of their own (what the stratified draw picks from)."""
+
+    def __init__(self, ds, indices: List[int]) -> None:
+        self.labels = ds.labels[indices]
+
+    def __len__(self) -> int:
+        return len(self.labels)
 
 
 class Subset:
     def __init__(self, dataset: Dict, rec: Dict, limit: int) -> None:
         ds = open_dataset(dataset, rec["input_shape"][1:])
-        if ds.labels is None:
-            raise ValueError("the evaluation dataset has no labels")
-        raws = {i: load_raw(ds, i, rec) for i in eval_indices(ds, limit, "stratified")}
+        labelled = [] if ds.labels is None else [int(i) for i in np.nonzero(ds.labels != UNLABELLED)[0]]
+        if not labelled:  # plan refuses this first (stages/sensitivity.ts): a worker run directly still says why
+            raise ValueError("the evaluation dataset has no labels: node sensitivity ranks by Top-1")
+        chosen = [labelled[k] for k in eval_indices(_Labelled(ds, labelled), limit, "stratified")]
+        raws = {i: load_raw(ds, i, rec) for i in chosen}
         self.indices: List[int] = [i for i, r in raws.items() if r is not None]
         self.labels = ds.labels[self.indices]
         self.x = np.stack([normalize(raws[i], rec) for i in self.indices])

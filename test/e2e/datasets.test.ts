@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,46 @@ describe('image folders and edge cases (real Fashion-MNIST pixels written as PNG
       expect(r.float).toEqual(report('idx').float);
       expect(r.quant).toEqual(report('idx').quant);
     }
+  });
+
+  it('a folder without labels runs end to end and reports how often int8 agrees with float; some labels give Top-1 on those (issue 23.3)', async () => {
+    const none = await run('unlabelled', [`evaluate.dataset={folder: {path: ${imgs}/flat}}`]);
+    expect(none.exitCode, none.stderr).toBe(0);
+    const r = report('unlabelled');
+    expect([r.n, r.labelled, r.float, r.quant, r.drop]).toEqual([N, 0, null, null, null]);
+    // the same 300 images as the IDX run: int8 agrees with float on exactly as many
+    expect(r.int8_vs_float?.top1).toBeCloseTo((report('idx').agreement ?? -1) * 100, 10);
+    expect(none.stderr).toMatch(/float n\/a %, int8 n\/a % on 300 unlabelled images/);
+    expect(none.stderr).toMatch(/^int8 top-1 agrees with float on \d+\.\d+ % of 300 images \(95 % CI /m);
+    expect(readFileSync(join(dir, 'unlabelled', 'report', 'report.md'), 'utf8')).toMatch(
+      /No image of the evaluation set has a label/,
+    );
+
+    const some = join(dir, 'some_labels.txt'); // the first 100 lines of the reversed caffe-style file
+    const lines = readFileSync(join(imgs, 'flat_named_labels.txt'), 'utf8').trim().split('\n');
+    writeFileSync(some, `${lines.slice(0, 100).join('\n')}\n`);
+    const partly = await run('partly', [`evaluate.dataset={folder: {path: ${imgs}/flat, labels: ${some}}}`]);
+    expect(partly.exitCode, partly.stderr).toBe(0);
+    expect(partly.stderr).toMatch(/has no label for 200 of 300 images/);
+    const q = report('partly');
+    expect([q.n, q.labelled]).toEqual([N, 100]);
+    expect(q.float?.top1).toBeGreaterThan(80);
+    expect(q.int8_vs_float).toEqual(r.int8_vs_float);
+    expect(partly.stderr).toMatch(/ on 100 labelled of 300 images/);
+
+    const refused = await zooforge([
+      'sensitivity',
+      'yaml/fashion_resnext.yaml',
+      '--cache',
+      cache,
+      '--out',
+      join(dir, 'sens'),
+      '--set',
+      `evaluate.dataset={folder: {path: ${imgs}/flat}}`,
+    ]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/evaluate\.dataset: has no labels .*sensitivity and tune measure Top-1/);
+    expect(refused.stderr).not.toMatch(/(passed|cached) export/); // before anything ran
   });
 
   it('calibration from a folder skips unreadable images with a warning naming them', async () => {

@@ -279,14 +279,14 @@ describe('horizon backend driver (hb_mapper test double)', () => {
       quant_runtime: string;
       float: { top1: { percent: number } };
       quant: { top1: { percent: number } };
-      paired: { agreement: number };
+      agreement: { top1: { percent: number } };
     };
     expect(d.n).toBe(500);
     expect(d.quant_runtime).toBe('horizon_tc_ui.HB_ONNXRuntime');
     // The double's "quantized" model is the float model behind HzPreprocess: gray Y-128 int8 is lossless, so a
     // correct input chain (record -> int8 NHWC -> (x+128-mean_value)*scale_value) reproduces float exactly.
     expect(d.quant.top1.percent).toBe(d.float.top1.percent);
-    expect(d.paired.agreement).toBe(1);
+    expect(d.agreement.top1.percent).toBe(100);
     expect(readFileSync(join(dir, 'hbeval', 'report', 'report.md'), 'utf8')).toMatch(
       /\| FashionResNeXt \| 28x28 \| 10 \| 0\.05 \| \d+\.\d\d \| \d+\.\d\d \|/,
     );
