@@ -33,3 +33,19 @@ class NpyRows:
             f.seek(self.offset + (self.start + i) * self.row_bytes)
             data = np.frombuffer(f.read(self.row_bytes), dtype=self.dtype, count=self.row_items)
         return data.reshape((1, *self.shape[1:]))
+
+
+class MappedRows:
+    """Rows of another row source (NpyRows) passed through `fn` as they are read: still one row in memory."""
+
+    def __init__(self, rows, fn) -> None:
+        self.rows, self.fn = rows, fn
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def subset(self, start: int, stop: int) -> "MappedRows":
+        return MappedRows(self.rows.subset(start, stop), self.fn)
+
+    def row(self, i: int) -> np.ndarray:
+        return self.fn(self.rows.row(i))

@@ -11,7 +11,7 @@ import {
   SimplifySchema,
 } from '../recipe/schema.ts';
 import { ray } from './cluster.ts';
-import { ModelCheck, NoOutputs, Outputs, PairedMetrics, PreprocessRecord, WorkDir } from './common.ts';
+import { ModelCheck, NoOutputs, Outputs, PairedMetrics, PreprocessRecord, TopK, WorkDir } from './common.ts';
 
 /** One contract per Python worker: its input (exactly the keyed slice of the recipe, with resolved paths) and its
  *  output. TypeScript checks both sides with these; scripts/zf/contracts/<worker>.json is generated from them and
@@ -130,6 +130,9 @@ export const quantize = {
       ...WorkDir,
       model: path,
       calibration: path,
+      preprocess: path,
+      /** emulate bpu: calibrate and score on what the board feeds (as hb_mapper converts its calibration data) */
+      input_type_rt: z.string().nullable(),
       quantize: QuantizeSchema.unwrap()
         .pick({
           max_percentile: true,
@@ -234,9 +237,19 @@ export const evaluate = {
       preprocess: path,
       dataset: WorkerDatasetSchema,
       ...evaluation,
+      /** what the board feeds the int8 model (emulate bpu; zf/hb_input.py board_pixels); null: the training input */
+      input_type_rt: z.string().nullable(),
     })
     .strict(),
   output: PairedMetrics.extend({
+    /** null unless input_type_rt was set; training_input: int8 fed the training input instead (lossy paths only) */
+    input_path: z
+      .object({
+        type: z.string(),
+        training_input: z.object({ agreement: TopK, mean_output_cosine: z.number() }).strict().nullable(),
+      })
+      .strict()
+      .nullable(),
     images_per_s: z.number(),
     batch: z.object({ float: count, quant: count }).strict(),
     outputs: Outputs('predictions', 'images', 'thumbs'),

@@ -1,6 +1,7 @@
 import type { PreprocessRecord as FullRecord } from '../contracts/common.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { oneLine } from '../text/one-line.ts';
+import { hbList } from './normalize.ts';
 import { stringifyForPyYAML } from './pyyaml.ts';
 import { readHbConfig } from './read.ts';
 import type { HbConfig } from './schema.ts';
@@ -34,6 +35,17 @@ function baseConfig(recipe: Recipe, resolve: (p: string) => string): Partial<HbC
   return recipe.quantize.hb_config ? readHbConfig(resolve(recipe.quantize.hb_config)) : {};
 }
 
+/** The runtime input type the recipe asks of hb_mapper (input_parameters.input_type_rt, in the recipe or its
+ *  hb_config), or undefined for the default. */
+export function givenInputTypeRt(recipe: Recipe, resolve: (p: string) => string): string | undefined {
+  const given =
+    recipe.quantize.input_parameters.input_type_rt ?? baseConfig(recipe, resolve).input_parameters?.input_type_rt;
+  return given === undefined ? undefined : String(hbList(given)[0]);
+}
+
+/** What the board feeds a model trained on `colour` unless the recipe says: the camera's nv12 (gray for gray). */
+export const defaultInputTypeRt = (colour: FullRecord['colour']): string => (colour === 'gray' ? 'gray' : 'nv12');
+
 /** The makertbin YAML for a recipe: hb_config, then the recipe's groups, then the quantize knobs, then paths. */
 export function buildHbConfig(
   recipe: Recipe,
@@ -44,7 +56,7 @@ export function buildHbConfig(
   const q = recipe.quantize;
   const base = baseConfig(recipe, resolve);
   const name = recipe.model.name.replace(/[^\w-]+/g, '_'); // a plain file name (HB_NAME): no dots, so never `..`
-  const rt = rec.colour === 'gray' ? 'gray' : 'nv12';
+  const rt = defaultInputTypeRt(rec.colour);
   const nodeInfo = Object.keys(q.node_info).length > 0 ? q.node_info : undefined;
   const model_parameters = omitUndefined({
     onnx_model: paths.onnxModel,

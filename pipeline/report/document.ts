@@ -126,6 +126,25 @@ function agreementTable(d: ReportData, a: NonNullable<ReportData['int8_vs_float'
   );
 }
 
+/** What the int8 model was fed: the board's input path under emulate bpu, and what a lossy one costs. */
+function inputPathNote(d: ReportData, a: NonNullable<ReportData['int8_vs_float']>): Block {
+  const path = d.input_path;
+  if (!path) return p('Input path: the training input, for both models (emulate host).');
+  const how =
+    path.type === 'nv12'
+      ? 'RGB → NV12 (chroma averaged over 2×2, BT.601 full range, every value a byte) → YUV444 → back to the training colour inside the model'
+      : path.type === 'yuv444'
+        ? 'RGB → YUV444 (BT.601 full range, every value a byte) → back to the training colour inside the model'
+        : 'the image as bytes, as the board gets it';
+  const t = path.training_input;
+  const cost = t
+    ? ` Through it int8 agrees with float on ${pct(a.top1)} % of the images (mean output cosine ${num(d.mean_output_cosine, 6)}); fed the training input instead, on ${pct(t.agreement)} % (cosine ${num(t.mean_output_cosine, 6)}).`
+    : '';
+  return p(
+    `Input path: ${path.type} (the board's input_type_rt): float is fed the training input, int8 what the board feeds it: ${how}.${cost}`,
+  );
+}
+
 function pairedSection(d: ReportData): Block[] {
   const a = d.int8_vs_float;
   if (!a) return [p('No evaluation dataset in the recipe: accuracy was not measured.')];
@@ -135,6 +154,7 @@ function pairedSection(d: ReportData): Block[] {
         "No image of the evaluation set has a label, so Top-1 is not measured: int8 is scored against float's answers.",
       ),
       agreementTable(d, a),
+      inputPathNote(d, a),
     ];
   return [
     table(
@@ -158,6 +178,7 @@ function pairedSection(d: ReportData): Block[] {
     ),
     p(d.drop ? `${dropSentence(d.drop, d.mcnemar_p)}.` : ''),
     agreementTable(d, a),
+    inputPathNote(d, a),
     ...(d.labelled !== d.n
       ? [
           p(

@@ -22,6 +22,12 @@ export interface ReportData {
   int8_vs_float: Accuracy | null;
   /** mean KL(float softmax || int8 softmax) over all n images, nats */
   mean_kl: number | null;
+  /** what the int8 model was fed (emulate bpu: the board's input_type_rt path; null: the training input), and for a
+   *  lossy path (nv12) int8's agreement with float when fed the training input instead, % */
+  input_path: {
+    type: string;
+    training_input: { agreement: number; mean_output_cosine: number } | null;
+  } | null;
   float: Accuracy | null;
   quant: Accuracy | null;
   flips: { float_only: number; quant_only: number; both_right: number; both_wrong: number } | null;
@@ -135,6 +141,15 @@ function accuracy(d: { top1: TopK; top5: TopK } | null | undefined): Accuracy | 
   return { top1: d.top1.percent, top5: d.top5.percent, top1_ci95: d.top1.ci95, top5_ci95: d.top5.ci95 };
 }
 type TopK = { percent: number; ci95: [number, number] };
+
+function inputPathOf(p: WorkerData<'evaluate'>['input_path'] | undefined): ReportData['input_path'] {
+  if (!p) return null;
+  const t = p.training_input;
+  return {
+    type: p.type,
+    training_input: t ? { agreement: t.agreement.percent, mean_output_cosine: t.mean_output_cosine } : null,
+  };
+}
 
 /** A JSON output of a stage, read with its contract. */
 function readJson<T>(r: StageResult | undefined, output: string, schema: z.ZodType<T>, fallback: T): T {
@@ -251,6 +266,7 @@ export function buildReportData(
     labelled: e?.labelled ?? null,
     int8_vs_float: accuracy(e?.agreement),
     mean_kl: e?.agreement.mean_kl ?? null,
+    input_path: inputPathOf(dataOf(upstream.evaluate, WORKER_DATA.evaluate)?.input_path),
     float: accuracy(e?.float),
     quant: accuracy(e?.quant),
     flips: e?.paired

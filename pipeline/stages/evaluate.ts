@@ -1,6 +1,7 @@
 import type { Stage } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
 import { datasetSettings } from '../recipe/dataset-schema.ts';
+import { boardInputKey, boardInputType } from './board-input.ts';
 import {
   datasetFiles,
   floatModel,
@@ -11,7 +12,8 @@ import {
   workerDataset,
 } from './common.ts';
 
-/** Float vs quantized Top-1/Top-5 on the same pixels, in one pass, with the paired statistics. */
+/** Float vs quantized Top-1/Top-5 on the same images, in one pass, with the paired statistics: float on the training
+ *  input, int8 on what the board feeds it under emulate bpu (board-input.ts). */
 export const evaluateStage: Stage = {
   id: 'evaluate',
   version: 1,
@@ -30,6 +32,7 @@ export const evaluateStage: Stage = {
           batch_size: e.batch_size,
           dataset: datasetSettings(e.dataset),
         },
+        board_input: boardInputKey(loaded),
       },
       files: {
         ...workerCode('evaluate'),
@@ -52,6 +55,7 @@ export const evaluateStage: Stage = {
       limit: e.limit,
       sampling: e.sampling,
       batch_size: e.batch_size,
+      input_type_rt: await boardInputType(ctx, ctx.files.preprocess),
     });
   },
 };

@@ -1,7 +1,8 @@
 import type { Stage } from '../engine/types.ts';
 import { isOrtCalibrationType } from '../recipe/backends.ts';
 import type { QuantizeSettings } from '../recipe/quantize-schema.ts';
-import { floatModel, ORT_TOOLS, runWorkerStage, workerCode } from './common.ts';
+import { boardInputKey, boardInputType } from './board-input.ts';
+import { floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
 
 /** What the ort backend reads of quantize: (the key and the worker's input are this same slice). */
 function ortSlice(q: QuantizeSettings) {
@@ -36,16 +37,17 @@ export const quantizeStage: Stage = {
       : undefined,
   inputs({ loaded }) {
     return {
-      recipe: { quantize: ortSlice(loaded.recipe.quantize) },
+      recipe: { quantize: ortSlice(loaded.recipe.quantize), board_input: boardInputKey(loaded) },
       files: {
         ...workerCode('quantize'),
         model: floatModel(loaded),
         calibration: { stage: 'calibration', output: 'tensors' },
+        preprocess: PREPROCESS,
       },
       tools: ORT_TOOLS,
     };
   },
-  run(ctx) {
+  async run(ctx) {
     const q = ctx.loaded.recipe.quantize;
     // no recipe field is ignored in silence: emulate bpu applies set_all_nodes_int16, both apply bias_correction,
     // the rest is hb_mapper's alone
@@ -64,6 +66,8 @@ export const quantizeStage: Stage = {
       work_dir: ctx.workDir,
       model: ctx.files.model,
       calibration: ctx.files.calibration,
+      preprocess: ctx.files.preprocess,
+      input_type_rt: await boardInputType(ctx, ctx.files.preprocess),
       quantize: ortSlice(q),
     });
   },

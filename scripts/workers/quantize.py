@@ -2,6 +2,7 @@
 ONNX Runtime's QDQ writer fed with the chosen ranges, in the scheme of quantize.emulate (calibration/scheme.py),
 and what the report shows of the result."""
 
+import json
 import os
 from collections import Counter
 
@@ -9,15 +10,17 @@ import numpy as np
 import onnx
 
 from calibration.host_speed import build_placed, choose_float_types
-from calibration.npy_rows import NpyRows
+from calibration.npy_rows import MappedRows, NpyRows
 from calibration.scheme import bpu_kept_float, candidates, scheme_for
 from calibration.search import calibrate, search
 from zf.bias_correction import corrected_inputs
 from zf.checks import similarity
 from zf.equalize import equalize
+from zf.hb_input import board_pixels
 from zf.node_table import node_table
 from zf.ort_session import run_one, session
 from zf.prepare import prepare
+from zf.preprocess import denormalize, normalize
 from zf.protocol import ZfError, progress, quiet_onnxruntime, run_worker, warn, write_json
 from zf.qdq import (
     activation_type,
@@ -172,6 +175,17 @@ def checked_winner(best, scheme, cal, warnings):
     return qdq
 
 
+def board_view(calib, p):
+    """Under emulate bpu, what hb_mapper calibrates and scores on: each (normalized) calibration row passed through
+    the board's input path (input_type_rt: nv12 subsamples chroma), as the tool converts its calibration data."""
+    rt = p["input_type_rt"]
+    if rt is None:
+        return calib
+    with open(p["preprocess"]) as f:
+        rec = json.load(f)
+    return MappedRows(calib, lambda x: normalize(board_pixels(denormalize(x, rec), rec, rt), rec))
+
+
 OUTPUTS = {
     "model": "model_int8.onnx",
     "calibration_table": "calibration_table.json",
@@ -185,7 +199,7 @@ def main(p):
     quiet_onnxruntime()
     q, work = p["quantize"], p["work_dir"]
     model, prep, opset_note, equalized = prepared(p, q, work)
-    calib = NpyRows(p["calibration"])
+    calib = board_view(NpyRows(p["calibration"]), p)
     if len(calib) == 0:
         raise ZfError("the calibration set has zero usable images")
     scheme = scheme_for(q, model)

@@ -102,6 +102,13 @@ def normalize(raw: np.ndarray, rec: Dict[str, Any]) -> np.ndarray:
     return ((raw / 255.0 - mean) / std).astype(np.float32)
 
 
+def denormalize(x: np.ndarray, rec: Dict[str, Any]) -> np.ndarray:
+    """network input -> raw (N)CHW 0..255: the inverse of normalize (for tensors stored normalized, e.g. calib.npy)."""
+    mean = np.asarray(rec["mean"], dtype=np.float32).reshape(-1, 1, 1)
+    std = np.asarray(rec["std"], dtype=np.float32).reshape(-1, 1, 1)
+    return ((x * std + mean) * 255.0).astype(np.float32)
+
+
 def pixels_digest(raw: np.ndarray) -> str:
     """Identity of a preprocessed image by content: two files that give the same pixels are the same sample."""
     return hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest()

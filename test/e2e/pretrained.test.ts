@@ -44,6 +44,14 @@ describe('pretrained EfficientNet-Lite0 on the labelled photos', () => {
       /^EfficientNet-Lite0: 4\.63 M params, 224x224, 1000 classes; float 100\.00 %, int8 \d+\.\d+ % on 20 images/m,
     ); // the headline
     expect(r.stderr).toMatch(/^Top-1 drop -?\d+\.\d+ points \(95 % CI .* to .*\), McNemar p /m);
+    // emulate bpu, rgb training input: int8 is fed the board's nv12 path, and the report says what it costs
+    expect(report.input_path?.type).toBe('nv12');
+    const fed = report.input_path?.training_input;
+    expect(fed?.agreement).toBeGreaterThanOrEqual(90);
+    expect(fed?.mean_output_cosine).not.toBe(report.mean_output_cosine); // two different inputs, two numbers
+    expect(readFileSync(join(out, 'report', 'report.md'), 'utf8')).toMatch(
+      /Input path: nv12 \(the board's input_type_rt\): .* chroma averaged over 2×2 .* fed the training input instead, on \d+\.\d\d %/,
+    );
   });
 
   it('shows the images to look at: class names (not indices), both top-5s, thumbnails in report.html', () => {

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from zf.hb_input import hb_input, rgb_to_nv12
+from zf.hb_input import board_pixels, hb_input, rgb_to_nv12
 
 
 def test_rgb_to_nv12_to_yuv444_minus_128_is_bt601_full_range_nhwc_int8():
@@ -30,3 +30,33 @@ def test_gray_rgb_and_bgr_runtime_inputs_are_pixel_minus_128_in_runtime_order():
     raw[0, 0], raw[0, 2] = 10, 250
     assert hb_input(raw, {"colour": "rgb"}, "rgb")[0, 0, 0].tolist() == [10 - 128, -128, 250 - 128]
     assert hb_input(raw, {"colour": "rgb"}, "bgr")[0, 0, 0].tolist() == [250 - 128, -128, 10 - 128]
+
+
+def test_board_pixels_nv12_keeps_a_flat_colour_and_averages_chroma_over_2x2():
+    flat = np.zeros((1, 3, 4, 4), np.float32)
+    flat[0, 0], flat[0, 1], flat[0, 2] = 200, 100, 50
+    back = board_pixels(flat, {"colour": "rgb"}, "nv12")
+    assert back.shape == flat.shape and np.abs(back - flat).max() < 1.0  # only byte rounding of Y, U, V
+    # a red/blue checkerboard: each 2x2 block's chroma is averaged, so the colours bleed into each other; luma stays
+    board = np.zeros((1, 3, 2, 2), np.float32)
+    board[0, 0, 0, 0] = board[0, 0, 1, 1] = 255  # red on the diagonal
+    board[0, 2, 0, 1] = board[0, 2, 1, 0] = 255  # blue off it
+    back = board_pixels(board, {"colour": "rgb"}, "nv12")
+    assert np.allclose(back[0, :, 0, 0], back[0, :, 1, 1]) and back[0, 0, 0, 0] < 200  # red lost to the average
+    luma = lambda x: 0.299 * x[0, 0] + 0.587 * x[0, 1] + 0.114 * x[0, 2]  # noqa: E731
+    assert np.abs(luma(back) - luma(board)).max() < 1.0
+
+
+def test_board_pixels_bgr_record_converts_in_rgb_and_returns_bgr():
+    rgb = np.zeros((1, 3, 2, 2), np.float32)
+    rgb[0, 0] = 220  # red
+    bgr = rgb[:, ::-1].copy()
+    assert np.allclose(
+        board_pixels(bgr, {"colour": "bgr"}, "nv12")[:, ::-1], board_pixels(rgb, {"colour": "rgb"}, "nv12")
+    )
+
+
+def test_board_pixels_byte_inputs_are_bytes_and_featuremaps_pass_through():
+    raw = np.array([[[[12.4, 250.6]]]], np.float32)
+    assert board_pixels(raw, {"colour": "gray"}, "gray").tolist() == [[[[12.0, 251.0]]]]
+    assert board_pixels(raw, {"colour": "gray"}, "featuremap") is raw
