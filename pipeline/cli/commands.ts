@@ -16,6 +16,7 @@ export interface Invocation {
     json: boolean;
     plain: boolean;
     'max-drop'?: string;
+    format?: string;
     vary: string[];
     jobs: string;
     ray?: string;
@@ -88,11 +89,12 @@ export const COMMANDS: Record<string, Command> = {
     run: async ({ args, values: v }) => (await import('../commands/params.ts')).paramsCommand(args[0], v.json),
   },
   compare: {
-    usage: 'compare <run-dir>... [--json]',
-    summary: 'one table across runs: float/quant Top-1, drop, flips, p-value',
-    about: 'One table across runs: variant, backend, calibration method, float/quant Top-1, drop, flips, McNemar p.',
-    options: ['json'],
-    run: async ({ args, values: v }) => (await import('../commands/compare.ts')).compareCommand(args, v.json),
+    usage: 'compare <run-dir>... [--format md|csv|json]',
+    summary: 'one table across runs: model, n, params, float/int8 Top-1, drop, flips, p, latency, what differs',
+    about:
+      'One row per run folder: model, images evaluated, parameters, backend and calibration method, float and int8\nTop-1, the drop, flips both ways, McNemar p, int8 latency (1 thread, host or board), and the recipe fields whose\nvalues differ between the runs. Sorted by int8 Top-1, highest first. A folder without report/report.json is\nskipped with a warning. Example: zooforge compare runs/fashion_resnext/sweep/* --format csv > sweep.csv',
+    options: ['format', 'json'],
+    run: async ({ args, values: v }) => (await import('../commands/compare.ts')).compareCommand(args, v.json, v.format),
   },
   sensitivity: {
     usage: 'sensitivity <recipe.yaml> [run options]',

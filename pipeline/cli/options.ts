@@ -36,6 +36,7 @@ export const OPTIONS = {
     default: false,
     help: 'plain progress lines even on a terminal (also when CI is set or stderr is not a TTY)',
   },
+  format: { type: 'string', arg: 'md|csv|json', help: 'table format (default md; --json is json)' },
   'max-drop': { type: 'string', arg: 'POINTS', help: 'largest acceptable Top-1 drop, in points' },
   vary: {
     type: 'string',

@@ -4,7 +4,7 @@ import { batchExitCode, runBatch } from '../batch/run.ts';
 import type { BatchTask } from '../batch/task.ts';
 import { sha256Text } from '../cache/key.ts';
 import { UserInputError } from '../errors.ts';
-import { type CompareRow, compareRow, compareTable } from './compare.ts';
+import { type CompareRow, compareRow, compareRows, compareTable } from './compare.ts';
 import { defaultOutDir, type RunFlags } from './run.ts';
 
 /** --vary key=a,b,c ... -> every combination, as --set lists. */
@@ -60,10 +60,11 @@ export async function sweepCommand(f: RunFlags, vary: string[], jobs: number, ra
   }));
   const outcomes = await runBatch(tasks, f, { command: 'sweep', jobs, ray, root });
   // a sweep stopped early (--until) has no reports: its table is empty, the lines above say how each variant ended
-  const rows: CompareRow[] = outcomes
-    .filter((r) => r.status === 'passed' && existsSync(join(r.out, 'report', 'report.json')))
-    .map((r) => compareRow(r.out))
-    .sort((a, b) => (b.quant_top1 ?? -1) - (a.quant_top1 ?? -1));
+  const rows: CompareRow[] = compareRows(
+    outcomes
+      .filter((r) => r.status === 'passed' && existsSync(join(r.out, 'report', 'report.json')))
+      .map((r) => compareRow(r.out)),
+  );
   for (const r of outcomes) {
     process.stderr.write(
       `[${r.name}] ${r.status}${r.error ? ` (${r.error.split('\n')[0]})` : ''}${r.attempts > 1 ? `, ${r.attempts} attempts` : ''}; cached: ${r.cached.join(', ') || 'none'}\n`,

@@ -52,7 +52,7 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
     ]);
     expect(r.exitCode).toBe(0);
     const { rows } = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-      rows: { variant: string; quant_top1: number; calibration: string }[];
+      rows: { run: string; quant_top1: number; calibration: string }[];
     };
     expect(rows).toHaveLength(4);
     expect(rows.map((x) => x.quant_top1)).toEqual([...rows.map((x) => x.quant_top1)].sort((a, b) => b - a));
@@ -60,7 +60,7 @@ describe('sweep, sensitivity and tune on the Fashion-MNIST recipe', () => {
       new Set(['max, per_channel', 'max', 'kl, per_channel', 'kl']),
     );
     const manifests = rows.map(
-      (x) => JSON.parse(readFileSync(join(dir, 'sw', 'sweep', x.variant, 'manifest.json'), 'utf8')) as Manifest,
+      (x) => JSON.parse(readFileSync(join(dir, 'sw', 'sweep', x.run, 'manifest.json'), 'utf8')) as Manifest,
     );
     const exportRuns = manifests.filter((m) => m.stages.find((s) => s.id === 'export')!.status === 'passed');
     expect(exportRuns).toHaveLength(1); // exported once; the other three are cache hits

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CompareRow } from '../../pipeline/commands/compare.ts';
 import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
@@ -136,14 +137,34 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
       dataset: 'hb_calibration_dir',
       count: 100,
     });
-    const table = await zooforge(['compare', out, other, '--json']);
-    const { rows } = JSON.parse(table.stdout) as {
-      rows: { variant: string; float_top1: number; quant_top1: number; drop: number }[];
+    const table = await zooforge(['compare', out, other, join(dir, 'nothing-here'), '--json']);
+    expect(table.exitCode).toBe(0);
+    expect(table.stderr).toMatch(/nothing-here: no report\/report\.json .*: skipped/); // skipped, not fatal
+    const { rows, sorted_by } = JSON.parse(table.stdout) as {
+      sorted_by: string;
+      rows: CompareRow[];
     };
-    expect(rows.map((x) => x.variant).sort()).toEqual(['from-hb-dir', 'run']);
-    for (const x of rows) expect(x.drop).toBeCloseTo(x.float_top1 - x.quant_top1, 10);
-    expect((await zooforge(['compare', out])).stdout).toMatch(
-      /^\| variant \| backend \| calibration \| float Top-1 \| int8 Top-1 \| drop \|/,
+    expect(sorted_by).toBe('int8 Top-1, highest first');
+    expect(rows.map((x) => x.run).sort()).toEqual(['from-hb-dir', 'run']);
+    for (const x of rows) expect(x.drop).toBeCloseTo(x.float_top1! - x.quant_top1!, 10);
+    const hb = rows.find((x) => x.run === 'from-hb-dir')!;
+    expect([hb.model, hb.n]).toEqual(['FashionResNeXt', 2000]);
+    expect(hb.params_m).toBe(0.05); // report.json's params.millions (54,794 parameters, rounded there)
+    // what differs between the two runs, and nothing else
+    expect(Object.keys(hb.settings)).toEqual(
+      expect.arrayContaining([
+        'evaluate.limit',
+        'quantize.calibration_type',
+        'calibration.dataset.hb_calibration_dir.path',
+      ]),
     );
+    expect(hb.settings['quantize.calibration_type']).toBe('"max"');
+    expect(Object.keys(hb.settings)).not.toContain('model.name');
+    expect((await zooforge(['compare', out])).stdout).toMatch(
+      /^\| run \| model \| n \| params \(M\) \| backend \| calibration \| float Top-1 \| int8 Top-1 \| drop \|/,
+    );
+    const csv = (await zooforge(['compare', out, other, '--format', 'csv'])).stdout.trim().split('\n');
+    expect(csv[0]).toMatch(/^run,model,n,params \(M\),backend,calibration,/);
+    expect(csv).toHaveLength(3);
   });
 });
