@@ -53,7 +53,16 @@ def test_the_ort_backend_contract_refuses_a_method_it_cannot_run(tmp_path):
         ContractError, match=r"quantize\.calibration_type: 'skip' is not one of \['default', 'kl', 'max'\]"
     ):
         check_contract(
-            "quantize", "input", {"work_dir": str(tmp_path), "model": "m", "calibration": "c", "quantize": q}
+            "quantize",
+            "input",
+            {
+                "work_dir": str(tmp_path),
+                "model": "m",
+                "calibration": "c",
+                "preprocess": "p",
+                "input_type_rt": None,
+                "quantize": q,
+            },
         )
 
 
