@@ -9,8 +9,22 @@ export type Block =
   | { kind: 'para'; parts: Inline[] }
   | { kind: 'table'; header: string[]; rows: string[][] }
   | { kind: 'code'; lang: string; text: string }
-  /** images with what each model said: a table in Markdown, thumbnails in HTML */
-  | { kind: 'images'; rows: ReportData['images'] };
+  /** images with what each model said: a table in Markdown, thumbnails in HTML (collapsed); `total` counts all */
+  | { kind: 'images'; rows: ReportData['images']; total: number }
+  /** charts drawn in report.html from the embedded data (Markdown has none) */
+  | { kind: 'charts'; charts: { id: string; title: string }[] }
+  /** the section headings that follow, as links */
+  | { kind: 'toc'; entries: string[] };
+
+/** The anchor of a heading: what report.html gives it and GitHub-style Markdown renderers derive from it. */
+export const anchor = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} -]/gu, '')
+    .replace(/ /g, '-');
+
+/** Cards with thumbnails in report.html, rows in report.md: every flip is in report.json and predictions.npz. */
+export const IMAGES_SHOWN = 100;
 
 const h = (level: 1 | 2, text: string): Block => ({ kind: 'heading', level, text });
 const p = (...parts: Inline[]): Block => ({ kind: 'para', parts });
@@ -91,7 +105,7 @@ function zooTable(d: ReportData): Block[] {
       ...busyNote(d),
       ...(d.reparameterized
         ? [
-            ` Exported re-parameterized (the deployed form): ${d.reparameterized.modules} modules fused; fused vs unfused max |Δ| ${num(d.reparameterized.max_abs_diff, 6)}, min cosine ${num(d.reparameterized.min_cosine, 6)}.`,
+            ` Exported re-parameterized (the deployed form): ${d.reparameterized.modules} modules fused; fused vs unfused outputs: min cosine ${num(d.reparameterized.min_cosine, 6)}, max |Δ| ${num(d.reparameterized.max_abs_diff, 6)} (an absolute difference: it scales with the outputs, which random weights make huge; the cosine is the comparable figure).`,
           ]
         : []),
     ),
@@ -343,65 +357,109 @@ function skippedNote(d: ReportData): Block[] {
 }
 
 function imagesSection(d: ReportData): Block[] {
-  if (d.images.length === 0) return [];
+  if (d.images.length === 0) return [p('No image flipped, and no evaluation images to show.')];
   const flips = d.images.filter((r) => r.kind !== 'least similar outputs').length;
+  const shown = d.images.slice(0, IMAGES_SHOWN);
+  const cut =
+    d.images.length > shown.length
+      ? ` ${d.images.length} images; the first ${shown.length} shown (all are in report.json, every image's answers in evaluate/predictions.npz).`
+      : '';
   return [
-    h(2, 'Images to look at'),
     p(
-      `${flips} image(s) flipped between float and int8${d.images.length > flips ? `, and the ${d.images.length - flips} with the least similar outputs` : ''} (top-5 with probabilities):`,
+      `${flips} image(s) flipped between float and int8${d.images.length > flips ? `, and the ${d.images.length - flips} with the least similar outputs` : ''} (top-5 with probabilities).${cut}`,
     ),
-    { kind: 'images', rows: d.images },
+    { kind: 'images', rows: shown, total: d.images.length },
   ];
 }
 
-export function reportDocument(d: ReportData, title: string): Block[] {
+function sensitivitySection(d: ReportData): Block[] {
   return [
-    h(1, title),
-    ...incompleteNote(d),
-    ...zooTable(d),
-    h(2, 'Float vs int8, paired'),
-    ...pairedSection(d),
-    ...skippedNote(d),
-    ...imagesSection(d),
-    h(2, 'Calibration'),
-    ...calibrationSection(d),
-    h(2, 'Per-node similarity'),
-    ...nodesSection(d),
-    ...(d.sensitivity.length
-      ? [
-          h(2, 'Per-layer sensitivity'),
-          p('Each node quantized alone on the validation subset, ranked by Top-1 drop, then output cosine:'),
-          sensitivityBlock(d.sensitivity),
-        ]
-      : []),
-    ...(d.per_class.length
-      ? [
-          h(2, 'Per class'),
-          table(
-            ['class', 'n', 'float %', 'int8 %', 'drop'],
-            d.per_class.map((c) => [c.class, String(c.n), pct(c.float), pct(c.quant), pct(c.drop)]),
-          ),
-        ]
-      : []),
-    h(2, 'Preprocessing record'),
-    { kind: 'code', lang: 'json', text: JSON.stringify(d.preprocessing, null, 2) },
-    h(2, 'Tool versions'),
+    d.sensitivity.length
+      ? p('Each node quantized alone on the validation subset, ranked by Top-1 drop, then output cosine:')
+      : p('Not measured: zooforge sensitivity <recipe> ranks the nodes.'),
+    ...(d.sensitivity.length ? [sensitivityBlock(d.sensitivity)] : []),
+    { kind: 'charts', charts: [{ id: 'chart-sensitivity', title: SENSITIVITY_CHART }] },
+  ];
+}
+
+const SENSITIVITY_CHART = 'Per-layer sensitivity: output SQNR with only that node int8 (dB, lower = more sensitive)';
+
+function perClassSection(d: ReportData): Block[] {
+  if (d.per_class.length === 0) return [p('No labelled images: no per-class figures.')];
+  return [
     table(
-      ['tool', 'version'],
-      Object.entries(d.tools).map(([k, v]) => [k, v ?? 'not installed']),
-    ),
-    h(2, 'Provenance'),
-    p(
-      'Every number above comes from a stage result recorded in ',
-      { code: 'manifest.json' },
-      ' under these cache keys:',
-    ),
-    table(
-      ['stage', 'key'],
-      Object.entries(d.provenance).map(([k, v]) => [k, v ? `\`${v}\`` : '—']),
+      ['class', 'n', 'float %', 'int8 %', 'drop'],
+      d.per_class.map((c) => [c.class, String(c.n), pct(c.float), pct(c.quant), pct(c.drop)]),
     ),
   ];
 }
+
+/** The verdict in one sentence: the drop with its interval, else agreement without labels, else why neither. */
+function verdict(d: ReportData): string {
+  if (d.drop) return dropSentence(d.drop, d.mcnemar_p);
+  if (d.int8_vs_float && d.n !== null) return agreementSentence(d.int8_vs_float, d.n);
+  return notMeasured(d);
+}
+
+/** The summary a team reads in a minute, then a table of contents, then the detail; provenance last. */
+export function reportDocument(d: ReportData, title: string): Block[] {
+  const sections: [string, Block[]][] = [
+    ['Float vs int8, paired', [...pairedSection(d), ...skippedNote(d)]],
+    ['Images to look at', imagesSection(d)],
+    [
+      'Calibration',
+      [...calibrationSection(d), { kind: 'charts', charts: [{ id: 'chart-histograms', title: HISTOGRAM_CHART }] }],
+    ],
+    ['Per-node similarity', nodesSection(d)],
+    ['Per-layer sensitivity', sensitivitySection(d)],
+    ['Per class', perClassSection(d)],
+    ['Preprocessing record', [{ kind: 'code', lang: 'json', text: JSON.stringify(d.preprocessing, null, 2) }]],
+    [
+      'Tool versions',
+      [
+        table(
+          ['tool', 'version'],
+          Object.entries(d.tools).map(([k, v]) => [k, v ?? 'not installed']),
+        ),
+      ],
+    ],
+    [
+      'Provenance',
+      [
+        p(
+          'Every number above comes from a stage result recorded in ',
+          { code: 'manifest.json' },
+          ' under these cache keys:',
+        ),
+        table(
+          ['stage', 'key'],
+          Object.entries(d.provenance).map(([k, v]) => [k, v ? `\`${v}\`` : '—']),
+        ),
+      ],
+    ],
+  ];
+  return [
+    h(1, title),
+    ...incompleteNote(d),
+    ...d.banners.map((b) => p({ strong: 'Read this first' }, `: ${b}`)),
+    p({ strong: 'Summary' }, `: ${verdict(d)}.`),
+    ...zooTable(d),
+    {
+      kind: 'charts',
+      charts: [
+        {
+          id: 'chart-cosine',
+          title: 'Per-node output cosine, int8 vs float, in graph order (grey: kept float; worst named)',
+        },
+        { id: 'chart-classes', title: 'Per-class Top-1 change, int8 − float (points)' },
+      ],
+    },
+    { kind: 'toc', entries: sections.map(([t]) => t) },
+    ...sections.flatMap(([t, blocks]) => [h(2, t), ...blocks]),
+  ];
+}
+
+const HISTOGRAM_CHART = 'Calibration histograms of the worst nodes (|x|, log counts; dashed: clip threshold)';
 
 /** Why there is no accuracy: a stage that did not finish, else no evaluation set. */
 function notMeasured(d: ReportData): string {
@@ -425,10 +483,5 @@ export function headline(d: ReportData): string {
   const row =
     `${d.model}: ${num(d.params.millions)} M params, ${d.size}, ${d.categories ?? 'n/a'} classes; float ${pct(d.float?.top1)} %, int8 ${pct(d.quant?.top1)} % ${evaluatedOn(d)}` +
     (d.perf ? `; ${d.perf.label} latency ${num(d.perf.single_ms)} ms (1 thread), ${num(d.perf.fps)} FPS` : '');
-  const verdictLine = d.drop
-    ? dropSentence(d.drop, d.mcnemar_p)
-    : d.int8_vs_float && d.n !== null
-      ? agreementSentence(d.int8_vs_float, d.n)
-      : notMeasured(d);
-  return `${row}\n${verdictLine}`;
+  return `${row}\n${verdict(d)}`;
 }

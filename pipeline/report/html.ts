@@ -1,5 +1,5 @@
 import { chartsScript } from './charts.ts';
-import { type Block, type Inline, reportDocument } from './document.ts';
+import { anchor, type Block, type Inline, reportDocument } from './document.ts';
 import type { ReportData } from './model.ts';
 
 /** Text and attribute values: a file name with a quote must not end an attribute (alt="…"). */
@@ -17,10 +17,11 @@ const cell = (c: string): string => (/^`[^`]+`$/.test(c) ? `<code>${esc(c.slice(
 /** A thumbnail as a data: URI (the report is one self-contained file), given its path relative to the run. */
 export type ThumbReader = (relPath: string) => string | undefined;
 
-function imagesHtml(rows: ReportData['images'], thumb: ThumbReader): string {
+function imagesHtml(rows: ReportData['images'], total: number, thumb: ThumbReader): string {
   const guesses = (g: { class: number; name: string; p: number }[], label: number | null): string =>
     `<ol>${g.map((x) => `<li${x.class === label ? ' class="right"' : ''}>${esc(x.name)} <small>${(x.p * 100).toFixed(1)}%</small></li>`).join('')}</ol>`;
-  return `<div class="images">${rows
+  const count = total > rows.length ? `${total} images; ${rows.length} shown` : `${rows.length} image(s)`;
+  return `<details><summary>${count}: thumbnails with both models' top-5</summary><div class="images">${rows
     .map((r) => {
       const src = r.thumb ? thumb(r.thumb) : undefined;
       return (
@@ -29,14 +30,18 @@ function imagesHtml(rows: ReportData['images'], thumb: ThumbReader): string {
         `<div>int8${guesses(r.quant_top5, r.label)}</div></div></figcaption></figure>`
       );
     })
-    .join('')}</div>`;
+    .join('')}</div></details>`;
 }
 
 function blockHtml(b: Block, thumb: ThumbReader): string {
-  if (b.kind === 'heading') return `<h${b.level}>${esc(b.text)}</h${b.level}>`;
+  if (b.kind === 'heading') return `<h${b.level} id="${anchor(b.text)}">${esc(b.text)}</h${b.level}>`;
+  if (b.kind === 'charts')
+    return b.charts.map((c) => `<h3>${esc(c.title)}</h3><div class="charts" id="${c.id}"></div>`).join('\n');
+  if (b.kind === 'toc')
+    return `<nav><b>Contents</b>: ${b.entries.map((e) => `<a href="#${anchor(e)}">${esc(e)}</a>`).join(' · ')}</nav>`;
   if (b.kind === 'para') return `<p>${b.parts.map(inline).join('')}</p>`;
   if (b.kind === 'code') return `<pre>${esc(b.text)}</pre>`;
-  if (b.kind === 'images') return imagesHtml(b.rows, thumb);
+  if (b.kind === 'images') return imagesHtml(b.rows, b.total, thumb);
   return `<table><thead><tr>${b.header.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${cell(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
@@ -59,11 +64,6 @@ export function renderHtml(d: ReportData, title: string, thumb: ThumbReader = ()
 ${reportDocument(d, title)
   .map((b) => blockHtml(b, thumb))
   .join('\n')}
-<h2>Charts</h2>
-<h3>Per-node output cosine, in graph order (grey: kept float)</h3><div class="charts" id="chart-cosine"></div>
-<h3>Calibration histograms of the worst nodes (|x|, log counts; dashed: clip threshold)</h3><div class="charts" id="chart-histograms"></div>
-<h3>Per-class Top-1 change, int8 − float (points)</h3><div class="charts" id="chart-classes"></div>
-<h3>Per-layer sensitivity: output SQNR with only that node int8 (dB, lower = more sensitive)</h3><div class="charts" id="chart-sensitivity"></div>
 <script type="application/json" id="report-data">${data}</script>
 <script>${chartsScript()}</script>
 </body></html>

@@ -1,4 +1,4 @@
-import { type Block, type Inline, reportDocument } from './document.ts';
+import { anchor, type Block, type Inline, reportDocument } from './document.ts';
 import { mdFence, mdTable, mdText } from './format.ts';
 import type { ReportData } from './model.ts';
 
@@ -12,6 +12,8 @@ const inline = (part: Inline): string =>
 /** One block as Markdown; every text from models, datasets and recipes is escaped on the way out. */
 export function blockMarkdown(b: Block): string {
   if (b.kind === 'heading') return `${'#'.repeat(b.level)} ${mdText(b.text)}`;
+  if (b.kind === 'charts') return ''; // drawn in report.html only
+  if (b.kind === 'toc') return `Contents: ${b.entries.map((e) => `[${mdText(e)}](#${anchor(e)})`).join(' · ')}`;
   if (b.kind === 'para') return b.parts.map(inline).join('');
   if (b.kind === 'table') return mdTable(b.header, b.rows);
   if (b.kind === 'images') {
@@ -33,5 +35,8 @@ export function blockMarkdown(b: Block): string {
 }
 
 export function renderMarkdown(d: ReportData, title: string): string {
-  return `${reportDocument(d, title).map(blockMarkdown).join('\n\n')}\n`;
+  return `${reportDocument(d, title)
+    .map(blockMarkdown)
+    .filter((text) => text !== '')
+    .join('\n\n')}\n`;
 }

@@ -86,6 +86,17 @@ export interface ReportData {
   images: z.infer<typeof ImageRow>[];
   /** published figures to compare with (recipe `reference`, e.g. the zoo's board row) */
   reference: Reference | null;
+  /** what a reader would otherwise be misled by (random weights, calibration images evaluated on, timings on a busy
+   *  machine): shown first, before any figure */
+  banners: string[];
+}
+
+/** Recipe facts the report needs beyond the stage results. */
+export interface RunFacts {
+  /** no pretrained weights, no checkpoint, not an ONNX file: the figures are a random network's */
+  randomWeights: boolean;
+  /** calibration and evaluation name the same dataset: int8 is scored on images it was calibrated on */
+  sameImages: boolean;
 }
 
 export interface Accuracy {
@@ -240,6 +251,7 @@ export function buildReportData(
   upstream: Record<string, StageResult>,
   tools: Record<string, string | null>,
   reference?: Reference,
+  facts: RunFacts = { randomWeights: false, sameImages: false },
 ): ReportData {
   const pre = dataOf(upstream.preprocess, WORKER_DATA.preprocess)?.record;
   const params = dataOf(upstream.params, ParamsData);
@@ -251,7 +263,7 @@ export function buildReportData(
   const fused = dataOf(upstream.export, WORKER_DATA.export)?.reparameterized;
   const cal = dataOf(upstream.calibration, WORKER_DATA.calibration);
   const quantStage = ort ? upstream.quantize : horizon ? upstream.horizon : undefined;
-  return {
+  const data: Omit<ReportData, 'banners'> = {
     schema: 'zooforge-report/1',
     model: modelName,
     backend,
@@ -313,4 +325,24 @@ export function buildReportData(
     kept_float: ort ? { nodes: ort.excluded_nodes, ops: ort.unquantized_ops } : null,
     reference: reference ?? null,
   };
+  return { ...data, banners: banners(data, facts) };
+}
+
+/** One sentence per way the figures could mislead a reader, in the order they matter. */
+function banners(d: Omit<ReportData, 'banners'>, facts: RunFacts): string[] {
+  const said: string[] = [];
+  if (facts.randomWeights)
+    said.push(
+      `Random weights (model.pretrained: false, no checkpoint): these accuracies are an untrained network's${d.reference ? ", not comparable with the reference figures beside them, which are the trained model's" : ''}; the parameter count, graph and timings still hold.`,
+    );
+  if (facts.sameImages && d.int8_vs_float)
+    said.push(
+      'Calibration and evaluation use the same dataset: int8 is scored on images it was calibrated on, so its accuracy and agreement may be optimistic.',
+    );
+  const busy = d.perf?.busy && d.perf.others_busy_fraction;
+  if (busy)
+    said.push(
+      `Timed on a busy machine (other processes used ${Math.round(busy * 100)} % of the CPU meanwhile): the latency and FPS figures are not this machine's (not cached; re-run on an idle machine).`,
+    );
+  return said;
 }

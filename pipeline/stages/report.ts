@@ -33,7 +33,12 @@ export const reportStage: Stage = {
   async run(ctx) {
     const r = ctx.loaded.recipe;
     const title = r.report.title ?? `${r.model.name}: float vs int8`;
-    const data = buildReportData(r.model.name, r.quantize.backend, ctx.upstream, ctx.python.versions, r.reference);
+    const data = buildReportData(r.model.name, r.quantize.backend, ctx.upstream, ctx.python.versions, r.reference, {
+      randomWeights: !r.model.pretrained && !r.model.checkpoint && !('onnx' in r.model.source),
+      sameImages:
+        r.calibration.dataset !== undefined &&
+        JSON.stringify(r.calibration.dataset) === JSON.stringify(r.evaluate.dataset),
+    });
     const outputs: Record<string, string> = {};
     const writers = {
       md: () => renderMarkdown(data, title),

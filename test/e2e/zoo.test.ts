@@ -74,6 +74,11 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     );
     expect(md).toMatch(/^\| RepVGG_A0 \(this run, host\/ort, int8 emulating bpu\) \| 224x224 \| 1000 \| 8\.31 \|/m);
     expect(md).toMatch(/Exported re-parameterized \(the deployed form\): 22 modules fused/);
+    // random weights beside the zoo's trained figures: said before any figure (issue 24.11)
+    expect(md.indexOf('**Read this first**: Random weights (model.pretrained: false, no checkpoint)')).toBeLessThan(
+      md.indexOf('| RepVGG_A0 (zoo'),
+    );
+    expect(md).toContain('not comparable with the reference figures beside them');
     const m = JSON.parse(readFileSync(join(root, 'RepVGG_A0', 'run', 'manifest.json'), 'utf8')) as Manifest;
     expect(m.stages.find((s) => s.id === 'export')!.data).toMatchObject({
       reparameterized: { modules: 22, top1_agreement: 1 },

@@ -38,6 +38,7 @@ export function sample(): ReportData {
     int8_vs_float: { top1: 98, top5: 100, top1_ci95: [95.7, 99.1], top5_ci95: [98.7, 100] },
     mean_kl: 0.002,
     input_path: { type: 'gray', training_input: null },
+    banners: [],
     float: { top1: 90, top5: 99, top1_ci95: [86, 93], top5_ci95: [97, 99.7] },
     quant: { top1: 89, top5: 99, top1_ci95: [85, 92], top5_ci95: [97, 99.7] },
     flips: { float_only: 5, quant_only: 2, both_right: 265, both_wrong: 28 },

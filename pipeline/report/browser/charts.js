@@ -57,6 +57,17 @@
       );
       el('title', {}, c).textContent = `${r.node} (${r.type}): ${r.cosine.toFixed(6)}`;
     });
+    // the three least similar nodes named on the chart (every point names itself on hover)
+    rows
+      .map((r, i) => ({ r: r, i: i }))
+      .sort((a, b) => a.r.cosine - b.r.cosine)
+      .slice(0, 3)
+      .forEach((w, k) => {
+        const right = X(w.i) > 500;
+        const y = Math.min(Y(w.r.cosine) + 4 - 13 * k, 214); // staggered: neighbours' names do not overlap
+        const label = text(svg, X(w.i) + (right ? -6 : 6), y, w.r.node.slice(-40), right ? 'end' : 'start');
+        label.setAttribute('class', 'worst');
+      });
   })();
   // 2. Calibration histograms of the worst layers (log counts), clip range marked.
   (() => {

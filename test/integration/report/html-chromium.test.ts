@@ -44,4 +44,39 @@ describe('report.html', () => {
     expect([width, height]).toEqual([1100, 2200]);
     expect(colours).toBeGreaterThan(50);
   });
+
+  it('opens on the summary: the verdict, the zoo table and the two key charts fill the first screen (issue 24.10)', async () => {
+    const dir = tmp('zf-html-');
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtml(sample(), 'T'));
+    const flags = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      `--user-data-dir=${join(dir, 'p')}`,
+    ];
+    const dom = (await execa(CHROMIUM, [...flags, '--dump-dom', `file://${file}`], { timeout: 120_000 })).stdout;
+    const order = ['Summary', 'chart-cosine', 'chart-classes', '<nav>', 'id="float-vs-int8-paired"', 'id="provenance"'];
+    const at = order.map((s) => dom.indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b)); // in this order, provenance last
+    expect((dom.match(/class="worst"/g) ?? []).length).toBe(3); // the least similar nodes named on the chart
+    // the first screen (1100x900) as drawn: the cosine series' blue and the per-class bars' red/green are in it
+    await execa(
+      CHROMIUM,
+      [...flags, '--window-size=1100,900', `--screenshot=${join(dir, 'top.png')}`, `file://${file}`],
+      {
+        timeout: 120_000,
+      },
+    );
+    const counted = await execa(VENV_PYTHON, [
+      '-c',
+      'import sys; from PIL import Image; c = dict((v, n) for n, v in Image.open(sys.argv[1]).convert("RGB").getcolors(1 << 24)); print(c.get((31, 119, 180), 0), c.get((214, 39, 40), 0) + c.get((44, 160, 44), 0))',
+      join(dir, 'top.png'),
+    ]);
+    const [blue, bars] = counted.stdout.trim().split(' ').map(Number);
+    expect(blue).toBeGreaterThan(100);
+    expect(bars).toBeGreaterThan(100);
+  });
 });
