@@ -235,7 +235,11 @@ function keptFloat(d: ReportData): Block[] {
   return [
     p(
       `Kept float: ${k.nodes.length} node(s) by ${d.calibration?.emulate === 'bpu' ? 'the X5 CPU-op list / run_on_cpu / node_info ON: CPU' : 'quantize.float_op_types / run_on_cpu / node_info'}${k.nodes.length ? ` (${k.nodes.slice(0, 8).join(', ')}${k.nodes.length > 8 ? ', …' : ''})` : ''}.` +
-        (ops ? ` ONNX Runtime runs these op types in float: ${ops}.` : ''),
+        (ops
+          ? d.calibration?.emulate === 'bpu'
+            ? ` In the int8 file every other op's inputs and weights sit on the int8 grid (Q/DQ pairs), which is what the board computes with; ONNX Runtime has no int8 kernel for some of them and executes them in float arithmetic on those int8 values: ${ops}. That changes this machine's speed, not the numbers.`
+            : ` ONNX Runtime runs these op types in float here (no int8 kernel, or slower in int8): ${ops}.`
+          : ''),
     ),
   ];
 }
@@ -263,7 +267,7 @@ function hostSpeed(d: ReportData): Block[] {
 }
 
 const EMULATE_TEXT = {
-  bpu: "Emulates the RDK X5 BPU (quantize.emulate: bpu): every op the BPU runs in int8 is int8 here, grouped and depthwise convolutions included; signed int8 activations, per-channel int8 weights, int16 where node_info or set_all_nodes_int16 ask; float only for what the X5 runs on its CPU. Its accuracy predicts the board's; its host latency is not the fastest this machine can do.",
+  bpu: "Emulates the RDK X5 BPU (quantize.emulate: bpu): every op the BPU runs in int8 has int8 inputs and weights in the file (Q/DQ pairs), grouped and depthwise convolutions included; signed int8 activations, per-channel int8 weights, int16 where node_info or set_all_nodes_int16 ask; float only for what the X5 runs on its CPU. Its accuracy predicts the board's; its host latency is not the fastest this machine can do.",
   host: "Built for this machine (quantize.emulate: host): uint8 activations as ONNX Runtime's x86 kernels fuse them, and float kept where int8 measured slower here. Its accuracy is not the board's.",
 } as const;
 
@@ -358,7 +362,10 @@ function skippedNote(d: ReportData): Block[] {
 
 function imagesSection(d: ReportData): Block[] {
   if (d.images.length === 0) return [p('No image flipped, and no evaluation images to show.')];
-  const flips = d.images.filter((r) => r.kind !== 'least similar outputs').length;
+  const count = (kind: string): number => d.images.filter((r) => r.kind === kind).length;
+  const similar = count('least similar outputs');
+  const wrong = count('both wrong');
+  const flips = d.images.length - similar - wrong;
   const shown = d.images.slice(0, IMAGES_SHOWN);
   const cut =
     d.images.length > shown.length
@@ -366,7 +373,7 @@ function imagesSection(d: ReportData): Block[] {
       : '';
   return [
     p(
-      `${flips} image(s) flipped between float and int8${d.images.length > flips ? `, and the ${d.images.length - flips} with the least similar outputs` : ''} (top-5 with probabilities).${cut}`,
+      `${flips} image(s) flipped between float and int8${similar ? `, the ${similar} with the least similar outputs` : ''}${wrong ? `, and ${wrong} that both get wrong (those float is surest of: hard cases or label errors)` : ''}; each as the model saw it (its crop), with both top-5s and probabilities.${cut}`,
     ),
     { kind: 'images', rows: shown, total: d.images.length },
   ];

@@ -59,7 +59,7 @@ def main(p):
     metrics = paired_metrics(run["logits"]["float"], run["logits"]["quant"], labels, names)
     pred = metrics.pop("_pred")
     shown = {k: run["logits"][k] for k in ("float", "quant")}
-    per_image.save(p["work_dir"], ds, run["used"], labels, shown, pred["cosine"], names, softmax)
+    per_image.save(p["work_dir"], ds, run["used"], labels, shown, pred["cosine"], names, softmax, rec)
     return {
         **metrics,
         "input_path": input_path_effect(run["logits"], p["input_type_rt"], metrics["topk"]),

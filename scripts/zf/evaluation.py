@@ -60,8 +60,17 @@ def collect_logits(
 
 
 def class_names(ds: Dataset, num_classes: int) -> List[str]:
-    """Readable class names: a synsets file's names, else timm's ImageNet-1k names for a 1000-class model (the
-    first name of each description), else the dataset's class names, else the index."""
+    """Readable class names, each name that occurs twice with its index ("crane (134)", "crane (517)")."""
+    names = _readable_names(ds, num_classes)
+    seen: Dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    return [f"{n} ({i})" if seen[n] > 1 else n for i, n in enumerate(names)]
+
+
+def _readable_names(ds: Dataset, num_classes: int) -> List[str]:
+    """A synsets file's names, else timm's ImageNet-1k names for a 1000-class model (the first name of each
+    description), else the dataset's class names, else the index."""
     names = getattr(ds, "class_names", None)
     if names and len(names) == num_classes:
         return list(names)

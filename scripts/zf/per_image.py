@@ -1,5 +1,6 @@
 """What happened to each image: predictions.npz keeps every image's file, label (-1: none), float and int8 top-5 with
-probabilities and the output cosine; images.json and thumbs/ show the flipped and the least similar ones."""
+probabilities and the output cosine; images.json and thumbs/ (the model's crop) show the flipped, the least similar
+and the labelled ones both models get wrong."""
 
 import json
 import os
@@ -8,7 +9,7 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 from PIL import Image
 
-from .datasets import UNLABELLED
+from .datasets import UNLABELLED, load_raw
 
 THUMB = 112  # px, longest side
 MAX_THUMBS = 100  # 3-6 KB each, embedded in report.html: every flip is still listed, the first 100 are pictured
@@ -30,6 +31,24 @@ def _flips(fpred: np.ndarray, qpred: np.ndarray, labels: np.ndarray) -> List[Tup
     )
 
 
+def _crop_seen(ds, i: int, rec: Dict[str, Any]) -> Image.Image:
+    """The image as the model saw it: resized and cropped by the preprocessing record (a panorama's centre, not the
+    whole frame shrunk to a sliver), in RGB for the JPEG."""
+    raw = load_raw(ds, i, rec)  # C x H x W, 0..255, in the record's colour order
+    hwc = np.clip(np.round(raw), 0, 255).astype(np.uint8).transpose(1, 2, 0)
+    if hwc.shape[2] == 1:
+        return Image.fromarray(hwc[..., 0]).convert("RGB")
+    return Image.fromarray(hwc[..., ::-1] if rec["colour"] == "bgr" else hwc)
+
+
+def _both_wrong(fpred, qpred, labels, fprobs, most: int) -> List[Tuple[int, str]]:
+    """Labelled images both models get wrong (no flip to show, but a mistake to look at): the `most` that float is
+    surest of, which are the likeliest label errors or hard cases."""
+    wrong = np.nonzero((labels != UNLABELLED) & (fpred != labels) & (qpred != labels))[0]
+    sure = wrong[np.argsort(-fprobs[wrong, fpred[wrong]], kind="stable")][:most]
+    return [(int(k), "both wrong") for k in sure]
+
+
 def save(
     work_dir: str,
     ds,
@@ -39,7 +58,9 @@ def save(
     cosine: np.ndarray,
     names: List[str],
     softmax,
+    rec: Dict[str, Any],
     least_similar: int = 5,
+    both_wrong: int = 20,
 ) -> None:
     probs = {k: softmax(v) for k, v in logits.items()}
     top = {k: np.argsort(-p, axis=1)[:, :5] for k, p in probs.items()}
@@ -57,6 +78,7 @@ def save(
     shown = _flips(top["float"][:, 0], top["quant"][:, 0], labels)
     picked = {int(k) for k, _ in shown}
     shown += [(int(k), "least similar outputs") for k in np.argsort(cosine)[:least_similar] if int(k) not in picked]
+    shown += _both_wrong(top["float"][:, 0], top["quant"][:, 0], labels, probs["float"], both_wrong)
     os.makedirs(os.path.join(work_dir, "thumbs"))
     rows = []
     for n, (k, kind) in enumerate(shown):
@@ -75,8 +97,7 @@ def save(
         )
         if thumb is None:
             continue
-        img = ds.get(used[int(k)])
-        img = (Image.fromarray(img) if isinstance(img, np.ndarray) else img).convert("RGB")
+        img = _crop_seen(ds, used[int(k)], rec)
         if max(img.size) < THUMB:  # tiny images (28x28 Fashion-MNIST): scaled up, pixels kept sharp
             f = THUMB // max(img.size)
             img = img.resize((img.size[0] * f, img.size[1] * f), Image.NEAREST)
