@@ -93,7 +93,10 @@ async function runStage(
     if (o.signal.aborted) throw new InterruptedError();
     const outputs = await hashOutputs(stage.id, workDir, result.outputs);
     const staged = stagedDir(o.outDir, stage.id);
-    if (result.doNotCache) o.emit({ type: 'stage-warning', id: stage.id, message: `not cached: ${result.doNotCache}` });
+    if (result.doNotCache) {
+      o.emit({ type: 'stage-warning', id: stage.id, message: `not cached: ${result.doNotCache}` });
+      rec.notCached = result.doNotCache;
+    }
     if (stage.cacheable && d.key && !result.doNotCache) {
       const entryDir = await o.cache.commit(
         {

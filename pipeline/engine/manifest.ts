@@ -18,6 +18,8 @@ export interface ManifestStage {
   durationMs?: number;
   /** Everything the key was computed from: recipe slice, input content hashes, tool versions, stage version. */
   inputs?: KeyMaterial;
+  /** Why this result was not cached though the stage is (e.g. timings on a busy machine): the next plan says so. */
+  notCached?: string;
   /** Output files, paths relative to the run dir. */
   outputs: Record<string, OutputRecord>;
   data: Record<string, unknown>;

@@ -37,7 +37,9 @@ export interface DecideContext {
 
 /** Why a stage must run, by comparing its key material with the previous run's. */
 function whyRun(stage: Stage, material: KeyMaterial, previous?: Manifest): string {
-  const before = previous?.stages.find((s) => s.id === stage.id)?.inputs;
+  const last = previous?.stages.find((s) => s.id === stage.id);
+  if (last?.notCached) return `runs again: its last result was not cached (${last.notCached})`;
+  const before = last?.inputs;
   if (!before) return 'no cached result';
   const reasons: string[] = [];
   if (before.stageVersion !== material.stageVersion)

@@ -220,5 +220,21 @@ def net(num_classes=10):
     const p = stage(out, 'perf');
     expect((p.data.machine_load as { busy: boolean }).busy).toBe(true);
     expect(existsSync(join(w.cache, p.key!.slice(0, 2), p.key!))).toBe(false);
+    expect(p.notCached).toMatch(/^other processes used \d+ % of the CPU/);
+    // the next plan says why it runs again (it once said "cache entry removed")
+    const plan = await zooforge([
+      'plan',
+      w.recipe,
+      '--out',
+      out,
+      '--cache',
+      w.cache,
+      '--until',
+      'perf',
+      ...set('evaluate.perf_runs=30'),
+    ]);
+    expect(plan.stdout).toMatch(
+      /^perf\s+runs again: its last result was not cached \(other processes used \d+ % of the CPU/m,
+    );
   });
 });
