@@ -1,0 +1,19 @@
+"""Resolving a zoo config's node names in our exported graph (issue 23.1)."""
+
+from zf.node_names import resolve
+
+GRAPH = ["/stem/stem.0/act/Mul_1", "/stages.0/attn/Div", "/stages.0/attn/Softmax", "/head/fc/Gemm"]
+
+
+def test_exact_hb_mapper_derived_and_unresolved_names_with_the_nearest_candidates():
+    rows = resolve(["/stages.0/attn/Softmax", "/stages.0/attn/Div_mul", "/patch_embed/patch_embed.0/act/Mul_1"], GRAPH)
+    assert [(r["status"], r["node"]) for r in rows] == [
+        ("exact", "/stages.0/attn/Softmax"),
+        ("hb_mapper", "/stages.0/attn/Div"),  # hb_mapper rewrote the Div into a Mul named after it
+        ("unresolved", None),
+    ]
+    assert rows[2]["nearest"][0] == "/stem/stem.0/act/Mul_1"
+
+
+def test_a_suffix_is_only_hb_mappers_when_the_node_before_it_exists():
+    assert resolve(["/stages.0/attn/Exp_mul"], GRAPH)[0]["status"] == "unresolved"
