@@ -17,6 +17,7 @@ from zf.bias_correction import corrected_inputs
 from zf.checks import similarity
 from zf.equalize import equalize
 from zf.hb_input import board_pixels
+from zf.node_names import resolved_settings
 from zf.node_table import node_table
 from zf.ort_session import run_one, session
 from zf.prepare import prepare
@@ -199,6 +200,8 @@ def main(p):
     quiet_onnxruntime()
     q, work = p["quantize"], p["work_dir"]
     model, prep, opset_note, equalized = prepared(p, q, work)
+    # the zoo's node names are its own export's: resolved in ours (exact, or hb_mapper's name for a node it makes)
+    q, name_warnings = resolved_settings(q, [n.name for n in model.graph.node])
     calib = board_view(NpyRows(p["calibration"]), p)
     if len(calib) == 0:
         raise ZfError("the calibration set has zero usable images")
@@ -216,6 +219,7 @@ def main(p):
         mean_of=corrected_inputs(model) if bias_correction else (),
     )
     model, exclude, float_types, host_speed, warnings = float_placement(q, model, prep, scheme, cal, calib)
+    warnings = [*name_warnings, *warnings]
     for w in warnings:
         warn(w)
     means = cal.channel_means if bias_correction else None

@@ -34,3 +34,30 @@ def _derived_from(name: str, present: set) -> "str | None":
         if candidate in present:
             return candidate
     return None
+
+
+def resolved_settings(q: Dict, graph_names: List[str]) -> "tuple[Dict, List[str]]":
+    """quantize settings whose node_info/run_on_cpu names are our graph's: hb_mapper-derived names become the node
+    they are made from (what emulate quantizes), unresolved ones are dropped; a warning for each name not exact."""
+    warnings: List[str] = []
+
+    def mapped(field: str, names: List[str]) -> Dict[str, str]:
+        out = {}
+        for row in resolve(names, graph_names):
+            if row["status"] == "hb_mapper":
+                warnings.append(
+                    f"{field} names {row['name']}: hb_mapper's name for the node it makes from {row['node']}; emulated on {row['node']}"
+                )
+            elif row["status"] == "unresolved":
+                near = f" (nearest: {', '.join(row['nearest'])})" if row["nearest"] else ""
+                warnings.append(
+                    f"{field} names {row['name']}, which is not a node of the exported model{near}: ignored"
+                )
+            if row["node"] is not None:
+                out[row["name"]] = row["node"]
+        return out
+
+    info = mapped("node_info", list(q["node_info"]))
+    cpu = mapped("run_on_cpu", list(q["run_on_cpu"]))
+    node_info = {info[name]: v for name, v in q["node_info"].items() if name in info}
+    return {**q, "node_info": node_info, "run_on_cpu": [cpu[n] for n in q["run_on_cpu"] if n in cpu]}, warnings

@@ -17,3 +17,20 @@ def test_exact_hb_mapper_derived_and_unresolved_names_with_the_nearest_candidate
 
 def test_a_suffix_is_only_hb_mappers_when_the_node_before_it_exists():
     assert resolve(["/stages.0/attn/Exp_mul"], GRAPH)[0]["status"] == "unresolved"
+
+
+def test_quantize_settings_take_our_names_and_say_what_changed():
+    from zf.node_names import resolved_settings
+
+    int16 = {"ON": "BPU", "InputType": "int16", "OutputType": "int16"}
+    q = {
+        "node_info": {"/stages.0/attn/Softmax": int16, "/stages.0/attn/Div_mul": int16, "/gone/Conv": int16},
+        "run_on_cpu": ["/head/fc/Gemm", "/gone/Gemm"],
+        "emulate": "bpu",
+    }
+    got, warnings = resolved_settings(q, GRAPH)
+    assert got["node_info"] == {"/stages.0/attn/Softmax": int16, "/stages.0/attn/Div": int16}
+    assert got["run_on_cpu"] == ["/head/fc/Gemm"] and got["emulate"] == "bpu"
+    assert warnings[0].startswith("node_info names /stages.0/attn/Div_mul: hb_mapper's name for the node it makes")
+    assert "node_info names /gone/Conv, which is not a node of the exported model" in warnings[1]
+    assert warnings[2].startswith("run_on_cpu names /gone/Gemm, which is not a node")
