@@ -31,7 +31,8 @@ def _derived_from(name: str, present: set) -> "str | None":
     parts = op.split("_")
     for k in range(len(parts) - 1, 0, -1):
         candidate = f"{head}/{'_'.join(parts[:k])}"
-        if candidate in present:
+        # `Mul_1` is the exporter's second Mul, not a node hb_mapper made from the first: a suffix is a word
+        if candidate in present and not parts[k].isdigit():
             return candidate
     return None
 
