@@ -31,3 +31,15 @@ def folder_spec(root, max_pixels: int = 40_000_000) -> dict:
         dirs += [os.path.normpath(os.path.join(rel, d)) for d in subdirs]
         files += [os.path.normpath(os.path.join(rel, n)) for n in names]
     return {"folder": {"path": root, "files": sorted(files), "dirs": sorted(dirs), "max_pixels": max_pixels}}
+
+
+def flat_folder(tmp_path, names):
+    """A flat folder of small grey PNG images with these names (labels come from a labels file, or none)."""
+    import numpy as np
+    from PIL import Image
+
+    root = tmp_path / "flat"
+    root.mkdir()
+    for n in names:
+        Image.fromarray(np.full((10, 12, 3), 90, np.uint8)).save(root / n)
+    return root

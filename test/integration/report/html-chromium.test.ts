@@ -9,21 +9,27 @@ import { tmp } from '../../helpers/tmp.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
+/** The sample report written to a fresh folder, and headless Chromium's flags for it (no network, its own profile). */
+function sampleReport(): { dir: string; file: string; flags: string[] } {
+  const dir = tmp('zf-html-');
+  const file = join(dir, 'report.html');
+  writeFileSync(file, renderHtml(sample(), 'T'));
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${join(dir, 'profile')}`,
+  ];
+  return { dir, file, flags };
+}
+
 describe('report.html', () => {
   it('draws its charts in headless Chromium, with no network', async () => {
-    const dir = tmp('zf-html-');
-    const file = join(dir, 'report.html');
-    writeFileSync(file, renderHtml(sample(), 'T'));
-    const flags = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${join(dir, 'profile')}`,
-    ];
+    const { dir, file, flags } = sampleReport();
     const dom = await execa(CHROMIUM, [...flags, '--dump-dom', `file://${file}`], { timeout: 120_000 });
     expect(dom.stdout).toMatch(/data-charts-drawn="4"/); // cosine + one histogram + per-class + sensitivity
     expect((dom.stdout.match(/class="point"/g) ?? []).length).toBe(12);
@@ -46,16 +52,7 @@ describe('report.html', () => {
   });
 
   it('opens on the summary: the verdict, the zoo table and the two key charts fill the first screen (issue 24.10)', async () => {
-    const dir = tmp('zf-html-');
-    const file = join(dir, 'report.html');
-    writeFileSync(file, renderHtml(sample(), 'T'));
-    const flags = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      `--user-data-dir=${join(dir, 'p')}`,
-    ];
+    const { dir, file, flags } = sampleReport();
     const dom = (await execa(CHROMIUM, [...flags, '--dump-dom', `file://${file}`], { timeout: 120_000 })).stdout;
     const order = ['Summary', 'chart-cosine', 'chart-classes', '<nav>', 'id="float-vs-int8-paired"', 'id="provenance"'];
     const at = order.map((s) => dom.indexOf(s));

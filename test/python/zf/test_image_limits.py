@@ -4,7 +4,7 @@ import struct
 import zlib
 
 import numpy as np
-from conftest import RGB8_RECORD, folder_spec
+from conftest import RGB8_RECORD, flat_folder, folder_spec
 from PIL import Image
 
 from zf.datasets import NAMED_UNREADABLE, load_raw, open_dataset
@@ -65,16 +65,8 @@ def test_many_unreadable_images_are_named_a_few_times_then_counted(tmp_path, cap
     assert "the rest are skipped without a warning each" in lines[-1]
 
 
-def labelled_folder(tmp_path, names):
-    root = tmp_path / "flat"
-    root.mkdir()
-    for n in names:
-        Image.fromarray(np.full((10, 12, 3), 90, np.uint8)).save(root / n)
-    return root
-
-
 def test_labels_with_a_byte_order_mark_and_crlf_line_ends_are_read(tmp_path):
-    root = labelled_folder(tmp_path, ["img0.png", "img1.png"])
+    root = flat_folder(tmp_path, ["img0.png", "img1.png"])
     labels = tmp_path / "labels.txt"
     labels.write_bytes("\ufeffimg0.png 3\r\nimg1.png 4\r\n".encode("utf-8"))
     spec = folder_spec(root)
@@ -86,7 +78,7 @@ def test_an_nfc_name_in_the_labels_matches_an_nfd_file_and_says_so(tmp_path, cap
     import unicodedata
 
     nfd = unicodedata.normalize("NFD", "café.png")
-    root = labelled_folder(tmp_path, [nfd])
+    root = flat_folder(tmp_path, [nfd])
     labels = tmp_path / "labels.txt"
     labels.write_text(unicodedata.normalize("NFC", "café.png") + " 2\n", encoding="utf-8")
     spec = folder_spec(root)

@@ -3,8 +3,7 @@ ones only; a labels file that names some images leaves the rest unlabelled."""
 
 import numpy as np
 import pytest
-from conftest import RGB8_RECORD, folder_spec
-from PIL import Image
+from conftest import RGB8_RECORD, flat_folder, folder_spec
 
 from zf.datasets import UNLABELLED, open_dataset
 from zf.evaluation import paired_metrics
@@ -61,16 +60,8 @@ def test_partly_labelled_top1_counts_the_labelled_images_agreement_counts_all():
     assert m["agreement"]["top1"]["correct"] == 2  # still over all 4
 
 
-def flat(tmp_path, names):
-    root = tmp_path / "flat"
-    root.mkdir()
-    for n in names:
-        Image.fromarray(np.full((8, 8, 3), 90, np.uint8)).save(root / n)
-    return root
-
-
 def test_a_labels_file_naming_some_images_leaves_the_rest_unlabelled_and_says_so(tmp_path, capsys):
-    root = flat(tmp_path, ["a.png", "b.png", "c.png"])
+    root = flat_folder(tmp_path, ["a.png", "b.png", "c.png"])
     labels = tmp_path / "labels.txt"
     labels.write_text("c.png 7\na.png 2\n")
     spec = folder_spec(root)
@@ -81,7 +72,7 @@ def test_a_labels_file_naming_some_images_leaves_the_rest_unlabelled_and_says_so
 
 
 def test_a_labels_file_naming_none_of_the_images_is_refused(tmp_path):
-    root = flat(tmp_path, ["a.png", "b.png"])
+    root = flat_folder(tmp_path, ["a.png", "b.png"])
     labels = tmp_path / "labels.txt"
     labels.write_text("x.png 1\ny.png 2\n")
     spec = folder_spec(root)
@@ -91,7 +82,7 @@ def test_a_labels_file_naming_none_of_the_images_is_refused(tmp_path):
 
 
 def test_a_negative_label_is_refused_not_taken_for_unlabelled(tmp_path):
-    root = flat(tmp_path, ["a.png"])
+    root = flat_folder(tmp_path, ["a.png"])
     labels = tmp_path / "labels.txt"
     labels.write_text("a.png -1\n")
     spec = folder_spec(root)
@@ -101,5 +92,5 @@ def test_a_negative_label_is_refused_not_taken_for_unlabelled(tmp_path):
 
 
 def test_a_flat_folder_without_labels_file_has_none(tmp_path):
-    ds = open_dataset(folder_spec(flat(tmp_path, ["a.png", "b.png"])), RGB8_RECORD["input_shape"][1:])
+    ds = open_dataset(folder_spec(flat_folder(tmp_path, ["a.png", "b.png"])), RGB8_RECORD["input_shape"][1:])
     assert ds.labels is None
