@@ -17,8 +17,9 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".jpe")
 Image.MAX_IMAGE_PIXELS = None
 # Unreadable images are named one by one up to this many; past it they are counted (the worker's output lists all).
 NAMED_UNREADABLE = 5
-# The label of an image that has none (a labels file naming only some images); never a class index.
-UNLABELLED = -1
+# The label of an image that has none (a labels file naming only some images): a value no labels file writes, so a
+# written -1 is still reported as outside the classes with the others.
+UNLABELLED = -(2**62)
 
 
 class Dataset:
@@ -157,10 +158,8 @@ def _label(value: str, classes: Optional[List[str]], where: str) -> int:
         index = int(value)
     except ValueError:
         index = None
-    if index is not None:
-        if index < 0:
-            raise ZfError(f"{where}: label {value!r} is negative: class indices start at 0")
-        return index
+    if index is not None and index != UNLABELLED:
+        return index  # out of the model's classes (negative too) is check_labels' to say, all at once
     if classes and value in classes:
         return classes.index(value)
     hint = (
@@ -223,7 +222,7 @@ def check_labels(ds: "Dataset", num_classes: int) -> None:
     """Labels the model cannot predict would only count as wrong answers: refuse them, naming where they come from."""
     if ds.labels is None:
         return
-    bad = np.nonzero(ds.labels >= num_classes)[0]  # UNLABELLED images have no label to check
+    bad = np.nonzero(((ds.labels < 0) | (ds.labels >= num_classes)) & (ds.labels != UNLABELLED))[0]
     if len(bad) == 0:
         return
     where = ds.label_sources

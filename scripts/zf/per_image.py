@@ -1,4 +1,4 @@
-"""What happened to each image: predictions.npz keeps every image's file, label (-1: none), float and int8 top-5 with
+"""What happened to each image: predictions.npz keeps every image's file, label (datasets.UNLABELLED: none), float and int8 top-5 with
 probabilities and the output cosine; images.json and thumbs/ (the model's crop) show the flipped, the least similar
 and the labelled ones both models get wrong."""
 

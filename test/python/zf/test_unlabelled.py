@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from conftest import RGB8_RECORD, flat_folder, folder_spec
 
-from zf.datasets import UNLABELLED, open_dataset
+from zf.datasets import UNLABELLED, check_labels, open_dataset
 from zf.evaluation import paired_metrics
 from zf.protocol import ZfError
 
@@ -81,14 +81,16 @@ def test_a_labels_file_naming_none_of_the_images_is_refused(tmp_path):
         open_dataset(spec, RGB8_RECORD["input_shape"][1:])
 
 
-def test_a_negative_label_is_refused_not_taken_for_unlabelled(tmp_path):
-    root = flat_folder(tmp_path, ["a.png"])
+def test_a_written_negative_label_is_not_taken_for_unlabelled_but_reported_with_the_others(tmp_path):
+    root = flat_folder(tmp_path, ["a.png", "b.png"])
     labels = tmp_path / "labels.txt"
-    labels.write_text("a.png -1\n")
+    labels.write_text("a.png -1\nb.png 999\n")
     spec = folder_spec(root)
     spec["folder"]["labels"] = str(labels)
-    with pytest.raises(ZfError, match=r"labels.txt:1: label '-1' is negative"):
-        open_dataset(spec, RGB8_RECORD["input_shape"][1:])
+    ds = open_dataset(spec, RGB8_RECORD["input_shape"][1:])
+    assert list(ds.labels) == [-1, 999]
+    with pytest.raises(ZfError, match=r"2 label\(s\) outside the model's 10 classes .*labels.txt:1 \(label -1\)"):
+        check_labels(ds, 10)
 
 
 def test_a_flat_folder_without_labels_file_has_none(tmp_path):
