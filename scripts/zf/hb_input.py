@@ -12,13 +12,17 @@ from typing import Any, Dict
 import numpy as np
 
 
+def _rgb_to_yuv(rgb: np.ndarray):
+    """HxWx3 RGB -> float Y, U, V planes (BT.601 full range, input_space_and_range: regular)."""
+    f = rgb.astype(np.float64)
+    y = 0.299 * f[..., 0] + 0.587 * f[..., 1] + 0.114 * f[..., 2]
+    return y, (f[..., 2] - y) * 0.564 + 128.0, (f[..., 0] - y) * 0.713 + 128.0
+
+
 def rgb_to_nv12(rgb: np.ndarray) -> np.ndarray:
     """HxWx3 uint8 RGB (H, W even) -> flat NV12: H*W luma bytes, then H/2*W/2 interleaved (U, V)."""
     h, w, _ = rgb.shape
-    f = rgb.astype(np.float64)
-    y = 0.299 * f[..., 0] + 0.587 * f[..., 1] + 0.114 * f[..., 2]
-    u = (f[..., 2] - y) * 0.564 + 128.0
-    v = (f[..., 0] - y) * 0.713 + 128.0
+    y, u, v = _rgb_to_yuv(rgb)
     sub = lambda c: c.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))  # noqa: E731
     uv = np.stack([sub(u), sub(v)], axis=-1)
     to8 = lambda c: np.clip(np.round(c), 0, 255).astype(np.uint8)  # noqa: E731
@@ -43,10 +47,7 @@ def yuv444_to_rgb(yuv: np.ndarray) -> np.ndarray:
 
 def _yuv444(rgb: np.ndarray) -> np.ndarray:
     """HxWx3 uint8 RGB -> uint8 YUV444 with no chroma subsampling (input_type_rt: yuv444)."""
-    f = rgb.astype(np.float64)
-    y = 0.299 * f[..., 0] + 0.587 * f[..., 1] + 0.114 * f[..., 2]
-    yuv = np.stack([y, (f[..., 2] - y) * 0.564 + 128.0, (f[..., 0] - y) * 0.713 + 128.0], axis=-1)
-    return np.clip(np.round(yuv), 0, 255).astype(np.uint8)
+    return np.clip(np.round(np.stack(_rgb_to_yuv(rgb), axis=-1)), 0, 255).astype(np.uint8)
 
 
 # The runtime inputs whose path loses information beyond uint8 rounding: chroma subsampling and YUV rounding.
@@ -87,10 +88,11 @@ def hb_input(raw: np.ndarray, rec: Dict[str, Any], rt_type: str) -> np.ndarray:
         out = pix[..., :1]
     elif rt_type in ("rgb", "bgr"):
         out = pix if (rt_type == "rgb") == (rec["colour"] != "bgr") else pix[..., ::-1]
-    elif rt_type in ("nv12", "yuv444"):
+    elif rt_type in ("nv12", "yuv444"):  # yuv444 keeps every pixel's chroma: only nv12 averages it over 2x2
         rgb = pix[..., ::-1] if rec["colour"] == "bgr" else pix
         h, w = rgb.shape[1:3]
-        out = np.stack([nv12_to_yuv444(rgb_to_nv12(img), h, w) for img in rgb])
+        yuv = (lambda img: nv12_to_yuv444(rgb_to_nv12(img), h, w)) if rt_type == "nv12" else _yuv444
+        out = np.stack([yuv(img) for img in rgb])
     else:
         raise ValueError(f"input_type_rt {rt_type} is not supported by hb_evaluate")
     return (out.astype(np.int16) - 128).astype(np.int8)

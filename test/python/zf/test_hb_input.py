@@ -60,3 +60,11 @@ def test_board_pixels_byte_inputs_are_bytes_and_featuremaps_pass_through():
     raw = np.array([[[[12.4, 250.6]]]], np.float32)
     assert board_pixels(raw, {"colour": "gray"}, "gray").tolist() == [[[[12.0, 251.0]]]]
     assert board_pixels(raw, {"colour": "gray"}, "featuremap") is raw
+
+
+def test_a_yuv444_runtime_input_keeps_each_pixels_chroma():
+    raw = np.zeros((1, 3, 2, 2), np.float32)
+    raw[0, 0, 0, 0] = 255  # one red pixel: under nv12 its chroma would be averaged with three black ones
+    x = hb_input(raw, {"colour": "rgb"}, "yuv444").astype(int) + 128
+    assert x[0, 0, 0].tolist() == [76, 85, 255]  # Y .299*255, U (0-Y)*.564+128, V (255-Y)*.713+128 clipped
+    assert x[0, 1, 1].tolist() == [0, 128, 128]
