@@ -143,7 +143,12 @@ function agreementTable(d: ReportData, a: NonNullable<ReportData['int8_vs_float'
 /** What the int8 model was fed: the board's input path under emulate bpu, and what a lossy one costs. */
 function inputPathNote(d: ReportData, a: NonNullable<ReportData['int8_vs_float']>): Block {
   const path = d.input_path;
-  if (!path) return p('Input path: the training input, for both models (emulate host).');
+  if (!path)
+    return p(
+      d.calibration?.emulate === 'bpu'
+        ? "Input path: the training input, for both models: the board's input path could not be emulated (nv12 needs an even height and width; the run warned)."
+        : 'Input path: the training input, for both models (emulate host).',
+    );
   const how =
     path.type === 'nv12'
       ? 'RGB → NV12 (chroma averaged over 2×2, BT.601 full range, every value a byte) → YUV444 → back to the training colour inside the model'

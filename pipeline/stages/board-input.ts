@@ -17,5 +17,14 @@ export function boardInputKey(loaded: LoadedRecipe): unknown {
 /** The input type the board feeds, or null for the training input; `record`: the preprocessing record's file. */
 export async function boardInputType(ctx: RunContext, record: string): Promise<string | null> {
   if (ctx.loaded.recipe.quantize.emulate !== 'bpu') return null;
-  return given(ctx.loaded) ?? defaultInputTypeRt((await readOutput(record, PreprocessRecord)).colour);
+  const rec = await readOutput(record, PreprocessRecord);
+  const rt = given(ctx.loaded) ?? defaultInputTypeRt(rec.colour);
+  // nv12 halves the chroma planes: the board takes no odd size (hb_mapper refuses it), so there is no path to emulate
+  if (rt === 'nv12' && rec.size.some((side) => side % 2 !== 0)) {
+    ctx.warn(
+      `input_type_rt nv12 needs an even height and width; the input is ${rec.size.join('x')}: the int8 model is fed the training input (the board could not run this size with nv12)`,
+    );
+    return null;
+  }
+  return rt;
 }
