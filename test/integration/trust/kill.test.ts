@@ -35,6 +35,15 @@ const isAlive = (pid: number): boolean => {
 /** A pid above Linux's default pid_max: never alive. */
 const DEAD = 2 ** 22 + 1;
 
+/** A process's command line, '' when it exited since it was listed (a short-lived probe between two reads). */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 describe('kill -9 of the CLI (issue 21.18)', () => {
   it('its Python worker dies with it, even one busy without output (which a closed pipe would never stop)', async () => {
     const { argv, out } = slowRunArgv(tmp('zf-kill-'));
@@ -47,9 +56,7 @@ describe('kill -9 of the CLI (issue 21.18)', () => {
     for (let i = 0; i < 600 && worker === undefined; i++) {
       // up to a minute for the first worker to start
       await sleep(100);
-      worker = children(cli.pid!).find((pid) =>
-        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workers.export'),
-      );
+      worker = children(cli.pid!).find((pid) => commandLine(pid).includes('workers.export'));
     }
     expect(worker, 'no worker started').toBeDefined();
     // into its silent work: a worker that still had a line to print would die of the closed pipe, fix or no fix
