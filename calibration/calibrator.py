@@ -83,24 +83,42 @@ def _kl_threshold(s: TensorStats, levels: int) -> float:
     nz = np.nonzero(hist)[0]
     if len(nz) == 0 or nz[-1] < levels:
         return (nz[-1] + 1 if len(nz) else BINS) * s.hist_max / BINS
-    best_i, best_kl = BINS, np.inf
     start = max(levels, BINS // 16)  # hb_mapper: num_bin=1024 of max_num_bin=16384, i.e. at least 1/16 of the range
     stride = max(1, (BINS - start) // 512)
-    for i in range(start, BINS + 1, stride):
-        ref = hist[:i].copy()
-        ref[-1] += hist[i:].sum()
-        # Quantize the first i bins into `levels` groups, then spread each group evenly over its non-empty bins.
-        groups = np.minimum((np.arange(i) * levels) // i, levels - 1)
-        nonempty = (hist[:i] > 0).astype(np.float64)
-        gsum = np.bincount(groups, weights=hist[:i], minlength=levels)
-        gcnt = np.bincount(groups, weights=nonempty, minlength=levels)
-        q = np.where(nonempty > 0, gsum[groups] / np.maximum(gcnt[groups], 1), 0.0)
-        p_, q_ = ref / ref.sum(), q / max(q.sum(), 1e-300)
-        mask = p_ > 0
-        kl = float(np.sum(p_[mask] * np.log(p_[mask] / np.maximum(q_[mask], 1e-12))))
-        if kl < best_kl:
-            best_kl, best_i = kl, i
-    return best_i * s.hist_max / BINS
+    ends = np.arange(start, BINS + 1, stride)
+    kl = kl_divergences(hist, ends, levels)
+    # the first of (numerically) equal minima, as a loop with a strict `<` would keep
+    first = int(np.argmax(kl <= kl.min() + 1e-12 * max(1.0, abs(kl.min()))))
+    return int(ends[first]) * s.hist_max / BINS
+
+
+def kl_divergences(hist: np.ndarray, ends: np.ndarray, levels: int) -> np.ndarray:
+    """KL(P_i || Q_i) for each clip bin count i in `ends`, all at once from prefix sums. P_i: the first i bins, the
+    tail folded into bin i-1; Q_i: those bins merged into `levels` equal groups, each group's mass spread evenly
+    over its non-empty bins. Per i this costs O(levels), not O(i): KL = sum p log p - sum p log q, where both sums
+    are taken per group."""
+    total = hist.sum()
+    mass = np.concatenate([[0.0], np.cumsum(hist)])  # mass[k]: sum of the first k bins
+    filled = np.concatenate([[0], np.cumsum(hist > 0)])  # non-empty bins among the first k
+    safe = np.where(hist > 0, hist, 1.0)
+    plogp = np.concatenate([[0.0], np.cumsum(hist * np.log(safe))])
+    i = ends[:, None]
+    bounds = (np.arange(levels + 1)[None, :] * i + levels - 1) // levels  # group g spans bins [bounds_g, bounds_g+1)
+    gsum = np.diff(mass[bounds], axis=1)
+    gcnt = np.diff(filled[bounds], axis=1)
+    kept = mass[ends]  # sum of Q's unnormalized mass: the first i bins
+    last = hist[ends - 1]
+    folded = total - mass[ends - 1]  # bin i-1 with the tail folded in
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q_group = np.maximum(gsum / np.maximum(gcnt, 1) / kept[:, None], 1e-12)
+        weight = gsum.copy()
+        weight[:, -1] -= last  # bin i-1 is counted on its own below (P holds the folded tail there)
+        cross = np.where(weight > 0, weight * np.log(q_group), 0.0).sum(1)
+        q_last = np.where(last > 0, q_group[:, -1], 1e-12)
+        cross += np.where(folded > 0, folded * np.log(q_last), 0.0)
+        self_term = plogp[ends - 1] + np.where(folded > 0, folded * np.log(np.maximum(folded, 1.0)), 0.0)
+    # sum p log p - sum p log q, with p = counts / total
+    return (self_term - cross) / total - np.log(total) * (mass[ends - 1] + folded) / total
 
 
 def tensor_range(s: TensorStats, method: str, percentile: float, symmetric: bool = False) -> Tuple[float, float]:

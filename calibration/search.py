@@ -55,16 +55,18 @@ def search(q, model, prep, cal, score_set, exclude, scheme, means=None):
     ref = [run_one(fsess, x) for x in score_inputs]
     cands = candidates(q)
     results, best = [], None
+    inputs = {i.name for i in model.graph.input}
+    full = cal.ranges("max", 1.0)
+    by_method = {}  # ranges depend on (method, symmetric), not on per-channel weights: each computed once
     for k, (method, pc, asym) in enumerate(cands):
         percentile = (q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE) or 1.0
         words = hb_words(method, pc, asym, percentile, scheme["emulate"])
         progress(f"quantizing ({words[len('Select ') : -len(' method.')]})", k + 1, len(cands))
         symmetric = scheme["symmetric"] and not asym
-        ranges = widen_int16(
-            cal.ranges(method, percentile, full_range={i.name for i in model.graph.input}, symmetric=symmetric),
-            cal.ranges("max", 1.0),
-            scheme,
-        )
+        key = (method, symmetric)
+        if key not in by_method:
+            by_method[key] = cal.ranges(method, percentile, full_range=inputs, symmetric=symmetric)
+        ranges = widen_int16(by_method[key], full, scheme)
         qmodel = build_qdq(model, ranges, pc, exclude, scheme=scheme, asymmetric=not symmetric, input_means=means)
         score = None
         if ref and len(cands) > 1:
