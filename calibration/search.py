@@ -11,6 +11,7 @@ from zf.checks import cosine
 from zf.ort_session import run_one, session
 from zf.protocol import progress
 from zf.qdq import build_qdq, with_minmax_outputs, with_outputs
+from zf.qdq_memo import reused_weight_quantization
 
 from .calibrator import StreamingCalibrator
 from .scheme import SEARCH_PERCENTILE, candidates, hb_words, widen_int16
@@ -58,29 +59,34 @@ def search(q, model, prep, cal, score_set, exclude, scheme, means=None):
     inputs = {i.name for i in model.graph.input}
     full = cal.ranges("max", 1.0)
     by_method = {}  # ranges depend on (method, symmetric), not on per-channel weights: each computed once
-    for k, (method, pc, asym) in enumerate(cands):
-        percentile = (q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE) or 1.0
-        words = hb_words(method, pc, asym, percentile, scheme["emulate"])
-        progress(f"quantizing ({words[len('Select ') : -len(' method.')]})", k + 1, len(cands))
-        symmetric = scheme["symmetric"] and not asym
-        key = (method, symmetric)
-        if key not in by_method:
-            by_method[key] = cal.ranges(method, percentile, full_range=inputs, symmetric=symmetric)
-        ranges = widen_int16(by_method[key], full, scheme)
-        qmodel = build_qdq(model, ranges, pc, exclude, scheme=scheme, asymmetric=not symmetric, input_means=means)
-        score = None
-        if ref and len(cands) > 1:
-            qsess = session(qmodel, threads=2)
-            score = float(np.mean([cosine(r, run_one(qsess, x)) for r, x in zip(ref, score_inputs)]))
-        results.append({"method": method, "per_channel": pc, "asymmetric": not symmetric, "output_cosine": score})
-        if best is None or (score is not None and score > best["score"]):
-            best = {
-                "score": score if score is not None else 0.0,
-                "method": method,
-                "per_channel": pc,
-                "asymmetric": not symmetric,
-                "ranges": ranges,
-                "model": qmodel,
-                "selected": words,
-            }
+    with reused_weight_quantization():  # every candidate quantizes the same weights: once per layout, not 12 times
+        for k, (method, pc, asym) in enumerate(cands):
+            percentile = (q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE) or 1.0
+            words = hb_words(method, pc, asym, percentile, scheme["emulate"])
+            progress(f"quantizing ({words[len('Select ') : -len(' method.')]})", k + 1, len(cands))
+            symmetric = scheme["symmetric"] and not asym
+            if (method, symmetric) not in by_method:
+                by_method[method, symmetric] = cal.ranges(method, percentile, full_range=inputs, symmetric=symmetric)
+            ranges = widen_int16(by_method[method, symmetric], full, scheme)
+            qmodel = build_qdq(model, ranges, pc, exclude, scheme=scheme, asymmetric=not symmetric, input_means=means)
+            score = _output_cosine(qmodel, ref, score_inputs) if len(cands) > 1 else None
+            results.append({"method": method, "per_channel": pc, "asymmetric": not symmetric, "output_cosine": score})
+            if best is None or (score is not None and score > best["score"]):
+                best = {
+                    "score": score if score is not None else 0.0,
+                    "method": method,
+                    "per_channel": pc,
+                    "asymmetric": not symmetric,
+                    "ranges": ranges,
+                    "model": qmodel,
+                    "selected": words,
+                }
     return best, results, fsess
+
+
+def _output_cosine(qmodel, ref, inputs):
+    """The candidate's mean output cosine to the float model's outputs `ref` on `inputs` (None: nothing to score)."""
+    if not ref:
+        return None
+    qsess = session(qmodel, threads=2)
+    return float(np.mean([cosine(r, run_one(qsess, x)) for r, x in zip(ref, inputs)]))

@@ -161,6 +161,8 @@ export const quantize = {
       selected: z.string(),
       search: z.array(SearchRow),
       scored_on: count,
+      /** seconds spent in the calibration pass and the method search (the float placement measurement included) */
+      search_seconds: z.number().nonnegative(),
       /** optimization: bias_correction applied (Conv/Gemm biases absorb their int8 weights' mean error) */
       bias_corrected: z.boolean(),
       /** quantize.equalize: how many Conv -> Relu -> Conv chains were equalized (null: not asked) */

@@ -286,7 +286,7 @@ function calibrationSection(d: ReportData): Block[] {
     : '';
   return [
     p(
-      `${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples)${c.bias_corrected ? "; bias_correction: each Conv/Gemm bias absorbs its int8 weights' mean error" : ''}` +
+      `${c.selected} (calibrated on ${c.samples ?? 'n/a'} samples${searchTime(c)})${c.bias_corrected ? "; bias_correction: each Conv/Gemm bias absorbs its int8 weights' mean error" : ''}` +
         `${c.equalized !== null ? `; cross-layer equalization: ${c.equalized} Conv-Relu-Conv chain(s)` : ''}`,
     ),
     ...(c.emulate
@@ -300,6 +300,13 @@ function calibrationSection(d: ReportData): Block[] {
     ...hostSpeed(d),
     ...imageUse(d),
   ];
+}
+
+/** How long the calibration pass and the search over its candidates took, as a clause of the calibration line. */
+function searchTime(c: NonNullable<ReportData['calibration']>): string {
+  if (c.search_seconds === null) return '';
+  const tried = c.search.length > 1 ? `searching ${c.search.length} candidates` : 'quantizing';
+  return `; calibrating and ${tried} took ${c.search_seconds.toFixed(1)} s`;
 }
 
 function imageUse(d: ReportData): Block[] {

@@ -41,6 +41,8 @@ export interface ReportData {
     per_channel: boolean;
     selected: string;
     search: WorkerData<'quantize'>['search'];
+    /** the calibration pass and the method search, seconds (null: hb_mapper calibrated) */
+    search_seconds: number | null;
     samples: number | null;
     /** ort backend: what the int8 model emulates (bpu: the board's arithmetic; host: this machine's fastest), and the
      *  integer types its Q/DQ pairs write */
@@ -181,6 +183,7 @@ function calibrationOf(ort: QuantData | undefined, horizon: Horizon | undefined)
       per_channel: ort.per_channel,
       selected: ort.selected,
       search: ort.search,
+      search_seconds: ort.search_seconds,
       samples: ort.calibrated_on,
       emulate: ort.emulate,
       asymmetric: ort.asymmetric,
@@ -197,6 +200,7 @@ function calibrationOf(ort: QuantData | undefined, horizon: Horizon | undefined)
     per_channel: hbMethod.includes('per_channel'),
     selected: `Select ${hbMethod} method. (hb_mapper)`,
     search: [],
+    search_seconds: null,
     samples: null,
     emulate: null,
     asymmetric: null,

@@ -4,6 +4,7 @@ and what the report shows of the result."""
 
 import json
 import os
+import time
 from collections import Counter
 
 import numpy as np
@@ -211,6 +212,7 @@ def main(p):
     scored = min(q["search_samples"], len(calib)) if len(cands) > 1 else 0
     score_set = calib.subset(len(calib) - scored, len(calib))
     bias_correction = "bias_correction" in q["optimization"]
+    started = time.perf_counter()
     cal = calibrate(
         prep,
         float_tensors(model),
@@ -224,6 +226,7 @@ def main(p):
         warn(w)
     means = cal.channel_means if bias_correction else None
     best, results, fsess = search(q, model, prep, cal, score_set, exclude, scheme, means)
+    search_seconds = round(time.perf_counter() - started, 3)  # the calibration pass and the method search
     method, pc, ranges, qmodel = best["method"], best["per_channel"], best["ranges"], best["model"]
     qdq = checked_winner(best, scheme, cal, warnings)
     onnx.save(qmodel, os.path.join(work, OUTPUTS["model"]))
@@ -246,6 +249,7 @@ def main(p):
         "selected": best["selected"],
         "search": results,
         "scored_on": scored,
+        "search_seconds": search_seconds,
         "bias_corrected": means is not None,
         "equalized": equalized,
         "host_model": host_model,

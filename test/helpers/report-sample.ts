@@ -51,6 +51,7 @@ export function sample(): ReportData {
       per_channel: true,
       selected: 'Select max, per_channel method.',
       search: [],
+      search_seconds: 2.5,
       samples: 80,
       emulate: 'bpu',
       asymmetric: false,
