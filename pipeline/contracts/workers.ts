@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BACKENDS } from '../recipe/backends.ts';
 import { PreprocessSchema, WorkerDatasetSchema } from '../recipe/dataset-schema.ts';
-import { QuantizeSchema } from '../recipe/quantize-schema.ts';
+import { HostPlacement, QuantizeSchema } from '../recipe/quantize-schema.ts';
 import {
   CalibrationSchema,
   EvaluateSchema,
@@ -148,6 +148,7 @@ export const quantize = {
         .extend({
           calibration_type: z.enum(BACKENDS.ort.calibration_types),
           float_op_types: z.array(z.string()).nullable(),
+          host_placement: HostPlacement.nullable(),
         })
         .strict(),
     })
@@ -187,6 +188,12 @@ export const quantize = {
           label: z.string(),
           fp32_ms: z.number(),
           int8_ms: z.number(),
+          /** why this placement: timing (only on a clear margin), the candidates' order, or the recipe's pin */
+          decided_by: z.string(),
+          /** the other placements whose time was within the margin of the kept one's (the choice was close) */
+          close: z.array(z.string()),
+          /** what quantize.host_placement takes to build this same file again without timing */
+          placement: HostPlacement,
           tried: z.array(
             z
               .object({

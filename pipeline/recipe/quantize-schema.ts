@@ -16,6 +16,20 @@ const NodeInfoEntry = z
   .catchall(z.enum(['int8', 'int16']))
   .describe('hb_mapper node_info entry, e.g. {ON: BPU, InputType: int16, OutputType: int16}.');
 
+/** emulate host's float placement, as a run measured it (its report prints this block): pinned, no timing decides. */
+export const HostPlacement = z
+  .object({
+    float_op_types: z.array(z.string()).describe('Op types kept float (GroupedConv = Conv with group > 1).'),
+    float_nodes: z.array(z.string()).default([]).describe('Dense nodes (Conv, MatMul, Gemm) kept float, by name.'),
+    regrouped: z
+      .record(z.string(), z.number().int().positive())
+      .default({})
+      .describe(
+        'Grouped convolutions run in int8 with this (smaller) group count: block-diagonal weights, the same values.',
+      ),
+  })
+  .strict();
+
 export const QuantizeSchema = z
   .object({
     backend: z
@@ -74,6 +88,9 @@ export const QuantizeSchema = z
       .describe(
         'ort backend: cross-layer equalization before calibration: each Conv -> Relu -> Conv chain (second conv not grouped) trades weight range between the two convs channel by channel; the float model computes the same. Off by default: on the three Fashion nets it did not help (npm run bench:ptq-accuracy, README).',
       ),
+    host_placement: HostPlacement.optional().describe(
+      'ort backend, emulate host (or host_model): the float placement to use instead of timing one. A run that measured it prints this block in its report (and writes it to quantize/summary.json host_speed.placement); pin it so that every machine and every cold run builds the same int8 file. Node names must exist in the model.',
+    ),
     float_op_types: z
       .array(z.string())
       .optional()

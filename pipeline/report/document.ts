@@ -254,9 +254,11 @@ function hostSpeed(d: ReportData): Block[] {
   if (!h) return [];
   return [
     p(
-      `Measured for emulate host (1 thread, quantize stage): fp32 ${num(h.fp32_ms)} ms; fastest int8 ${num(h.int8_ms)} ms with int8 on ${h.label}` +
+      `Measured for emulate host (1 thread, quantize stage; the least of up to three medians): fp32 ${num(h.fp32_ms)} ms; int8 ${num(h.int8_ms)} ms with int8 on ${h.label}` +
         `${h.int8_ms > h.fp32_ms ? ' (still slower than fp32: no placement tried beats it on this machine)' : ''}.` +
-        `${Object.keys(h.regrouped).length ? ` ${Object.keys(h.regrouped).length} narrow grouped convolution(s) run with fewer, wider groups (block-diagonal weights: the same values; ONNX Runtime's int8 kernels are faster on wide groups).` : ''} Tried:`,
+        `${Object.keys(h.regrouped).length ? ` ${Object.keys(h.regrouped).length} narrow grouped convolution(s) run with fewer, wider groups (block-diagonal weights: the same values; ONNX Runtime's int8 kernels are faster on wide groups).` : ''}` +
+        ` Kept: ${h.decided_by}.` +
+        `${h.close.length ? ` The choice was close: ${h.close.join('; ')} timed within 10 % of it, so another machine or a busy one may pick differently. Pin it (below) to build this same file everywhere.` : ''} Tried:`,
     ),
     table(
       ['int8 on', 'op types kept float', 'dense nodes kept float', 'grouped convs widened', 'int8 ms'],
@@ -268,6 +270,10 @@ function hostSpeed(d: ReportData): Block[] {
         num(t.int8_ms),
       ]),
     ),
+    p(
+      'To build this placement again without timing (every cold run and every machine the same int8 file), add to the recipe:',
+    ),
+    { kind: 'code', lang: 'yaml', text: `quantize:\n  host_placement: ${JSON.stringify(h.placement)}` },
   ];
 }
 

@@ -17,6 +17,7 @@ function ortSlice(q: QuantizeSettings) {
     run_on_cpu: q.run_on_cpu,
     node_info: q.node_info,
     float_op_types: q.float_op_types ?? null,
+    host_placement: q.host_placement ?? null,
     emulate: q.emulate,
     optimization: q.optimization,
     equalize: q.equalize,
@@ -57,6 +58,10 @@ export const quantizeStage: Stage = {
     if (q.host_model && q.emulate === 'host')
       ctx.warn(
         'quantize.host_model asks for a host model beside the bpu one: under emulate host the int8 model already is the host model, so no second one is built',
+      );
+    if (q.host_placement && q.emulate === 'bpu' && !q.host_model)
+      ctx.warn(
+        'quantize.host_placement places float ops for emulate host (or quantize.host_model): under emulate bpu without host_model nothing uses it',
       );
     if (unapplied.length)
       ctx.warn(

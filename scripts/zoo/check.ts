@@ -1,4 +1,4 @@
-// npm run zoo:check [-- Model ...]: every catalog model with a public source end to end on the ort backend (random
+// npm run zoo:check [-- [--jobs N] Model ...]: every catalog model with a public source end to end on the ort backend (random
 // weights, the 20 labelled photos as calibration and evaluation set): zoo new -> run. Prints, per model, the zoo's
 // Parameter (M) beside ours, whether they match within 1 % (or the catalog's reason why not), the stages, the int8
 // output cosine and host latencies; the last line is `zoo models end to end: <n>/<total>`.
@@ -36,6 +36,8 @@ export interface CheckRow {
   fp32: number | null;
   int8: number | null;
   ok: boolean;
+  /** seconds per stage that ran in this check (cached stages are not counted) */
+  seconds: Record<string, number>;
 }
 
 export async function checkModel(m: ZooEntry, root = ROOT, extra: string[] = []): Promise<CheckRow> {
@@ -96,6 +98,11 @@ export async function checkModel(m: ZooEntry, root = ROOT, extra: string[] = [])
     fp32: perf?.float.single.median_ms ?? null,
     int8: perf?.quant.single.median_ms ?? null,
     ok: !failed && (within || explained),
+    seconds: Object.fromEntries(
+      (manifest?.stages ?? [])
+        .filter((s) => s.status === 'passed' && s.durationMs !== undefined)
+        .map((s) => [s.id, s.durationMs! / 1000]),
+    ),
   };
 }
 
@@ -115,18 +122,66 @@ export function checkTable(rows: CheckRow[]): string {
   );
 }
 
+/** Where the time went: per stage, summed over the models that ran it (cached stages cost nothing and are left out). */
+export function stageTotals(rows: CheckRow[]): string {
+  const totals = new Map<string, { seconds: number; models: number }>();
+  for (const r of rows)
+    for (const [id, s] of Object.entries(r.seconds)) {
+      const t = totals.get(id) ?? { seconds: 0, models: 0 };
+      totals.set(id, { seconds: t.seconds + s, models: t.models + 1 });
+    }
+  const all = [...totals.values()].reduce((sum, t) => sum + t.seconds, 0);
+  const sorted = [...totals.entries()].sort((a, b) => b[1].seconds - a[1].seconds);
+  return mdTable(
+    ['stage', 'ran in (models)', 'total s', 'share'],
+    [
+      ...sorted.map(([id, t]) => [
+        id,
+        String(t.models),
+        t.seconds.toFixed(0),
+        `${((100 * t.seconds) / all).toFixed(0)} %`,
+      ]),
+      ['all stages', '', all.toFixed(0), '100 %'],
+    ],
+  );
+}
+
+/** Runs `each` over `items` with at most `jobs` at a time; results in the items' order. */
+async function pool<T, R>(items: T[], jobs: number, each: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await each(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  return results;
+}
+
 if (process.argv[1]?.endsWith('check.ts')) {
-  const wanted = process.argv.slice(2);
-  const models = loadCatalog().models.filter((m) => m.source && (wanted.length === 0 || wanted.includes(m.model)));
-  const rows: CheckRow[] = [];
-  for (const [i, m] of models.entries()) {
+  // --jobs N: models checked at once (default 2: much of a run is one-threaded Python, so a second model keeps
+  // the other core busy); the rest of the arguments name models (default: every catalog model with a source)
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--jobs');
+  const jobs = at >= 0 ? Number(args.splice(at, 2)[1]) : 2;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error('--jobs takes a whole number of at least 1');
+  const models = loadCatalog().models.filter((m) => m.source && (args.length === 0 || args.includes(m.model)));
+  const started = Date.now();
+  let done = 0;
+  const rows = await pool(models, jobs, async (m) => {
     const t0 = Date.now();
     const row = await checkModel(m);
-    rows.push(row);
     console.error(
-      `[${i + 1}/${models.length}] ${m.model}: ${row.stages}, ${num(row.oursM, 3)} M vs zoo ${num(row.zooM)} (${row.match}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `[${++done}/${models.length}] ${m.model}: ${row.stages}, ${num(row.oursM, 3)} M vs zoo ${num(row.zooM)} (${row.match}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
     );
-  }
+    return row;
+  });
   console.log(checkTable(rows));
+  console.log(
+    `\nWhere the time went (${((Date.now() - started) / 60000).toFixed(1)} min wall clock, ${jobs} model(s) at a time; stage seconds overlap when jobs > 1):\n`,
+  );
+  console.log(stageTotals(rows));
   console.log(`zoo models end to end: ${rows.filter((r) => r.ok).length}/${rows.length}`);
 }

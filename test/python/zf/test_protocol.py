@@ -44,6 +44,7 @@ def test_the_ort_backend_contract_refuses_a_method_it_cannot_run(tmp_path):
         "run_on_cpu": [],
         "node_info": {},
         "float_op_types": None,
+        "host_placement": None,
         "emulate": "bpu",
         "optimization": [],
         "equalize": False,
