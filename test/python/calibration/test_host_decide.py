@@ -3,25 +3,32 @@
 from calibration.host_speed import CLOSE, decide
 
 
-def tried(*times):
-    return [{"label": f"c{i}", "int8_ms": t} for i, t in enumerate(times)]
+def tried(*times, per_node=()):
+    """Placements timed `times`; those at the indices `per_node` keep single dense nodes float (per-node sets)."""
+    return [
+        {"label": f"c{i}", "int8_ms": t, "float_nodes": ["n"] if i in per_node else [], "regroup": {}}
+        for i, t in enumerate(times)
+    ]
 
 
-def test_no_placement_clearly_faster_than_fp32_keeps_every_op_int8_whatever_the_noise_ranks_first():
-    # the fastest is 5 % under fp32: inside the margin, so the order decides (the first: every op int8)
-    k, why = decide(1.0, tried(1.3, 1.1, 0.95))
-    assert k == 0 and "no placement beats fp32" in why
+def test_no_placement_clearly_faster_than_fp32_keeps_a_placement_by_op_type_not_a_per_node_set():
+    # the fastest (c2, a per-node set) is 5 % under fp32: inside the margin; of the op-type placements c0 and c1,
+    # c1 is the fastest and c0 is not within 10 % of it
+    k, why = decide(1.0, tried(1.3, 1.1, 0.95, per_node=(2,)))
+    assert k == 1 and "no placement beats fp32" in why
+    # every op int8 (the first) when it is within 10 % of the fastest op-type placement
+    assert decide(1.0, tried(1.15, 1.1, 0.95, per_node=(2,)))[0] == 0
 
 
 def test_a_clear_win_goes_to_the_first_placement_within_the_margin_of_the_fastest():
     times = (0.9, 0.62, 0.60, 0.8)  # c1 is within 10 % of c2, the fastest, and comes first in the order
-    k, why = decide(1.0, tried(*times))
+    k, why = decide(1.0, tried(*times, per_node=(2,)))
     assert k == 1 and "first placement" in why
     assert times[k] <= (1 + CLOSE) * min(times)
 
 
 def test_the_fastest_is_kept_when_no_earlier_placement_is_close_to_it():
-    k, why = decide(1.0, tried(0.9, 0.8, 0.5))
+    k, why = decide(1.0, tried(0.9, 0.8, 0.5, per_node=(2,)))
     assert k == 2 and why == "the fastest placement"
 
 
