@@ -4,7 +4,6 @@ model pixels reads this record, and nothing else, for how to do it."""
 
 import os
 
-from zf.build_model import timm_hint
 from zf.protocol import ZfError, run_worker, warn, write_json
 from zf.record import preprocessing_record, timm_cfg, torchvision_cfg
 
@@ -28,6 +27,8 @@ def main(p):
     if "timm" in src:
         cfg = timm_cfg(src["timm"])
         if cfg is None:
+            from zf.build_model import timm_hint  # imports torch: only for this message
+
             raise ZfError(f"timm has no model named {src['timm']}{timm_hint(src['timm'])}")
     if "torchvision" in src:
         cfg = torchvision_cfg(src["torchvision"])
