@@ -1,4 +1,4 @@
-import { agreementSentence, dropSentence, num, pct, pval } from './format.ts';
+import { agreementSentence, dropSentence, ms, num, pct, pval } from './format.ts';
 import type { ReportData } from './model.ts';
 
 /** The report as a document: blocks of plain text, tables and code built from ReportData once. report.md and
@@ -46,7 +46,7 @@ function zooTable(d: ReportData): Block[] {
   const where = !d.perf
     ? 'not measured'
     : d.perf.label === 'board'
-      ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores} threads for the multi-thread columns`
+      ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores ?? 'an unrecorded number of'} threads for the multi-thread columns`
       : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU, ${
           d.calibration?.host_model
             ? "the emulate host int8 model built beside the bpu one from the same calibration pass (quantize/model_int8_host.onnx, quantize.host_model); Quantization accuracy is the emulate bpu model's"
@@ -57,14 +57,14 @@ function zooTable(d: ReportData): Block[] {
   const emulating = d.calibration?.emulate ? `, int8 emulating ${d.calibration.emulate}` : '';
   const ours = [
     ref ? `${d.model} (this run, ${label}/${d.backend}${emulating})` : d.model,
-    d.size,
+    d.size ?? 'n/a',
     String(d.categories ?? 'n/a'),
     num(d.params.millions),
     pct(d.float?.top1),
     pct(d.quant?.top1),
-    d.perf ? `${num(d.perf.single_ms)} ms` : 'n/a',
-    d.perf ? `${num(d.perf.multi_ms)} ms` : 'n/a',
-    d.perf ? num(d.perf.fps) : 'n/a',
+    ms(d.perf?.single_ms),
+    ms(d.perf?.multi_ms),
+    num(d.perf?.fps),
   ];
   const theirs = ref
     ? [
@@ -75,8 +75,8 @@ function zooTable(d: ReportData): Block[] {
           num(ref.params_M),
           pct(ref.float_top1),
           pct(ref.quant_top1),
-          ref.latency_1thread_ms !== undefined ? `${num(ref.latency_1thread_ms)} ms` : 'n/a',
-          ref.latency_multithread_ms !== undefined ? `${num(ref.latency_multithread_ms)} ms` : 'n/a',
+          ms(ref.latency_1thread_ms),
+          ms(ref.latency_multithread_ms),
           num(ref.fps),
         ],
       ]

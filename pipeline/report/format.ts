@@ -2,6 +2,9 @@ export const pct = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined ? 'n/a' : v.toFixed(digits);
 export const num = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined ? 'n/a' : v.toFixed(digits);
+/** A latency with its unit, or n/a. */
+export const ms = (v: number | null | undefined): string =>
+  v === null || v === undefined ? 'n/a' : `${v.toFixed(2)} ms`;
 export const pval = (p: number | null | undefined): string =>
   p === null || p === undefined ? 'n/a' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
 

@@ -12,7 +12,8 @@ export interface ReportData {
   schema: 'zooforge-report/1';
   model: string;
   backend: string;
-  size: string;
+  /** the network input, WxH (null: no preprocessing record) */
+  size: string | null;
   categories: number | null;
   params: { total: number | null; millions: number | null; initializers: number | null };
   n: number | null;
@@ -110,12 +111,13 @@ export interface Accuracy {
 export interface Perf {
   label: 'host' | 'board';
   cpu: string;
-  cores: number;
-  single_ms: number;
-  multi_ms: number;
-  fps: number;
-  float_single_ms: number;
-  speedup: number;
+  /** null: not measured (a board log without the figure; fp32 is never timed on the board) */
+  cores: number | null;
+  single_ms: number | null;
+  multi_ms: number | null;
+  fps: number | null;
+  float_single_ms: number | null;
+  speedup: number | null;
   /** host timings: share of the CPU other processes used meanwhile, and whether that made the figures unreliable */
   others_busy_fraction?: number | null;
   busy?: boolean;
@@ -218,12 +220,12 @@ function perfOf(board: z.infer<typeof BoardData> | undefined, pf: WorkerData<'pe
     return {
       label: 'board',
       cpu: `${board.host} (DNN ${board.runtime.dnn ?? '?'})`,
-      cores: board.multi.threads ?? NaN,
-      single_ms: board.single.average_latency_ms ?? NaN,
-      multi_ms: board.multi.average_latency_ms ?? NaN,
-      fps: board.multi.fps ?? NaN,
-      float_single_ms: NaN,
-      speedup: NaN,
+      cores: board.multi.threads ?? null,
+      single_ms: board.single.average_latency_ms ?? null,
+      multi_ms: board.multi.average_latency_ms ?? null,
+      fps: board.multi.fps ?? null,
+      float_single_ms: null,
+      speedup: null,
     };
   if (!pf) return null;
   return {
@@ -271,7 +273,7 @@ export function buildReportData(
     schema: 'zooforge-report/1',
     model: modelName,
     backend,
-    size: pre ? `${pre.size[0]}x${pre.size[1]}` : 'n/a',
+    size: pre ? `${pre.size[0]}x${pre.size[1]}` : null,
     categories: e?.classes ?? null,
     params: {
       total: params?.total ?? null,
