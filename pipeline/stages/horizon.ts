@@ -104,15 +104,19 @@ export const horizonStage: Stage = {
       if (!existsSync(join(ctx.workDir, rel)))
         throw new StageFailedError(`hb_mapper makertbin succeeded but did not write ${rel} (${name})`);
     // The X3 2021 log has no DataType column: CPU nodes run float, BPU nodes int8.
-    const nodes = (log?.nodes ?? [])
-      .filter((n) => n.cosine !== undefined && n.cosine !== null && Number.isFinite(n.cosine))
-      .map((n) => ({
-        node: n.node,
-        type: n.type,
-        cosine: n.cosine!,
-        threshold: n.threshold,
-        dtype: n.dtype ?? (n.on === 'CPU' ? 'float' : 'int8'),
-      }));
+    const nodes = (log?.nodes ?? []).flatMap((n) =>
+      typeof n.cosine === 'number' && Number.isFinite(n.cosine)
+        ? [
+            {
+              node: n.node,
+              type: n.type,
+              cosine: n.cosine,
+              threshold: n.threshold,
+              dtype: n.dtype ?? (n.on === 'CPU' ? 'float' : 'int8'),
+            },
+          ]
+        : [],
+    );
     await writeFile(join(ctx.workDir, 'nodes.json'), JSON.stringify(nodes, null, 2));
     outputs.nodes = 'nodes.json';
     return {
