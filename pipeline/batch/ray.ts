@@ -67,16 +67,6 @@ export async function runRay(
 ): Promise<TaskOutcome[]> {
   const since = Date.now();
   mkdirSync(logDir, { recursive: true });
-  const passEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k, v]) => /^ZOOFORGE_|^CI$/.test(k) && v !== undefined),
-  ) as Record<string, string>;
-  const cluster: ClusterTask[] = tasks.map(({ task, loaded }) => ({
-    name: task.name,
-    argv: taskArgv(task, f, cache),
-    cwd: process.cwd(),
-    env: { ...passEnv, ZOOFORGE_LOCK_WAIT_S: String(LOCK_WAIT_S) },
-    resources: taskResources(selectStages(f.until, f.force), loaded),
-  }));
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.on('SIGINT', onSignal);
@@ -86,63 +76,28 @@ export async function runRay(
     logFile,
     `# zooforge on Ray: ${tasks.length} task(s), address ${address ?? 'local (started for this run)'}\n`,
   );
+  const outcome = outcomeReader(tasks, since);
   const ended = new Map<string, TaskOutcome>();
-  const outFor = (name: string): string =>
-    ensured(
-      tasks.find((x) => x.task.name === name),
-      `task ${name}`,
-    ).task.out;
   try {
     const out = await python.runWorker(
       DRIVER,
-      { address: address ?? null, local_cpus: cpus().length, max_retries: MAX_RETRIES, tasks: cluster },
+      {
+        address: address ?? null,
+        local_cpus: cpus().length,
+        max_retries: MAX_RETRIES,
+        tasks: clusterTasks(tasks, f, cache),
+      },
       {
         workDir: logDir,
         logFile,
         signal: controller.signal,
         killGraceMs: 40_000, // the driver cancels its tasks, which record their runs
         warn: (message) => process.stderr.write(`warning: ray: ${message}\n`),
-        event: (payload) => {
-          const e = ClusterEvent.safeParse(payload);
-          if (!e.success) return;
-          const ev = e.data;
-          if (ev.type === 'cluster')
-            process.stderr.write(`ray: ${ev.address}, ${ev.nodes} node(s), ${ev.cpus} CPU(s)\n`);
-          else if (ev.type === 'task-start') progress.start(ev.task, `${ev.node} (pid ${ev.pid})`, ev.attempt);
-          else if (ev.type === 'task-event') {
-            const engine = BoardEvent.safeParse(ev.event);
-            if (engine.success) progress.event(ev.task, engine.data);
-          } else {
-            const o = readOutcome(
-              {
-                name: ev.task,
-                out: outFor(ev.task),
-                status: ev.status,
-                code: null,
-                attempts: ev.attempts,
-                error: ev.error ?? undefined,
-              },
-              since,
-            );
-            ended.set(ev.task, o);
-            progress.end(o);
-          }
-        },
+        event: (payload) => onClusterEvent(payload, progress, (o) => ended.set(o.name, o), outcome),
       },
     );
     return out.tasks.map((r) => {
-      const o = readOutcome(
-        {
-          name: r.name,
-          out: outFor(r.name),
-          status: r.status,
-          code: r.exit_code,
-          attempts: r.attempts,
-          node: r.node ?? undefined,
-          error: r.error ?? undefined,
-        },
-        since,
-      );
+      const o = outcome(r.name, r.status, r.attempts, { code: r.exit_code, node: r.node, error: r.error });
       if (!ended.has(r.name)) progress.end(o); // cancelled before it started
       return o;
     });
@@ -151,15 +106,81 @@ export async function runRay(
       await runsStopped(tasks.map((t) => t.task.out));
       throw new InterruptedError('interrupted: the remaining Ray tasks were cancelled');
     }
-    // the driver's own message (e.g. it cannot reach the cluster) once, and where its full output is
-    if (err instanceof StageFailedError)
-      throw new StageFailedError(
-        err.message.replace(new RegExp(`^${DRIVER} worker exited \\d+: `), 'ray: '),
-        `the Ray driver's log: ${logFile}`,
-      );
-    throw err;
+    throw driverFailure(err, logFile);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** What the Ray driver runs: one `zooforge run` command line per task, with the environment it passes on. */
+function clusterTasks(tasks: { task: BatchTask; loaded: LoadedRecipe }[], f: RunFlags, cache: string): ClusterTask[] {
+  const passEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => /^ZOOFORGE_|^CI$/.test(k) && v !== undefined),
+  ) as Record<string, string>;
+  return tasks.map(({ task, loaded }) => ({
+    name: task.name,
+    argv: taskArgv(task, f, cache),
+    cwd: process.cwd(),
+    env: { ...passEnv, ZOOFORGE_LOCK_WAIT_S: String(LOCK_WAIT_S) },
+    resources: taskResources(selectStages(f.until, f.force), loaded),
+  }));
+}
+
+type OutcomeOf = (
+  name: string,
+  status: Parameters<typeof readOutcome>[0]['status'],
+  attempts: number,
+  extra?: { code?: number | null; node?: string | null; error?: string | null },
+) => TaskOutcome;
+
+/** A task's outcome from what the driver reported and what its run folder holds. */
+function outcomeReader(tasks: { task: BatchTask }[], since: number): OutcomeOf {
+  return (name, status, attempts, extra = {}) =>
+    readOutcome(
+      {
+        name,
+        out: ensured(
+          tasks.find((x) => x.task.name === name),
+          `task ${name}`,
+        ).task.out,
+        status,
+        code: extra.code ?? null,
+        attempts,
+        node: extra.node ?? undefined,
+        error: extra.error ?? undefined,
+      },
+      since,
+    );
+}
+
+/** One event of the driver: the cluster it reached, a task starting, a task's own progress, a task ending. */
+function onClusterEvent(
+  payload: unknown,
+  progress: BatchProgress,
+  record: (o: TaskOutcome) => void,
+  outcome: OutcomeOf,
+): void {
+  const e = ClusterEvent.safeParse(payload);
+  if (!e.success) return;
+  const ev = e.data;
+  if (ev.type === 'cluster') process.stderr.write(`ray: ${ev.address}, ${ev.nodes} node(s), ${ev.cpus} CPU(s)\n`);
+  else if (ev.type === 'task-start') progress.start(ev.task, `${ev.node} (pid ${ev.pid})`, ev.attempt);
+  else if (ev.type === 'task-event') {
+    const engine = BoardEvent.safeParse(ev.event);
+    if (engine.success) progress.event(ev.task, engine.data);
+  } else {
+    const o = outcome(ev.task, ev.status, ev.attempts, { error: ev.error });
+    record(o);
+    progress.end(o);
+  }
+}
+
+/** The driver's own message (e.g. it cannot reach the cluster) once, and where its full output is. */
+function driverFailure(err: unknown, logFile: string): unknown {
+  if (!(err instanceof StageFailedError)) return err;
+  return new StageFailedError(
+    err.message.replace(new RegExp(`^${DRIVER} worker exited \\d+: `), 'ray: '),
+    `the Ray driver's log: ${logFile}`,
+  );
 }
