@@ -6,6 +6,8 @@ import json
 import os
 import time
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 import onnx
@@ -197,20 +199,29 @@ OUTPUTS = {
 }
 
 
-def main(p):
-    quiet_onnxruntime()
-    q, work = p["quantize"], p["work_dir"]
-    model, prep, opset_note, equalized = prepared(p, q, work)
-    # the zoo's node names are its own export's: resolved in ours (exact, or hb_mapper's name for a node it makes)
-    q, name_warnings = resolved_settings(q, [n.name for n in model.graph.node])
-    calib = board_view(NpyRows(p["calibration"]), p)
-    if len(calib) == 0:
-        raise ZfError("the calibration set has zero usable images")
-    scheme = scheme_for(q, model)
+@dataclass
+class Searched:
+    """The calibration pass, the float placement and the method search, and what the summary says of them."""
+
+    model: onnx.ModelProto
+    cal: Any
+    exclude: List[str]
+    float_types: List[str]
+    host_speed: Optional[Dict]
+    warnings: List[str]
+    means: Optional[Dict]
+    best: Dict
+    results: List[Dict]
+    fsess: Any
+    scored: int
+    seconds: float
+
+
+def calibrate_and_search(q, model, prep, scheme, calib) -> Searched:
+    """One calibration pass over every image (ranges as hb_mapper's), the float placement, then the method search,
+    which scores its candidates on the last `search_samples` images."""
     cands = candidates(q)
-    # ranges from every calibration image (as hb_mapper's); the search scores candidates on the last few of them
     scored = min(q["search_samples"], len(calib)) if len(cands) > 1 else 0
-    score_set = calib.subset(len(calib) - scored, len(calib))
     bias_correction = "bias_correction" in q["optimization"]
     started = time.perf_counter()
     cal = calibrate(
@@ -221,21 +232,44 @@ def main(p):
         mean_of=corrected_inputs(model) if bias_correction else (),
     )
     model, exclude, float_types, host_speed, warnings = float_placement(q, model, prep, scheme, cal, calib)
-    warnings = [*name_warnings, *warnings]
     for w in warnings:
         warn(w)
     means = cal.channel_means if bias_correction else None
+    score_set = calib.subset(len(calib) - scored, len(calib))
     best, results, fsess = search(q, model, prep, cal, score_set, exclude, scheme, means)
-    search_seconds = round(time.perf_counter() - started, 3)  # the calibration pass and the method search
+    seconds = round(time.perf_counter() - started, 3)
+    return Searched(
+        model, cal, exclude, float_types, host_speed, warnings, means, best, results, fsess, scored, seconds
+    )
+
+
+def main(p):
+    quiet_onnxruntime()
+    q, work = p["quantize"], p["work_dir"]
+    model, prep, opset_note, equalized = prepared(p, q, work)
+    # the zoo's node names are its own export's: resolved in ours (exact, or hb_mapper's name for a node it makes)
+    q, name_warnings = resolved_settings(q, [n.name for n in model.graph.node])
+    for w in name_warnings:
+        warn(w)
+    calib = board_view(NpyRows(p["calibration"]), p)
+    if len(calib) == 0:
+        raise ZfError("the calibration set has zero usable images")
+    scheme = scheme_for(q, model)
+    s = calibrate_and_search(q, model, prep, scheme, calib)
+    warnings = [*name_warnings, *s.warnings]
+    best, model = s.best, s.model
     method, pc, ranges, qmodel = best["method"], best["per_channel"], best["ranges"], best["model"]
-    qdq = checked_winner(best, scheme, cal, warnings)
+    qdq = checked_winner(best, scheme, s.cal, warnings)
     onnx.save(qmodel, os.path.join(work, OUTPUTS["model"]))
     host_model = scheme["emulate"] == "bpu" and q["host_model"]
+    host_speed = s.host_speed
     if host_model:
         host_speed = host_model_beside(
-            q, model, ranges, pc, calib.row(0), means, os.path.join(work, "model_int8_host.onnx")
+            q, model, ranges, pc, calib.row(0), s.means, os.path.join(work, "model_int8_host.onnx")
         )
-    nodes, output_sim, unquantized = describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, scheme)
+    nodes, output_sim, unquantized = describe(
+        work, model, qmodel, s.cal, ranges, method, calib, s.exclude, s.fsess, scheme
+    )
     if unquantized and scheme["emulate"] == "host":  # under bpu the Q/DQ pairs still fix every value to the int8 grid
         warnings.append(
             f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}"
@@ -247,10 +281,10 @@ def main(p):
         "per_channel": pc,
         "asymmetric": best["asymmetric"],
         "selected": best["selected"],
-        "search": results,
-        "scored_on": scored,
-        "search_seconds": search_seconds,
-        "bias_corrected": means is not None,
+        "search": s.results,
+        "scored_on": s.scored,
+        "search_seconds": s.seconds,
+        "bias_corrected": s.means is not None,
         "equalized": equalized,
         "host_model": host_model,
         "opset_note": opset_note,
@@ -258,17 +292,17 @@ def main(p):
         "tensors": len(ranges),
         "qdq_nodes": qdq,
         "precisions": qdq_precisions(qmodel),
-        "float_op_types": float_types,
+        "float_op_types": s.float_types,
         "host_speed": host_speed,
         "scheme": {**scheme, "symmetric": not best["asymmetric"]},
-        "excluded_nodes": exclude,
+        "excluded_nodes": s.exclude,
         "warnings": warnings,
         "unquantized_ops": unquantized,
         "output_similarity": output_sim,
         "worst_nodes": sorted(nodes, key=lambda r: r["cosine"])[:5],
     }
     # The choices sensitivity and tune rebuild the model with (per_channel, scheme, excluded_nodes) as a keyed file.
-    write_json(os.path.join(work, OUTPUTS["summary"]), {**summary, "input_means": means})
+    write_json(os.path.join(work, OUTPUTS["summary"]), {**summary, "input_means": s.means})
     return {**summary, "outputs": {**OUTPUTS, **({"host_model": "model_int8_host.onnx"} if host_model else {})}}
 
 
