@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { FileInput, Stage } from '../engine/types.ts';
+import { StageFailedError } from '../errors.ts';
 import { countParams } from '../onnx/params.ts';
 import { datasetSettings } from '../recipe/dataset-schema.ts';
 import { recipePath } from '../recipe/load.ts';
@@ -14,6 +15,7 @@ import {
   workerCode,
   workerDataset,
 } from './common.ts';
+import { unobtainableWeights } from './pretrained-weights.ts';
 
 /** An existing ONNX model and its external data files (checked to exist and hold their bytes): all keyed. */
 function onnxWithData(model: string): Record<string, FileInput> {
@@ -53,6 +55,8 @@ export const exportStage: Stage = {
         : 'onnx' in r.model.source
           ? { onnx: ctx.files.onnx }
           : r.model.source;
+    const unobtainable = await unobtainableWeights(r.model);
+    if (unobtainable) throw new StageFailedError(unobtainable);
     const check = checkDataset(loaded);
     if (check.missing) ctx.warn(check.missing);
     return runWorkerStage(ctx, 'export', {

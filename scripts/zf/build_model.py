@@ -2,6 +2,7 @@
 
 import contextlib
 import importlib.util
+import json
 import os
 import re
 import socket
@@ -45,8 +46,10 @@ def timm_hint(name: str) -> str:
 
 
 # Where pretrained weights come from: timm's from the Hugging Face hub, torchvision's from download.pytorch.org.
-WEIGHT_HOSTS = {"timm": "huggingface.co", "torchvision": "download.pytorch.org"}
-FIX = "set model.checkpoint to a local weights file, or model.pretrained: false"
+# shared with the export stage's check before this worker starts (pipeline/stages/pretrained-weights.ts)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "weight_hosts.json")) as _f:
+    _WEIGHTS = json.load(_f)
+WEIGHT_HOSTS, FIX = _WEIGHTS["hosts"], _WEIGHTS["fix"]
 
 
 def _clipped(text: str, limit: int = 200) -> str:

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +63,29 @@ describe('yaml/resnext50_32x4d.yaml offline (random weights), through params', (
       /failed export .*pretrained weights for resnext50_32x4d are not in the local cache and no model hub answers \(.+\): set model\.checkpoint to a local weights file, or model\.pretrained: false/,
     );
     expect(r.stderr).not.toMatch(/Retrying in/);
+    // said before the export worker starts (torch and timm take seconds to import): it never began building
+    expect(r.stderr).not.toContain('building the network');
+  });
+
+  it('with the weights in the local hub cache, the check leaves the worker to load them (and to say what is wrong)', async () => {
+    const dir = tmp('zf-rx-');
+    const hub = join(dir, 'hub');
+    mkdirSync(join(hub, 'models--timm--resnext50_32x4d.a1h_in1k', 'snapshots'), { recursive: true });
+    const r = await zooforge(
+      [
+        'run',
+        'yaml/resnext50_32x4d.yaml',
+        '--until',
+        'export',
+        '--out',
+        join(dir, 'run'),
+        '--cache',
+        join(dir, 'cache'),
+      ],
+      { HF_HUB_CACHE: hub },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('building the network'); // the worker started: the folder may hold the weights
+    expect(r.stderr).toMatch(/failed export .*resnext50_32x4d/);
   });
 });
