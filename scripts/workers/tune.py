@@ -8,7 +8,20 @@ import os
 
 from calibration.quant_setup import QuantSetup
 from zf.protocol import progress, quiet_onnxruntime, run_worker, write_json
+from zf.qdq_memo import reused_weight_quantization
 from zf.timing import latency
+
+
+def measured_step(q, qmodel, kept):
+    """One step of the search: the model built once, scored on the subset and timed."""
+    s = q.score(qmodel)
+    return {
+        "nodes_changed": len(kept),
+        "node": kept[-1] if kept else None,
+        "top1": s["top1"],
+        "drop": s["drop"],
+        "latency_ms": latency(qmodel)["median_ms"],
+    }
 
 
 def main(p):
@@ -19,24 +32,14 @@ def main(p):
     kept, steps = [], []
     higher = q.higher_precision()
     limit = min(len(ranking), p["max_nodes"])
-    while True:
-        qmodel = (
-            q.build(extra_int16=kept) if higher == "int16" else q.build(extra_float=kept)
-        )  # built once: scored and timed
-        s = q.score(qmodel)
-        steps.append(
-            {
-                "nodes_changed": len(kept),
-                "node": kept[-1] if kept else None,
-                "top1": s["top1"],
-                "drop": s["drop"],
-                "latency_ms": latency(qmodel)["median_ms"],
-            }
-        )
-        progress(f"{len(kept)} nodes at {higher}: drop {s['drop']:.2f} points", len(kept), limit)
-        if s["drop"] <= p["max_drop"] or len(kept) >= limit:
-            break
-        kept.append(ranking[len(kept)])
+    with reused_weight_quantization():  # every step rebuilds the model from the same weights
+        while True:
+            qmodel = q.build(extra_int16=kept) if higher == "int16" else q.build(extra_float=kept)
+            steps.append(measured_step(q, qmodel, kept))
+            progress(f"{len(kept)} nodes at {higher}: drop {steps[-1]['drop']:.2f} points", len(kept), limit)
+            if steps[-1]["drop"] <= p["max_drop"] or len(kept) >= limit:
+                break
+            kept.append(ranking[len(kept)])
     met = steps[-1]["drop"] <= p["max_drop"]
     best = min(steps, key=lambda r: (r["drop"], r["nodes_changed"]))
     write_json(os.path.join(p["work_dir"], "tune.json"), steps)
