@@ -37,36 +37,11 @@ if method:
         cal = calibrate(model_path, names, rows, need_hist=method != "max")
     onnx.save(build_qdq(model, cal.ranges(method, 0.99995), True, []), out)
 else:
-    from onnxruntime.quantization import (
-        CalibrationDataReader,
-        CalibrationMethod,
-        QuantFormat,
-        QuantType,
-        quantize_static,
-    )
-
-    class Reader(CalibrationDataReader):
-        def __init__(self):
-            self.i = 0
-            self.name = onnx.load(model_path, load_external_data=False).graph.input[0].name
-
-        def get_next(self):
-            if self.i >= len(rows):
-                return None
-            self.i += 1
-            return {self.name: rows.row(self.i - 1)}
+    from onnxruntime.quantization import CalibrationMethod
+    from ort_static import ort_quantize_static
 
     method = CalibrationMethod.MinMax if mode == "ort-minmax" else CalibrationMethod.Percentile
-    quantize_static(
-        model_path,
-        out,
-        Reader(),
-        quant_format=QuantFormat.QDQ,
-        per_channel=True,
-        activation_type=QuantType.QUInt8,
-        weight_type=QuantType.QInt8,
-        calibrate_method=method,
-    )
+    ort_quantize_static(model_path, out, rows, method)
 seconds = time.perf_counter() - start
 print(
     json.dumps(

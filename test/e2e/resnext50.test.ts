@@ -45,19 +45,16 @@ describe('yaml/resnext50_32x4d.yaml offline (random weights), through params', (
     expect(py.stdout.trim()).toBe('24994792 108');
   });
 
+  /** The recipe as written (pretrained: true) through export, in a folder of its own. */
+  const exportPretrained = (env: Record<string, string> = {}) => {
+    const dir = tmp('zf-rx-');
+    const args = ['run', 'yaml/resnext50_32x4d.yaml', '--until', 'export'];
+    return zooforge([...args, '--out', join(dir, 'run'), '--cache', join(dir, 'cache')], env);
+  };
+
   // This machine reaches no model hub (the suite runs offline): the check before the download says so at once.
   it('without network, pretrained: true fails with one clear message, at once, not after hub retries', async () => {
-    const dir = tmp('zf-rx-');
-    const r = await zooforge([
-      'run',
-      'yaml/resnext50_32x4d.yaml',
-      '--until',
-      'export',
-      '--out',
-      join(dir, 'run'),
-      '--cache',
-      join(dir, 'cache'),
-    ]);
+    const r = await exportPretrained();
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(
       /failed export .*pretrained weights for resnext50_32x4d are not in the local cache and no model hub answers \(.+\): set model\.checkpoint to a local weights file, or model\.pretrained: false/,
@@ -68,22 +65,9 @@ describe('yaml/resnext50_32x4d.yaml offline (random weights), through params', (
   });
 
   it('with the weights in the local hub cache, the check leaves the worker to load them (and to say what is wrong)', async () => {
-    const dir = tmp('zf-rx-');
-    const hub = join(dir, 'hub');
+    const hub = join(tmp('zf-hub-'), 'hub');
     mkdirSync(join(hub, 'models--timm--resnext50_32x4d.a1h_in1k', 'snapshots'), { recursive: true });
-    const r = await zooforge(
-      [
-        'run',
-        'yaml/resnext50_32x4d.yaml',
-        '--until',
-        'export',
-        '--out',
-        join(dir, 'run'),
-        '--cache',
-        join(dir, 'cache'),
-      ],
-      { HF_HUB_CACHE: hub },
-    );
+    const r = await exportPretrained({ HF_HUB_CACHE: hub });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('building the network'); // the worker started: the folder may hold the weights
     expect(r.stderr).toMatch(/failed export .*resnext50_32x4d/);
