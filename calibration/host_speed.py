@@ -166,32 +166,14 @@ def decide(fp32_ms: float, tried: List[Dict]) -> Tuple[int, str]:
     the candidates' order (cheapest change first), within CLOSE of the fastest. When no placement beats fp32 by CLOSE,
     int8 buys no clear speed here (tiny or busy models) and the differences between placements are noise: every op
     stays int8 (the first candidate), whatever the timings ranked first."""
-    everyone = list(range(len(tried)))
-    if min(t["int8_ms"] for t in tried) > fp32_ms * (1 - CLOSE):
+    times = [t["int8_ms"] for t in tried]
+    if min(times) > fp32_ms * (1 - CLOSE):
         return (
             0,
             f"no placement beats fp32 by {CLOSE:.0%}, so timing decides nothing: every op int8 (the first candidate)",
         )
-    k = _first_within(tried, everyone)
-    return k, "the fastest placement" if k == _fastest(tried, everyone) else FIRST_WITHIN
-
-
-def _fastest(tried: List[Dict], among: List[int]) -> int:
-    return min(among, key=lambda i: tried[i]["int8_ms"])
-
-
-def _first_within(tried: List[Dict], among: List[int]) -> int:
-    limit = tried[_fastest(tried, among)]["int8_ms"] * (1 + CLOSE)
-    return next(i for i in among if tried[i]["int8_ms"] <= limit)
-
-
-def placement_of(choice: Dict) -> Dict:
-    """What quantize.host_placement takes to build this placement again without timing."""
-    return {
-        "float_op_types": choice["float_op_types"],
-        "float_nodes": choice["float_nodes"],
-        "regrouped": choice["regroup"],
-    }
+    k = next(i for i, t in enumerate(times) if t <= min(times) * (1 + CLOSE))
+    return k, "the fastest placement" if times[k] == min(times) else FIRST_WITHIN
 
 
 def pinned(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, runs: int = 30) -> Dict:
@@ -204,7 +186,12 @@ def pinned(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, runs: int = 3
             f"quantize.host_placement names nodes that are not in this model: {', '.join(missing[:5])}"
             f"{' ...' if len(missing) > 5 else ''} (a placement measured on another model or export?)"
         )
-    choice = {"label": "the pinned placement (quantize.host_placement)", **pin, "regroup": pin["regrouped"]}
+    choice = {
+        "label": "the pinned placement (quantize.host_placement)",
+        "float_op_types": pin["float_op_types"],
+        "float_nodes": pin["float_nodes"],
+        "regroup": pin["regrouped"],
+    }
     fp32 = latency(model, x, runs)["median_ms"]
     qmodel = build_placed(q, model, ranges, pin["float_op_types"], pin["float_nodes"], pin["regrouped"])
     return record(fp32, [{**choice, "int8_ms": latency(qmodel, x, runs)["median_ms"]}], 0, "quantize.host_placement")
@@ -241,7 +228,7 @@ def retime(model, built, tried, fp32: float, x: np.ndarray, runs: int, rounds: i
 
 
 def record(fp32: float, tried: List[Dict], k: int, why: str) -> Dict:
-    """{chosen, float_nodes, regrouped, label, fp32_ms, int8_ms, decided_by, close, placement, tried: [{label,
+    """{chosen, float_nodes, regrouped, label, fp32_ms, int8_ms, decided_by, close, tried: [{label,
     float_op_types, float_nodes, regrouped, int8_ms}]}: regrouped maps a grouped conv to the group count the int8
     model gives it (zf/regroup.py); close lists the other placements within CLOSE of the kept one's time."""
     kept = tried[k]
@@ -258,7 +245,6 @@ def record(fp32: float, tried: List[Dict], k: int, why: str) -> Dict:
             for i, t in enumerate(tried)
             if i != k and abs(t["int8_ms"] - kept["int8_ms"]) <= CLOSE * kept["int8_ms"]
         ],
-        "placement": placement_of(kept),
         "tried": [
             {
                 "label": t["label"],

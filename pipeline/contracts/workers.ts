@@ -192,8 +192,6 @@ export const quantize = {
           decided_by: z.string(),
           /** the other placements whose time was within the margin of the kept one's (the choice was close) */
           close: z.array(z.string()),
-          /** what quantize.host_placement takes to build this same file again without timing */
-          placement: HostPlacement,
           tried: z.array(
             z
               .object({

@@ -23,7 +23,7 @@ const entries = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) :
 /** Whether the weights may already be on this machine. Generous on purpose: the worker loads them and knows for sure;
  *  this only spares an offline machine the seconds of starting torch when they certainly are not. */
 function maybeCached(library: 'timm' | 'torchvision', name: string): boolean {
-  const checkpoint = entries(torchCheckpoints()).some((f) => f.startsWith(name) || f.includes(name));
+  const checkpoint = entries(torchCheckpoints()).some((f) => f.includes(name));
   if (library === 'torchvision') return checkpoint;
   const repo = `models--timm--${name}`;
   return checkpoint || entries(hubCache()).some((d) => d === repo || d.startsWith(`${repo}.`));
