@@ -10,7 +10,7 @@ import { claimDir, RUN_MARKER } from '../engine/outdir.ts';
 import { plan } from '../engine/plan.ts';
 import { missingUserFiles } from '../engine/preflight.ts';
 import { succeeded } from '../engine/types.ts';
-import { InterruptedError, UserInputError } from '../errors.ts';
+import { ExitCode, InterruptedError, UserInputError } from '../errors.ts';
 import { resolveBackend } from '../horizon/auto-backend.ts';
 import { userCacheDir } from '../paths.ts';
 import { loadRecipe } from '../recipe/load.ts';
@@ -72,6 +72,12 @@ export interface PipelineResult {
   outDir: string;
 }
 
+function exitCodeOf(manifest: Manifest): number {
+  if (manifest.status === 'passed') return ExitCode.ok;
+  if (manifest.status === 'interrupted') return 130;
+  return manifest.stages.some((st) => st.badInput) ? ExitCode.badInput : ExitCode.stageFailed;
+}
+
 /** Run the pipeline once; Ctrl-C aborts the running worker and the result says interrupted. */
 export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter(f)): Promise<PipelineResult> {
   const { loaded, stages, python, outDir, cache } = await prepare(f);
@@ -95,7 +101,7 @@ export async function runPipeline(f: RunFlags, reporter: Reporter = pickReporter
       emit: (e) => reporter.onEvent(e),
     });
     await reporter.finish();
-    return { code: manifest.status === 'passed' ? 0 : manifest.status === 'interrupted' ? 130 : 1, manifest, outDir };
+    return { code: exitCodeOf(manifest), manifest, outDir };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -81,6 +81,37 @@ export const simplify = {
     .strict(),
 };
 
+export const NodeNameRow = z
+  .object({
+    name: z.string(),
+    status: z.enum(['exact', 'hb_mapper', 'translated', 'unresolved']),
+    node: z.string().nullable().describe('our graph node it means: what the int8 emulation quantizes'),
+    hb_name: z.string().nullable().describe('the name hb_mapper is given for it'),
+    how: z.string(),
+    nearest: z.array(z.string()),
+  })
+  .strict();
+
+export const nodeNames = {
+  input: z
+    .object({
+      ...WorkDir,
+      model: path,
+      exported: path.describe('the export before onnxsim (to say when onnxsim removed a name)'),
+      node_info: z.array(z.string()),
+      run_on_cpu: z.array(z.string()),
+      timm: z.string().nullable().describe('the timm model, whose mapping of original checkpoints translates names'),
+    })
+    .strict(),
+  output: z
+    .object({
+      rows: z.array(NodeNameRow),
+      count: z.object({ exact: count, hb_mapper: count, translated: count, unresolved: count }).strict(),
+      outputs: Outputs('resolved'),
+    })
+    .strict(),
+};
+
 export const calibration = {
   input: z
     .object({
@@ -383,6 +414,7 @@ export const WORKERS = {
   preprocess,
   export: exportModel,
   simplify,
+  node_names: nodeNames,
   calibration,
   quantize,
   evaluate,

@@ -7,7 +7,14 @@ import { sha256Text } from '../cache/key.ts';
 import { leaseKey } from '../cache/lease.ts';
 import { type CacheHit, type CacheStore, materialize, type OutputRecord } from '../cache/store.ts';
 import { PreprocessRecord } from '../contracts/common.ts';
-import { ensured, environmentError, InterruptedError, isKnownError, StageFailedError } from '../errors.ts';
+import {
+  ensured,
+  environmentError,
+  InterruptedError,
+  isKnownError,
+  StageFailedError,
+  UserInputError,
+} from '../errors.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { STAGE_ORDER } from '../stages/order.ts';
 import type { PythonEnv } from '../tools/python.ts';
@@ -210,6 +217,7 @@ async function step(
       if (!isKnownError(err) && !o.signal.aborted) state.internal = err;
       rec.error = err instanceof Error ? err.message : String(err);
       rec.detail = (err as { detail?: string }).detail;
+      if (err instanceof UserInputError) rec.badInput = true;
     }
   }
   Object.assign(rec, {

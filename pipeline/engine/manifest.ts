@@ -27,6 +27,8 @@ export interface ManifestStage {
   log?: string;
   error?: string;
   detail?: string;
+  /** The stage refused the recipe's input (a UserInputError): the run exits 2, as for a bad recipe. */
+  badInput?: boolean;
 }
 
 export interface Manifest {

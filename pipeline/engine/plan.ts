@@ -107,7 +107,14 @@ export async function plan(
   const out: PlannedStage[] = [];
   for (const stage of stages) {
     const d = await decide(stage, { ...ctx, upstream });
-    out.push({ id: stage.id, title: stage.title, action: d.action, reason: d.reason, key: d.key });
+    const said = d.hit && stage.describe?.(d.hit.entry.data as Record<string, unknown>);
+    out.push({
+      id: stage.id,
+      title: stage.title,
+      action: d.action,
+      reason: said ? `${d.reason}: ${said}` : d.reason,
+      key: d.key,
+    });
     if (d.hit) {
       upstream.set(stage.id, {
         id: stage.id,

@@ -94,6 +94,8 @@ export interface Stage {
   requires?(loaded: LoadedRecipe): { field: PathSegment[]; message: string }[];
   /** A reason when the recipe turns this stage off (e.g. simplify.tool: none). */
   disabledBecause?(loaded: LoadedRecipe): string | undefined;
+  /** What a plan says of a cached result besides "cached" (e.g. which node names did not resolve). */
+  describe?(data: Record<string, unknown>): string;
   inputs(ctx: PlanContext): StageInputs | Promise<StageInputs>;
   run(ctx: RunContext): Promise<StageRunResult>;
 }

@@ -55,6 +55,13 @@ export function recipeFromHbConfig(hb: HbConfig, file: string, recipeDir: string
     ),
     compiler_parameters: hb.compiler_parameters ?? {},
   };
+  const named =
+    Object.keys((quantize.node_info as object | undefined) ?? {}).length +
+    ((quantize.run_on_cpu as [] | undefined)?.length ?? 0);
+  if (named)
+    notes.push(
+      `${named} node name(s) in node_info/run_on_cpu are the names of the config's own ONNX export: the node_names stage finds each in the graph zooforge exports (exactly, as hb_mapper's own name, or translated from the original model's names) and a run stops on any it cannot find (check them alone with: zooforge run <recipe> --until node_names)`,
+    );
   return {
     onnx: onnx_model ? from(onnx_model) : undefined,
     input: shape?.length === 4 && shape[0] === 1 ? { shape } : undefined,

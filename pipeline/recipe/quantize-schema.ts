@@ -69,6 +69,12 @@ export const QuantizeSchema = z
       .record(z.string(), NodeInfoEntry)
       .default({})
       .describe('Per-node placement/precision in hb_mapper words (written to model_parameters.node_info).'),
+    unresolved_nodes: z
+      .enum(['refuse', 'drop'])
+      .default('refuse')
+      .describe(
+        "A node_info or run_on_cpu name the node_names stage cannot find in the exported graph (exactly, as hb_mapper's name for a node it makes, or translated from the original model's names): refuse (default) stops the run (exit 2) and lists the nearest names; drop goes on without it, with a warning.",
+      ),
     optimization: z.array(z.string()).default([]).describe('hb_mapper optimization flags, e.g. set_all_nodes_int16.'),
     emulate: z
       .enum(['bpu', 'host'])

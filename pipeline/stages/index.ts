@@ -7,6 +7,7 @@ import { exportStage } from './export.ts';
 import { hbEvaluateStage } from './hb-evaluate.ts';
 import { horizonStage } from './horizon.ts';
 import { mapperConfigStage } from './mapper-config.ts';
+import { nodeNamesStage } from './node-names.ts';
 import { STAGE_ORDER, type StageId } from './order.ts';
 import { paramsStage } from './params.ts';
 import { perfStage } from './perf.ts';
@@ -20,6 +21,7 @@ const BY_ID: Record<StageId, Stage> = {
   preprocess: preprocessStage,
   export: exportStage,
   simplify: simplifyStage,
+  node_names: nodeNamesStage,
   params: paramsStage,
   calibration: calibrationStage,
   quantize: quantizeStage,

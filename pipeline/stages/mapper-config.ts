@@ -9,11 +9,12 @@ import { hbList } from '../horizon/normalize.ts';
 import { checkHbConfig } from '../horizon/rules.ts';
 import { recipePath } from '../recipe/load.ts';
 import { hbCalibrationDir, PREPROCESS, readOutput } from './common.ts';
+import { ourNames, resolvedNames } from './node-names.ts';
 
 /** The hb_mapper makertbin YAML for this recipe and preprocessing record, checked with the toolchain's rules. */
 export const mapperConfigStage: Stage = {
   id: 'mapper_config',
-  version: 2,
+  version: 3,
   title: 'hb_mapper config',
   cacheable: true,
   disabledBecause: ({ recipe }) =>
@@ -26,6 +27,7 @@ export const mapperConfigStage: Stage = {
       recipe: { quantize: { ...q, toolchain: undefined }, model: loaded.recipe.model.name },
       files: {
         preprocess: PREPROCESS,
+        ...resolvedNames(loaded),
         ...(q.hb_config
           ? { hb_config: { path: recipePath(loaded, q.hb_config), field: ['quantize', 'hb_config'] } }
           : {}),
@@ -37,8 +39,10 @@ export const mapperConfigStage: Stage = {
     const rec = await readOutput(ctx.files.preprocess, PreprocessRecord);
     const calibrationDir = hbCalibrationDir(rec.colour);
     // Paths as the horizon stage lays out its work dir: the model and the calibration data beside the YAML.
+    // hb_mapper is given the names of the graph it compiles (ours), or its own name for a node it makes
+    const quantize = await ourNames(ctx.loaded.recipe.quantize, ctx.files.node_names, 'hb_name');
     const config = buildHbConfig(
-      ctx.loaded.recipe,
+      { ...ctx.loaded.recipe, quantize },
       rec,
       { onnxModel: './model.onnx', calDataDir: `./${calibrationDir}` },
       (p) => recipePath(ctx.loaded, p),

@@ -4,6 +4,7 @@ export const STAGE_ORDER = [
   'preprocess',
   'export',
   'simplify',
+  'node_names',
   'params',
   'calibration',
   'quantize',

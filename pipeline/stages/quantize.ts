@@ -3,6 +3,7 @@ import { isOrtCalibrationType } from '../recipe/backends.ts';
 import type { QuantizeSettings } from '../recipe/quantize-schema.ts';
 import { boardInputKey, boardInputType } from './board-input.ts';
 import { floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
+import { ourNames, resolvedNames } from './node-names.ts';
 
 /** What the ort backend reads of quantize: (the key and the worker's input are this same slice). */
 function ortSlice(q: QuantizeSettings) {
@@ -44,6 +45,7 @@ export const quantizeStage: Stage = {
         model: floatModel(loaded),
         calibration: { stage: 'calibration', output: 'tensors' },
         preprocess: PREPROCESS,
+        ...resolvedNames(loaded),
       },
       tools: ORT_TOOLS,
     };
@@ -73,7 +75,8 @@ export const quantizeStage: Stage = {
       calibration: ctx.files.calibration,
       preprocess: ctx.files.preprocess,
       input_type_rt: await boardInputType(ctx, ctx.files.preprocess),
-      quantize: ortSlice(q),
+      // the zoo's names are its own export's: the node_names stage found each in ours
+      quantize: await ourNames(ortSlice(q), ctx.files.node_names, 'node'),
     });
   },
 };

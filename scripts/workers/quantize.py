@@ -20,7 +20,6 @@ from zf.bias_correction import corrected_inputs
 from zf.checks import similarity
 from zf.equalize import equalize
 from zf.hb_input import board_pixels
-from zf.node_names import resolved_settings
 from zf.node_table import node_table
 from zf.ort_session import run_one, session
 from zf.prepare import prepare
@@ -247,16 +246,12 @@ def main(p):
     quiet_onnxruntime()
     q, work = p["quantize"], p["work_dir"]
     model, prep, opset_note, equalized = prepared(p, q, work)
-    # the zoo's node names are its own export's: resolved in ours (exact, or hb_mapper's name for a node it makes)
-    q, name_warnings = resolved_settings(q, [n.name for n in model.graph.node])
-    for w in name_warnings:
-        warn(w)
     calib = board_view(NpyRows(p["calibration"]), p)
     if len(calib) == 0:
         raise ZfError("the calibration set has zero usable images")
     scheme = scheme_for(q, model)
     s = calibrate_and_search(q, model, prep, scheme, calib)
-    warnings = [*name_warnings, *s.warnings]
+    warnings = list(s.warnings)
     best, model = s.best, s.model
     method, pc, ranges, qmodel = best["method"], best["per_channel"], best["ranges"], best["model"]
     qdq = checked_winner(best, scheme, s.cal, warnings)

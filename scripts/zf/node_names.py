@@ -1,27 +1,126 @@
-"""Where a zoo config's node names (node_info, run_on_cpu) land in the graph zooforge exported (issue 23.1): exactly;
-as a node hb_mapper derives from one of ours by rewriting it (`<Div>_mul`: the makertbin logs show the Div it turned
-into a Mul); or nowhere, with the nearest names that exist."""
+"""Where a zoo config's node names (node_info, run_on_cpu) land in the graph zooforge exported (issue 23.1).
+
+A name resolves
+- exactly;
+- as a node hb_mapper derives from one of ours by rewriting it (`<Div>_mul`: the makertbin logs show the Div it
+  turned into a Mul);
+- translated: the name's module path (torch writes it as the scopes, `/stages.1/blocks/blocks.0/mlp/…`) mapped to
+  ours through the model library's own original-checkpoint mapping (timm's `checkpoint_filter_fn`: FastViT's
+  `network.4.3.convffn` is `stages.2.blocks.3.mlp`), then the op by its name in that module, or, where the two
+  exporters split an op differently (GELU's `Mul_1` here is `Mul`) or name a module timm's mapping skips (a module
+  without weights: `activation` is `act`), the only op of that type in the nearest module that exists;
+- or not at all: with the three nearest names, and whether onnxsim removed it (it is in the exported graph).
+"""
 
 import difflib
-from typing import Dict, List
+import re
+from typing import Callable, Dict, List, Optional, Tuple
+
+GraphNode = Tuple[str, str]  # (name, op_type)
+Translator = Callable[[str], Optional[str]]
 
 
-def resolve(wanted: List[str], graph_names: List[str]) -> List[Dict]:
-    """One row per wanted name: status exact | hb_mapper | unresolved, the graph node it means, and for an unresolved
-    name the three nearest graph names."""
-    present = set(graph_names)
+def scope_path(name: str) -> Tuple[str, str]:
+    """'/stages.1/blocks/blocks.0/mlp/act/Mul' -> ('stages.1.blocks.0.mlp.act', 'Mul'): the scopes are module names,
+    and a container's child repeats the container's name ('blocks', 'blocks.0')."""
+    *scopes, op = name.strip("/").split("/")
+    path: List[str] = []
+    for scope in scopes:
+        if path and scope.startswith(path[-1] + "."):
+            path[-1] = scope
+        else:
+            path.append(scope)
+    return ".".join(path), op
+
+
+def op_type_of(op: str) -> str:
+    """'Mul_1' -> 'Mul' (the exporter numbers repeated op types within a scope)."""
+    return re.sub(r"_\d+$", "", op)
+
+
+class Graph:
+    """Our exported graph's nodes by module path."""
+
+    def __init__(self, nodes: List[GraphNode]):
+        self.names = [n for n, _ in nodes]
+        self.present = set(self.names)
+        self.nodes = [(name, op_type, *scope_path(name)) for name, op_type in nodes]
+        self.paths = {path for _, _, path, _ in self.nodes}
+
+    def nearest(self, path: str, op: str) -> List[str]:
+        """Our three node names nearest to (module path, op), compared as paths (the scopes repeat names)."""
+        by_path = {f"{p}/{o}": name for name, _, p, o in self.nodes}
+        return [by_path[k] for k in difflib.get_close_matches(f"{path}/{op}", list(by_path), n=3, cutoff=0.5)]
+
+    def has_module(self, path: str) -> bool:
+        return path == "" or any(p == path or p.startswith(path + ".") for p in self.paths)
+
+    def find(self, path: str, op: str) -> Tuple[Optional[str], str]:
+        """Our node for (module path, op name): by its name in that module, else the only node of its type in the
+        nearest module of ours that contains it. Returns (node or None, how)."""
+        for name, _, p, o in self.nodes:
+            if p == path and o == op:
+                return name, f"module {path}"
+        module = path
+        while not self.has_module(module):
+            module = module.rpartition(".")[0]
+        kind = op_type_of(op)
+        inside = [
+            n for n, t, p, _ in self.nodes if t == kind and (module == "" or p == module or p.startswith(module + "."))
+        ]
+        where = f"module {module}" if module else "the model"
+        if len(inside) == 1:
+            return inside[0], f"the only {kind} in {where}"
+        return None, f"{len(inside)} {kind} nodes in {where}" if inside else f"no {kind} in {where}"
+
+
+def resolve(
+    wanted: List[str],
+    graph_nodes: List[GraphNode],
+    translator: Callable[[], Optional[Translator]] = lambda: None,
+    exported_names: List[str] = (),
+) -> List[Dict]:
+    """One row per wanted name: status exact | hb_mapper | translated | unresolved; `node`, the graph node it means
+    (what the int8 emulation quantizes); `hb_name`, the name hb_mapper is given for it; `how`, why. `translator` is
+    made only if some name needs it (importing a model library takes seconds)."""
+    graph = Graph(graph_nodes)
+    exported = set(exported_names)
+    made: List[Optional[Translator]] = []
+
+    def translate(path: str) -> Optional[str]:
+        if not made:
+            made.append(translator())
+        return made[0](path) if made[0] else None
+
     rows = []
     for name in wanted:
-        if name in present:
-            rows.append({"name": name, "status": "exact", "node": name, "nearest": []})
+        if name in graph.present:
+            rows.append(_row(name, "exact", name, name, "in the graph"))
             continue
-        base = _derived_from(name, present)
+        base = _derived_from(name, graph.present)
         if base is not None:
-            rows.append({"name": name, "status": "hb_mapper", "node": base, "nearest": []})
+            rows.append(_row(name, "hb_mapper", base, name, f"hb_mapper makes it from {base}"))
             continue
-        nearest = difflib.get_close_matches(name, graph_names, n=3, cutoff=0.5)
-        rows.append({"name": name, "status": "unresolved", "node": None, "nearest": nearest})
+        rows.append(_translated(name, graph, translate, exported))
     return rows
+
+
+def _row(name, status, node, hb_name, how, nearest=()):
+    return {"name": name, "status": status, "node": node, "hb_name": hb_name, "how": how, "nearest": list(nearest)}
+
+
+def _translated(name: str, graph: Graph, translate: Callable[[str], Optional[str]], exported: set) -> Dict:
+    path, op = scope_path(name)
+    # a module our graph has is named alike (same library); else the library's mapping from the original's names
+    ours = path if graph.has_module(path) else (translate(path) or path)
+    node, how = graph.find(ours, op)
+    if node is not None:
+        renamed = f"{path} is {ours} here; " if ours != path else ""
+        return _row(name, "translated", node, node, f"{renamed}{how}")
+    why = "onnxsim removed it (it is in the exported graph)" if name in exported else how
+    if ours != path:
+        why = f"{path} is {ours} here; {why}"
+    return _row(name, "unresolved", None, None, why, graph.nearest(ours, op))
 
 
 def _derived_from(name: str, present: set) -> "str | None":
@@ -35,30 +134,3 @@ def _derived_from(name: str, present: set) -> "str | None":
         if candidate in present and not parts[k].isdigit():
             return candidate
     return None
-
-
-def resolved_settings(q: Dict, graph_names: List[str]) -> "tuple[Dict, List[str]]":
-    """quantize settings whose node_info/run_on_cpu names are our graph's: hb_mapper-derived names become the node
-    they are made from (what emulate quantizes), unresolved ones are dropped; a warning for each name not exact."""
-    warnings: List[str] = []
-
-    def mapped(field: str, names: List[str]) -> Dict[str, str]:
-        out = {}
-        for row in resolve(names, graph_names):
-            if row["status"] == "hb_mapper":
-                warnings.append(
-                    f"{field} names {row['name']}: hb_mapper's name for the node it makes from {row['node']}; emulated on {row['node']}"
-                )
-            elif row["status"] == "unresolved":
-                near = f" (nearest: {', '.join(row['nearest'])})" if row["nearest"] else ""
-                warnings.append(
-                    f"{field} names {row['name']}, which is not a node of the exported model{near}: ignored"
-                )
-            if row["node"] is not None:
-                out[row["name"]] = row["node"]
-        return out
-
-    info = mapped("node_info", list(q["node_info"]))
-    cpu = mapped("run_on_cpu", list(q["run_on_cpu"]))
-    node_info = {info[name]: v for name, v in q["node_info"].items() if name in info}
-    return {**q, "node_info": node_info, "run_on_cpu": [cpu[n] for n in q["run_on_cpu"] if n in cpu]}, warnings

@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
+import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
+import { PROJECT_ROOT } from '../../pipeline/paths.ts';
 import { loadCatalog } from '../../pipeline/zoo/catalog.ts';
 import { type CheckRow, checkModel, checkTable } from '../../scripts/zoo/check.ts';
 import { tmp } from '../helpers/tmp.ts';
+
+const CLI = join(PROJECT_ROOT, 'bin', 'zooforge.js');
+const onnxNodeNames = (file: string): string[] =>
+  onnxProto.onnx.ModelProto.decode(readFileSync(file)).graph!.node!.map((n) => n.name!);
 
 // The quick subset of `npm run zoo:check`: the three models whose LayerNorm axes=[-1] crashed the parameter scanner,
 // one re-parameterized model, one whose weights onnxsim folds into Constant nodes. Random weights, the 20 photos.
@@ -50,14 +58,28 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     expect(convnext.precisions.int8).toBeGreaterThan(convnext.precisions.int16);
     expect(convnext.warnings.filter((w) => /keeps it float/.test(w))).toEqual([]); // bpu runs them int16
     // the zoo's '/…/downsample.0/Div_mul' is hb_mapper's name for the Mul it makes of our Div: emulated on the Div
-    expect(convnext.warnings).toContainEqual(
-      expect.stringMatching(
-        /^node_info names \S+\/Div_mul: hb_mapper's name for the node it makes from \S+\/Div; emulated on/,
-      ),
-    );
-    // names our graph does not have are said with the nearest that exist, not dropped silently
-    for (const w of convnext.warnings.filter((x) => /not a node/.test(x)))
-      expect(w).toMatch(/^node_info names \S+, which is not a node of the exported model( \(nearest: .*\))?: ignored$/);
+    const names = (model: string) =>
+      WORKER_DATA.node_names.parse(
+        (JSON.parse(readFileSync(join(root, model, 'run', 'manifest.json'), 'utf8')) as Manifest).stages.find(
+          (s) => s.id === 'node_names',
+        )!.data,
+      );
+    expect(names('ConvNeXt_atto').count).toEqual({ exact: 7, hb_mapper: 1, translated: 0, unresolved: 0 });
+    const derived = names('ConvNeXt_atto').rows.find((r) => r.status === 'hb_mapper')!;
+    expect(derived.name).toMatch(/\/Div_mul$/);
+    expect(derived.node).toBe(derived.name.replace(/_mul$/, ''));
+    expect(derived.hb_name).toBe(derived.name); // hb_mapper makes that node itself: it is given its own name
+    // GELU's x0.5 is the zoo exporter's Mul_1 and our only Mul in that module
+    expect(names('FasterNet_T0').rows.find((r) => r.status === 'translated')).toMatchObject({
+      name: '/stages/stages.0/blocks/blocks.0/mlp/mlp.2/Mul_1',
+      node: '/stages/stages.0/blocks/blocks.0/mlp/mlp.2/Mul',
+      how: 'the only Mul in module stages.0.blocks.0.mlp.2',
+    });
+    // with random weights onnxsim folds LayerNorm's x1 (and two MatMuls): said, and dropped as the check asks
+    const edge = names('EdgeNeXt_xx_small');
+    expect(edge.count.unresolved).toBe(3);
+    for (const r of edge.rows.filter((x) => x.status === 'unresolved'))
+      expect(r.how).toBe('onnxsim removed it (it is in the exported graph)');
     // every int16 tensor is int16 in the model, or named: the LayerNorm pieces ORT's quantizer has no Q/DQ form for
     const leftFloat = convnext.warnings.find((w) => w.startsWith('node_info int16 names tensors'));
     expect(leftFloat).toMatch(/ReduceMean/);
@@ -67,6 +89,43 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     const former = quant('EfficientFormer_l1');
     expect(former.scheme.all_int16).toBe(true);
     expect(Object.keys(former.precisions)).toEqual(['int16']);
+  });
+
+  it("FastViT_T8: mapper-config writes the zoo's node_info names as the nodes of the graph zooforge exports (translated through timm's mapping of Apple's names)", async () => {
+    const recipe = join(root, 'fastvit_t8.yaml');
+    const env = { ZOOFORGE_CACHE: join(root, 'cache') };
+    await execa('node', [CLI, 'zoo', 'new', 'FastViT_T8', '--out', recipe]);
+    const off = ['--set', 'model.pretrained=false'];
+    const config = await execa('node', [CLI, 'mapper-config', recipe, ...off], { env });
+    const written = Object.keys(
+      (parseYaml(config.stdout) as { model_parameters: { node_info: object } }).model_parameters.node_info,
+    );
+    expect(written).toHaveLength(10);
+    const run = join(root, 'fastvit_t8');
+    await execa('node', [CLI, 'run', recipe, ...off, '--until', 'node_names', '--out', run, '--plain'], { env });
+    const m = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8')) as Manifest;
+    const graph = onnxNodeNames(join(run, m.stages.find((s) => s.id === 'simplify')!.outputs.model!.path));
+    expect(written.filter((n) => !graph.includes(n))).toEqual([]);
+    expect(written).toContain('/stem/stem.0/act/Mul'); // the zoo's /patch_embed/patch_embed.0/activation/Mul_1
+    expect(written).toContain('/stages.2/blocks/blocks.3/mlp/conv/conv/Conv'); // its /network.4/network.4.3/convffn/…
+    // a name that is nowhere stops the run with exit 2 and the nearest names; drop goes on without it
+    const typo = ['--set', 'quantize.run_on_cpu=["/network.4/network.4.9/Addd"]'];
+    const refused = await execa(
+      'node',
+      [CLI, 'run', recipe, ...off, ...typo, '--until', 'node_names', '--out', run, '--plain'],
+      { env, reject: false },
+    );
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(
+      /\/network.4\/network.4.9\/Addd: network.4.9 is stages.2.blocks.9 here; no Addd in module stages.2.blocks \(nearest: \/stages.2\/blocks\/blocks.3\/Add/,
+    );
+    const dropped = await execa(
+      'node',
+      [CLI, 'mapper-config', recipe, ...off, ...typo, '--set', 'quantize.unresolved_nodes=drop'],
+      { env },
+    );
+    expect(dropped.stdout).not.toMatch(/run_on_cpu/);
+    expect(dropped.stderr).toMatch(/Addd.*dropped \(quantize.unresolved_nodes: drop\)/);
   });
 
   it('tabulates them', () => {

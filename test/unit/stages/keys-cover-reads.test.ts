@@ -118,6 +118,7 @@ describe('every recipe field a stage hands to its worker is in its key', () => {
   };
   writeFileSync(join(dir, 'mapper.json'), JSON.stringify(mapperSummary));
   writeFileSync(join(dir, 'preprocess.json'), JSON.stringify(FASHION_RECORD));
+  writeFileSync(join(dir, 'node_names.json'), '[]'); // the node_names stage's rows (the recipe names no nodes)
   // sensitivity and tune run only when asked; evaluate.limit set so a read of it has a value to change
   const loaded = loadRecipe(recipeFile, ['tune.max_drop=0.5', 'evaluate.limit=100']);
 
