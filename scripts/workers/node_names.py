@@ -10,7 +10,10 @@ from zf.protocol import progress, run_worker, write_json
 
 
 def graph_nodes(path):
-    return [(n.name, n.op_type) for n in onnx.load(path, load_external_data=False).graph.node]
+    """(name, op type, the initializers it reads) for each node."""
+    graph = onnx.load(path, load_external_data=False).graph
+    weights = {t.name for t in graph.initializer}
+    return [(n.name, n.op_type, [i for i in n.input if i in weights]) for n in graph.node]
 
 
 def translator(timm_arch):
@@ -29,7 +32,7 @@ def translator(timm_arch):
 
 def main(p):
     wanted = list(dict.fromkeys([*p["node_info"], *p["run_on_cpu"]]))
-    exported = [name for name, _ in graph_nodes(p["exported"])] if p["exported"] != p["model"] else []
+    exported = {name: w for name, _, w in graph_nodes(p["exported"])} if p["exported"] != p["model"] else {}
     rows = resolve(wanted, graph_nodes(p["model"]), translator(p["timm"]), exported)
     write_json(os.path.join(p["work_dir"], "node_names.json"), rows)
     count = {s: sum(r["status"] == s for r in rows) for s in ("exact", "hb_mapper", "translated", "unresolved")}

@@ -9,6 +9,8 @@ A name resolves
   `network.4.3.convffn` is `stages.2.blocks.3.mlp`), then the op by its name in that module, or, where the two
   exporters split an op differently (GELU's `Mul_1` here is `Mul`) or name a module timm's mapping skips (a module
   without weights: `activation` is `act`), the only op of that type in the nearest module that exists;
+- as onnxsim rewrote it: a node of the export before onnxsim (EdgeNeXt's Linear `…/fc1/MatMul`) that onnxsim fused
+  into a node it named itself (`Gemm_61`): the one node that reads the same weights;
 - or not at all: with the three nearest names, and whether onnxsim removed it (it is in the exported graph).
 """
 
@@ -16,7 +18,7 @@ import difflib
 import re
 from typing import Callable, Dict, List, Optional, Tuple
 
-GraphNode = Tuple[str, str]  # (name, op_type)
+GraphNode = Tuple[str, str, List[str]]  # (name, op_type, the initializers it reads)
 Translator = Callable[[str], Optional[str]]
 
 
@@ -42,9 +44,13 @@ class Graph:
     """Our exported graph's nodes by module path."""
 
     def __init__(self, nodes: List[GraphNode]):
-        self.names = [n for n, _ in nodes]
+        self.names = [n[0] for n in nodes]
         self.present = set(self.names)
-        self.nodes = [(name, op_type, *scope_path(name)) for name, op_type in nodes]
+        self.nodes = [(name, op_type, *scope_path(name)) for name, op_type, _ in nodes]
+        self.readers: Dict[str, List[str]] = {}
+        for name, _, weights in nodes:
+            for w in weights:
+                self.readers.setdefault(w, []).append(name)
         self.paths = {path for _, _, path, _ in self.nodes}
 
     def nearest(self, path: str, op: str) -> List[str]:
@@ -78,13 +84,14 @@ def resolve(
     wanted: List[str],
     graph_nodes: List[GraphNode],
     translator: Callable[[], Optional[Translator]] = lambda: None,
-    exported_names: List[str] = (),
+    exported: Dict[str, List[str]] = None,
 ) -> List[Dict]:
     """One row per wanted name: status exact | hb_mapper | translated | unresolved; `node`, the graph node it means
     (what the int8 emulation quantizes); `hb_name`, the name hb_mapper is given for it; `how`, why. `translator` is
-    made only if some name needs it (importing a model library takes seconds)."""
+    made only if some name needs it (importing a model library takes seconds). `exported`: the export before onnxsim,
+    node name -> the initializers it reads."""
     graph = Graph(graph_nodes)
-    exported = set(exported_names)
+    exported = exported or {}
     made: List[Optional[Translator]] = []
 
     def translate(path: str) -> Optional[str]:
@@ -109,18 +116,32 @@ def _row(name, status, node, hb_name, how, nearest=()):
     return {"name": name, "status": status, "node": node, "hb_name": hb_name, "how": how, "nearest": list(nearest)}
 
 
-def _translated(name: str, graph: Graph, translate: Callable[[str], Optional[str]], exported: set) -> Dict:
+def _translated(name: str, graph: Graph, translate: Callable[[str], Optional[str]], exported: Dict) -> Dict:
     path, op = scope_path(name)
-    # a module our graph has is named alike (same library); else the library's mapping from the original's names
-    ours = path if graph.has_module(path) else (translate(path) or path)
+    if graph.has_module(path):  # named alike (the same library): the op in that module
+        node, how = graph.find(path, op)
+        if node is not None:
+            return _row(name, "translated", node, node, how)
+        if name not in exported:
+            return _row(name, "unresolved", None, None, how, graph.nearest(path, op))
+    if name in exported:  # our export has it: onnxsim rewrote it
+        return _rewritten(name, graph, exported[name])
+    ours = translate(path) or path  # the original's names: through the library's mapping
     node, how = graph.find(ours, op)
+    renamed = f"{path} is {ours} here; " if ours != path else ""
     if node is not None:
-        renamed = f"{path} is {ours} here; " if ours != path else ""
         return _row(name, "translated", node, node, f"{renamed}{how}")
-    why = "onnxsim removed it (it is in the exported graph)" if name in exported else how
-    if ours != path:
-        why = f"{path} is {ours} here; {why}"
-    return _row(name, "unresolved", None, None, why, graph.nearest(ours, op))
+    return _row(name, "unresolved", None, None, f"{renamed}{how}", graph.nearest(ours, op))
+
+
+def _rewritten(name: str, graph: Graph, weights: List[str]) -> Dict:
+    """A node of the export that onnxsim replaced: the one node of ours that reads its weights."""
+    readers = {r for w in weights for r in graph.readers.get(w, [])}
+    if len(readers) == 1:
+        [node] = readers
+        return _row(name, "translated", node, node, f"onnxsim made it part of {node}, which reads its weights")
+    why = "onnxsim removed it (it is in the exported graph)"
+    return _row(name, "unresolved", None, None, why, graph.nearest(*scope_path(name)))
 
 
 def _derived_from(name: str, present: set) -> "str | None":

@@ -12,6 +12,7 @@ GRAPH = [
     ("/stages.0/mlp/fc2/Conv", "Conv"),
     ("/head/fc/Gemm", "Gemm"),
 ]
+GRAPH = [(name, op, []) for name, op in GRAPH] + [("Gemm_7", "Gemm", ["onnx::MatMul_7", "blocks.1.fc1.bias"])]
 
 
 def statuses(rows):
@@ -77,9 +78,12 @@ def test_a_path_our_graph_lacks_goes_through_the_translator_made_only_when_neede
     assert rows[0]["how"] == "network.0.convffn.fc1 is stages.0.mlp.fc1 here; module stages.0.mlp.fc1"
 
 
-def test_a_name_onnxsim_removed_is_said_so():
-    [row] = resolve(["/stages.0/mlp/fc1/MatMul"], GRAPH, exported_names=["/stages.0/mlp/fc1/MatMul"])
-    assert row["status"] == "unresolved" and row["how"] == "onnxsim removed it (it is in the exported graph)"
+def test_a_node_onnxsim_fused_is_the_one_node_that_reads_its_weights_else_said_removed():
+    exported = {"/blocks.1/fc1/MatMul": ["onnx::MatMul_7"], "/stages.0/mlp/fc1/Mul": []}
+    rows = resolve(["/blocks.1/fc1/MatMul", "/stages.0/mlp/fc1/Mul"], GRAPH, exported=exported)
+    assert statuses(rows) == [("translated", "Gemm_7"), ("unresolved", None)]
+    assert rows[0]["how"] == "onnxsim made it part of Gemm_7, which reads its weights"
+    assert rows[1]["how"] == "onnxsim removed it (it is in the exported graph)"
 
 
 def test_timm_maps_apples_fastvit_names_to_its_own():
