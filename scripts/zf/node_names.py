@@ -77,7 +77,7 @@ class Graph:
         where = f"module {module}" if module else "the model"
         if len(inside) == 1:
             return inside[0], f"the only {kind} in {where}"
-        return None, f"{len(inside)} {kind} nodes in {where}" if inside else f"no {kind} in {where}"
+        return None, f"{len(inside)} {kind} nodes in {where}" if inside else f"no node of type {kind!r} in {where}"
 
 
 def resolve(

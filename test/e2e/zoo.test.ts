@@ -122,7 +122,7 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     );
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(
-      /\/network.4\/network.4.9\/Addd: network.4.9 is stages.2.blocks.9 here; no Addd in module stages.2.blocks \(nearest: \/stages.2\/blocks\/blocks.3\/Add/,
+      /\/network.4\/network.4.9\/Addd: network.4.9 is stages.2.blocks.9 here; no node of type 'Addd' in module stages.2.blocks \(nearest: \/stages.2\/blocks\/blocks.3\/Add/,
     );
     const dropped = await execa(
       'node',
