@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunFlags } from '../commands/run.ts';
-import { ClusterEvent, type ClusterTask } from '../contracts/cluster.ts';
+import { ClusterEvent, type ClusterTask, rayRunWorker } from '../contracts/cluster.ts';
 import { recordInterrupted } from '../engine/manifest.ts';
 import { ensured, InterruptedError, StageFailedError } from '../errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
@@ -17,7 +17,7 @@ import { taskResources } from './resources.ts';
 import type { BatchTask, TaskOutcome } from './task.ts';
 
 /** The worker that drives the tasks on Ray (scripts/workers/ray_run.py). */
-const DRIVER = 'ray_run';
+const DRIVER = rayRunWorker.name;
 
 /** Ray retries a task whose worker or node died this often; a stage failure is never retried. */
 const MAX_RETRIES = 3;
@@ -80,7 +80,7 @@ export async function runRay(
   const ended = new Map<string, TaskOutcome>();
   try {
     const out = await python.runWorker(
-      DRIVER,
+      rayRunWorker,
       {
         address: address ?? null,
         local_cpus: cpus().length,

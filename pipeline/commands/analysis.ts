@@ -2,12 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { SensitivityRow, WORKER_DATA } from '../contracts/workers.ts';
+import { SensitivityRow, workerData } from '../contracts/workers.ts';
 import { succeeded } from '../engine/types.ts';
 import { ExitCode, ensured, UserInputError } from '../errors.ts';
 import { applyOverride } from '../recipe/load.ts';
 import { mdTable, num, pct } from '../report/format.ts';
 import { sensitivityTable } from '../report/sensitivity.ts';
+import { evaluateWorker } from '../stages/evaluate.ts';
+import { sensitivityWorker, tuneWorker } from '../stages/sensitivity.ts';
 import { oneLine } from '../text/one-line.ts';
 import { type RunFlags, runPipeline } from './run.ts';
 
@@ -20,7 +22,7 @@ export async function sensitivityCommand(f: RunFlags): Promise<number> {
   });
   const st = manifest.stages.find((s) => s.id === 'sensitivity');
   if (code !== 0 || !st || !succeeded(st.status)) return code || 1;
-  const d = WORKER_DATA.sensitivity.parse(st.data);
+  const d = workerData(sensitivityWorker).parse(st.data);
   const rows = z
     .array(SensitivityRow)
     .parse(JSON.parse(readFileSync(join(outDir, st.outputs.sensitivity.path), 'utf8')));
@@ -76,7 +78,7 @@ export async function tuneCommand(f: RunFlags, maxDrop: string | undefined): Pro
   });
   const st = manifest.stages.find((s) => s.id === 'tune');
   if (code !== 0 || !st || !succeeded(st.status)) return code || 1;
-  const d = WORKER_DATA.tune.parse(st.data);
+  const d = workerData(tuneWorker).parse(st.data);
   const kept = f.set.filter((s) => !s.startsWith('tune.'));
   const variantPath = writeVariant(
     manifest.recipe.path,
@@ -108,7 +110,7 @@ export async function tuneCommand(f: RunFlags, maxDrop: string | undefined): Pro
   });
   const evaluated = confirm.manifest.stages.find((s) => s.id === 'evaluate' && succeeded(s.status));
   if (!evaluated) return confirm.code || 1;
-  const ev = WORKER_DATA.evaluate.parse(evaluated.data);
+  const ev = workerData(evaluateWorker).parse(evaluated.data);
   // the sensitivity stage's preflight refuses a dataset without labels, so these are there
   const [float, quant] = [ensured(ev.float, 'evaluate.float').top1, ensured(ev.quant, 'evaluate.quant').top1];
   const drop = float.percent - quant.percent;

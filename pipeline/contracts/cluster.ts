@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { worker } from './workers.ts';
 
 /** What one Ray task asks of a node: the largest need of the stages it will run (pipeline/batch/resources.ts). */
 export const TaskResources = z
@@ -28,7 +29,7 @@ const TaskStatus = z.enum(['passed', 'failed', 'interrupted', 'lost', 'cancelled
 
 /** The Ray driver (scripts/workers/ray_run.py). `address` null starts a private local instance for the run and
  *  stops it after; otherwise ray.init(address): `auto`, `host:6379`, or `ray://host:10001`. */
-export const ray = {
+export const rayRunWorker = worker('ray_run', {
   input: z
     .object({
       address: z.string().nullable(),
@@ -57,7 +58,7 @@ export const ray = {
       ),
     })
     .strict(),
-};
+});
 
 /** Lines the driver prints with PROTOCOL.event while tasks run: where each attempt started, every engine event
  *  of its `zooforge run --json` (the `event` object), and how it ended. */

@@ -1,6 +1,7 @@
 import type { FolderListing } from '../cache/listing.ts';
 import type { CacheStore, OutputRecord } from '../cache/store.ts';
 import type { ToolName } from '../contracts/tools.ts';
+import type { WorkerContract } from '../contracts/workers.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import type { PathSegment } from '../recipe/locate.ts';
 import type { PythonEnv } from '../tools/python.ts';
@@ -82,6 +83,8 @@ export interface Stage {
   id: string;
   /** Bump when the stage's code changes its outputs. */
   version: number;
+  /** The Python worker it runs, by its contract (declared beside the stage). */
+  worker?: WorkerContract;
   title: string;
   /** A live board cannot be keyed, so it is never cached; nor is what is cheaper to rebuild than to key. */
   cacheable: boolean;

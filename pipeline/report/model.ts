@@ -3,9 +3,17 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { PreprocessRecord } from '../contracts/common.ts';
 import { BoardData, HorizonData, ParamsData } from '../contracts/stages.ts';
-import { ImageRow, SensitivityRow, WORKER_DATA, type WorkerData } from '../contracts/workers.ts';
+import { ImageRow, SensitivityRow, type WorkerData, workerData } from '../contracts/workers.ts';
 import { type StageResult, succeeded } from '../engine/types.ts';
 import type { Reference } from '../recipe/schema.ts';
+import { calibrationWorker } from '../stages/calibration.ts';
+import { evaluateWorker } from '../stages/evaluate.ts';
+import { exportWorker } from '../stages/export.ts';
+import { hbEvaluateWorker } from '../stages/hb-evaluate.ts';
+import { perfWorker } from '../stages/perf.ts';
+import { preprocessWorker } from '../stages/preprocess.ts';
+import { quantizeWorker } from '../stages/quantize.ts';
+import { simplifyWorker } from '../stages/simplify.ts';
 
 /** report.json, schema version 1. Percentages are 0-100. Every number also sits in manifest.json under its stage. */
 export interface ReportData {
@@ -41,7 +49,7 @@ export interface ReportData {
     method: string;
     per_channel: boolean;
     selected: string;
-    search: WorkerData<'quantize'>['search'];
+    search: WorkerData<typeof quantizeWorker>['search'];
     /** the calibration pass and the method search, seconds (null: hb_mapper calibrated) */
     search_seconds: number | null;
     samples: number | null;
@@ -51,7 +59,7 @@ export interface ReportData {
     asymmetric: boolean | null;
     precisions: Record<string, number> | null;
     /** emulate host (or quantize.host_model): what was kept float to make int8 fastest, measured beside fp32 (1 thread) */
-    host_speed: WorkerData<'quantize'>['host_speed'];
+    host_speed: WorkerData<typeof quantizeWorker>['host_speed'];
     bias_corrected: boolean | null;
     equalized: number | null;
     /** quantize.host_model: the latency columns timed the emulate host model built beside the bpu one */
@@ -63,7 +71,7 @@ export interface ReportData {
   histograms: Histogram[];
   /** per-layer sensitivity ranking (when the sensitivity stage ran) */
   sensitivity: z.infer<typeof SensitivityRow>[];
-  per_class: Row<WorkerData<'evaluate'>['per_class']>[];
+  per_class: Row<WorkerData<typeof evaluateWorker>['per_class']>[];
   preprocessing: PreprocessRecord | null;
   tools: Record<string, string | null>;
   /** stage -> cache key of the result each number came from */
@@ -157,7 +165,7 @@ function accuracy(d: { top1: TopK; top5: TopK } | null | undefined): Accuracy | 
 }
 type TopK = { percent: number; ci95: [number, number] };
 
-function inputPathOf(p: WorkerData<'evaluate'>['input_path'] | undefined): ReportData['input_path'] {
+function inputPathOf(p: WorkerData<typeof evaluateWorker>['input_path'] | undefined): ReportData['input_path'] {
   if (!p) return null;
   const t = p.training_input;
   return {
@@ -174,7 +182,7 @@ function readJson<T>(r: StageResult | undefined, output: string, schema: z.ZodTy
     : fallback;
 }
 
-type QuantData = WorkerData<'quantize'>;
+type QuantData = WorkerData<typeof quantizeWorker>;
 type Horizon = z.infer<typeof HorizonData>;
 
 /** How the int8 model was calibrated: the embedded backend's record, or hb_mapper's words from its log. */
@@ -215,7 +223,10 @@ function calibrationOf(ort: QuantData | undefined, horizon: Horizon | undefined)
 }
 
 /** Latency and throughput: the board's when one was measured, else this host's. */
-function perfOf(board: z.infer<typeof BoardData> | undefined, pf: WorkerData<'perf'> | undefined): ReportData['perf'] {
+function perfOf(
+  board: z.infer<typeof BoardData> | undefined,
+  pf: WorkerData<typeof perfWorker> | undefined,
+): ReportData['perf'] {
   if (board)
     return {
       label: 'board',
@@ -259,15 +270,16 @@ export function buildReportData(
   reference?: Reference,
   facts: RunFacts = { randomWeights: false, sameImages: false },
 ): ReportData {
-  const pre = dataOf(upstream.preprocess, WORKER_DATA.preprocess)?.record;
+  const pre = dataOf(upstream.preprocess, workerData(preprocessWorker))?.record;
   const params = dataOf(upstream.params, ParamsData);
-  const ort = dataOf(upstream.quantize, WORKER_DATA.quantize);
+  const ort = dataOf(upstream.quantize, workerData(quantizeWorker));
   const horizon = dataOf(upstream.horizon, HorizonData);
-  const e = dataOf(upstream.evaluate, WORKER_DATA.evaluate) ?? dataOf(upstream.hb_evaluate, WORKER_DATA.hb_evaluate);
-  const pf = dataOf(upstream.perf, WORKER_DATA.perf);
+  const e =
+    dataOf(upstream.evaluate, workerData(evaluateWorker)) ?? dataOf(upstream.hb_evaluate, workerData(hbEvaluateWorker));
+  const pf = dataOf(upstream.perf, workerData(perfWorker));
   const board = dataOf(upstream.board, BoardData);
-  const fused = dataOf(upstream.export, WORKER_DATA.export)?.reparameterized;
-  const cal = dataOf(upstream.calibration, WORKER_DATA.calibration);
+  const fused = dataOf(upstream.export, workerData(exportWorker))?.reparameterized;
+  const cal = dataOf(upstream.calibration, workerData(calibrationWorker));
   const quantStage = ort ? upstream.quantize : horizon ? upstream.horizon : undefined;
   const data: Omit<ReportData, 'banners'> = {
     schema: 'zooforge-report/1',
@@ -284,7 +296,7 @@ export function buildReportData(
     labelled: e?.labelled ?? null,
     int8_vs_float: accuracy(e?.agreement),
     mean_kl: e?.agreement.mean_kl ?? null,
-    input_path: inputPathOf(dataOf(upstream.evaluate, WORKER_DATA.evaluate)?.input_path),
+    input_path: inputPathOf(dataOf(upstream.evaluate, workerData(evaluateWorker))?.input_path),
     float: accuracy(e?.float),
     quant: accuracy(e?.quant),
     flips: e?.paired
@@ -321,8 +333,8 @@ export function buildReportData(
       duplicates_skipped: cal?.duplicates ?? null,
       ranges: ort?.calibrated_on ?? null,
       search_scored_on: ort?.scored_on ?? null,
-      export_check: dataOf(upstream.export, WORKER_DATA.export)?.check.inputs ?? null,
-      simplify_check: dataOf(upstream.simplify, WORKER_DATA.simplify)?.check.inputs ?? null,
+      export_check: dataOf(upstream.export, workerData(exportWorker))?.check.inputs ?? null,
+      simplify_check: dataOf(upstream.simplify, workerData(simplifyWorker))?.check.inputs ?? null,
     },
     images: readJson(upstream.evaluate, 'images', z.array(ImageRow), []).map((row) => ({
       ...row,

@@ -1,7 +1,10 @@
-import { PreprocessRecord } from '../contracts/common.ts';
+import { z } from 'zod';
+import { Outputs, PreprocessRecord, WorkDir } from '../contracts/common.ts';
+import { Count, FilePath, worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
-import { datasetSettings } from '../recipe/dataset-schema.ts';
+import { datasetSettings, WorkerDatasetSchema } from '../recipe/dataset-schema.ts';
+import { CalibrationSchema } from '../recipe/schema.ts';
 import {
   datasetFiles,
   hbCalibrationDir,
@@ -12,9 +15,33 @@ import {
   workerDataset,
 } from './common.ts';
 
+export const calibrationWorker = worker('calibration', {
+  input: z
+    .object({
+      ...WorkDir,
+      preprocess: FilePath,
+      calibration: CalibrationSchema,
+      dataset: WorkerDatasetSchema,
+      hb_dir: z.string().regex(/^[\w.-]+$/),
+    })
+    .strict(),
+  output: z
+    .object({
+      count: Count,
+      distinct: Count,
+      duplicates: Count,
+      skipped: z.array(z.string()),
+      dataset: z.string(),
+      classes_covered: Count,
+      outputs: Outputs('tensors', 'selection', 'hb_calibration'),
+    })
+    .strict(),
+});
+
 /** The calibration set: seeded selection, one preprocessing record, tensors for both backends. */
 export const calibrationStage: Stage = {
   id: 'calibration',
+  worker: calibrationWorker,
   version: 1,
   title: 'Calibration data',
   cacheable: true,
@@ -39,7 +66,7 @@ export const calibrationStage: Stage = {
         calibration: { count: c.count, seed: c.seed, balanced: c.balanced, dataset: datasetSettings(c.dataset) },
       },
       files: {
-        ...workerCode('calibration'),
+        ...workerCode(calibrationWorker.name),
         preprocess: PREPROCESS,
         ...datasetFiles(loaded, 'calibration', 'dataset'),
       },
@@ -49,7 +76,7 @@ export const calibrationStage: Stage = {
   async run(ctx) {
     const r = ctx.loaded.recipe;
     const record = await readOutput(ctx.files.preprocess, PreprocessRecord);
-    return runWorkerStage(ctx, 'calibration', {
+    return runWorkerStage(ctx, calibrationWorker, {
       work_dir: ctx.workDir,
       preprocess: ctx.files.preprocess,
       calibration: r.calibration,

@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { z } from 'zod';
 import { localImports } from '../cache/python-imports.ts';
 import type { ToolName } from '../contracts/tools.ts';
-import type { StageWorkerName, WorkerData, WorkerInput, WorkerName } from '../contracts/workers.ts';
+import type { WorkerContract, WorkerData, WorkerInput } from '../contracts/workers.ts';
 import type { FileInput, RunContext } from '../engine/types.ts';
 import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
 import { type Dataset, datasetPaths, type WorkerDataset } from '../recipe/dataset-schema.ts';
@@ -87,19 +87,23 @@ export const PREPROCESS: FileInput = { stage: 'preprocess', output: 'record' };
 /** Run a worker (input and output checked against its contract) and split its answer the way the engine wants:
  *  `outputs` for the engine, the rest as the stage's typed data. `launch` runs it elsewhere (the toolchain's
  *  Python); default: the project's interpreter. */
-export async function runWorkerStage<W extends StageWorkerName>(
+export async function runWorkerStage<W extends WorkerContract<string, z.ZodType, z.ZodObject>>(
   ctx: RunContext,
   worker: W,
   input: WorkerInput<W>,
   launch?: (args: string[]) => string[],
 ): Promise<{ outputs: Record<string, string>; data: WorkerData<W> }> {
-  const { outputs, ...data } = await ctx.python.runWorker(worker, input, ctx, launch);
-  return { outputs: Object.fromEntries(Object.entries(outputs)), data };
+  // every worker's output has `outputs` (worker() requires an object; each contract declares it)
+  const answer = (await ctx.python.runWorker(worker, input, ctx, launch)) as WorkerData<W> & {
+    outputs: Record<string, string>;
+  };
+  const { outputs, ...data } = answer;
+  return { outputs: { ...outputs }, data: data as WorkerData<W> };
 }
 
 /** A stage's Python code as key inputs: the worker module, the local modules it imports (scripts/zf/...) and its
  *  contract. Editing one re-runs exactly the stages whose workers use it. */
-export function workerCode(worker: WorkerName): Record<string, FileInput> {
+export function workerCode(worker: string): Record<string, FileInput> {
   const file = join(SCRIPTS_DIR, 'workers', `${worker}.py`);
   const out: Record<string, FileInput> = {
     'code.worker': { path: file },

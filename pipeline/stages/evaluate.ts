@@ -1,6 +1,9 @@
+import { z } from 'zod';
+import { Outputs, PairedMetrics, TopK, WorkDir } from '../contracts/common.ts';
+import { Count, evaluation, FilePath, worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
-import { datasetSettings } from '../recipe/dataset-schema.ts';
+import { datasetSettings, WorkerDatasetSchema } from '../recipe/dataset-schema.ts';
 import { boardInputKey, boardInputType } from './board-input.ts';
 import {
   datasetFiles,
@@ -12,10 +15,39 @@ import {
   workerDataset,
 } from './common.ts';
 
+export const evaluateWorker = worker('evaluate', {
+  input: z
+    .object({
+      ...WorkDir,
+      float_model: FilePath,
+      quant_model: FilePath,
+      preprocess: FilePath,
+      dataset: WorkerDatasetSchema,
+      ...evaluation,
+      /** what the board feeds the int8 model (emulate bpu; zf/hb_input.py board_pixels); null: the training input */
+      input_type_rt: z.string().nullable(),
+    })
+    .strict(),
+  output: PairedMetrics.extend({
+    /** null unless input_type_rt was set; training_input: int8 fed the training input instead (lossy paths only) */
+    input_path: z
+      .object({
+        type: z.string(),
+        training_input: z.object({ agreement: TopK, mean_output_cosine: z.number() }).strict().nullable(),
+      })
+      .strict()
+      .nullable(),
+    images_per_s: z.number(),
+    batch: z.object({ float: Count, quant: Count }).strict(),
+    outputs: Outputs('predictions', 'images', 'thumbs'),
+  }).strict(),
+});
+
 /** Float vs quantized Top-1/Top-5 on the same images, in one pass, with the paired statistics: float on the training
  *  input, int8 on what the board feeds it under emulate bpu (board-input.ts). */
 export const evaluateStage: Stage = {
   id: 'evaluate',
+  worker: evaluateWorker,
   version: 1,
   title: 'Evaluate float vs int8',
   resources: { memoryMb: 3072 },
@@ -35,7 +67,7 @@ export const evaluateStage: Stage = {
         board_input: boardInputKey(loaded),
       },
       files: {
-        ...workerCode('evaluate'),
+        ...workerCode(evaluateWorker.name),
         float_model: floatModel(loaded),
         quant_model: { stage: 'quantize', output: 'model' },
         preprocess: PREPROCESS,
@@ -46,7 +78,7 @@ export const evaluateStage: Stage = {
   },
   async run(ctx) {
     const e = ctx.loaded.recipe.evaluate;
-    return runWorkerStage(ctx, 'evaluate', {
+    return runWorkerStage(ctx, evaluateWorker, {
       work_dir: ctx.workDir,
       float_model: ctx.files.float_model,
       quant_model: ctx.files.quant_model,

@@ -1,5 +1,8 @@
 import { dirname } from 'node:path';
+import { z } from 'zod';
+import { NoOutputs, PairedMetrics } from '../contracts/common.ts';
 import { MapperSummary } from '../contracts/horizon.ts';
+import { worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
 import { toolchainFor } from '../horizon/toolchain.ts';
@@ -15,11 +18,19 @@ import {
   workerCode,
   workerDataset,
 } from './common.ts';
+import { evaluateWorker } from './evaluate.ts';
+
+export const hbEvaluateWorker = worker('hb_evaluate', {
+  // evaluate's input, plus the input type the board's model takes (the Horizon model is fed that)
+  input: evaluateWorker.input.extend({ input_type_rt: z.string() }).strict(),
+  output: PairedMetrics.extend({ quant_runtime: z.string(), outputs: NoOutputs }).strict(),
+});
 
 /** Horizon quantized-model accuracy: hb_evaluate.py with HB_ONNXRuntime, run where the toolchain is. Same metrics
  *  (and report columns) as the ort evaluate stage. */
 export const hbEvaluateStage: Stage = {
   id: 'hb_evaluate',
+  worker: hbEvaluateWorker,
   version: 2,
   title: 'Evaluate float vs Horizon int8',
   cacheable: true,
@@ -38,7 +49,7 @@ export const hbEvaluateStage: Stage = {
         image: loaded.recipe.quantize.toolchain.docker_image,
       },
       files: {
-        ...workerCode('hb_evaluate'),
+        ...workerCode(hbEvaluateWorker.name),
         float_model: floatModel(loaded),
         quant_model: { stage: 'horizon', output: 'quantized_onnx' },
         mapper: { stage: 'mapper_config', output: 'summary' },
@@ -63,7 +74,7 @@ export const hbEvaluateStage: Stage = {
     const tc = toolchainFor(r.quantize);
     return runWorkerStage(
       ctx,
-      'hb_evaluate',
+      hbEvaluateWorker,
       {
         work_dir: ctx.workDir,
         float_model: ctx.files.float_model,

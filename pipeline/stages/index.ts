@@ -1,3 +1,5 @@
+import { rayRunWorker } from '../contracts/cluster.ts';
+import type { WorkerContract } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import { UserInputError } from '../errors.ts';
 import { boardStage } from './board.ts';
@@ -8,7 +10,7 @@ import { hbEvaluateStage } from './hb-evaluate.ts';
 import { horizonStage } from './horizon.ts';
 import { mapperConfigStage } from './mapper-config.ts';
 import { nodeNamesStage } from './node-names.ts';
-import { STAGE_ORDER, type StageId } from './order.ts';
+import { STAGE_ORDER } from './order.ts';
 import { paramsStage } from './params.ts';
 import { perfStage } from './perf.ts';
 import { preprocessStage } from './preprocess.ts';
@@ -17,30 +19,33 @@ import { reportStage } from './report.ts';
 import { sensitivityStage, tuneStage } from './sensitivity.ts';
 import { simplifyStage } from './simplify.ts';
 
-const BY_ID: Record<StageId, Stage> = {
-  preprocess: preprocessStage,
-  export: exportStage,
-  simplify: simplifyStage,
-  node_names: nodeNamesStage,
-  params: paramsStage,
-  calibration: calibrationStage,
-  quantize: quantizeStage,
-  mapper_config: mapperConfigStage,
-  horizon: horizonStage,
-  board: boardStage,
-  evaluate: evaluateStage,
-  hb_evaluate: hbEvaluateStage,
-  perf: perfStage,
-  sensitivity: sensitivityStage,
-  tune: tuneStage,
-  report: reportStage,
-};
+/** The pipeline, in order: the one list of stages (a stage only reads stages before it). `npm run contracts`
+ *  writes its ids to order.ts, which --help and --until read without loading any stage. */
+export const STAGES: readonly Stage[] = [
+  preprocessStage,
+  exportStage,
+  simplifyStage,
+  nodeNamesStage,
+  paramsStage,
+  calibrationStage,
+  quantizeStage,
+  mapperConfigStage,
+  horizonStage,
+  boardStage,
+  evaluateStage,
+  hbEvaluateStage,
+  perfStage,
+  sensitivityStage,
+  tuneStage,
+  reportStage,
+];
 
-/** The explicit, ordered registry (order from STAGE_ORDER). */
-export const STAGES: readonly Stage[] = STAGE_ORDER.map((id) => {
-  if (BY_ID[id].id !== id) throw new Error(`stage registry: ${id} holds stage ${BY_ID[id].id}`);
-  return BY_ID[id];
-});
+/** Every Python worker: each worker stage's (its contract is declared beside it) and the Ray driver of sweep and
+ *  zoo run, which is not a stage. */
+export const WORKERS: readonly WorkerContract[] = [
+  ...STAGES.flatMap((stage) => (stage.worker ? [stage.worker] : [])),
+  rayRunWorker,
+];
 
 export const STAGE_IDS: readonly string[] = STAGE_ORDER;
 

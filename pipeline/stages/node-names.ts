@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { NodeNameRow, WORKER_DATA } from '../contracts/workers.ts';
+import { Outputs, WorkDir } from '../contracts/common.ts';
+import { Count, FilePath, NodeNameRow, worker, workerData } from '../contracts/workers.ts';
 import type { FileInput, Stage } from '../engine/types.ts';
 import { UserInputError } from '../errors.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
@@ -7,6 +8,26 @@ import type { QuantizeSettings } from '../recipe/quantize-schema.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { oneLine } from '../text/one-line.ts';
 import { floatModel, readOutput, runWorkerStage, workerCode } from './common.ts';
+
+export const nodeNamesWorker = worker('node_names', {
+  input: z
+    .object({
+      ...WorkDir,
+      model: FilePath,
+      exported: FilePath.describe('the export before onnxsim (to say when onnxsim removed a name)'),
+      node_info: z.array(z.string()),
+      run_on_cpu: z.array(z.string()),
+      timm: z.string().nullable().describe('the timm model, whose mapping of original checkpoints translates names'),
+    })
+    .strict(),
+  output: z
+    .object({
+      rows: z.array(NodeNameRow),
+      count: z.object({ exact: Count, hb_mapper: Count, translated: Count, unresolved: Count }).strict(),
+      outputs: Outputs('resolved'),
+    })
+    .strict(),
+});
 
 /** The resolution rows (the node_names stage's output), read by quantize and mapper_config. */
 export const NODE_NAMES: FileInput = { stage: 'node_names', output: 'resolved' };
@@ -29,26 +50,31 @@ function slice(r: Recipe) {
 /** The zoo's node names (its own export's) found in the graph we exported, before anything uses them. */
 export const nodeNamesStage: Stage = {
   id: 'node_names',
+  worker: nodeNamesWorker,
   version: 1,
   title: 'Resolve node names',
   cacheable: true,
   disabledBecause: ({ recipe }) =>
     namesNodes(recipe.quantize) ? undefined : 'quantize names no nodes (node_info, run_on_cpu)',
   describe(data) {
-    const { rows } = WORKER_DATA.node_names.parse(data);
+    const { rows } = workerData(nodeNamesWorker).parse(data);
     return summary(rows);
   },
   inputs({ loaded }) {
     const { timm, ...names } = slice(loaded.recipe);
     return {
       recipe: { ...names, timm },
-      files: { ...workerCode('node_names'), model: floatModel(loaded), exported: { stage: 'export', output: 'model' } },
+      files: {
+        ...workerCode(nodeNamesWorker.name),
+        model: floatModel(loaded),
+        exported: { stage: 'export', output: 'model' },
+      },
       tools: timm ? ['python', 'onnx', 'torch', 'timm'] : ['python', 'onnx'],
     };
   },
   async run(ctx) {
     const { unresolved: policy, ...names } = slice(ctx.loaded.recipe);
-    const result = await runWorkerStage(ctx, 'node_names', {
+    const result = await runWorkerStage(ctx, nodeNamesWorker, {
       work_dir: ctx.workDir,
       model: ctx.files.model,
       exported: ctx.files.exported,

@@ -1,5 +1,5 @@
-/** The pipeline's stage order, as a plain list (help text and --until checks read it without loading the stages;
- *  stages/index.ts builds the registry from it, so the two cannot disagree). A stage only reads stages before it. */
+// Generated from STAGES in pipeline/stages/index.ts (npm run contracts); a unit test checks it is current.
+/** The pipeline's stage ids in order: --help and --until read them without loading any stage. */
 export const STAGE_ORDER = [
   'preprocess',
   'export',

@@ -1,7 +1,33 @@
 import { cpus } from 'node:os';
+import { z } from 'zod';
+import { NoOutputs, WorkDir } from '../contracts/common.ts';
+import { Count, FilePath, Timings, worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
+
+export const perfWorker = worker('perf', {
+  input: z
+    .object({ ...WorkDir, float_model: FilePath, quant_model: FilePath, preprocess: FilePath, runs: Count })
+    .strict(),
+  output: z
+    .object({
+      host: z.object({ cpu: z.string(), cores: Count, onnxruntime_provider: z.string() }).strict(),
+      float: Timings,
+      quant: Timings,
+      speedup_single: z.number(),
+      machine_load: z
+        .object({
+          others_busy_fraction: z.number().nullable(),
+          loadavg_1m: z.number(),
+          busy: z.boolean(),
+          measured: z.boolean(),
+        })
+        .strict(),
+      outputs: NoOutputs,
+    })
+    .strict(),
+});
 
 /** quantize.host_model: the latency columns time the emulate host model built beside the bpu one. */
 export function timesHostModel(recipe: Recipe): boolean {
@@ -12,6 +38,7 @@ export function timesHostModel(recipe: Recipe): boolean {
 /** Host latency/throughput (ORT CPU) for the report's latency and FPS columns when no board is set. */
 export const perfStage: Stage = {
   id: 'perf',
+  worker: perfWorker,
   version: 2,
   title: 'Host performance',
   cacheable: true,
@@ -22,7 +49,7 @@ export const perfStage: Stage = {
     return {
       recipe: { evaluate: { perf_runs: loaded.recipe.evaluate.perf_runs }, host },
       files: {
-        ...workerCode('perf'),
+        ...workerCode(perfWorker.name),
         float_model: floatModel(loaded),
         quant_model: { stage: 'quantize', output: timesHostModel(loaded.recipe) ? 'host_model' : 'model' },
         preprocess: PREPROCESS,
@@ -31,7 +58,7 @@ export const perfStage: Stage = {
     };
   },
   async run(ctx) {
-    const result = await runWorkerStage(ctx, 'perf', {
+    const result = await runWorkerStage(ctx, perfWorker, {
       work_dir: ctx.workDir,
       float_model: ctx.files.float_model,
       quant_model: ctx.files.quant_model,

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { Outputs } from '../contracts/common.ts';
+import { Count, FilePath, SensitivityRow, subsetInput, TuneStep, worker } from '../contracts/workers.ts';
 import type { FileInput, RunContext, Stage, StageInputs } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
 import { datasetSettings, hasLabels } from '../recipe/dataset-schema.ts';
@@ -12,6 +15,41 @@ import {
   workerCode,
   workerDataset,
 } from './common.ts';
+
+export const sensitivityWorker = worker('sensitivity', {
+  input: z.object({ ...subsetInput, budget_s: z.number() }).strict(),
+  output: z
+    .object({
+      subset: Count,
+      float_top1: z.number(),
+      int8_top1: z.number(),
+      int8_drop: z.number(),
+      measured: Count,
+      unmeasured: z.array(z.string()),
+      seconds: z.number(),
+      top: z.array(SensitivityRow),
+      outputs: Outputs('sensitivity'),
+    })
+    .strict(),
+});
+
+export const tuneWorker = worker('tune', {
+  input: z.object({ ...subsetInput, sensitivity: FilePath, max_drop: z.number(), max_nodes: Count }).strict(),
+  output: z
+    .object({
+      met: z.boolean(),
+      precision: z.enum(['int16', 'float']),
+      quantized_nodes: Count,
+      max_drop: z.number(),
+      nodes: z.array(z.string()),
+      float_top1: z.number(),
+      subset: Count,
+      steps: z.array(TuneStep),
+      best: TuneStep,
+      outputs: Outputs('steps'),
+    })
+    .strict(),
+});
 
 const q = (output: string): FileInput => ({ stage: 'quantize', output });
 
@@ -66,6 +104,7 @@ async function sharedParams(ctx: RunContext) {
 /** Per-layer sensitivity: Top-1/cosine/SQNR with only one node quantized, next to the cumulative cosine. */
 export const sensitivityStage: Stage = {
   id: 'sensitivity',
+  worker: sensitivityWorker,
   version: 2,
   title: 'Per-layer sensitivity',
   resources: { memoryMb: 3072 },
@@ -77,7 +116,7 @@ export const sensitivityStage: Stage = {
   requires: needsLabels,
   inputs: ({ loaded }) => sharedInputs(loaded, 'sensitivity', { budget_s: loaded.recipe.sensitivity.budget_s }),
   run: async (ctx) =>
-    runWorkerStage(ctx, 'sensitivity', {
+    runWorkerStage(ctx, sensitivityWorker, {
       work_dir: ctx.workDir,
       ...(await sharedParams(ctx)),
       budget_s: ctx.loaded.recipe.sensitivity.budget_s,
@@ -87,6 +126,7 @@ export const sensitivityStage: Stage = {
 /** Greedy mixed precision: the fewest sensitive nodes at higher precision that meet tune.max_drop. */
 export const tuneStage: Stage = {
   id: 'tune',
+  worker: tuneWorker,
   version: 2,
   title: 'Tune (accuracy budget)',
   resources: { memoryMb: 3072 },
@@ -101,7 +141,7 @@ export const tuneStage: Stage = {
     return { ...base, files: { ...base.files, sensitivity: { stage: 'sensitivity', output: 'sensitivity' } } };
   },
   run: async (ctx) =>
-    runWorkerStage(ctx, 'tune', {
+    runWorkerStage(ctx, tuneWorker, {
       work_dir: ctx.workDir,
       ...(await sharedParams(ctx)),
       sensitivity: ctx.files.sensitivity,

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { z } from 'zod';
 import { PROTOCOL } from '../contracts/protocol.ts';
 import { ToolVersions } from '../contracts/tools.ts';
-import { WORKERS, type WorkerInput, type WorkerName, type WorkerOutput } from '../contracts/workers.ts';
+import type { WorkerContract, WorkerInput, WorkerOutput } from '../contracts/workers.ts';
 import { StageFailedError, UserInputError } from '../errors.ts';
 import { PROJECT_ROOT, SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
 import { runLogged } from './run-logged.ts';
@@ -63,13 +63,13 @@ export class PythonEnv {
 
   /** Run a worker with the JSON-file protocol; input and output are checked against its contract on this side too.
    *  `launch` starts it elsewhere (e.g. the toolchain's Python in docker); default: this interpreter. */
-  async runWorker<W extends WorkerName>(
-    worker: W,
+  async runWorker<W extends WorkerContract>(
+    contract: W,
     input: WorkerInput<W>,
     io: WorkerIo,
     launch?: (args: string[]) => string[],
   ): Promise<WorkerOutput<W>> {
-    const contract = WORKERS[worker];
+    const worker = contract.name;
     const checked = contract.input.safeParse(input);
     // TypeScript built this input: a mismatch is a bug in zooforge, not the user's
     if (!checked.success) throw new Error(contractProblem(worker, 'input', checked.error));
@@ -112,7 +112,7 @@ export class PythonEnv {
     }
     const parsed = contract.output.safeParse(JSON.parse(await readFile(outPath, 'utf8')));
     if (!parsed.success) throw new StageFailedError(contractProblem(worker, 'output', parsed.error));
-    return parsed.data as WorkerOutput<W>; // parsed by this very contract: the cast only narrows the union of all workers to W
+    return parsed.data as WorkerOutput<W>; // parsed by this very contract
   }
 }
 

@@ -1,3 +1,4 @@
+import { quantizeWorker } from '../../pipeline/stages/quantize.ts';
 // npm run bench:int8-speed [-- Model ...] — emulate host (the fastest int8 on this machine) on the zoo models of
 // `npm run zoo:check` (default: every catalog model with a public source; random weights, the 20 photos): the perf
 // stage's 1-thread medians of fp32 and of the int8 model the quantize stage chose (which op types stay float is
@@ -5,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
+import { workerData } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { mdTable, num } from '../../pipeline/report/format.ts';
 import { loadCatalog } from '../../pipeline/zoo/catalog.ts';
@@ -23,7 +24,7 @@ for (const [i, m] of models.entries()) {
     continue;
   }
   const manifest = JSON.parse(readFileSync(join(root, m.model, 'run', 'manifest.json'), 'utf8')) as Manifest;
-  const q = WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data);
+  const q = workerData(quantizeWorker).parse(manifest.stages.find((s) => s.id === 'quantize')!.data);
   rows.push({ model: m.model, fp32: row.fp32, int8: row.int8, kept: q.float_op_types.join(', ') || 'none' });
   console.error(
     `[${i + 1}/${models.length}] ${m.model}: fp32 ${num(row.fp32)} ms, int8 ${num(row.int8)} ms (x${num(row.fp32 / row.int8)}), kept float: ${rows.at(-1)!.kept}`,

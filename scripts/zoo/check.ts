@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { z } from 'zod';
 import { ParamsData } from '../../pipeline/contracts/stages.ts';
-import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
+import { workerData } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { succeeded } from '../../pipeline/engine/types.ts';
 import { PROJECT_ROOT, SHARED_DIR } from '../../pipeline/paths.ts';
 import { mdTable, num } from '../../pipeline/report/format.ts';
+import { perfWorker } from '../../pipeline/stages/perf.ts';
+import { quantizeWorker } from '../../pipeline/stages/quantize.ts';
 import { loadCatalog, type ZooEntry } from '../../pipeline/zoo/catalog.ts';
 
 const PHOTOS = join(SHARED_DIR, 'fixtures', 'photos');
@@ -80,8 +82,8 @@ export async function checkModel(m: ZooEntry, root = ROOT, extra: string[] = [])
   const within = m.params_M !== null && oursM !== null && Math.abs(oursM - m.params_M) / m.params_M <= 0.01;
   // a noted mismatch holds only while our count is exactly the one measured when the note was written
   const explained = m.params_note !== undefined && total === m.params_ours;
-  const quant = data('quantize', WORKER_DATA.quantize);
-  const perf = data('perf', WORKER_DATA.perf);
+  const quant = data('quantize', workerData(quantizeWorker));
+  const perf = data('perf', workerData(perfWorker));
   return {
     model: m.model,
     zooM: m.params_M,

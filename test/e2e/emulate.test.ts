@@ -3,11 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
+import { workerData } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { PROJECT_ROOT, VENV_PYTHON } from '../../pipeline/paths.ts';
 import { num } from '../../pipeline/report/format.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
+import { exportWorker } from '../../pipeline/stages/export.ts';
+import { quantizeWorker } from '../../pipeline/stages/quantize.ts';
 import { workerEnv } from '../../pipeline/tools/python.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
@@ -48,8 +50,8 @@ async function run(dir: string, name: string, set: string[], recipe = RECIPE) {
   return {
     out,
     report,
-    exported: WORKER_DATA.export.parse(manifest.stages.find((s) => s.id === 'export')!.data),
-    q: WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data),
+    exported: workerData(exportWorker).parse(manifest.stages.find((s) => s.id === 'export')!.data),
+    q: workerData(quantizeWorker).parse(manifest.stages.find((s) => s.id === 'quantize')!.data),
     plainTop1: (JSON.parse(plain.stdout) as { top1: number }).top1,
     stderr: r.stderr,
   };

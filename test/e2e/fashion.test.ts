@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompareRow } from '../../pipeline/commands/compare.ts';
-import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
+import { workerData } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import type { ReportData } from '../../pipeline/report/model.ts';
+import { quantizeWorker } from '../../pipeline/stages/quantize.ts';
 import { zooforge } from '../helpers/cli.ts';
 import { tmp } from '../helpers/tmp.ts';
 import { warmCache } from '../helpers/warm-cache.ts';
@@ -31,7 +32,7 @@ describe('Fashion-MNIST recipe, end to end on real data (export -> report)', () 
     expect(report.float!.top1).toBeGreaterThanOrEqual(90);
     expect(Math.abs(report.float!.top1 - report.quant!.top1)).toBeLessThanOrEqual(0.3);
     expect(report.mean_output_cosine).toBeLessThan(1); // int8 really differs from float
-    const q = WORKER_DATA.quantize.parse(manifest.stages.find((s) => s.id === 'quantize')!.data);
+    const q = workerData(quantizeWorker).parse(manifest.stages.find((s) => s.id === 'quantize')!.data);
     expect(q.qdq_nodes.QuantizeLinear).toBeGreaterThan(10);
     // hb_mapper's words for the winner of its X5 grid (method x per_channel x asymmetric)
     expect(q.selected).toMatch(

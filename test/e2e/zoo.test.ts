@@ -4,9 +4,11 @@ import { execa } from 'execa';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { WORKER_DATA } from '../../pipeline/contracts/workers.ts';
+import { workerData } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { PROJECT_ROOT } from '../../pipeline/paths.ts';
+import { nodeNamesWorker } from '../../pipeline/stages/node-names.ts';
+import { quantizeWorker } from '../../pipeline/stages/quantize.ts';
 import { loadCatalog } from '../../pipeline/zoo/catalog.ts';
 import { type CheckRow, checkModel, checkTable } from '../../scripts/zoo/check.ts';
 import { tmp } from '../helpers/tmp.ts';
@@ -46,7 +48,7 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
 
   it("emulate bpu honours the zoo configs' int16: node_info int16 tensors (ConvNeXt_atto) and set_all_nodes_int16 (EfficientFormer_l1) as int16 Q/DQ", () => {
     const quant = (model: string) =>
-      WORKER_DATA.quantize.parse(
+      workerData(quantizeWorker).parse(
         (JSON.parse(readFileSync(join(root, model, 'run', 'manifest.json'), 'utf8')) as Manifest).stages.find(
           (s) => s.id === 'quantize',
         )!.data,
@@ -59,7 +61,7 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     expect(convnext.warnings.filter((w) => /keeps it float/.test(w))).toEqual([]); // bpu runs them int16
     // the zoo's '/…/downsample.0/Div_mul' is hb_mapper's name for the Mul it makes of our Div: emulated on the Div
     const names = (model: string) =>
-      WORKER_DATA.node_names.parse(
+      workerData(nodeNamesWorker).parse(
         (JSON.parse(readFileSync(join(root, model, 'run', 'manifest.json'), 'utf8')) as Manifest).stages.find(
           (s) => s.id === 'node_names',
         )!.data,

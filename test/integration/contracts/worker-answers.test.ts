@@ -1,6 +1,8 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { WorkerInput } from '../../../pipeline/contracts/workers.ts';
+import { perfWorker } from '../../../pipeline/stages/perf.ts';
 import { PythonEnv } from '../../../pipeline/tools/python.ts';
 import { tmp } from '../../helpers/tmp.ts';
 
@@ -21,7 +23,7 @@ describe('worker contracts', () => {
   it('TypeScript refuses a worker answer that does not match the contract, naming the worker and the field', async () => {
     const dir = tmp('zf-contract-');
     const bad = fakePython(dir, { outputs: {}, host: { cpu: 'x', cores: 'two', onnxruntime_provider: 'CPU' } });
-    await expect(bad.runWorker('perf', { ...perfInput, work_dir: dir }, io(dir))).rejects.toThrow(
+    await expect(bad.runWorker(perfWorker, { ...perfInput, work_dir: dir }, io(dir))).rejects.toThrow(
       /^perf worker output does not match its contract: host\.cores: Invalid input: expected number, received string/,
     );
   });
@@ -29,10 +31,8 @@ describe('worker contracts', () => {
   it('and refuses to send an input that does not match, before any process starts', async () => {
     const dir = tmp('zf-contract-');
     const py = fakePython(dir, {});
-    const wrong = { ...perfInput, runs: 'three', work_dir: dir } as unknown as Parameters<
-      typeof py.runWorker<'perf'>
-    >[1];
-    await expect(py.runWorker('perf', wrong, io(dir))).rejects.toThrow(
+    const wrong = { ...perfInput, runs: 'three', work_dir: dir } as unknown as WorkerInput<typeof perfWorker>;
+    await expect(py.runWorker(perfWorker, wrong, io(dir))).rejects.toThrow(
       /^perf worker input does not match its contract: runs:/,
     );
   });

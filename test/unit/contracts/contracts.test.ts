@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contractFiles } from '../../../pipeline/contracts/generate.ts';
-import { SCRIPTS_DIR } from '../../../pipeline/paths.ts';
+import { contractFiles, orderFile } from '../../../pipeline/contracts/generate.ts';
+import { PROJECT_ROOT, SCRIPTS_DIR } from '../../../pipeline/paths.ts';
 
 const DIR = join(SCRIPTS_DIR, 'zf', 'contracts');
 
@@ -15,5 +15,9 @@ describe('worker contracts', () => {
         .sort(),
     ).toEqual(Object.keys(files).sort());
     for (const [name, text] of Object.entries(files)) expect(readFileSync(join(DIR, name), 'utf8'), name).toBe(text);
+  });
+
+  it('pipeline/stages/order.ts is the ids of STAGES (npm run contracts)', () => {
+    expect(readFileSync(join(PROJECT_ROOT, 'pipeline', 'stages', 'order.ts'), 'utf8')).toBe(orderFile());
   });
 });

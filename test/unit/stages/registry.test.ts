@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WORKERS } from '../../../pipeline/contracts/workers.ts';
 import { loadRecipe } from '../../../pipeline/recipe/load.ts';
 import { workerCode } from '../../../pipeline/stages/common.ts';
-import { STAGES } from '../../../pipeline/stages/index.ts';
+import { STAGES, WORKERS } from '../../../pipeline/stages/index.ts';
 import { STAGE_ORDER } from '../../../pipeline/stages/order.ts';
 
 /** Every recipe shape that switches stages on: the demo on each backend, with sensitivity and tune. */
@@ -33,8 +32,13 @@ describe('the stage registry', () => {
     }
   });
 
+  it("gives a worker one name: its stage's id, its module's and its contract file's", () => {
+    for (const stage of STAGES.filter((s) => s.worker)) expect(stage.worker!.name).toBe(stage.id);
+    expect(WORKERS.map((w) => w.name)).toContain('ray_run');
+  });
+
   it('keys every worker on its module, its local imports and its contract', () => {
-    for (const name of Object.keys(WORKERS) as (keyof typeof WORKERS)[]) {
+    for (const { name } of WORKERS) {
       const code = workerCode(name);
       expect(Object.keys(code), name).toEqual(
         expect.arrayContaining(['code.worker', 'code.contract', 'code.zf.protocol']),
