@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { UserInputError } from '../errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
-/** yaml/zoo/catalog.json: the RDK X5 classification zoo as published (figures on the board), each model's public
- *  source where there is one, and its hb_mapper config under yaml/zoo/hb/. */
+/** zoo/catalog.json: the RDK X5 classification zoo as published (figures on the board), each model's public
+ *  source where there is one, and its hb_mapper config under zoo/hb/. */
 const Entry = z
   .object({
     model: z.string(),
@@ -33,7 +33,7 @@ export type ZooEntry = z.infer<typeof Entry>;
 
 const Catalog = z.object({ zoo: z.string(), board: z.string(), models: z.array(Entry) }).strict();
 
-export const ZOO_DIR = join(PROJECT_ROOT, 'yaml', 'zoo');
+export const ZOO_DIR = join(PROJECT_ROOT, 'zoo');
 
 export function loadCatalog(): z.infer<typeof Catalog> {
   return Catalog.parse(JSON.parse(readFileSync(join(ZOO_DIR, 'catalog.json'), 'utf8')));

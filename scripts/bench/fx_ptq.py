@@ -1,5 +1,5 @@
 """bench:ptq-accuracy baseline: PyTorch FX post-training quantization (qnnpack) of a Fashion-MNIST net of
-yaml/models/ (the deployed form: re-parameterizable blocks fused first, as our export does), calibrated on exactly
+models/ (the deployed form: re-parameterizable blocks fused first, as our export does), calibrated on exactly
 the images our calibration stage chose, evaluated on the 10k test set.
 Usage: fx_ptq.py RUN_DIR CHECKPOINT MODEL -> JSON {fx_int8_top1, torch_float_top1, calibration_images}"""
 
@@ -10,7 +10,7 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..", "yaml", "models")]
+sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..", "models")]
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.ao.quantization import get_default_qconfig_mapping  # noqa: E402

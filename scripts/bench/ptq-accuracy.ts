@@ -64,7 +64,7 @@ for (const net of NETS) {
       await execa(VENV_PYTHON, [
         join(PROJECT_ROOT, 'scripts', 'bench', 'fx_ptq.py'),
         def.out,
-        join(PROJECT_ROOT, 'yaml', 'models', `${net}.pt`),
+        join(PROJECT_ROOT, 'models', `${net}.pt`),
         net,
       ])
     ).stdout,

@@ -1,5 +1,5 @@
-// Writes yaml/zoo/catalog.json from the RDK X5 classification zoo's published table (../shared/fixtures/zoo/
-// catalog.tsv) and the zoo's hb_mapper configs (copied to yaml/zoo/hb/). Run once per zoo release:
+// Writes zoo/catalog.json from the RDK X5 classification zoo's published table (../shared/fixtures/zoo/
+// catalog.tsv) and the zoo's hb_mapper configs (copied to zoo/hb/). Run once per zoo release:
 //   node --import tsx scripts/zoo/catalog-from-fixtures.ts
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ const rows = readFileSync(join(SHARED_DIR, 'fixtures', 'zoo', 'catalog.tsv'), 'u
   .split('\n')
   .map((l) => l.split('\t'));
 const [header, ...data] = rows;
-const configs = readdirSync(join(PROJECT_ROOT, 'yaml', 'zoo', 'hb'));
+const configs = readdirSync(join(PROJECT_ROOT, 'zoo', 'hb'));
 const norm = (s: string): string =>
   s
     .toLowerCase()
@@ -96,7 +96,7 @@ const models = data.map((cells) => {
     config,
   };
 });
-const out = join(PROJECT_ROOT, 'yaml', 'zoo', 'catalog.json');
+const out = join(PROJECT_ROOT, 'zoo', 'catalog.json');
 writeFileSync(
   out,
   `${JSON.stringify({ zoo: 'D-Robotics RDK X5 classification model zoo', board: 'RDK X5 (bayes-e)', models }, null, 2)}\n`,

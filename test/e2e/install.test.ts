@@ -2,7 +2,7 @@
 // user's data and cache folders in a temporary home: doctor says what is missing, setup builds the Python
 // environment there (a real venv and pip install), a recipe runs from an unrelated folder, and the same recipe in a
 // second folder reuses the first one's cache.
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -51,8 +51,11 @@ describe('installed from the packed tarball (npm pack, npm install -g --prefix)'
     const project = (name: string): string => {
       const p = join(dir, name);
       mkdirSync(p);
-      cpSync(join(PROJECT_ROOT, 'yaml', 'models'), join(p, 'models'), { recursive: true });
-      cpSync(join(PROJECT_ROOT, 'yaml', 'fashion_resnext.yaml'), join(p, 'recipe.yaml'));
+      cpSync(join(PROJECT_ROOT, 'models'), join(p, 'models'), { recursive: true });
+      writeFileSync(
+        join(p, 'recipe.yaml'),
+        readFileSync(join(PROJECT_ROOT, 'yaml', 'fashion_resnext.yaml'), 'utf8').replaceAll('../models/', 'models/'),
+      );
       return p;
     };
     const small = ['--set', 'quantize.calibration_type=max', '--set', 'evaluate.limit=500'];

@@ -9,7 +9,7 @@ import { loadRecipe } from '../../pipeline/recipe/load.ts';
 import { tmp } from './tmp.ts';
 
 export const YAML_DIR = join(SHARED_DIR, 'fixtures', 'horizon', 'yaml');
-const ZOO_HB = join(PROJECT_ROOT, 'yaml', 'zoo', 'hb');
+const ZOO_HB = join(PROJECT_ROOT, 'zoo', 'hb');
 
 /** The recorded toolchain configs and all 47 of the X5 classification zoo's. */
 export const CONFIGS = [

@@ -77,12 +77,7 @@ describe('zooforge zoo', () => {
 
   it("import of a zoo config takes the catalog's source and size; any other config keeps its ONNX and says which field to fill", async () => {
     const dir = tmp('zf-zoo-');
-    const zoo = await zooforge([
-      'import',
-      join('yaml', 'zoo', 'hb', 'FastViT_T8_config.yaml'),
-      '--out',
-      join(dir, 'f.yaml'),
-    ]);
+    const zoo = await zooforge(['import', join('zoo', 'hb', 'FastViT_T8_config.yaml'), '--out', join(dir, 'f.yaml')]);
     expect(zoo.exitCode).toBe(0);
     const { recipe } = loadRecipe(join(dir, 'f.yaml'));
     expect(recipe.model).toMatchObject({ name: 'FastViT_T8', source: { timm: 'fastvit_t8' }, pretrained: true });

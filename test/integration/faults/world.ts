@@ -26,7 +26,7 @@ export interface World {
   cache: string;
 }
 
-export const FASHION_CKPT = join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.pt');
+export const FASHION_CKPT = join(PROJECT_ROOT, 'models', 'fashion_resnext.pt');
 
 export async function makeWorld(dir: string): Promise<World> {
   const recipe = join(dir, 'recipe.yaml');
@@ -101,7 +101,7 @@ open(os.path.join(d, "truncated.onnx"), "r+b").truncate(60)
   mkdirSync(join(dir, 'run-truncated', 'report'), { recursive: true });
   copyFileSync(join(dir, 'report-truncated.json'), join(dir, 'run-truncated', 'report', 'report.json'));
   // A user module that prints what looks like zooforge's progress protocol, but is not.
-  cpSync(join(PROJECT_ROOT, 'yaml', 'models', 'fashion_resnext.py'), join(dir, 'noisy_module.py'));
+  cpSync(join(PROJECT_ROOT, 'models', 'fashion_resnext.py'), join(dir, 'noisy_module.py'));
   writeFileSync(
     join(dir, 'noisy_module.py'),
     `print("##zf-progress {not json")\nprint("##zf-progress {\\"nomessage\\": 1}")\n${readFileSync(join(dir, 'noisy_module.py'), 'utf8')}`,

@@ -20,7 +20,7 @@ describe('params scanner under truncation and bit flips', () => {
       '-c',
       `
 import sys, torch
-sys.path.insert(0, ${JSON.stringify(join(PROJECT_ROOT, 'yaml', 'models'))})
+sys.path.insert(0, ${JSON.stringify(join(PROJECT_ROOT, 'models'))})
 from fashion_resnext import fashion_resnext
 torch.onnx.export(fashion_resnext().eval(), torch.zeros(1, 1, 28, 28), ${JSON.stringify(model)}, opset_version=11)
 `,

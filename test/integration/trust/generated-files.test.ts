@@ -7,7 +7,7 @@ import { PROJECT_ROOT, VENV_PYTHON } from '../../../pipeline/paths.ts';
 import { zooforge } from '../../helpers/cli.ts';
 import { tmp } from '../../helpers/tmp.ts';
 
-const ZOO_CONFIG = join(PROJECT_ROOT, 'yaml', 'zoo', 'hb', 'ResNeXt50_32x4d_config.yaml');
+const ZOO_CONFIG = join(PROJECT_ROOT, 'zoo', 'hb', 'ResNeXt50_32x4d_config.yaml');
 
 /** File names a folder can hold that would add structure to a YAML comment if written raw. */
 const HOSTILE_NAMES = [

@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../pipeline/paths.ts';
@@ -13,9 +13,10 @@ it('every stage keys the same recipe slice for a recipe and its copy in another 
   const here = loadRecipe(join(PROJECT_ROOT, 'yaml', 'fashion_resnext.yaml'), ['tune.max_drop=0.5']);
   const dir = tmp('zf-moved-');
   writeFileSync(join(dir, 'absolute.yaml'), fashionRecipeText());
-  cpSync(join(PROJECT_ROOT, 'yaml', 'models'), join(dir, 'models'), { recursive: true });
-  cpSync(join(PROJECT_ROOT, 'yaml', 'fashion_resnext.yaml'), join(dir, 'relative.yaml'));
-  for (const file of ['absolute.yaml', 'relative.yaml']) {
+  cpSync(join(PROJECT_ROOT, 'models'), join(dir, 'models'), { recursive: true });
+  mkdirSync(join(dir, 'yaml'));
+  cpSync(join(PROJECT_ROOT, 'yaml', 'fashion_resnext.yaml'), join(dir, 'yaml', 'relative.yaml'));
+  for (const file of ['absolute.yaml', join('yaml', 'relative.yaml')]) {
     const moved = loadRecipe(join(dir, file), ['tune.max_drop=0.5']);
     for (const stage of STAGES) {
       const slice = async (loaded: typeof here) => JSON.stringify((await stage.inputs({ loaded })).recipe);

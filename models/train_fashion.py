@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Train one of the small nets of yaml/models/ on Fashion-MNIST (Debian's dataset-fashion-mnist): --model NAME is the
-file yaml/models/NAME.py and its factory NAME(). The demo and the two quantization-hostile proxies:
-    .venv/bin/python yaml/models/train_fashion.py --model fashion_resnext --epochs 10 --lr 0.1
-    .venv/bin/python yaml/models/train_fashion.py --model fashion_mobilenet --epochs 8 --lr 0.1
-    .venv/bin/python yaml/models/train_fashion.py --model fashion_repvgg --epochs 10 --lr 0.1
-Writes yaml/models/NAME.pt (the training-time form: RepVGG keeps its branches) and NAME.pt.json beside it, with the
+"""Train one of the small nets of models/ on Fashion-MNIST (Debian's dataset-fashion-mnist): --model NAME is the
+file models/NAME.py and its factory NAME(). The demo and the two quantization-hostile proxies:
+    .venv/bin/python models/train_fashion.py --model fashion_resnext --epochs 10 --lr 0.1
+    .venv/bin/python models/train_fashion.py --model fashion_mobilenet --epochs 8 --lr 0.1
+    .venv/bin/python models/train_fashion.py --model fashion_repvgg --epochs 10 --lr 0.1
+Writes models/NAME.pt (the training-time form: RepVGG keeps its branches) and NAME.pt.json beside it, with the
 test-set Top-1 of the saved weights (its own evaluation) and the command.
 """
 
@@ -51,8 +51,8 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default="fashion_resnext", help="yaml/models/<model>.py with factory <model>()")
-    ap.add_argument("--out", help="default yaml/models/<model>.pt")
+    ap.add_argument("--model", default="fashion_resnext", help="models/<model>.py with factory <model>()")
+    ap.add_argument("--out", help="default models/<model>.pt")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--lr", type=float, default=0.2)
@@ -118,7 +118,7 @@ def main() -> None:
         "mean": MEAN,
         "std": STD,
         "params": sum(p.numel() for p in model.parameters()),
-        "command": "python yaml/models/train_fashion.py " + " ".join(sys.argv[1:]),
+        "command": "python models/train_fashion.py " + " ".join(sys.argv[1:]),
     }
     with open(args.out + ".json", "w") as f:
         json.dump(info, f, indent=2)
