@@ -11,6 +11,7 @@ from onnx import helper, numpy_helper
 from zf.protocol import ZfError, progress
 from zf.qdq import HOST_SCHEME, build_qdq, is_grouped_conv, nodes_kept_float
 from zf.regroup import group_options, regroup
+from zf.runtime import runtime_name
 from zf.timing import latency
 
 DENSE = ("Conv", "MatMul", "Gemm")
@@ -28,7 +29,9 @@ def _dims(info: onnx.ValueInfoProto) -> List[int]:
     return [d.dim_value if d.dim_value > 0 else 1 for d in info.type.tensor_type.shape.dim]
 
 
-def node_speedups(model: onnx.ModelProto, ranges: Dict, runs: int = 20) -> Tuple[Dict[str, float], Dict[str, int]]:
+def node_speedups(
+    model: onnx.ModelProto, ranges: Dict, runs: int = 20, runtime: str = "ort"
+) -> Tuple[Dict[str, float], Dict[str, int]]:
     """(dense node -> int8 time / fp32 time, each node timed alone as a one-node model: int8 with the Q before and
     the DQ after it, what it costs beside float neighbours; narrow grouped conv -> the group count it runs fastest
     with in int8, when widening its groups (zf/regroup.py) beats its own). Nodes whose shapes are unknown are left out."""
@@ -60,12 +63,12 @@ def node_speedups(model: onnx.ModelProto, ranges: Dict, runs: int = 20) -> Tuple
         lo, hi = ranges[node.input[0]]
         x = np.random.default_rng(0).uniform(lo, hi, shape).astype(np.float32)
         own = {t: ranges[t] for t in (node.input[0], node.output[0])}
-        fp32 = latency(one, x, runs)["median_ms"]
-        int8 = latency(build_qdq(one, own, True, []), x, runs)["median_ms"]
+        fp32 = latency(one, x, runs, runtime)["median_ms"]
+        int8 = latency(build_qdq(one, own, True, []), x, runs, runtime)["median_ms"]
         options = group_options(node, numpy_helper.to_array(weights[node.input[1]]))
         if options:
             timed = {
-                g: latency(build_qdq(regroup(one, {node.name: g}), own, True, []), x, runs)["median_ms"]
+                g: latency(build_qdq(regroup(one, {node.name: g}), own, True, []), x, runs, runtime)["median_ms"]
                 for g in options
             }
             best = min(timed, key=timed.get)
@@ -178,7 +181,7 @@ def decide(fp32_ms: float, tried: List[Dict]) -> Tuple[int, str]:
 
 def pinned(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, runs: int = 30) -> Dict:
     """quantize.host_placement: the recipe's placement, timed once beside fp32 for the report, chosen by nothing."""
-    pin = q["host_placement"]
+    pin, runtime = q["host_placement"], q["host_runtime"]
     names = {n.name for n in model.graph.node}
     missing = [n for n in [*pin["float_nodes"], *pin["regrouped"]] if n not in names]
     if missing:
@@ -192,38 +195,40 @@ def pinned(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, runs: int = 3
         "float_nodes": pin["float_nodes"],
         "regroup": pin["regrouped"],
     }
-    fp32 = latency(model, x, runs)["median_ms"]
+    fp32 = latency(model, x, runs, runtime)["median_ms"]
     qmodel = build_placed(q, model, ranges, pin["float_op_types"], pin["float_nodes"], pin["regrouped"])
-    return record(fp32, [{**choice, "int8_ms": latency(qmodel, x, runs)["median_ms"]}], 0, "quantize.host_placement")
+    timed = [{**choice, "int8_ms": latency(qmodel, x, runs, runtime)["median_ms"]}]
+    return {**record(fp32, timed, 0, "quantize.host_placement"), "runtime": runtime_name(runtime)}
 
 
 def choose_float_types(q: Dict, model: onnx.ModelProto, ranges, x: np.ndarray, runs: int = 30) -> Dict:
     """The placement record (see record()); quantize.host_placement, when set, instead of timing one."""
     if q.get("host_placement"):
         return pinned(q, model, ranges, x, runs)
-    speedups, regroups = node_speedups(model, ranges)
+    runtime = q["host_runtime"]  # the placement is timed in the runtime that will run it
+    speedups, regroups = node_speedups(model, ranges, runtime=runtime)
     cands = candidates(model, speedups, regroups)
     progress("timing fp32 (1 thread) for emulate host")
-    fp32 = latency(model, x, runs)["median_ms"]
+    fp32 = latency(model, x, runs, runtime)["median_ms"]
     tried, built = [], []
     for k, c in enumerate(cands):
         progress(f"timing int8 on {c['label']}", k + 1, len(cands))
         built.append(build_placed(q, model, ranges, c["float_op_types"], c["float_nodes"], c["regroup"]))
-        tried.append({**c, "int8_ms": latency(built[-1], x, runs)["median_ms"]})
-    fp32 = retime(model, built, tried, fp32, x, runs)
-    return record(fp32, tried, *decide(fp32, tried))
+        tried.append({**c, "int8_ms": latency(built[-1], x, runs, runtime)["median_ms"]})
+    fp32 = retime(model, built, tried, fp32, x, runs, runtime)
+    return {**record(fp32, tried, *decide(fp32, tried)), "runtime": runtime_name(runtime)}
 
 
-def retime(model, built, tried, fp32: float, x: np.ndarray, runs: int, rounds: int = 2) -> float:
+def retime(model, built, tried, fp32: float, x: np.ndarray, runs: int, runtime: str, rounds: int = 2) -> float:
     """A busy moment only ever slows a run down: fp32 and every placement that could be kept (within 25 % of the
     fastest) are timed `rounds` more times, interleaved, and keep their least median. Updates `tried`; returns fp32."""
     fastest = min(t["int8_ms"] for t in tried)
     contenders = [i for i, t in enumerate(tried) if t["int8_ms"] <= 1.25 * fastest]
     for r in range(rounds):
         progress("timing again the placements that could be kept", r + 1, rounds)
-        fp32 = min(fp32, latency(model, x, runs)["median_ms"])
+        fp32 = min(fp32, latency(model, x, runs, runtime)["median_ms"])
         for i in contenders:
-            tried[i]["int8_ms"] = min(tried[i]["int8_ms"], latency(built[i], x, runs)["median_ms"])
+            tried[i]["int8_ms"] = min(tried[i]["int8_ms"], latency(built[i], x, runs, runtime)["median_ms"])
     return fp32
 
 

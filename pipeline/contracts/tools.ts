@@ -12,6 +12,7 @@ export const TOOL_NAMES = [
   'onnxruntime',
   'numpy',
   'pillow',
+  'openvino',
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 

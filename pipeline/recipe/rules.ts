@@ -97,8 +97,21 @@ const hbConfigValid: Rule = (r, dir) => {
   return checkHbConfig(config, { inputs: 1, shape: r.input.shape }).errors;
 };
 
+/** OpenVINO runs the host int8 model: one exists under emulate host, or beside the bpu one with host_model. */
+const hostRuntimeHasAHostModel: Rule = (r) => {
+  const q = r.quantize;
+  if (q.host_runtime === 'ort' || (q.backend !== 'horizon' && (q.emulate === 'host' || q.host_model))) return [];
+  return [
+    {
+      path: ['quantize', 'host_runtime'],
+      message: `openvino runs the host int8 model of the ort backend (quantize.emulate: host, or emulate bpu with host_model: true); this recipe has ${q.backend === 'horizon' ? 'backend horizon' : 'emulate bpu without host_model'}`,
+    },
+  ];
+};
+
 export const RULES: Record<string, Rule> = {
   filesExist,
+  hostRuntimeHasAHostModel,
   channelsAgree,
   backendSupportsMethod,
   hbConfigFileValid,

@@ -47,7 +47,7 @@ function zooTable(d: ReportData): Block[] {
     ? 'not measured'
     : d.perf.label === 'board'
       ? `board: ${d.perf.cpu}, hrt_model_exec perf, ${d.perf.cores ?? 'an unrecorded number of'} threads for the multi-thread columns`
-      : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ORT CPU, ${
+      : `host: ${d.perf.cpu}, ${d.perf.cores} cores, ${d.perf.runtime ?? 'ONNX Runtime (CPU)'}, ${
           d.calibration?.host_model
             ? "the emulate host int8 model built beside the bpu one from the same calibration pass (quantize/model_int8_host.onnx, quantize.host_model); Quantization accuracy is the emulate bpu model's"
             : `the int8 model below${d.calibration?.emulate === 'bpu' ? " (built to predict the board's accuracy, not for host speed: emulate host is, or quantize.host_model beside it)" : ''}`
@@ -259,7 +259,7 @@ function hostSpeed(d: ReportData): Block[] {
   if (!h) return [];
   return [
     p(
-      `Measured for emulate host (1 thread, quantize stage; the least of up to three medians): fp32 ${num(h.fp32_ms)} ms; int8 ${num(h.int8_ms)} ms with int8 on ${h.label}` +
+      `Measured for emulate host in ${h.runtime} (1 thread, quantize stage; the least of up to three medians): fp32 ${num(h.fp32_ms)} ms; int8 ${num(h.int8_ms)} ms with int8 on ${h.label}` +
         `${h.int8_ms > h.fp32_ms ? ' (still slower than fp32: no placement tried beats it on this machine)' : ''}.` +
         `${Object.keys(h.regrouped).length ? ` ${Object.keys(h.regrouped).length} narrow grouped convolution(s) run with fewer, wider groups (block-diagonal weights: the same values; ONNX Runtime's int8 kernels are faster on wide groups).` : ''}` +
         ` Kept: ${h.decided_by}.` +

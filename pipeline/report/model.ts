@@ -118,6 +118,8 @@ export interface Accuracy {
 }
 export interface Perf {
   label: 'host' | 'board';
+  /** host: what ran the models (ONNX Runtime or OpenVINO, quantize.host_runtime) */
+  runtime?: string;
   cpu: string;
   /** null: not measured (a board log without the figure; fp32 is never timed on the board) */
   cores: number | null;
@@ -241,6 +243,7 @@ function perfOf(
   if (!pf) return null;
   return {
     label: 'host',
+    runtime: pf.host.runtime,
     cpu: pf.host.cpu,
     cores: pf.host.cores,
     single_ms: pf.quant.single.median_ms,

@@ -24,6 +24,10 @@ export const TORCH_TOOLS: readonly ToolName[] = [
 ];
 export const ORT_TOOLS: readonly ToolName[] = ['python', 'onnx', 'onnxruntime', 'numpy'];
 
+/** The tools a stage that runs models in this runtime (quantize.host_runtime) calls. */
+export const runtimeTools = (runtime: 'ort' | 'openvino'): readonly ToolName[] =>
+  runtime === 'openvino' ? [...ORT_TOOLS, 'openvino'] : ORT_TOOLS;
+
 /** The dataset with every path made absolute, as the Python workers want it. */
 export function resolveDataset(loaded: LoadedRecipe, ds: Dataset): Dataset {
   if ('fashion_mnist' in ds)

@@ -4,12 +4,13 @@ import { Count, evaluation, FilePath, worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
 import { datasetSettings, WorkerDatasetSchema } from '../recipe/dataset-schema.ts';
+import type { Recipe } from '../recipe/schema.ts';
 import { boardInputKey, boardInputType } from './board-input.ts';
 import {
   datasetFiles,
   floatModel,
-  ORT_TOOLS,
   PREPROCESS,
+  runtimeTools,
   runWorkerStage,
   workerCode,
   workerDataset,
@@ -26,6 +27,8 @@ export const evaluateWorker = worker('evaluate', {
       ...evaluation,
       /** what the board feeds the int8 model (emulate bpu; zf/hb_input.py board_pixels); null: the training input */
       input_type_rt: z.string().nullable(),
+      /** what runs the int8 model: OpenVINO for an emulate host model with quantize.host_runtime openvino */
+      quant_runtime: z.enum(['ort', 'openvino']),
     })
     .strict(),
   output: PairedMetrics.extend({
@@ -42,6 +45,11 @@ export const evaluateWorker = worker('evaluate', {
     outputs: Outputs('predictions', 'images', 'thumbs'),
   }).strict(),
 });
+
+/** The runtime of the int8 model's accuracy: the host runtime for the emulate host model (the bpu model predicts
+ *  the board, whose runtime ONNX Runtime stands in for). */
+export const quantRuntime = (r: Recipe): 'ort' | 'openvino' =>
+  r.quantize.emulate === 'host' ? r.quantize.host_runtime : 'ort';
 
 /** Float vs quantized Top-1/Top-5 on the same images, in one pass, with the paired statistics: float on the training
  *  input, int8 on what the board feeds it under emulate bpu (board-input.ts). */
@@ -65,6 +73,7 @@ export const evaluateStage: Stage = {
           dataset: datasetSettings(e.dataset),
         },
         board_input: boardInputKey(loaded),
+        quant_runtime: quantRuntime(loaded.recipe),
       },
       files: {
         ...workerCode(evaluateWorker.name),
@@ -73,7 +82,7 @@ export const evaluateStage: Stage = {
         preprocess: PREPROCESS,
         ...datasetFiles(loaded, 'evaluate', 'dataset'),
       },
-      tools: [...ORT_TOOLS, 'pillow'],
+      tools: [...runtimeTools(quantRuntime(loaded.recipe)), 'pillow'],
     };
   },
   async run(ctx) {
@@ -88,6 +97,7 @@ export const evaluateStage: Stage = {
       sampling: e.sampling,
       batch_size: e.batch_size,
       input_type_rt: await boardInputType(ctx, ctx.files.preprocess),
+      quant_runtime: quantRuntime(ctx.loaded.recipe),
     });
   },
 };

@@ -22,7 +22,7 @@ import { evaluateWorker } from './evaluate.ts';
 
 export const hbEvaluateWorker = worker('hb_evaluate', {
   // evaluate's input, plus the input type the board's model takes (the Horizon model is fed that)
-  input: evaluateWorker.input.extend({ input_type_rt: z.string() }).strict(),
+  input: evaluateWorker.input.omit({ quant_runtime: true }).extend({ input_type_rt: z.string() }).strict(),
   output: PairedMetrics.extend({ quant_runtime: z.string(), outputs: NoOutputs }).strict(),
 });
 

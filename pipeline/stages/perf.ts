@@ -4,15 +4,22 @@ import { NoOutputs, WorkDir } from '../contracts/common.ts';
 import { Count, FilePath, Timings, worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import type { Recipe } from '../recipe/schema.ts';
-import { floatModel, ORT_TOOLS, PREPROCESS, runWorkerStage, workerCode } from './common.ts';
+import { floatModel, PREPROCESS, runtimeTools, runWorkerStage, workerCode } from './common.ts';
 
 export const perfWorker = worker('perf', {
   input: z
-    .object({ ...WorkDir, float_model: FilePath, quant_model: FilePath, preprocess: FilePath, runs: Count })
+    .object({
+      ...WorkDir,
+      float_model: FilePath,
+      quant_model: FilePath,
+      preprocess: FilePath,
+      runs: Count,
+      runtime: z.enum(['ort', 'openvino']),
+    })
     .strict(),
   output: z
     .object({
-      host: z.object({ cpu: z.string(), cores: Count, onnxruntime_provider: z.string() }).strict(),
+      host: z.object({ cpu: z.string(), cores: Count, runtime: z.string() }).strict(),
       float: Timings,
       quant: Timings,
       speedup_single: z.number(),
@@ -35,7 +42,8 @@ export function timesHostModel(recipe: Recipe): boolean {
   return q.backend === 'ort' && q.emulate === 'bpu' && q.host_model;
 }
 
-/** Host latency/throughput (ORT CPU) for the report's latency and FPS columns when no board is set. */
+/** Host latency/throughput (ONNX Runtime or OpenVINO on the CPU: quantize.host_runtime) for the report's latency
+ *  and FPS columns when no board is set. */
 export const perfStage: Stage = {
   id: 'perf',
   worker: perfWorker,
@@ -47,18 +55,23 @@ export const perfStage: Stage = {
     // Timings belong to the machine: its CPU model and core count are part of the key.
     const host = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
     return {
-      recipe: { evaluate: { perf_runs: loaded.recipe.evaluate.perf_runs }, host },
+      recipe: {
+        evaluate: { perf_runs: loaded.recipe.evaluate.perf_runs },
+        host,
+        runtime: loaded.recipe.quantize.host_runtime,
+      },
       files: {
         ...workerCode(perfWorker.name),
         float_model: floatModel(loaded),
         quant_model: { stage: 'quantize', output: timesHostModel(loaded.recipe) ? 'host_model' : 'model' },
         preprocess: PREPROCESS,
       },
-      tools: ORT_TOOLS,
+      tools: runtimeTools(loaded.recipe.quantize.host_runtime),
     };
   },
   async run(ctx) {
     const result = await runWorkerStage(ctx, perfWorker, {
+      runtime: ctx.loaded.recipe.quantize.host_runtime,
       work_dir: ctx.workDir,
       float_model: ctx.files.float_model,
       quant_model: ctx.files.quant_model,

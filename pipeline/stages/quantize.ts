@@ -29,6 +29,7 @@ export const quantizeWorker = worker('quantize', {
           optimization: true,
           equalize: true,
           host_model: true,
+          host_runtime: true,
         })
         .extend({
           calibration_type: z.enum(BACKENDS.ort.calibration_types),
@@ -71,6 +72,8 @@ export const quantizeWorker = worker('quantize', {
           float_nodes: z.array(z.string()),
           regrouped: z.record(z.string(), Count),
           label: z.string(),
+          /** the runtime that timed it (quantize.host_runtime), by name and version */
+          runtime: z.string(),
           fp32_ms: z.number(),
           int8_ms: z.number(),
           /** why this placement: timing (only on a clear margin), the candidates' order, or the recipe's pin */
@@ -128,6 +131,7 @@ function ortSlice(q: QuantizeSettings) {
     node_info: q.node_info,
     float_op_types: q.float_op_types ?? null,
     host_placement: q.host_placement ?? null,
+    host_runtime: q.host_runtime,
     emulate: q.emulate,
     optimization: q.optimization,
     equalize: q.equalize,

@@ -49,7 +49,7 @@ def main(p):
     rec, ds, idx = open_evaluation(p)
     sessions = {
         "float": batched_session(p["float_model"], p["batch_size"]),
-        "quant": batched_session(p["quant_model"], p["batch_size"]),
+        "quant": batched_session(p["quant_model"], p["batch_size"], p["quant_runtime"]),
     }
     runners = input_paths(sessions, rec, p["input_type_rt"])
     run = collect_logits(ds, idx, rec, runners, p["batch_size"])

@@ -1,5 +1,6 @@
-"""Worker: host performance of the float and int8 models with ONNX Runtime (CPU): single-thread latency
-(median of timed runs) and multi-thread throughput (one session per core, all running at once)."""
+"""Worker: host performance of the float and int8 models in ONNX Runtime or OpenVINO (CPU; quantize.host_runtime):
+single-thread latency (median of timed runs) and multi-thread throughput (one 1-thread instance per core, all running
+at once)."""
 
 import json
 import os
@@ -9,8 +10,8 @@ import time
 
 import numpy as np
 
-from zf.ort_session import session
 from zf.protocol import progress, quiet_onnxruntime, run_worker
+from zf.runtime import runner, runtime_name
 from zf.timing import latency
 
 
@@ -25,20 +26,19 @@ def cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def throughput(path: str, x: np.ndarray, threads: int, runs: int) -> dict:
-    """`threads` sessions of one intra-op thread each, run concurrently (ORT releases the GIL)."""
-    sessions = [session(path, threads=1) for _ in range(threads)]
-    name = sessions[0].get_inputs()[0].name
+def throughput(path: str, x: np.ndarray, threads: int, runs: int, runtime: str) -> dict:
+    """`threads` instances of one thread each, run concurrently (both runtimes release the GIL while they run)."""
+    runners = [runner(path, runtime, threads=1) for _ in range(threads)]
     lat = [[] for _ in range(threads)]
 
     def work(k):
         for _ in range(runs):
             t0 = time.perf_counter()
-            sessions[k].run(None, {name: x})
+            runners[k](x)
             lat[k].append((time.perf_counter() - t0) * 1000)
 
-    for s in sessions:
-        s.run(None, {name: x})
+    for run in runners:
+        run(x)
     start = time.perf_counter()
     pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
     for t in pool:
@@ -89,11 +89,15 @@ def main(p):
         shape = json.load(f)["input_shape"]
     x = np.random.RandomState(0).randn(*shape).astype(np.float32)
     threads = os.cpu_count() or 1
-    out = {"host": {"cpu": cpu_name(), "cores": threads, "onnxruntime_provider": "CPUExecutionProvider"}}
+    runtime = p["runtime"]
+    out = {"host": {"cpu": cpu_name(), "cores": threads, "runtime": runtime_name(runtime)}}
     busy0, own0, t0 = cpu_busy_seconds(), own_seconds(), time.perf_counter()
     for k, path in (("float", p["float_model"]), ("quant", p["quant_model"])):
         progress(f"timing {k} model")
-        out[k] = {"single": latency(path, x, p["runs"]), "multi": throughput(path, x, threads, p["runs"])}
+        out[k] = {
+            "single": latency(path, x, p["runs"], runtime),
+            "multi": throughput(path, x, threads, p["runs"], runtime),
+        }
     out["machine_load"] = machine_load(
         busy0, cpu_busy_seconds(), own_seconds() - own0, time.perf_counter() - t0, threads
     )

@@ -9,6 +9,7 @@ import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, InvalidGraph, RuntimeException
 
 from .ort_session import session
+from .runtime import runner
 
 
 class BatchedRunner:
@@ -44,5 +45,17 @@ class BatchedRunner:
         return np.concatenate([self.sess.run(None, {self.name: x[i : i + 1]})[0] for i in range(len(x))])
 
 
-def batched_session(path, batch: int) -> BatchedRunner:
-    return BatchedRunner(path, batch)
+class OneByOne:
+    """One image per run, in another runtime (zf/runtime.py)."""
+
+    def __init__(self, path, runtime: str) -> None:
+        self.batch, self.fallback = 1, None
+        self.run = runner(path, runtime, threads=2)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return np.concatenate([self.run(x[i : i + 1]) for i in range(len(x))])
+
+
+def batched_session(path, batch: int, runtime: str = "ort"):
+    """ONNX Runtime on batches where the graph allows; OpenVINO one image at a time."""
+    return BatchedRunner(path, batch) if runtime == "ort" else OneByOne(path, runtime)

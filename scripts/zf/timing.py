@@ -1,24 +1,34 @@
-"""Single-thread ONNX Runtime latency, measured the same way everywhere (warm-up, then the median)."""
+"""Single-thread latency, measured the same way everywhere (warm-up, then the median), in ONNX Runtime or OpenVINO."""
 
 import time
 from typing import Dict
 
 import numpy as np
+import onnx
 
-from .ort_session import session
+from .runtime import runner
 
 
-def latency(model, x: np.ndarray = None, runs: int = 30) -> Dict[str, float]:
+def latency(model, x: np.ndarray = None, runs: int = 30, runtime: str = "ort") -> Dict[str, float]:
     """model: path, bytes or ModelProto. x defaults to zeros of the input shape."""
-    sess = session(model, threads=1)
-    inp = sess.get_inputs()[0]
     if x is None:
-        x = np.zeros([d if isinstance(d, int) else 1 for d in inp.shape], np.float32)
+        x = zeros_input(model)
+    run = runner(model, runtime, threads=1)
     for _ in range(max(3, runs // 10)):
-        sess.run(None, {inp.name: x})
+        run(x)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        sess.run(None, {inp.name: x})
+        run(x)
         times.append((time.perf_counter() - t0) * 1000)
     return {"median_ms": float(np.median(times)), "p90_ms": float(np.percentile(times, 90)), "runs": runs}
+
+
+def zeros_input(model) -> np.ndarray:
+    """Zeros of the model's first input (a symbolic dimension taken as 1)."""
+    if isinstance(model, str):
+        model = onnx.load(model, load_external_data=False)
+    elif isinstance(model, bytes):
+        model = onnx.load_model_from_string(model)
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    return np.zeros([d.dim_value or 1 for d in dims], np.float32)

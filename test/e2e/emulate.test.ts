@@ -170,6 +170,25 @@ describe('quantize.emulate: what the int8 model is for, and the artefact is what
     expect(sha256(join(pinned.out, 'quantize', 'model_int8.onnx'))).toBe(
       sha256(join(measured.out, 'quantize', 'model_int8.onnx')),
     );
+    // the same pinned file run by OpenVINO (quantize.host_runtime): its timings and int8 accuracy are OpenVINO's
+    const ov = await run(dir, 'host-openvino', [
+      'quantize.emulate=host',
+      'quantize.calibration_type=max',
+      `quantize.host_placement=${JSON.stringify(pin)}`,
+      'quantize.host_runtime=openvino',
+      'evaluate.perf_runs=5',
+    ]);
+    expect(sha256(join(ov.out, 'quantize', 'model_int8.onnx'))).toBe(
+      sha256(join(pinned.out, 'quantize', 'model_int8.onnx')),
+    );
+    expect(ov.q.host_speed!.runtime).toMatch(/^OpenVINO 2026\.4\.1 \(CPU\)$/);
+    expect(pinned.q.host_speed!.runtime).toMatch(/^ONNX Runtime 1\.32\.0/);
+    expect(ov.report.perf).toMatchObject({ label: 'host', runtime: 'OpenVINO 2026.4.1 (CPU)' });
+    expect(ov.report.float!.top1).toBe(pinned.report.float!.top1); // float stays in ONNX Runtime
+    expect(Math.abs(ov.report.quant!.top1 - pinned.report.quant!.top1)).toBeLessThanOrEqual(0.5); // its own kernels
+    expect(readFileSync(join(ov.out, 'report', 'report.md'), 'utf8')).toContain(
+      'Measured for emulate host in OpenVINO',
+    );
     expect(Object.keys(measured.q.precisions)).toEqual(['uint8']);
     expect(measured.plainTop1).toBe(measured.report.quant!.top1);
     // grouped convs kept float on request: ORT's WeightBiasQuantization would re-quantize them in a plain session

@@ -18,11 +18,11 @@ describe('worker contracts', () => {
     return new PythonEnv(exe, {});
   }
   const io = (dir: string) => ({ workDir: dir, logFile: join(dir, 'log'), signal: new AbortController().signal });
-  const perfInput = { float_model: 'f', quant_model: 'q', preprocess: 'p', runs: 3 };
+  const perfInput = { float_model: 'f', quant_model: 'q', preprocess: 'p', runs: 3, runtime: 'ort' as const };
 
   it('TypeScript refuses a worker answer that does not match the contract, naming the worker and the field', async () => {
     const dir = tmp('zf-contract-');
-    const bad = fakePython(dir, { outputs: {}, host: { cpu: 'x', cores: 'two', onnxruntime_provider: 'CPU' } });
+    const bad = fakePython(dir, { outputs: {}, host: { cpu: 'x', cores: 'two', runtime: 'ONNX Runtime' } });
     await expect(bad.runWorker(perfWorker, { ...perfInput, work_dir: dir }, io(dir))).rejects.toThrow(
       /^perf worker output does not match its contract: host\.cores: Invalid input: expected number, received string/,
     );

@@ -19,6 +19,7 @@ def good_perf_input(tmp_path):
         "quant_model": "q.onnx",
         "preprocess": "p.json",
         "runs": 5,
+        "runtime": "ort",
     }
 
 

@@ -129,6 +129,17 @@ describe('recipe loading', () => {
     );
   });
 
+  it('refuses quantize.host_runtime openvino where no host int8 model is built, at its field', () => {
+    const ort = `${HEAD}quantize: {backend: ort, host_runtime: openvino}\n`;
+    expect(problems(ort)).toEqual([
+      expect.stringMatching(
+        /^x\.yaml:\d+:\d+: quantize\.host_runtime: openvino runs the host int8 model of the ort backend .*; this recipe has emulate bpu without host_model$/,
+      ),
+    ]);
+    expect(problems(ort, ['quantize.emulate=host'])).toEqual([]);
+    expect(problems(ort, ['quantize.host_model=true'])).toEqual([]);
+  });
+
   it('names --set overrides as the source of a bad value', () => {
     expect(problems(HEAD, ['quantize.calibration_type=kll'])).toEqual([
       'x.yaml (--set): quantize.calibration_type: expected one of default|mix|kl|max|load|skip, got "kll"',

@@ -13,10 +13,22 @@ describe('the calibration line', () => {
     expect(renderMarkdown(d, 'T')).toContain('calibrated on 80 samples; calibrating and quantizing took 2.5 s');
     // emulate host: the float placement is timed in the same span, and the line says so
     const tried = [1, 2].map((k) => ({ label: `p${k}`, float_op_types: [], float_nodes: 0, regrouped: 0, int8_ms: k }));
-    const hs = { chosen: [], float_nodes: [], regrouped: {}, label: 'p1', fp32_ms: 3, int8_ms: 1 };
+    const hs = {
+      chosen: [],
+      float_nodes: [],
+      regrouped: {},
+      label: 'p1',
+      runtime: 'OpenVINO 2026.4.1 (CPU)',
+      fp32_ms: 3,
+      int8_ms: 1,
+    };
     const host = { ...hs, decided_by: 'the fastest placement', close: [], tried };
     expect(renderMarkdown({ ...d, calibration: { ...d.calibration!, host_speed: host } }, 'T')).toContain(
       'calibrating, timing the float placement and quantizing took 2.5 s',
+    );
+    // the runtime that timed the placement is named (quantize.host_runtime)
+    expect(renderMarkdown({ ...d, calibration: { ...d.calibration!, host_speed: host } }, 'T')).toContain(
+      'Measured for emulate host in OpenVINO 2026.4.1 (CPU) (1 thread',
     );
   });
 
