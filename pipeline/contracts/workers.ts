@@ -38,6 +38,13 @@ export function workerData<W extends WorkerContract<string, z.ZodType, z.ZodObje
 export const FilePath = z.string();
 export const Count = z.number().int();
 export const Counts = z.record(z.string(), Count);
+/** What a worker that runs the float and int8 models side by side is handed: both, and the preprocessing record. */
+export const ModelPair = {
+  ...WorkDir,
+  float_model: FilePath,
+  quant_model: FilePath,
+  preprocess: FilePath,
+};
 
 export const NodeNameRow = z
   .object({

@@ -30,6 +30,10 @@ export const HostPlacement = z
   })
   .strict();
 
+/** What runs the host int8 model (quantize.host_runtime): ONNX Runtime or OpenVINO, on the CPU. */
+export const HostRuntime = z.enum(['ort', 'openvino']);
+export type HostRuntime = z.infer<typeof HostRuntime>;
+
 export const QuantizeSchema = z
   .object({
     backend: z
@@ -94,12 +98,9 @@ export const QuantizeSchema = z
       .describe(
         'ort backend: cross-layer equalization before calibration: each Conv -> Relu -> Conv chain (second conv not grouped) trades weight range between the two convs channel by channel; the float model computes the same. Off by default: on the three Fashion nets it did not help (npm run bench:ptq-accuracy, README).',
       ),
-    host_runtime: z
-      .enum(['ort', 'openvino'])
-      .default('ort')
-      .describe(
-        'ort backend, emulate host (or host_model): the CPU runtime that runs the host int8 model for its float placement timing, the latency and FPS columns and (under emulate host) the int8 accuracy columns. ort (default): ONNX Runtime; openvino: OpenVINO (the same int8 file; its CPU kernels are 1.0-1.4x faster here, see npm run bench:int8-openvino). Float is evaluated in ONNX Runtime either way.',
-      ),
+    host_runtime: HostRuntime.default('ort').describe(
+      'ort backend, emulate host (or host_model): the CPU runtime that runs the host int8 model for its float placement timing, the latency and FPS columns and (under emulate host) the int8 accuracy columns. ort (default): ONNX Runtime; openvino: OpenVINO (the same int8 file; its CPU kernels are 1.0-1.4x faster here, see npm run bench:int8-openvino). Float is evaluated in ONNX Runtime either way.',
+    ),
     host_placement: HostPlacement.optional().describe(
       'ort backend, emulate host (or host_model): the float placement to use instead of timing one. A run that measured it prints this block in its report (and writes it to quantize/summary.json host_speed.placement); pin it so that every machine and every cold run builds the same int8 file. Node names must exist in the model.',
     ),

@@ -10,6 +10,7 @@ import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
 import { type Dataset, datasetPaths, type WorkerDataset } from '../recipe/dataset-schema.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { recipePath } from '../recipe/load.ts';
+import type { HostRuntime } from '../recipe/quantize-schema.ts';
 import type { Recipe } from '../recipe/schema.ts';
 
 /** Torch-side tools whose versions change exported bytes. */
@@ -25,7 +26,7 @@ export const TORCH_TOOLS: readonly ToolName[] = [
 export const ORT_TOOLS: readonly ToolName[] = ['python', 'onnx', 'onnxruntime', 'numpy'];
 
 /** The tools a stage that runs models in this runtime (quantize.host_runtime) calls. */
-export const runtimeTools = (runtime: 'ort' | 'openvino'): readonly ToolName[] =>
+export const runtimeTools = (runtime: HostRuntime): readonly ToolName[] =>
   runtime === 'openvino' ? [...ORT_TOOLS, 'openvino'] : ORT_TOOLS;
 
 /** The dataset with every path made absolute, as the Python workers want it. */

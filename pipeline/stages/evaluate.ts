@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { Outputs, PairedMetrics, TopK, WorkDir } from '../contracts/common.ts';
-import { Count, evaluation, FilePath, worker } from '../contracts/workers.ts';
+import { Outputs, PairedMetrics, TopK } from '../contracts/common.ts';
+import { Count, evaluation, ModelPair, worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
 import { datasetSettings, WorkerDatasetSchema } from '../recipe/dataset-schema.ts';
+import { HostRuntime } from '../recipe/quantize-schema.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { boardInputKey, boardInputType } from './board-input.ts';
 import {
@@ -19,16 +20,13 @@ import {
 export const evaluateWorker = worker('evaluate', {
   input: z
     .object({
-      ...WorkDir,
-      float_model: FilePath,
-      quant_model: FilePath,
-      preprocess: FilePath,
+      ...ModelPair,
       dataset: WorkerDatasetSchema,
       ...evaluation,
       /** what the board feeds the int8 model (emulate bpu; zf/hb_input.py board_pixels); null: the training input */
       input_type_rt: z.string().nullable(),
       /** what runs the int8 model: OpenVINO for an emulate host model with quantize.host_runtime openvino */
-      quant_runtime: z.enum(['ort', 'openvino']),
+      quant_runtime: HostRuntime,
     })
     .strict(),
   output: PairedMetrics.extend({
@@ -48,7 +46,7 @@ export const evaluateWorker = worker('evaluate', {
 
 /** The runtime of the int8 model's accuracy: the host runtime for the emulate host model (the bpu model predicts
  *  the board, whose runtime ONNX Runtime stands in for). */
-export const quantRuntime = (r: Recipe): 'ort' | 'openvino' =>
+export const quantRuntime = (r: Recipe): HostRuntime =>
   r.quantize.emulate === 'host' ? r.quantize.host_runtime : 'ort';
 
 /** Float vs quantized Top-1/Top-5 on the same images, in one pass, with the paired statistics: float on the training

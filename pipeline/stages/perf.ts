@@ -1,22 +1,14 @@
 import { cpus } from 'node:os';
 import { z } from 'zod';
-import { NoOutputs, WorkDir } from '../contracts/common.ts';
-import { Count, FilePath, Timings, worker } from '../contracts/workers.ts';
+import { NoOutputs } from '../contracts/common.ts';
+import { Count, ModelPair, Timings, worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
+import { HostRuntime } from '../recipe/quantize-schema.ts';
 import type { Recipe } from '../recipe/schema.ts';
 import { floatModel, PREPROCESS, runtimeTools, runWorkerStage, workerCode } from './common.ts';
 
 export const perfWorker = worker('perf', {
-  input: z
-    .object({
-      ...WorkDir,
-      float_model: FilePath,
-      quant_model: FilePath,
-      preprocess: FilePath,
-      runs: Count,
-      runtime: z.enum(['ort', 'openvino']),
-    })
-    .strict(),
+  input: z.object({ ...ModelPair, runs: Count, runtime: HostRuntime }).strict(),
   output: z
     .object({
       host: z.object({ cpu: z.string(), cores: Count, runtime: z.string() }).strict(),
