@@ -50,6 +50,7 @@ def test_the_ort_backend_contract_refuses_a_method_it_cannot_run(tmp_path):
         "optimization": [],
         "equalize": False,
         "host_model": False,
+        "host_runtime": "ort",
     }
     with pytest.raises(
         ContractError, match=r"quantize\.calibration_type: 'skip' is not one of \['default', 'kl', 'max'\]"
