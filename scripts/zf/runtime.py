@@ -25,7 +25,10 @@ def _openvino(model, threads: int) -> Runner:
 
     core = ov.Core()
     source = model if isinstance(model, (str, bytes)) else model.SerializeToString()
-    compiled = core.compile_model(core.read_model(source), "CPU", {"INFERENCE_NUM_THREADS": threads})
+    # unpinned: OpenVINO pins its threads to cores by default, so two 1-thread instances timed side by side (the
+    # throughput column) shared one core and gave half the FPS ONNX Runtime's give on the same two cores
+    config = {"INFERENCE_NUM_THREADS": threads, "ENABLE_CPU_PINNING": False}
+    compiled = core.compile_model(core.read_model(source), "CPU", config)
     request = compiled.create_infer_request()
     output = compiled.output(0)
     # a copy: the request reuses its output buffer on the next call
