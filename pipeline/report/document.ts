@@ -249,6 +249,25 @@ function keptFloat(d: ReportData): Block[] {
   ];
 }
 
+/** The zoo's precision choices by node name, and whether each reached this export (the node_names stage). */
+function nodeNames(d: ReportData): Block[] {
+  const n = d.node_names;
+  if (!n) return [];
+  const total = n.count.exact + n.count.hb_mapper + n.count.translated + n.count.unresolved;
+  const how = [
+    n.count.exact && `${n.count.exact} by the same name`,
+    n.count.hb_mapper && `${n.count.hb_mapper} as the node hb_mapper makes it from`,
+    n.count.translated && `${n.count.translated} translated to this export's names`,
+  ].filter(Boolean);
+  return [
+    p(
+      `Node names (quantize.node_info / run_on_cpu): ${total}; applied ${how.join(', ') || 'to none'}` +
+        (n.dropped.length ? `; dropped (quantize.unresolved_nodes: drop): ${n.dropped.join(', ')}` : '') +
+        '. Each name, what it became and why: node_names/node_names.json.',
+    ),
+  ];
+}
+
 /** What quantize.host_placement takes to build the kept placement again without timing. */
 function pinOf(h: NonNullable<NonNullable<ReportData['calibration']>['host_speed']>) {
   return { float_op_types: h.chosen, float_nodes: h.float_nodes, regrouped: h.regrouped };
@@ -308,6 +327,7 @@ function calibrationSection(d: ReportData): Block[] {
       c.search.map((s) => [s.method, String(s.per_channel), String(s.asymmetric), num(s.output_cosine, 6)]),
     ),
     ...keptFloat(d),
+    ...nodeNames(d),
     ...hostSpeed(d),
     ...imageUse(d),
   ];

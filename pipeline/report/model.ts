@@ -10,6 +10,7 @@ import { calibrationWorker } from '../stages/calibration.ts';
 import { evaluateWorker } from '../stages/evaluate.ts';
 import { exportWorker } from '../stages/export.ts';
 import { hbEvaluateWorker } from '../stages/hb-evaluate.ts';
+import { nodeNamesWorker } from '../stages/node-names.ts';
 import { perfWorker } from '../stages/perf.ts';
 import { preprocessWorker } from '../stages/preprocess.ts';
 import { quantizeWorker } from '../stages/quantize.ts';
@@ -84,6 +85,12 @@ export interface ReportData {
   reparameterized: { modules: number; max_abs_diff: number; min_cosine: number } | null;
   /** nodes the quantizer left float (float_op_types, run_on_cpu, node_info) and op types ONNX Runtime ran in float */
   kept_float: { nodes: string[]; ops: Record<string, number> } | null;
+  /** the recipe's node_info/run_on_cpu names as the node_names stage found them in this export; null: none named */
+  node_names: {
+    count: WorkerData<typeof nodeNamesWorker>['count'];
+    /** those the run went on without (quantize.unresolved_nodes: drop) */
+    dropped: string[];
+  } | null;
   /** how many distinct images each step used (calibration duplicates skipped; search samples disjoint from ranges) */
   image_use: {
     calibration: number | null;
@@ -224,6 +231,11 @@ function calibrationOf(ort: QuantData | undefined, horizon: Horizon | undefined)
   };
 }
 
+function nodeNamesOf(n: WorkerData<typeof nodeNamesWorker> | undefined): ReportData['node_names'] {
+  if (!n) return null;
+  return { count: n.count, dropped: n.rows.filter((r) => r.status === 'unresolved').map((r) => r.name) };
+}
+
 /** Latency and throughput: the board's when one was measured, else this host's. */
 function perfOf(
   board: z.infer<typeof BoardData> | undefined,
@@ -344,6 +356,7 @@ export function buildReportData(
       thumb: row.thumb && `evaluate/${row.thumb}`,
     })),
     kept_float: ort ? { nodes: ort.excluded_nodes, ops: ort.unquantized_ops } : null,
+    node_names: nodeNamesOf(dataOf(upstream.node_names, workerData(nodeNamesWorker))),
     reference: reference ?? null,
   };
   return { ...data, banners: banners(data, facts) };

@@ -97,6 +97,7 @@ export function sample(): ReportData {
     skipped_images: [],
     reference: null,
     kept_float: null,
+    node_names: null,
     reparameterized: null,
     images: [],
     image_use: {
