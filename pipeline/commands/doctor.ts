@@ -33,13 +33,19 @@ async function pythonCheck(): Promise<{ check: Check; executable?: string }> {
   }
 }
 
-async function rayCheck(python: string | undefined): Promise<Check> {
-  const what = 'ray';
-  if (!python) return { what, ok: false, needed: false, detail: 'no Python environment' };
-  const r = await execa(python, ['-c', 'import ray; print(ray.__version__)'], { reject: false, env: workerEnv() });
+/** A Python module only some features need: its version, or what works without it. */
+async function optionalModule(
+  python: string | undefined,
+  module: string,
+  uses: string,
+  without: string,
+): Promise<Check> {
+  if (!python) return { what: module, ok: false, needed: false, detail: 'no Python environment' };
+  const probe = `import ${module}; print(${module}.__version__.split('-')[0])`;
+  const r = await execa(python, ['-c', probe], { reject: false, env: workerEnv() });
   return r.exitCode === 0
-    ? { what, ok: true, needed: false, detail: `${String(r.stdout).trim()} (sweep --ray, zoo run --ray)` }
-    : { what, ok: false, needed: false, detail: 'not importable: sweep and zoo run work with --jobs, not --ray' };
+    ? { what: module, ok: true, needed: false, detail: `${String(r.stdout).trim()} (${uses})` }
+    : { what: module, ok: false, needed: false, detail: `not importable: ${without}` };
 }
 
 /** The nearest folder that exists on the way up: where the cache folder would be created. */
@@ -95,7 +101,18 @@ export async function doctorCommand(json: boolean, cacheFlag?: string): Promise<
   const python = await pythonCheck();
   const checks = [
     python.check,
-    await rayCheck(python.executable),
+    await optionalModule(
+      python.executable,
+      'ray',
+      'sweep --ray, zoo run --ray',
+      'sweep and zoo run work with --jobs, not --ray',
+    ),
+    await optionalModule(
+      python.executable,
+      'openvino',
+      'quantize.host_runtime: openvino',
+      "emulate host runs in ONNX Runtime only ('zooforge setup' installs it)",
+    ),
     cacheCheck(cacheFlag),
     fashionCheck(),
     toolchainCheck(),
