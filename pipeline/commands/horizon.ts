@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CacheStore } from '../cache/store.ts';
 import { execute } from '../engine/execute.ts';
-import { type Stage, succeeded } from '../engine/types.ts';
+import { succeeded } from '../engine/types.ts';
 import { EnvironmentError, StageFailedError, UserInputError } from '../errors.ts';
 import { type HrtTensor, isHrtLog, parseHrt } from '../horizon/hrt-parser.ts';
 import { importHbConfig } from '../horizon/import.ts';
 import { parseMapperLog } from '../horizon/log-parser.ts';
-import { type LoadedRecipe, loadRecipe, recipePath } from '../recipe/load.ts';
-import { STAGES } from '../stages/index.ts';
-import { namesNodes } from '../stages/node-names.ts';
+import { loadRecipe, recipePath } from '../recipe/load.ts';
+import { stagesFeeding } from '../stages/index.ts';
 import { oneLine, printable } from '../text/one-line.ts';
 import { outPath } from '../tools/out-path.ts';
 import { resolvePython } from '../tools/python.ts';
@@ -32,14 +31,6 @@ async function scratchDir(prefix: string): Promise<string> {
   }
 }
 
-/** The stages the config needs: with node names, the exported graph they are resolved in (cached after once). */
-function mapperConfigStages(loaded: LoadedRecipe): Stage[] {
-  const ids = namesNodes(loaded.recipe.quantize)
-    ? ['preprocess', 'export', 'simplify', 'node_names', 'mapper_config']
-    : ['preprocess', 'mapper_config'];
-  return STAGES.filter((stage) => ids.includes(stage.id));
-}
-
 /** `zooforge mapper-config <recipe>`: the hb_mapper YAML the horizon backend would write, validated. It runs the
  *  pipeline's own preprocess and mapper_config stages (shared cache, a throw-away run folder), so the printed YAML is
  *  byte for byte what a run writes. */
@@ -54,7 +45,8 @@ export async function mapperConfigCommand(recipeFile: string | undefined, set: s
   try {
     const { manifest } = await execute({
       loaded,
-      stages: mapperConfigStages(loaded),
+      // with node names, that includes the export they are resolved in (cached after once)
+      stages: await stagesFeeding('mapper_config', loaded),
       outDir,
       cache,
       force: [],

@@ -2,6 +2,7 @@ import { rayRunWorker } from '../contracts/cluster.ts';
 import type { WorkerContract } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import { UserInputError } from '../errors.ts';
+import type { LoadedRecipe } from '../recipe/load.ts';
 import { boardStage } from './board.ts';
 import { calibrationStage } from './calibration.ts';
 import { evaluateStage } from './evaluate.ts';
@@ -60,4 +61,17 @@ export function selectStages(until?: string, force: readonly string[] = []): rea
   if (!until) return STAGES;
   checkId(until, '--until');
   return STAGES.slice(0, STAGE_IDS.indexOf(until) + 1);
+}
+
+/** `target` and every stage it reads from, directly or through another, in pipeline order: what a command that wants
+ *  one stage's output runs, and no more (the file inputs say it; a stage only reads stages before it). */
+export async function stagesFeeding(target: string, loaded: LoadedRecipe): Promise<Stage[]> {
+  checkId(target, 'stage');
+  const needed = new Set([target]);
+  for (const stage of [...STAGES].reverse()) {
+    if (!needed.has(stage.id) || stage.disabledBecause?.(loaded)) continue; // an off stage's inputs are never read
+    const { files } = await stage.inputs({ loaded });
+    for (const input of Object.values(files)) if ('stage' in input) needed.add(input.stage);
+  }
+  return STAGES.filter((stage) => needed.has(stage.id));
 }

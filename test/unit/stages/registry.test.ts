@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRecipe } from '../../../pipeline/recipe/load.ts';
 import { workerCode } from '../../../pipeline/stages/common.ts';
-import { STAGES, WORKERS } from '../../../pipeline/stages/index.ts';
+import { STAGES, stagesFeeding, WORKERS } from '../../../pipeline/stages/index.ts';
 import { STAGE_ORDER } from '../../../pipeline/stages/order.ts';
 
 /** Every recipe shape that switches stages on: the demo on each backend, with sensitivity and tune. */
@@ -50,5 +50,20 @@ describe('the stage registry', () => {
     expect(Object.keys(workerCode('quantize'))).toEqual(
       expect.arrayContaining(['code.calibration.search', 'code.calibration.calibrator']),
     );
+  });
+
+  it('finds the stages one stage reads from, through its file inputs (what mapper-config runs)', async () => {
+    const ids = async (set: string[]) =>
+      (
+        await stagesFeeding(
+          'mapper_config',
+          loadRecipe('yaml/fashion_resnext.yaml', ['quantize.backend=horizon', ...set]),
+        )
+      ).map((s) => s.id);
+    expect(await ids([])).toEqual(['preprocess', 'mapper_config']);
+    // node names are resolved in the exported graph: the export comes along, and simplify only where it is on
+    const named = 'quantize.node_info={"/stem/conv/Conv": {ON: CPU}}';
+    expect(await ids([named])).toEqual(['preprocess', 'export', 'simplify', 'node_names', 'mapper_config']);
+    expect(await ids([named, 'simplify.tool=none'])).toEqual(['preprocess', 'export', 'node_names', 'mapper_config']);
   });
 });
