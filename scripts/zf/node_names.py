@@ -84,20 +84,18 @@ def resolve(
     wanted: List[str],
     graph_nodes: List[GraphNode],
     translator: Callable[[], Optional[Translator]] = lambda: None,
-    exported: Dict[str, List[str]] = None,
+    exported: Callable[[], Dict[str, List[str]]] = dict,
 ) -> List[Dict]:
     """One row per wanted name: status exact | hb_mapper | translated | unresolved; `node`, the graph node it means
     (what the int8 emulation quantizes); `hb_name`, the name hb_mapper is given for it; `how`, why. `translator` is
-    made only if some name needs it (importing a model library takes seconds). `exported`: the export before onnxsim,
-    node name -> the initializers it reads."""
+    made only if some name needs it (importing a model library takes seconds); so is `exported`, the export before
+    onnxsim as node name -> the initializers it reads (reading a second model file)."""
     graph = Graph(graph_nodes)
-    exported = exported or {}
-    made: List[Optional[Translator]] = []
+    the_translator, exported = _once(translator), _once(exported)
 
     def translate(path: str) -> Optional[str]:
-        if not made:
-            made.append(translator())
-        return made[0](path) if made[0] else None
+        made = the_translator()
+        return made(path) if made else None
 
     rows = []
     for name in wanted:
@@ -112,20 +110,32 @@ def resolve(
     return rows
 
 
+def _once(make: Callable):
+    """make(), called the first time the result is asked for and never again."""
+    made = []
+
+    def get():
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
 def _row(name, status, node, hb_name, how, nearest=()):
     return {"name": name, "status": status, "node": node, "hb_name": hb_name, "how": how, "nearest": list(nearest)}
 
 
-def _translated(name: str, graph: Graph, translate: Callable[[str], Optional[str]], exported: Dict) -> Dict:
+def _translated(name: str, graph: Graph, translate: Callable[[str], Optional[str]], exported: Callable) -> Dict:
     path, op = scope_path(name)
     if graph.has_module(path):  # named alike (the same library): the op in that module
         node, how = graph.find(path, op)
         if node is not None:
             return _row(name, "translated", node, node, how)
-        if name not in exported:
+        if name not in exported():
             return _row(name, "unresolved", None, None, how, graph.nearest(path, op))
-    if name in exported:  # our export has it: onnxsim rewrote it
-        return _rewritten(name, graph, exported[name])
+    if name in exported():  # our export has it: onnxsim rewrote it
+        return _rewritten(name, graph, exported()[name])
     ours = translate(path) or path  # the original's names: through the library's mapping
     node, how = graph.find(ours, op)
     renamed = f"{path} is {ours} here; " if ours != path else ""

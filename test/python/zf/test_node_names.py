@@ -67,7 +67,9 @@ def test_a_path_our_graph_lacks_goes_through_the_translator_made_only_when_neede
             "network.0.activation": "stem.0.activation",
         }.get(path)
 
-    assert resolve(["/stages.0/attn/Softmax", "/stages.0/mlp/mlp.2/Mul_1"], GRAPH, translator) and made == []
+    read = []
+    names = ["/stages.0/attn/Softmax", "/stages.0/mlp/mlp.2/Mul_1"]
+    assert resolve(names, GRAPH, translator, lambda: read.append(1) or {}) and made == [] and read == []
     rows = resolve(["/network.0/convffn/fc1/Conv", "/network.0/activation/Mul_1", "/network.9/Conv"], GRAPH, translator)
     assert made == [1]  # once for all the names
     assert statuses(rows) == [
@@ -80,7 +82,7 @@ def test_a_path_our_graph_lacks_goes_through_the_translator_made_only_when_neede
 
 def test_a_node_onnxsim_fused_is_the_one_node_that_reads_its_weights_else_said_removed():
     exported = {"/blocks.1/fc1/MatMul": ["onnx::MatMul_7"], "/stages.0/mlp/fc1/Mul": []}
-    rows = resolve(["/blocks.1/fc1/MatMul", "/stages.0/mlp/fc1/Mul"], GRAPH, exported=exported)
+    rows = resolve(["/blocks.1/fc1/MatMul", "/stages.0/mlp/fc1/Mul"], GRAPH, exported=lambda: exported)
     assert statuses(rows) == [("translated", "Gemm_7"), ("unresolved", None)]
     assert rows[0]["how"] == "onnxsim made it part of Gemm_7, which reads its weights"
     assert rows[1]["how"] == "onnxsim removed it (it is in the exported graph)"
