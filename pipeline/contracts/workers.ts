@@ -46,10 +46,13 @@ export const ModelPair = {
   preprocess: FilePath,
 };
 
+/** How a recipe's node name landed in our graph (scripts/zf/node_names.py says each). */
+export const NodeNameStatus = z.enum(['exact', 'hb_mapper', 'translated', 'unresolved']);
+
 export const NodeNameRow = z
   .object({
     name: z.string(),
-    status: z.enum(['exact', 'hb_mapper', 'translated', 'unresolved']),
+    status: NodeNameStatus,
     node: z.string().nullable().describe('our graph node it means: what the int8 emulation quantizes'),
     hb_name: z.string().nullable().describe('the name hb_mapper is given for it'),
     how: z.string(),

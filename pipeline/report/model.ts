@@ -10,7 +10,7 @@ import { calibrationWorker } from '../stages/calibration.ts';
 import { evaluateWorker } from '../stages/evaluate.ts';
 import { exportWorker } from '../stages/export.ts';
 import { hbEvaluateWorker } from '../stages/hb-evaluate.ts';
-import { nodeNamesWorker } from '../stages/node-names.ts';
+import { countByStatus, type NodeNameCounts, nodeNamesWorker } from '../stages/node-names.ts';
 import { perfWorker } from '../stages/perf.ts';
 import { preprocessWorker } from '../stages/preprocess.ts';
 import { quantizeWorker } from '../stages/quantize.ts';
@@ -87,7 +87,7 @@ export interface ReportData {
   kept_float: { nodes: string[]; ops: Record<string, number> } | null;
   /** the recipe's node_info/run_on_cpu names as the node_names stage found them in this export; null: none named */
   node_names: {
-    count: WorkerData<typeof nodeNamesWorker>['count'];
+    count: NodeNameCounts;
     /** those the run went on without (quantize.unresolved_nodes: drop) */
     dropped: string[];
   } | null;
@@ -233,7 +233,7 @@ function calibrationOf(ort: QuantData | undefined, horizon: Horizon | undefined)
 
 function nodeNamesOf(n: WorkerData<typeof nodeNamesWorker> | undefined): ReportData['node_names'] {
   if (!n) return null;
-  return { count: n.count, dropped: n.rows.filter((r) => r.status === 'unresolved').map((r) => r.name) };
+  return { count: countByStatus(n.rows), dropped: n.rows.filter((r) => r.status === 'unresolved').map((r) => r.name) };
 }
 
 /** Latency and throughput: the board's when one was measured, else this host's. */

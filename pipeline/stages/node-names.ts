@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Outputs, WorkDir } from '../contracts/common.ts';
-import { Count, FilePath, NodeNameRow, worker, workerData } from '../contracts/workers.ts';
+import { FilePath, NodeNameRow, NodeNameStatus, worker, workerData } from '../contracts/workers.ts';
 import type { FileInput, Stage } from '../engine/types.ts';
 import { UserInputError } from '../errors.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
@@ -23,7 +23,6 @@ export const nodeNamesWorker = worker('node_names', {
   output: z
     .object({
       rows: z.array(NodeNameRow),
-      count: z.object({ exact: Count, hb_mapper: Count, translated: Count, unresolved: Count }).strict(),
       outputs: Outputs('resolved'),
     })
     .strict(),
@@ -116,14 +115,20 @@ export async function ourNames<Q extends Pick<QuantizeSettings, 'node_info' | 'r
 }
 
 type Row = z.infer<typeof NodeNameRow>;
+export type NodeNameCounts = Record<z.infer<typeof NodeNameStatus>, number>;
+
+/** How many names ended in each status. */
+export function countByStatus(rows: Row[]): NodeNameCounts {
+  const counts = Object.fromEntries(NodeNameStatus.options.map((s) => [s, 0])) as NodeNameCounts;
+  for (const r of rows) counts[r.status] += 1;
+  return counts;
+}
 
 /** "10 node names: 10 translated" (and, for names that did not resolve, which). */
 function summary(rows: Row[]): string {
-  const statuses = ['exact', 'hb_mapper', 'translated', 'unresolved'] as const;
-  const counts = statuses.flatMap((s) => {
-    const n = rows.filter((r) => r.status === s).length;
-    return n ? [`${n} ${s === 'hb_mapper' ? "hb_mapper's own" : s}`] : [];
-  });
+  const counts = Object.entries(countByStatus(rows)).flatMap(([s, n]) =>
+    n ? [`${n} ${s === 'hb_mapper' ? "hb_mapper's own" : s}`] : [],
+  );
   const missing = rows.filter((r) => r.status === 'unresolved').map((r) => oneLine(r.name));
   return `${rows.length} node names: ${counts.join(', ')}${missing.length ? ` (${missing.join(', ')}: dropped)` : ''}`;
 }

@@ -42,7 +42,12 @@ class BatchedRunner:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         if self.batch > 1:
             return self.sess.run(None, {self.name: x})[0]
-        return np.concatenate([self.sess.run(None, {self.name: x[i : i + 1]})[0] for i in range(len(x))])
+        return one_by_one(lambda image: self.sess.run(None, {self.name: image})[0], x)
+
+
+def one_by_one(run, x: np.ndarray) -> np.ndarray:
+    """A batch through a model that takes one image at a time."""
+    return np.concatenate([run(x[i : i + 1]) for i in range(len(x))])
 
 
 class OneByOne:
@@ -53,7 +58,7 @@ class OneByOne:
         self.run = runner(path, runtime, threads=2)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        return np.concatenate([self.run(x[i : i + 1]) for i in range(len(x))])
+        return one_by_one(self.run, x)
 
 
 def batched_session(path, batch: int, runtime: str = "ort"):

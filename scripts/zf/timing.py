@@ -10,7 +10,7 @@ from .runtime import runner
 
 
 def latency(model, x: np.ndarray = None, runs: int = 30, runtime: str = "ort") -> Dict[str, float]:
-    """model: path, bytes or ModelProto. x defaults to zeros of the input shape."""
+    """model: path, bytes or ModelProto; x defaults to zeros of a ModelProto's input shape."""
     if x is None:
         x = zeros_input(model)
     run = runner(model, runtime, threads=1)
@@ -24,11 +24,7 @@ def latency(model, x: np.ndarray = None, runs: int = 30, runtime: str = "ort") -
     return {"median_ms": float(np.median(times)), "p90_ms": float(np.percentile(times, 90)), "runs": runs}
 
 
-def zeros_input(model) -> np.ndarray:
+def zeros_input(model: onnx.ModelProto) -> np.ndarray:
     """Zeros of the model's first input (a symbolic dimension taken as 1)."""
-    if isinstance(model, str):
-        model = onnx.load(model, load_external_data=False)
-    elif isinstance(model, bytes):
-        model = onnx.load_model_from_string(model)
     dims = model.graph.input[0].type.tensor_type.shape.dim
     return np.zeros([d.dim_value or 1 for d in dims], np.float32)

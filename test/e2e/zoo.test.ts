@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { workerData } from '../../pipeline/contracts/workers.ts';
 import type { Manifest } from '../../pipeline/engine/manifest.ts';
 import { PROJECT_ROOT } from '../../pipeline/paths.ts';
-import { nodeNamesWorker } from '../../pipeline/stages/node-names.ts';
+import { countByStatus, nodeNamesWorker } from '../../pipeline/stages/node-names.ts';
 import { quantizeWorker } from '../../pipeline/stages/quantize.ts';
 import { loadCatalog } from '../../pipeline/zoo/catalog.ts';
 import { type CheckRow, checkModel, checkTable } from '../../scripts/zoo/check.ts';
@@ -66,7 +66,12 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
           (s) => s.id === 'node_names',
         )!.data,
       );
-    expect(names('ConvNeXt_atto').count).toEqual({ exact: 7, hb_mapper: 1, translated: 0, unresolved: 0 });
+    expect(countByStatus(names('ConvNeXt_atto').rows)).toEqual({
+      exact: 7,
+      hb_mapper: 1,
+      translated: 0,
+      unresolved: 0,
+    });
     const derived = names('ConvNeXt_atto').rows.find((r) => r.status === 'hb_mapper')!;
     expect(derived.name).toMatch(/\/Div_mul$/);
     expect(derived.node).toBe(derived.name.replace(/_mul$/, ''));
@@ -80,7 +85,7 @@ describe('zoo models end to end on the ort backend (quick subset of npm run zoo:
     // onnxsim fuses EdgeNeXt's Linear (MatMul + Add) into a Gemm it names itself: the one node reading its weights;
     // with random weights it also folds LayerNorm's x1 away: said, and dropped as the check asks
     const edge = names('EdgeNeXt_xx_small');
-    expect(edge.count).toEqual({ exact: 12, hb_mapper: 1, translated: 2, unresolved: 1 });
+    expect(countByStatus(edge.rows)).toEqual({ exact: 12, hb_mapper: 1, translated: 2, unresolved: 1 });
     expect(edge.rows.filter((r) => r.status === 'unresolved').map((r) => [r.name, r.how])).toEqual([
       ['/stem/stem.1/Mul', 'onnxsim removed it (it is in the exported graph)'],
     ]);
