@@ -245,6 +245,7 @@ def record(fp32: float, tried: List[Dict], k: int, why: str) -> Dict:
         "fp32_ms": fp32,
         "int8_ms": kept["int8_ms"],
         "decided_by": why,
+        "margin": CLOSE,
         "close": [
             t["label"]
             for i, t in enumerate(tried)

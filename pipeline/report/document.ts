@@ -282,7 +282,7 @@ function hostSpeed(d: ReportData): Block[] {
         `${h.int8_ms > h.fp32_ms ? ' (still slower than fp32: no placement tried beats it on this machine)' : ''}.` +
         `${Object.keys(h.regrouped).length ? ` ${Object.keys(h.regrouped).length} narrow grouped convolution(s) run with fewer, wider groups (block-diagonal weights: the same values; ONNX Runtime's int8 kernels are faster on wide groups).` : ''}` +
         ` Kept: ${h.decided_by}.` +
-        `${h.close.length ? ` The choice was close: ${h.close.join('; ')} timed within 10 % of it, so another machine or a busy one may pick differently. Pin it (below) to build this same file everywhere.` : ''} Tried:`,
+        `${h.close.length ? ` The choice was close: ${h.close.join('; ')} timed within ${Math.round(h.margin * 100)} % of it, so another machine or a busy one may pick differently. Pin it (below) to build this same file everywhere.` : ''} Tried:`,
     ),
     table(
       ['int8 on', 'op types kept float', 'dense nodes kept float', 'grouped convs widened', 'int8 ms'],

@@ -78,6 +78,8 @@ export const quantizeWorker = worker('quantize', {
           int8_ms: z.number(),
           /** why this placement: timing (only on a clear margin), the candidates' order, or the recipe's pin */
           decided_by: z.string(),
+          /** timings this close (a fraction) count as one speed */
+          margin: z.number(),
           /** the other placements whose time was within the margin of the kept one's (the choice was close) */
           close: z.array(z.string()),
           tried: z.array(

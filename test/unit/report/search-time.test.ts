@@ -22,9 +22,14 @@ describe('the calibration line', () => {
       fp32_ms: 3,
       int8_ms: 1,
     };
-    const host = { ...hs, decided_by: 'the fastest placement', close: [], tried };
+    const host = { ...hs, decided_by: 'the fastest placement', margin: 0.1, close: [], tried };
     expect(renderMarkdown({ ...d, calibration: { ...d.calibration!, host_speed: host } }, 'T')).toContain(
       'calibrating, timing the float placement and quantizing took 2.5 s',
+    );
+    // a close choice is said with the margin the placement was decided by (the quantize stage's, not a second copy)
+    const close = { ...host, margin: 0.25, close: ['p2'] };
+    expect(renderMarkdown({ ...d, calibration: { ...d.calibration!, host_speed: close } }, 'T')).toContain(
+      'The choice was close: p2 timed within 25 % of it',
     );
     // the runtime that timed the placement is named (quantize.host_runtime)
     expect(renderMarkdown({ ...d, calibration: { ...d.calibration!, host_speed: host } }, 'T')).toContain(
