@@ -8,11 +8,11 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-from zf.protocol import ZfError, progress
-from zf.qdq import HOST_SCHEME, build_qdq, is_grouped_conv, nodes_kept_float
-from zf.regroup import group_options, regroup
-from zf.runtime import runtime_name
-from zf.timing import latency
+from zooforge.protocol.worker import ZfError, progress
+from zooforge.quant.qdq import HOST_SCHEME, build_qdq, is_grouped_conv, nodes_kept_float
+from zooforge.quant.regroup import group_options, regroup
+from zooforge.runtime.runners import runtime_name
+from zooforge.runtime.timing import latency
 
 DENSE = ("Conv", "MatMul", "Gemm")
 # A dense node timed alone (with its own Q and DQ) is made int8 only if that takes at most this share of its fp32
@@ -34,8 +34,8 @@ def node_speedups(
 ) -> Tuple[Dict[str, float], Dict[str, int]]:
     """(dense node -> int8 time / fp32 time, each node timed alone as a one-node model: int8 with the Q before and
     the DQ after it, what it costs beside float neighbours; narrow grouped conv -> the group count it runs fastest
-    with in int8, when widening its groups (zf/regroup.py) beats its own). Nodes whose shapes are unknown are left out."""
-    # the prepared model (zf/prepare.py) is shape-inferred already
+    with in int8, when widening its groups (zooforge/quant/regroup.py) beats its own). Nodes whose shapes are unknown are left out."""
+    # the prepared model (zooforge/quant/prepare.py) is shape-inferred already
     infos = {v.name: v for v in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output)}
     weights = {i.name: i for i in model.graph.initializer}
     dense = [
@@ -235,7 +235,7 @@ def retime(model, built, tried, fp32: float, x: np.ndarray, runs: int, runtime: 
 def record(fp32: float, tried: List[Dict], k: int, why: str) -> Dict:
     """{chosen, float_nodes, regrouped, label, fp32_ms, int8_ms, decided_by, close, tried: [{label,
     float_op_types, float_nodes, regrouped, int8_ms}]}: regrouped maps a grouped conv to the group count the int8
-    model gives it (zf/regroup.py); close lists the other placements within CLOSE of the kept one's time."""
+    model gives it (zooforge/quant/regroup.py); close lists the other placements within CLOSE of the kept one's time."""
     kept = tried[k]
     return {
         "chosen": kept["float_op_types"],

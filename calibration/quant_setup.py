@@ -4,12 +4,12 @@ import json
 import os
 from typing import Any, Dict, List, Tuple
 
-from calibration.scheme import int16_tensors, widen_int16
-from zf.equalize import equalize
-from zf.prepare import prepare
-from zf.qdq import build_qdq
-from zf.regroup import regroup
-from zf.subset_eval import Subset
+from zooforge.calibration.scheme import int16_tensors, widen_int16
+from zooforge.evaluation.subset_eval import Subset
+from zooforge.quant.equalize import equalize
+from zooforge.quant.prepare import prepare
+from zooforge.quant.qdq import build_qdq
+from zooforge.quant.regroup import regroup
 
 
 class QuantSetup:

@@ -13,7 +13,7 @@ from typing import Dict, List, Tuple
 
 import onnx
 
-from zf.qdq import HOST_SCHEME
+from zooforge.quant.qdq import HOST_SCHEME
 
 # Ops the X5 toolchain places on the ARM CPU, i.e. kept float when emulating the board. Sources:
 #  - D-Robotics, "Supported Operator Lists and Restrictions" (rdk_doc, toolchain_development/intermediate/

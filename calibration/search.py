@@ -6,12 +6,12 @@ scoring slice is the last `search_samples` of them. One streaming pass gathers w
 import numpy as np
 import onnx
 
-from zf.bias_correction import channel_mean
-from zf.checks import cosine
-from zf.ort_session import run_one, session
-from zf.protocol import progress
-from zf.qdq import build_qdq, with_minmax_outputs, with_outputs
-from zf.qdq_memo import reused_weight_quantization
+from zooforge.evaluation.checks import cosine
+from zooforge.protocol.worker import progress
+from zooforge.quant.bias_correction import channel_mean
+from zooforge.quant.qdq import build_qdq, with_minmax_outputs, with_outputs
+from zooforge.quant.qdq_memo import reused_weight_quantization
+from zooforge.runtime.ort_session import run_one, session
 
 from .calibrator import StreamingCalibrator
 from .scheme import SEARCH_PERCENTILE, candidates, hb_words, widen_int16

@@ -8,9 +8,9 @@ import os
 
 import numpy as np
 
-from zf.datasets import load_raw, sample_indices
-from zf.preprocess import normalize, pixels_digest
-from zf.protocol import ZfError, progress, warn, write_json
+from zooforge.data.datasets import load_raw, sample_indices
+from zooforge.data.preprocess import normalize, pixels_digest
+from zooforge.protocol.worker import ZfError, progress, warn, write_json
 
 
 def source_hash(ds, i, item) -> str:

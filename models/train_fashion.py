@@ -20,8 +20,8 @@ import torch
 from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [HERE, os.path.join(HERE, "..", "..", "scripts")]  # the model beside it; zf (the IDX reader) in scripts/
-from zf.idx import load_fashion_mnist  # noqa: E402
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "scripts", "src")]  # the model beside it; zooforge (the IDX reader)
+from zooforge.data.idx import load_fashion_mnist  # noqa: E402
 
 MEAN, STD = 0.2860, 0.3530  # Fashion-MNIST train-set pixel statistics (x/255)
 

@@ -8,6 +8,16 @@ const here = dirname(fileURLToPath(import.meta.url));
  *  from the compiled JavaScript. */
 export const PROJECT_ROOT = basename(dirname(here)) === 'dist' ? join(here, '..', '..') : join(here, '..');
 export const SCRIPTS_DIR = join(PROJECT_ROOT, 'scripts');
+/** The Python side's one import root (the workers' PYTHONPATH): it holds the zooforge package and nothing else. */
+export const PYTHON_ROOT = join(SCRIPTS_DIR, 'src');
+/** Packages whose modules live outside the import root, as their `__path__` says in a checkout and pyproject.toml's
+ *  package-dir in an install: zooforge.calibration is the top-level calibration/ folder. */
+export const PYTHON_PACKAGE_PATHS: Readonly<Record<string, string>> = {
+  'zooforge.calibration': join(PROJECT_ROOT, 'calibration'),
+};
+/** The workers' entry points (python -m zooforge.workers.<name>) and their generated contracts. */
+export const WORKERS_DIR = join(PYTHON_ROOT, 'zooforge', 'workers');
+export const CONTRACTS_DIR = join(PYTHON_ROOT, 'zooforge', 'protocol', 'contracts');
 /** A git checkout (npm never packs package-lock.json): its Python environment is .venv/ inside it; an installed
  *  package keeps it in the user's data folder instead (the package folder may be read-only, shared by users). */
 export const IS_CHECKOUT = existsSync(join(PROJECT_ROOT, 'package-lock.json'));

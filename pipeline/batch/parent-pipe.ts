@@ -1,7 +1,7 @@
 import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 
-/** A run started by a Ray task (ZOOFORGE_PARENT_FD, scripts/zf/ray_task.py start_watched) stops like on SIGTERM once that task's
+/** A run started by a Ray task (ZOOFORGE_PARENT_FD, scripts/src/zooforge/protocol/ray_task.py start_watched) stops like on SIGTERM once that task's
  *  worker is gone: an orphan run must not keep its folder's lock from the task's retry. The worker hands the run the
  *  read end of a pipe whose write end only it holds, so its death shows as end-of-file, even if it died before the
  *  run got here (a new parent pid, polled, missed a worker that died in the run's first moments). */

@@ -16,7 +16,7 @@ import { type BatchProgress, BoardEvent } from './progress.ts';
 import { taskResources } from './resources.ts';
 import type { BatchTask, TaskOutcome } from './task.ts';
 
-/** The worker that drives the tasks on Ray (scripts/workers/ray_run.py). */
+/** The worker that drives the tasks on Ray (scripts/src/zooforge/workers/ray_run.py). */
 const DRIVER = rayRunWorker.name;
 
 /** Ray retries a task whose worker or node died this often; a stage failure is never retried. */
@@ -53,7 +53,7 @@ export function taskArgv(t: BatchTask, f: RunFlags, cache: string): string[] {
   ];
 }
 
-/** The tasks on Ray (scripts/workers/ray_run.py drives them): each a whole `zooforge run` on some node, with the
+/** The tasks on Ray (scripts/src/zooforge/workers/ray_run.py drives them): each a whole `zooforge run` on some node, with the
  *  resources its stages declare. `address` undefined: a private local instance, started and stopped for the batch.
  *  Run folders and the cache must be on storage every node sees (README, "Running on a Ray cluster"). */
 export async function runRay(

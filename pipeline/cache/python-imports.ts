@@ -1,20 +1,33 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ensured } from '../errors.ts';
 
-/** Files a dotted module name can be, below one root: a/b.py or a/b/__init__.py, plus the packages on the way. */
-function moduleFiles(root: string, dotted: string): string[] {
+/** Where a package's submodules are when not in its own folder (its `__path__`), by dotted package name. */
+export type PackagePaths = Readonly<Record<string, string>>;
+
+/** Files a dotted module name can be, below one root: the packages on the way (their __init__.py) and a/b.py or
+ *  a/b/__init__.py (a folder without one is a namespace package), looking each part up where Python would (a package's mapped path, else its folder). */
+function moduleFiles(root: string, dotted: string, paths: PackagePaths): string[] {
   const parts = dotted.split('.').filter(Boolean);
   const out: string[] = [];
-  for (let i = 1; i < parts.length; i++) {
-    const init = join(root, ...parts.slice(0, i), '__init__.py');
+  let dir = root; // where the next part is looked up: the parent package's __path__
+  for (const [i, part] of parts.entries()) {
+    const file = join(dir, `${part}.py`);
+    if (i === parts.length - 1 && existsSync(file)) return [...out, file];
+    const init = join(dir, part, '__init__.py');
     if (existsSync(init)) out.push(init);
+    else if (!existsSync(join(dir, part))) return out; // a folder without __init__.py is a namespace package
+    dir = paths[parts.slice(0, i + 1).join('.')] ?? join(dir, part);
   }
-  const file = `${join(root, ...parts)}.py`;
-  const pkg = join(root, ...parts, '__init__.py');
-  if (parts.length > 0 && existsSync(file)) out.push(file);
-  else if (parts.length > 0 && existsSync(pkg)) out.push(pkg);
   return out;
+}
+
+/** A module file's dotted name: below a mapped package's path, that package's name; else relative to `root`. */
+export function moduleNameOf(file: string, root: string, paths: PackagePaths = {}): string {
+  const [pkg, dir] = Object.entries(paths).find(([, d]) => !relative(d, file).startsWith('..')) ?? ['', root];
+  const parts = relative(dir, file).replace(/\.py$/, '').split(sep);
+  if (parts.at(-1) === '__init__') parts.pop();
+  return [pkg, ...parts].filter(Boolean).join('.');
 }
 
 /** The module names one Python file imports, each with the folders it is looked up in. Statically: an import
@@ -54,14 +67,14 @@ function importsOf(file: string, roots: readonly string[]): { roots: readonly st
 
 /** Every local Python file `file` reads through imports, transitively: modules found below `roots` (the folders
  *  on its sys.path that belong to the project or the user, never site-packages). Sorted, `file` excluded. */
-export function localImports(file: string, roots: readonly string[]): string[] {
+export function localImports(file: string, roots: readonly string[], paths: PackagePaths = {}): string[] {
   const seen = new Set<string>([resolve(file)]);
   const queue = [resolve(file)];
   while (queue.length > 0) {
     const current = ensured(queue.pop(), 'queued module');
     for (const imp of importsOf(current, roots)) {
       for (const root of imp.roots) {
-        for (const f of moduleFiles(root, imp.name)) {
+        for (const f of moduleFiles(root, imp.name, paths)) {
           if (!seen.has(f)) {
             seen.add(f);
             queue.push(f);

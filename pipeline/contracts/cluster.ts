@@ -27,7 +27,7 @@ export type ClusterTask = z.infer<typeof ClusterTask>;
 
 const TaskStatus = z.enum(['passed', 'failed', 'interrupted', 'lost', 'cancelled', 'unschedulable']);
 
-/** The Ray driver (scripts/workers/ray_run.py). `address` null starts a private local instance for the run and
+/** The Ray driver (scripts/src/zooforge/workers/ray_run.py). `address` null starts a private local instance for the run and
  *  stops it after; otherwise ray.init(address): `auto`, `host:6379`, or `ray://host:10001`. */
 export const rayRunWorker = worker('ray_run', {
   input: z

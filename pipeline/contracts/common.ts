@@ -68,7 +68,7 @@ export const PairedMetrics = z.object({
       quant_only: z.number().int(),
       both_wrong: z.number().int(),
       mcnemar_p: z.number(),
-      /** float minus int8 Top-1, points (positive: int8 is worse), with the 95 % interval zf/stats.py paired_drop
+      /** float minus int8 Top-1, points (positive: int8 is worse), with the 95 % interval zooforge/evaluation/stats.py paired_drop
        *  gives: it excludes 0 exactly when mcnemar_p < 0.05 */
       drop_top1: z.object({ points: z.number(), lo: z.number(), hi: z.number() }).strict(),
     })

@@ -4,7 +4,7 @@ import { FASHION_MNIST } from './fashion-mnist.ts';
 import { PROTOCOL } from './protocol.ts';
 import { TOOL_NAMES } from './tools.ts';
 
-/** The files under scripts/zf/contracts/, generated from the zod contracts (npm run contracts writes them; a test
+/** The files under zooforge/protocol/contracts/, generated from the zod contracts (npm run contracts writes them; a test
  *  checks they are current). Python reads them; it never spells a field, prefix or tool name of its own. */
 export function contractFiles(): Record<string, string> {
   const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
@@ -14,7 +14,7 @@ export function contractFiles(): Record<string, string> {
   for (const w of WORKERS) {
     files[`${w.name}.json`] = json({
       $comment: `Generated from the ${w.name} worker's zod contract (npm run contracts). Its input and output.`,
-      module: `workers.${w.name}`,
+      module: `zooforge.workers.${w.name}`,
       input: z.toJSONSchema(w.input, { io: 'output' }),
       output: z.toJSONSchema(w.output, { io: 'output' }),
     });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Tool versions the project interpreter reports (python -m workers.versions): null when not installed. A stage's
+/** Tool versions the project interpreter reports (python -m zooforge.workers.versions): null when not installed. A stage's
  *  key names tools from this list only, so a misspelt tool is a type error, never a silent 'absent'. */
 export const TOOL_NAMES = [
   'python',

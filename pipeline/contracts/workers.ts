@@ -4,9 +4,9 @@ import { EvaluateSchema } from '../recipe/schema.ts';
 import { WorkDir } from './common.ts';
 
 /** A Python worker's contract: its one name (its stage's id, its module scripts/workers/<name>.py, its generated
- *  scripts/zf/contracts/<name>.json), its input (exactly the keyed slice of the recipe, with resolved paths) and its
+ *  scripts/src/zooforge/protocol/contracts/<name>.json), its input (exactly the keyed slice of the recipe, with resolved paths) and its
  *  output. TypeScript checks both sides with it; the Python side checks both with the generated JSON Schema
- *  (zf/protocol.py). Nothing about a worker's data is cast anywhere. Each stage declares its worker's contract beside
+ *  (zooforge/protocol/worker.py). Nothing about a worker's data is cast anywhere. Each stage declares its worker's contract beside
  *  the stage; what several workers share is below. */
 export interface WorkerContract<
   N extends string = string,
@@ -46,7 +46,7 @@ export const ModelPair = {
   preprocess: FilePath,
 };
 
-/** How a recipe's node name landed in our graph (scripts/zf/node_names.py says each). */
+/** How a recipe's node name landed in our graph (scripts/src/zooforge/model/node_names.py says each). */
 export const NodeNameStatus = z.enum(['exact', 'hb_mapper', 'translated', 'unresolved']);
 
 export const NodeNameRow = z

@@ -1,10 +1,11 @@
-// npm run contracts: regenerate scripts/zf/contracts/ from the zod contracts, and pipeline/stages/order.ts.
+// npm run contracts: regenerate the workers' JSON Schemas (zooforge/protocol/contracts/) from the zod contracts, and
+// pipeline/stages/order.ts.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
+import { CONTRACTS_DIR, PROJECT_ROOT } from '../paths.ts';
 import { contractFiles, orderFile } from './generate.ts';
 
-const dir = join(SCRIPTS_DIR, 'zf', 'contracts');
+const dir = CONTRACTS_DIR;
 mkdirSync(dir, { recursive: true });
 for (const f of readdirSync(dir)) if (f.endsWith('.json')) rmSync(join(dir, f));
 for (const [name, text] of Object.entries(contractFiles())) writeFileSync(join(dir, name), text);

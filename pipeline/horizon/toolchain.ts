@@ -23,7 +23,7 @@ export function toolchainFor(q: QuantizeSettings): Toolchain {
     return {
       describe: `docker image ${t.docker_image}`,
       // The work dir is mounted at the same path, so every path in the config and the log stays valid.
-      // env: what the host process would inherit (e.g. PYTHONPATH for `python -m workers.hb_evaluate`) passed in explicitly.
+      // env: what the host process would inherit (e.g. PYTHONPATH for `python -m zooforge.workers.hb_evaluate`) passed in explicitly.
       argv: (cwd, tool, args, mounts = [], readOnly = false, env = {}) => [
         'docker',
         'run',

@@ -156,7 +156,7 @@ export function datasetPaths(
 }
 
 /** Whether a dataset can say which class an image is: Fashion-MNIST, a folder with a labels file, or a folder with
- *  class subfolders (the layouts zf/datasets.py Folder reads labels from). A flat folder alone has none. */
+ *  class subfolders (the layouts zooforge/data/datasets.py Folder reads labels from). A flat folder alone has none. */
 export function hasLabels(ds: Dataset, resolve: (p: string) => string): boolean {
   if ('fashion_mnist' in ds) return true;
   if (!('folder' in ds)) return false;

@@ -32,7 +32,7 @@ export function mdFence(lang: string, text: string): string {
 }
 
 /** The one sentence every output uses for the paired result: the drop (float minus int8, positive: int8 is worse)
- *  with its interval and McNemar's p, both from zf/stats.py, and whether it is distinguishable from noise. */
+ *  with its interval and McNemar's p, both from zooforge/evaluation/stats.py, and whether it is distinguishable from noise. */
 export function dropSentence(drop: { points: number; lo: number; hi: number }, p: number | null): string {
   const said = `Top-1 drop ${drop.points.toFixed(2)} points (95 % CI ${drop.lo.toFixed(2)} to ${drop.hi.toFixed(2)}), McNemar p ${pval(p)}`;
   if (p === null) return said;

@@ -42,7 +42,7 @@ export interface ReportData {
   quant: Accuracy | null;
   flips: { float_only: number; quant_only: number; both_right: number; both_wrong: number } | null;
   mcnemar_p: number | null;
-  /** float minus int8 Top-1, points, with its 95 % interval (agrees with mcnemar_p; computed in zf/stats.py) */
+  /** float minus int8 Top-1, points, with its 95 % interval (agrees with mcnemar_p; computed in zooforge/evaluation/stats.py) */
   drop: { points: number; lo: number; hi: number } | null;
   agreement: number | null;
   mean_output_cosine: number | null;

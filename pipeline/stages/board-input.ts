@@ -5,7 +5,7 @@ import { type LoadedRecipe, recipePath } from '../recipe/load.ts';
 import { readOutput } from './common.ts';
 
 /** Under emulate bpu the int8 model is fed what the board feeds it: the input_type_rt path (nv12: chroma averaged
- *  over 2x2, YUV rounded to bytes; zf/hb_input.py board_pixels). Under host, the training input. */
+ *  over 2x2, YUV rounded to bytes; zooforge/data/hb_input.py board_pixels). Under host, the training input. */
 const given = (loaded: LoadedRecipe): string | undefined =>
   givenInputTypeRt(loaded.recipe, (p) => recipePath(loaded, p));
 

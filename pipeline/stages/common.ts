@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { z } from 'zod';
-import { localImports } from '../cache/python-imports.ts';
+import { localImports, moduleNameOf } from '../cache/python-imports.ts';
 import type { ToolName } from '../contracts/tools.ts';
 import type { WorkerContract, WorkerData, WorkerInput } from '../contracts/workers.ts';
 import type { FileInput, RunContext } from '../engine/types.ts';
-import { PROJECT_ROOT, SCRIPTS_DIR } from '../paths.ts';
+import { CONTRACTS_DIR, PYTHON_PACKAGE_PATHS, PYTHON_ROOT, WORKERS_DIR } from '../paths.ts';
 import { type Dataset, datasetPaths, type WorkerDataset } from '../recipe/dataset-schema.ts';
 import type { LoadedRecipe } from '../recipe/load.ts';
 import { recipePath } from '../recipe/load.ts';
@@ -106,17 +106,16 @@ export async function runWorkerStage<W extends WorkerContract<string, z.ZodType,
   return { outputs: { ...outputs }, data: data as WorkerData<W> };
 }
 
-/** A stage's Python code as key inputs: the worker module, the local modules it imports (scripts/zf/...) and its
- *  contract. Editing one re-runs exactly the stages whose workers use it. */
+/** A stage's Python code as key inputs: the worker module, the zooforge modules it imports and its contract.
+ *  Editing one re-runs exactly the stages whose workers use it. */
 export function workerCode(worker: string): Record<string, FileInput> {
-  const file = join(SCRIPTS_DIR, 'workers', `${worker}.py`);
+  const file = join(WORKERS_DIR, `${worker}.py`);
   const out: Record<string, FileInput> = {
     'code.worker': { path: file },
-    'code.contract': { path: join(SCRIPTS_DIR, 'zf', 'contracts', `${worker}.json`) },
+    'code.contract': { path: join(CONTRACTS_DIR, `${worker}.json`) },
   };
-  for (const mod of localImports(file, [SCRIPTS_DIR, PROJECT_ROOT])) {
-    const root = mod.startsWith(SCRIPTS_DIR + sep) ? SCRIPTS_DIR : PROJECT_ROOT;
-    out[`code.${relative(root, mod).replace(/\.py$/, '').split(sep).join('.')}`] = { path: mod };
+  for (const mod of localImports(file, [PYTHON_ROOT], PYTHON_PACKAGE_PATHS)) {
+    out[`code.${moduleNameOf(mod, PYTHON_ROOT, PYTHON_PACKAGE_PATHS)}`] = { path: mod };
   }
   return out;
 }

@@ -23,7 +23,7 @@ export const evaluateWorker = worker('evaluate', {
       ...ModelPair,
       dataset: WorkerDatasetSchema,
       ...evaluation,
-      /** what the board feeds the int8 model (emulate bpu; zf/hb_input.py board_pixels); null: the training input */
+      /** what the board feeds the int8 model (emulate bpu; zooforge/data/hb_input.py board_pixels); null: the training input */
       input_type_rt: z.string().nullable(),
       /** what runs the int8 model: OpenVINO for an emulate host model with quantize.host_runtime openvino */
       quant_runtime: HostRuntime,

@@ -6,7 +6,7 @@ import { worker } from '../contracts/workers.ts';
 import type { Stage } from '../engine/types.ts';
 import { ensured } from '../errors.ts';
 import { toolchainFor } from '../horizon/toolchain.ts';
-import { SCRIPTS_DIR } from '../paths.ts';
+import { PYTHON_PACKAGE_PATHS, PYTHON_ROOT } from '../paths.ts';
 import { datasetSettings } from '../recipe/dataset-schema.ts';
 import { workerEnv } from '../tools/python.ts';
 import {
@@ -67,7 +67,8 @@ export const hbEvaluateStage: Stage = {
       'path' in f ? dirname(f.path) : '',
     );
     const mounts = [
-      SCRIPTS_DIR,
+      PYTHON_ROOT,
+      ...Object.values(PYTHON_PACKAGE_PATHS),
       ...dataRoots,
       ...['float_model', 'quant_model', 'preprocess'].map((k) => dirname(ctx.files[k])),
     ];

@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { SCRIPTS_DIR } from '../paths.ts';
+import { PYTHON_ROOT } from '../paths.ts';
 import type { Recipe } from '../recipe/schema.ts';
 
-/** The weights' hosts and the fix to name, shared with the export worker (zf/build_model.py reads the same file). */
-const WEIGHTS = JSON.parse(readFileSync(join(SCRIPTS_DIR, 'zf', 'weight_hosts.json'), 'utf8')) as {
+/** The weights' hosts and the fix to name, shared with the export worker (zooforge/model/build_model.py reads the same file). */
+const WEIGHTS = JSON.parse(readFileSync(join(PYTHON_ROOT, 'zooforge', 'model', 'weight_hosts.json'), 'utf8')) as {
   hosts: { timm: string; torchvision: string };
   fix: string;
 };

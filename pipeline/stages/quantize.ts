@@ -65,7 +65,7 @@ export const quantizeWorker = worker('quantize', {
       scheme: QuantScheme,
       /** The op types kept float, and under emulate host (float_op_types unset) how that was measured: 1-thread medians. */
       float_op_types: z.array(z.string()),
-      /** regrouped: grouped conv -> the (smaller) group count the int8 model gives it, block-diagonal weights (zf/regroup.py) */
+      /** regrouped: grouped conv -> the (smaller) group count the int8 model gives it, block-diagonal weights (zooforge/quant/regroup.py) */
       host_speed: z
         .object({
           chosen: z.array(z.string()),

@@ -7,7 +7,7 @@ import { PROTOCOL } from '../contracts/protocol.ts';
 import { ToolVersions } from '../contracts/tools.ts';
 import type { WorkerContract, WorkerInput, WorkerOutput } from '../contracts/workers.ts';
 import { StageFailedError, UserInputError } from '../errors.ts';
-import { PROJECT_ROOT, SCRIPTS_DIR, VENV_PYTHON } from '../paths.ts';
+import { PYTHON_ROOT, VENV_PYTHON } from '../paths.ts';
 import { runLogged } from './run-logged.ts';
 
 export type { ToolVersions };
@@ -43,15 +43,14 @@ function contractProblem(worker: string, side: string, error: z.ZodError): strin
   );
 }
 
-/** The command line that runs a worker module: `python -m workers.<module>` with scripts/ as the package root. */
+/** The command line that runs a worker module: `python -m zooforge.workers.<module>`. */
 export function workerArgv(module: string, inPath: string, outPath: string): string[] {
-  return ['-m', `workers.${module}`, '--input-json', inPath, '--output-json', outPath];
+  return ['-m', `zooforge.workers.${module}`, '--input-json', inPath, '--output-json', outPath];
 }
 
-/** The Python packages first on PYTHONPATH, ahead of whatever the user had there: workers and zf (scripts/), and
- *  calibration (the project's top level). */
+/** The zooforge package's import root first on PYTHONPATH, ahead of whatever the user had there. */
 export function workerEnv(): Record<string, string> {
-  const path = [SCRIPTS_DIR, PROJECT_ROOT, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  const path = [PYTHON_ROOT, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   return { PYTHONPATH: path, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
 }
 
@@ -78,7 +77,7 @@ export class PythonEnv {
     await writeFile(inPath, JSON.stringify(checked.data, null, 2));
     const [exe, ...args] = (launch ?? ((a) => [this.executable, ...a]))(workerArgv(worker, inPath, outPath));
     const run = await runLogged(exe, args, {
-      // run here, a worker dies with this process (zf/protocol.py die_with_parent); elsewhere its parent is another
+      // run here, a worker dies with this process (zooforge/protocol/worker.py die_with_parent); elsewhere its parent is another
       cwd: io.workDir,
       logFile: io.logFile,
       signal: io.signal,
@@ -118,7 +117,11 @@ export class PythonEnv {
 
 async function probe(executable: string): Promise<ToolVersions | string> {
   if (!existsSync(executable) && executable.includes('/')) return 'not found';
-  const r = await execa(executable, ['-m', 'workers.versions'], { reject: false, timeout: 60_000, env: workerEnv() });
+  const r = await execa(executable, ['-m', 'zooforge.workers.versions'], {
+    reject: false,
+    timeout: 60_000,
+    env: workerEnv(),
+  });
   if (r.exitCode !== 0) return (r.stderr || r.stdout || `exit ${r.exitCode}`).split('\n').slice(-1)[0];
   const versions = ToolVersions.safeParse(safeJson(r.stdout));
   if (!versions.success) return `its version report does not match the tool list: ${versions.error.issues[0]?.message}`;

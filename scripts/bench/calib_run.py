@@ -9,15 +9,12 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [
-    os.path.join(HERE, ".."),
-    os.path.join(HERE, "..", ".."),
-]  # zf (scripts/) and calibration (the top level)
+sys.path.insert(0, os.path.join(HERE, "..", "src"))  # the zooforge package's import root
 import onnx  # noqa: E402
 
 mode, model_path, calib_path, n, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 method = {"ours": "max_percentile", "ours-max": "max"}.get(mode)
-from calibration.npy_rows import NpyRows  # noqa: E402
+from zooforge.calibration.npy_rows import NpyRows  # noqa: E402
 
 rows = NpyRows(calib_path).subset(0, n)
 start = time.perf_counter()
@@ -28,8 +25,8 @@ if method:
 
     from onnxruntime.quantization.quant_utils import load_model_with_shape_infer
 
-    from calibration.search import calibrate
-    from zf.qdq import build_qdq, float_tensors
+    from zooforge.calibration.search import calibrate
+    from zooforge.quant.qdq import build_qdq, float_tensors
 
     model = load_model_with_shape_infer(Path(model_path))  # as the quantize worker does
     names = float_tensors(model)

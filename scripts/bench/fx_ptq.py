@@ -10,14 +10,14 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..", "models")]
+sys.path[:0] = [os.path.join(HERE, "..", "src"), os.path.join(HERE, "..", "..", "models")]  # zooforge; the nets
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.ao.quantization import get_default_qconfig_mapping  # noqa: E402
 from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx  # noqa: E402
 
-from zf.idx import load_fashion_mnist  # noqa: E402
-from zf.preprocess import normalize, raw_tensor  # noqa: E402
+from zooforge.data.idx import load_fashion_mnist  # noqa: E402
+from zooforge.data.preprocess import normalize, raw_tensor  # noqa: E402
 
 run_dir, checkpoint, name = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(os.path.join(run_dir, "preprocess", "preprocess.json")) as f:

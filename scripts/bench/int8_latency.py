@@ -6,10 +6,10 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 import numpy as np
 
-from zf.ort_session import session
+from zooforge.runtime.ort_session import session
 
 rounds, runs = int(sys.argv[1]), int(sys.argv[2])
 models = dict(a.split("=", 1) for a in sys.argv[3:])

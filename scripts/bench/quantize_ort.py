@@ -8,11 +8,11 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..")]  # zf (scripts/) and calibration
+sys.path.insert(0, os.path.join(HERE, "..", "src"))  # the zooforge package's import root
 from onnxruntime.quantization import CalibrationMethod, QuantType  # noqa: E402
 from ort_static import ort_quantize_static  # noqa: E402
 
-from calibration.npy_rows import NpyRows  # noqa: E402
+from zooforge.calibration.npy_rows import NpyRows  # noqa: E402
 
 model_path, calib_path, out = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = NpyRows(calib_path)

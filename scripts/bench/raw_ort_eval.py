@@ -7,12 +7,12 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 import numpy as np
 
-from zf.batching import batched_session
-from zf.idx import load_fashion_mnist
-from zf.preprocess import normalize, raw_tensor
+from zooforge.data.idx import load_fashion_mnist
+from zooforge.data.preprocess import normalize, raw_tensor
+from zooforge.runtime.batching import batched_session
 
 run_dir, batch = sys.argv[1], int(sys.argv[2])
 with open(os.path.join(run_dir, "preprocess", "preprocess.json")) as f:

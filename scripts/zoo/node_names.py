@@ -9,7 +9,7 @@ import os
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-with open(os.path.join(ROOT, "scripts", "zf", "contracts", "node_names.json")) as f:
+with open(os.path.join(ROOT, "scripts", "src", "zooforge", "protocol", "contracts", "node_names.json")) as f:
     # the statuses as the worker's contract lists them (generated from pipeline/contracts/workers.ts NodeNameStatus)
     STATUSES = json.load(f)["output"]["properties"]["rows"]["items"]["properties"]["status"]["enum"]
 

@@ -4,10 +4,10 @@ with a labels file, and optionally unreadable files. Usage: make_image_folder.py
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "src"))
 from PIL import Image
 
-from zf.idx import load_fashion_mnist
+from zooforge.data.idx import load_fashion_mnist
 
 out, n, broken = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0
 images, labels = load_fashion_mnist("test")

@@ -10,8 +10,8 @@ import sys
 import numpy as np
 import onnxruntime as ort
 
-from zf.idx import load_fashion_mnist
-from zf.preprocess import normalize, raw_tensor
+from zooforge.data.idx import load_fashion_mnist
+from zooforge.data.preprocess import normalize, raw_tensor
 
 run_dir = sys.argv[1]
 with open(os.path.join(run_dir, "preprocess", "preprocess.json")) as f:

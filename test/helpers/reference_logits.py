@@ -1,5 +1,5 @@
 """Max |logit difference| between our pipeline and the reference on the labelled photos: our float ONNX fed by our
-preprocessing (zf.preprocess with the run's record) vs the PyTorch model built by its own package's loading code
+preprocessing (zooforge.data.preprocess with the run's record) vs the PyTorch model built by its own package's loading code
 (EfficientNet.from_pretrained) fed by torchvision's Resize(224) + CenterCrop(224) + ImageNet normalisation.
 Usage: reference_logits.py RUN_DIR PHOTOS_DIR"""
 
@@ -15,8 +15,8 @@ from efficientnet_lite_pytorch import EfficientNet
 from PIL import Image
 from torchvision import transforms
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from zf.preprocess import normalize, raw_tensor
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "src"))
+from zooforge.data.preprocess import normalize, raw_tensor
 
 run, photos = sys.argv[1], sys.argv[2]
 rec = json.load(open(os.path.join(run, "preprocess", "preprocess.json")))

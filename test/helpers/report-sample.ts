@@ -43,7 +43,7 @@ export function sample(): ReportData {
     quant: { top1: 89, top5: 99, top1_ci95: [85, 92], top5_ci95: [97, 99.7] },
     flips: { float_only: 5, quant_only: 2, both_right: 265, both_wrong: 28 },
     mcnemar_p: 0.45,
-    drop: { points: 1, lo: -0.98, hi: 2.16 }, // zf/stats.py paired_drop(5, 2, 300), rounded
+    drop: { points: 1, lo: -0.98, hi: 2.16 }, // zooforge/evaluation/stats.py paired_drop(5, 2, 300), rounded
     agreement: 0.98,
     mean_output_cosine: 0.999,
     calibration: {

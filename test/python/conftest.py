@@ -1,10 +1,10 @@
-"""The Python package's tests (pytest, run by `npm test`): scripts/ is the package root, as for `python -m workers.X`."""
+"""The Python package's tests (pytest, run by `npm test`; pyproject.toml puts scripts/src, the one import root, on
+sys.path, as the workers' PYTHONPATH does)."""
 
 import os
-import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path[:0] = [os.path.join(ROOT, "scripts"), ROOT]  # zf and workers; calibration
+PYTHON_ROOT = os.path.join(ROOT, "scripts", "src")  # what a test's child Python gets as PYTHONPATH
 
 
 # The preprocessing record of the Python tests' small RGB images (8x8, no resize).

@@ -32,7 +32,7 @@ describe('a run started by a Ray task', () => {
 
   it("stops and records interrupted once the task's worker is killed mid-run, releasing its folder", async () => {
     const { out, argv } = fashionRun(['--json', '--set', 'evaluate.perf_runs=0']);
-    // the stand-in hands the run a pipe as zf/ray_task.py does, and is SIGKILLed once a stage has started
+    // the stand-in hands the run a pipe as zooforge/protocol/ray_task.py does, and is SIGKILLed once a stage has started
     const worker = execa('python3', [standin, ...argv], { reject: false, cwd: PROJECT_ROOT, env: { CI: '1' } });
     const started = await new Promise<boolean>((res) => {
       let seen = '';

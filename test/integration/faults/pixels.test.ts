@@ -11,7 +11,7 @@ describe('16-bit grayscale PNG', () => {
 import sys, io, numpy as np
 sys.path.insert(0, ${JSON.stringify(join(PROJECT_ROOT, 'scripts'))})
 from PIL import Image
-from zf.preprocess import raw_tensor
+from zooforge.data.preprocess import raw_tensor
 ramp = (np.arange(28 * 28, dtype=np.uint32).reshape(28, 28) * 83).astype(np.uint16)
 buf = io.BytesIO(); Image.fromarray(ramp).save(buf, format="PNG"); buf.seek(0)
 img = Image.open(buf); print(img.mode)

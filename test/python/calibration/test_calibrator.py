@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from calibration.calibrator import BINS, StreamingCalibrator, kl_divergences
+from zooforge.calibration.calibrator import BINS, StreamingCalibrator, kl_divergences
 
 
 def activations(seed=0, n=20):

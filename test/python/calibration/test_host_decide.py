@@ -1,6 +1,6 @@
 """calibration/host_speed.py decide(): timing chooses the emulate host placement only on a clear margin."""
 
-from calibration.host_speed import CLOSE, decide
+from zooforge.calibration.host_speed import CLOSE, decide
 
 
 def tried(*times, per_node=()):

@@ -4,7 +4,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-from calibration.scheme import bpu_kept_float, int16_tensors, scheme_for
+from zooforge.calibration.scheme import bpu_kept_float, int16_tensors, scheme_for
 
 
 def model():
@@ -48,7 +48,7 @@ def test_the_x5_cpu_ops_stay_float_and_the_scheme_follows_emulate():
 
 
 def test_tensors_made_int16_one_by_one_take_their_whole_range_all_int16_keeps_the_methods():
-    from calibration.scheme import widen_int16
+    from zooforge.calibration.scheme import widen_int16
 
     clipped, full = {"a": (-1.0, 1.0), "b": (0.0, 2.0)}, {"a": (-5.0, 4.0), "b": (0.0, 9.0)}
     one = {"int16_tensors": ["a"], "all_int16": False}

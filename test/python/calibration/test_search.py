@@ -1,6 +1,6 @@
 """hb_mapper's method candidates (calibration/scheme.py)."""
 
-from calibration.scheme import candidates, hb_words
+from zooforge.calibration.scheme import candidates, hb_words
 
 
 def q(**kw):

@@ -8,9 +8,9 @@ import pytest
 from conftest import RGB8_RECORD, folder_spec
 from PIL import Image
 
-from calibration.selection import select
-from zf.datasets import open_dataset
-from zf.protocol import ZfError
+from zooforge.calibration.selection import select
+from zooforge.data.datasets import open_dataset
+from zooforge.protocol.worker import ZfError
 
 REC = RGB8_RECORD
 
@@ -94,7 +94,7 @@ def test_a_copy_of_a_chosen_image_is_skipped_and_reported_not_counted_twice(tmp_
 
 
 def test_a_labels_file_names_files_with_spaces_the_label_is_the_last_field(tmp_path):
-    from zf.datasets import read_labels
+    from zooforge.data.datasets import read_labels
 
     f = tmp_path / "labels.txt"
     f.write_text("IMG 0001 (copy).jpg 3\nplain.jpg 7\n")

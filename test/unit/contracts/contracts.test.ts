@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractFiles, orderFile } from '../../../pipeline/contracts/generate.ts';
-import { PROJECT_ROOT, SCRIPTS_DIR } from '../../../pipeline/paths.ts';
+import { CONTRACTS_DIR, PROJECT_ROOT } from '../../../pipeline/paths.ts';
 
-const DIR = join(SCRIPTS_DIR, 'zf', 'contracts');
+const DIR = CONTRACTS_DIR;
 
 describe('worker contracts', () => {
-  it('scripts/zf/contracts is exactly what pipeline/contracts generates (npm run contracts)', () => {
+  it('zooforge/protocol/contracts is exactly what pipeline/contracts generates (npm run contracts)', () => {
     const files = contractFiles();
     expect(
       readdirSync(DIR)

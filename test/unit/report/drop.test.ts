@@ -3,7 +3,7 @@ import { headline } from '../../../pipeline/report/document.ts';
 import { renderMarkdown } from '../../../pipeline/report/markdown.ts';
 import { sample } from '../../helpers/report-sample.ts';
 
-// One sign convention and one interval in every output (issue 23.4): the drop is float minus int8, from zf/stats.py.
+// One sign convention and one interval in every output (issue 23.4): the drop is float minus int8, from zooforge/evaluation/stats.py.
 it('the headline and report.md say the same drop, interval and verdict', () => {
   const said =
     'Top-1 drop 1.00 points (95 % CI -0.98 to 2.16), McNemar p 0.4500: not significant on this set (indistinguishable from noise)';

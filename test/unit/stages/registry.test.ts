@@ -41,14 +41,14 @@ describe('the stage registry', () => {
     for (const { name } of WORKERS) {
       const code = workerCode(name);
       expect(Object.keys(code), name).toEqual(
-        expect.arrayContaining(['code.worker', 'code.contract', 'code.zf.protocol']),
+        expect.arrayContaining(['code.worker', 'code.contract', 'code.zooforge.protocol.worker']),
       );
       expect('path' in code['code.contract'] && code['code.contract'].path).toMatch(
-        new RegExp(`zf/contracts/${name}\\.json$`),
+        new RegExp(`protocol/contracts/${name}\\.json$`),
       );
     }
     expect(Object.keys(workerCode('quantize'))).toEqual(
-      expect.arrayContaining(['code.calibration.search', 'code.calibration.calibrator']),
+      expect.arrayContaining(['code.zooforge.calibration.search', 'code.zooforge.calibration.calibrator']),
     );
   });
 

@@ -3,8 +3,8 @@
 parameters in a sidecar file. Like the real HzPreprocess node it takes NHWC int8 (pixel - 128), converts
 YUV444 back to RGB for nv12/yuv444 inputs (BT.601 full range), and applies (x - mean_value) * scale_value.
 The YUV -> RGB step is Pillow's YCbCr -> RGB (JPEG's BT.601 full range, integer arithmetic in C, saturated to
-0..255), not an inverse of zooforge's own formula (zf/hb_input.py): the board-input path is checked against an
-implementation it was not written from (test/python/zf/test_hb_double.py)."""
+0..255), not an inverse of zooforge's own formula (zooforge/data/hb_input.py): the board-input path is checked against an
+implementation it was not written from (test/python/zooforge/test_hb_double.py)."""
 
 import json
 

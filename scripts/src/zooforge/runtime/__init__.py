@@ -1,0 +1,1 @@
+"""Running a model on the host: ONNX Runtime sessions, the OpenVINO alternative, batching and latency timing."""

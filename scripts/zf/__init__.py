@@ -1,1 +1,0 @@
-"""Shared helpers for zooforge's Python workers (JSON protocol, datasets, preprocessing)."""

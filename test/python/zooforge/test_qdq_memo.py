@@ -1,0 +1,74 @@
+"""zooforge/quant/qdq_memo.py: inside reused_weight_quantization the search's candidate builds write exactly the files an
+uncached build writes, for every layout the bpu grid tries, and its weight functions really are reused."""
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+from onnxruntime.quantization import qdq_quantizer
+
+from zooforge.calibration.scheme import scheme_for
+from zooforge.quant.qdq import build_qdq
+from zooforge.quant.qdq_memo import reused_weight_quantization
+
+
+def two_convs() -> onnx.ModelProto:
+    rng = np.random.default_rng(0)
+    w1 = numpy_helper.from_array(rng.normal(0, 1, (6, 3, 3, 3)).astype(np.float32), "w1")
+    b1 = numpy_helper.from_array(rng.normal(0, 0.1, 6).astype(np.float32), "b1")
+    w2 = numpy_helper.from_array(rng.normal(0, 1, (6, 1, 3, 3)).astype(np.float32), "w2")
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["a"], name="c1", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["a"], ["r"], name="relu"),
+        helper.make_node("Conv", ["r", "w2"], ["y"], name="c2", group=6, pads=[1, 1, 1, 1]),
+    ]
+    g = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 6, 8, 8])],
+        [w1, b1, w2],
+    )
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def candidate_builds(model, scheme):
+    """The search's layouts (per-channel x asymmetric) over two range sets, as the search builds them."""
+    wide = {"x": (-1.0, 1.0), "a": (-6.0, 5.0), "r": (0.0, 5.0), "y": (-7.0, 7.0)}
+    clipped = {k: (lo / 2, hi / 2) for k, (lo, hi) in wide.items()}
+    return [
+        build_qdq(model, ranges, pc, [], scheme=scheme, asymmetric=asym).SerializeToString()
+        for ranges in (wide, clipped)
+        for pc in (True, False)
+        for asym in (False, True)
+    ]
+
+
+def test_builds_inside_the_block_are_byte_identical_to_uncached_builds():
+    model = two_convs()
+    scheme = scheme_for({"emulate": "bpu", "node_info": {}, "optimization": []}, model)
+    plain = candidate_builds(model, scheme)
+    with reused_weight_quantization():
+        reused = candidate_builds(model, scheme)
+    assert len(set(plain)) == len(plain)  # the eight candidates differ from each other
+    assert reused == plain
+
+
+def test_the_weight_functions_are_reused_inside_the_block_and_restored_after_it():
+    model = two_convs()
+    scheme = scheme_for({"emulate": "bpu", "node_info": {}, "optimization": []}, model)
+    original = qdq_quantizer.quantize_onnx_initializer
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[0].name)
+        return original(*args, **kwargs)
+
+    qdq_quantizer.quantize_onnx_initializer = counting
+    try:
+        with reused_weight_quantization():
+            candidate_builds(model, scheme)
+        # 8 builds x 2 weights, but each weight is quantized once per layout (per-channel or per-tensor)
+        assert sorted(calls) == ["w1", "w1", "w2", "w2"]
+    finally:
+        qdq_quantizer.quantize_onnx_initializer = original
+    assert qdq_quantizer.quantize_onnx_initializer is original
