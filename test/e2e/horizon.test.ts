@@ -194,7 +194,7 @@ describe('horizon backend driver (hb_mapper test double)', () => {
     const m = JSON.parse(readFileSync(join(dir, 'docker', 'manifest.json'), 'utf8')) as Manifest;
     const evalCmd = m.stages.find((s) => s.id === 'hb_evaluate')!.commands[0];
     expect(evalCmd).toMatch(
-      /^docker run --rm -v (\S+):\1 -w \1 (-v (\S+):\3:ro )+-e PYTHONPATH=\S*scripts\S* (-e \S+ )*openexplorer\/\S+ \S+python -m workers\.hb_evaluate --input-json/,
+      /^docker run --rm -v (\S+):\1 -w \1 (-v (\S+):\3:ro )+-e PYTHONPATH=\S*scripts\S* (-e \S+ )*openexplorer\/\S+ \S+python -m zooforge\.workers\.hb_evaluate --input-json/,
     );
     const cmd = m.stages.find((s) => s.id === 'horizon')!.commands[1];
     expect(cmd).toMatch(

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, VENV_PYTHON } from '../../../pipeline/paths.ts';
+import { PYTHON_ROOT, VENV_PYTHON } from '../../../pipeline/paths.ts';
 
 describe('16-bit grayscale PNG', () => {
   it('is scaled to 8 bits (x/257), not clipped to white', async () => {
@@ -9,7 +8,7 @@ describe('16-bit grayscale PNG', () => {
       '-c',
       `
 import sys, io, numpy as np
-sys.path.insert(0, ${JSON.stringify(join(PROJECT_ROOT, 'scripts'))})
+sys.path.insert(0, ${JSON.stringify(PYTHON_ROOT)})
 from PIL import Image
 from zooforge.data.preprocess import raw_tensor
 ramp = (np.arange(28 * 28, dtype=np.uint32).reshape(28, 28) * 83).astype(np.uint16)
