@@ -66,6 +66,8 @@ export const SearchRow = z
     per_channel: z.boolean(),
     asymmetric: z.boolean(),
     output_cosine: z.number().nullable(),
+    /** the search images it was scored on: all of them, or fewer when the race dropped it (calibration/search.py) */
+    scored_on: Count,
   })
   .strict();
 /** The kind of int8 model (calibration/scheme.py): sensitivity and tune rebuild the same. */

@@ -323,8 +323,14 @@ function calibrationSection(d: ReportData): Block[] {
       ? [p(EMULATE_TEXT[c.emulate], precisions ? ` Quantize nodes in the int8 model: ${precisions}.` : '')]
       : []),
     table(
-      ['method', 'per_channel', 'asymmetric', 'output cosine (search images)'],
-      c.search.map((s) => [s.method, String(s.per_channel), String(s.asymmetric), num(s.output_cosine, 6)]),
+      ['method', 'per_channel', 'asymmetric', 'output cosine (search images)', 'images scored'],
+      c.search.map((s) => [
+        s.method,
+        String(s.per_channel),
+        String(s.asymmetric),
+        num(s.output_cosine, 6),
+        String(s.scored_on),
+      ]),
     ),
     ...keptFloat(d),
     ...nodeNames(d),

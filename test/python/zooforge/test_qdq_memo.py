@@ -3,6 +3,7 @@ uncached build writes, for every layout the bpu grid tries, and its weight funct
 
 import numpy as np
 import onnx
+import pytest
 from onnx import helper, numpy_helper
 from onnxruntime.quantization import qdq_quantizer
 
@@ -16,24 +17,27 @@ def two_convs() -> onnx.ModelProto:
     w1 = numpy_helper.from_array(rng.normal(0, 1, (6, 3, 3, 3)).astype(np.float32), "w1")
     b1 = numpy_helper.from_array(rng.normal(0, 0.1, 6).astype(np.float32), "b1")
     w2 = numpy_helper.from_array(rng.normal(0, 1, (6, 1, 3, 3)).astype(np.float32), "w2")
+    # an elementwise op's constant: an initializer ORT quantizes with the activations' type and symmetry
+    k = numpy_helper.from_array(rng.normal(0, 1, (1, 6, 1, 1)).astype(np.float32), "k")
     nodes = [
         helper.make_node("Conv", ["x", "w1", "b1"], ["a"], name="c1", pads=[1, 1, 1, 1]),
         helper.make_node("Relu", ["a"], ["r"], name="relu"),
-        helper.make_node("Conv", ["r", "w2"], ["y"], name="c2", group=6, pads=[1, 1, 1, 1]),
+        helper.make_node("Conv", ["r", "w2"], ["c"], name="c2", group=6, pads=[1, 1, 1, 1]),
+        helper.make_node("Add", ["c", "k"], ["y"], name="add"),
     ]
     g = helper.make_graph(
         nodes,
         "g",
         [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 3, 8, 8])],
         [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 6, 8, 8])],
-        [w1, b1, w2],
+        [w1, b1, w2, k],
     )
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
 
 
 def candidate_builds(model, scheme):
     """The search's layouts (per-channel x asymmetric) over two range sets, as the search builds them."""
-    wide = {"x": (-1.0, 1.0), "a": (-6.0, 5.0), "r": (0.0, 5.0), "y": (-7.0, 7.0)}
+    wide = {"x": (-1.0, 1.0), "a": (-6.0, 5.0), "r": (0.0, 5.0), "c": (-7.0, 7.0), "y": (-8.0, 8.0)}
     clipped = {k: (lo / 2, hi / 2) for k, (lo, hi) in wide.items()}
     return [
         build_qdq(model, ranges, pc, [], scheme=scheme, asymmetric=asym).SerializeToString()
@@ -43,14 +47,28 @@ def candidate_builds(model, scheme):
     ]
 
 
-def test_builds_inside_the_block_are_byte_identical_to_uncached_builds():
+@pytest.mark.parametrize("emulate", ["bpu", "host"])
+def test_builds_inside_the_block_are_byte_identical_to_uncached_builds(emulate):
     model = two_convs()
-    scheme = scheme_for({"emulate": "bpu", "node_info": {}, "optimization": []}, model)
+    scheme = scheme_for({"emulate": emulate, "node_info": {}, "optimization": []}, model)
     plain = candidate_builds(model, scheme)
     with reused_weight_quantization():
         reused = candidate_builds(model, scheme)
     assert len(set(plain)) == len(plain)  # the eight candidates differ from each other
     assert reused == plain
+
+
+def test_a_weight_with_other_bytes_under_the_same_name_is_quantized_again():
+    model, other = two_convs(), two_convs()
+    w1 = next(i for i in other.graph.initializer if i.name == "w1")
+    w1.raw_data = (numpy_helper.to_array(w1) * 2).astype(np.float32).tobytes()
+    scheme = scheme_for({"emulate": "bpu", "node_info": {}, "optimization": []}, model)
+    ranges = {"x": (-1.0, 1.0), "a": (-6.0, 5.0), "r": (0.0, 5.0), "c": (-7.0, 7.0), "y": (-8.0, 8.0)}
+    with reused_weight_quantization():
+        first = build_qdq(model, ranges, True, [], scheme=scheme).SerializeToString()
+        second = build_qdq(other, ranges, True, [], scheme=scheme).SerializeToString()
+    assert second == build_qdq(other, ranges, True, [], scheme=scheme).SerializeToString()
+    assert second != first
 
 
 def test_the_weight_functions_are_reused_inside_the_block_and_restored_after_it():
@@ -67,8 +85,9 @@ def test_the_weight_functions_are_reused_inside_the_block_and_restored_after_it(
     try:
         with reused_weight_quantization():
             candidate_builds(model, scheme)
-        # 8 builds x 2 weights, but each weight is quantized once per layout (per-channel or per-tensor)
-        assert sorted(calls) == ["w1", "w1", "w2", "w2"]
+        # 8 builds x 3 initializers, but each weight is quantized once per layout (per-channel or per-tensor) and
+        # the Add's constant once per activation symmetry
+        assert sorted(calls) == ["k", "k", "w1", "w1", "w2", "w2"]
     finally:
         qdq_quantizer.quantize_onnx_initializer = original
     assert qdq_quantizer.quantize_onnx_initializer is original

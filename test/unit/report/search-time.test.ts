@@ -5,7 +5,7 @@ import { sample } from '../../helpers/report-sample.ts';
 describe('the calibration line', () => {
   it('says how long calibrating and the method search took, and how many candidates it tried', () => {
     const d = sample();
-    const row = { method: 'max', per_channel: true, asymmetric: false, output_cosine: 0.99 };
+    const row = { method: 'max', per_channel: true, asymmetric: false, output_cosine: 0.99, scored_on: 16 };
     const searched = { ...d, calibration: { ...d.calibration!, search: [row, row, row], search_seconds: 12.34 } };
     expect(renderMarkdown(searched, 'T')).toContain(
       'calibrated on 80 samples; calibrating and searching 3 candidates took 12.3 s',
