@@ -4,11 +4,13 @@ image count; only the current image's activations are ever held.
 
 Thresholds use hb_mapper's method names: max, max_percentile, kl."""
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, Tuple
 
 import numpy as np
 
 BINS = 16384  # hb_mapper's max_num_bin: its kl searches thresholds from num_bin=1024 of them up
+PARALLEL_ELEMENTS = 1 << 20  # below this many activation values per image, two threads cost more than they save
 
 
 class TensorStats:
@@ -45,11 +47,16 @@ class StreamingCalibrator:
         self.with_hist = with_hist
         self.samples = 0
         self.channel_means: Dict[str, list] = {}  # per-channel means of the tensors calibrate() was asked for
+        self.outputs: Dict[int, np.ndarray] = {}  # the float model's output on the rows calibrate() was asked for
 
     def update(self, values: Dict[str, np.ndarray]) -> None:
-        for name, arr in values.items():
-            if arr.size:
+        arrays = [(n, a) for n, a in values.items() if a.size]
+        if sum(a.size for _, a in arrays) < PARALLEL_ELEMENTS:
+            for name, arr in arrays:
                 self.stats[name].update(arr, self.with_hist)
+        else:  # numpy's passes (min/max, abs, bincount) release the GIL: a large image's tensors are read on two threads
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(lambda item: self.stats[item[0]].update(item[1], self.with_hist), arrays))
         self.samples += 1
 
     def update_minmax(self, name: str, lo: float, hi: float) -> None:

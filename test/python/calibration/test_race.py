@@ -1,8 +1,8 @@
-"""The method search's race (calibration/search.py Race): who leaves, who stays, who wins."""
+"""The method search's race (calibration/race.py): who leaves, who stays, who wins."""
 
 import numpy as np
 
-from zooforge.calibration.search import RACE_MIN_IMAGES, Race, race_on
+from zooforge.calibration.race import RACE_MIN_IMAGES, Race, race_on
 
 
 def race_over(table):
@@ -49,3 +49,17 @@ def test_the_race_keeps_the_exhaustive_winner_on_tables_where_one_candidate_is_b
 def test_a_tie_goes_to_the_first_candidate_and_a_nan_score_never_leads():
     assert race_over([[0.99] * 16, [0.99] * 16]).leader() == 0
     assert race_over([[np.nan] * 16, [0.5] * 16]).leader() == 1
+
+
+def test_two_threads_race_exactly_as_one_does():
+    rng = np.random.default_rng(3)
+    for _ in range(30):
+        table = rng.uniform(0.995, 0.9999, 12)[:, None] + rng.normal(0, 3e-4, (12, 16))
+        one, two = (Race(*table.shape) for _ in range(2))
+        for race in (one, two):
+            for c in range(12):
+                for value in table[c, :RACE_MIN_IMAGES]:
+                    race.add(c, value)
+        race_on(one, lambda c, i, table=table: table[c, i], workers=1)
+        race_on(two, lambda c, i, table=table: table[c, i], workers=2)
+        assert (one.cosines, one.active) == (two.cosines, two.active)

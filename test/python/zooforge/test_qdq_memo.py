@@ -9,7 +9,7 @@ from onnxruntime.quantization import qdq_quantizer
 
 from zooforge.calibration.scheme import scheme_for
 from zooforge.quant.qdq import build_qdq
-from zooforge.quant.qdq_memo import reused_weight_quantization
+from zooforge.quant.qdq_memo import _same_tensor, reused_weight_quantization
 
 
 def two_convs() -> onnx.ModelProto:
@@ -85,9 +85,17 @@ def test_the_weight_functions_are_reused_inside_the_block_and_restored_after_it(
     try:
         with reused_weight_quantization():
             candidate_builds(model, scheme)
-        # 8 builds x 3 initializers, but each weight is quantized once per layout (per-channel or per-tensor) and
-        # the Add's constant once per activation symmetry
-        assert sorted(calls) == ["k", "k", "w1", "w1", "w2", "w2"]
+        # 8 builds x 3 initializers, but each weight reaches ORT's function once, for the per-tensor layout (the
+        # per-channel one is quantized by per_channel.py, once too), and the Add's constant once per activation symmetry
+        assert sorted(calls) == ["k", "k", "w1", "w2"]
     finally:
         qdq_quantizer.quantize_onnx_initializer = original
     assert qdq_quantizer.quantize_onnx_initializer is original
+
+
+def test_tensors_are_the_same_only_byte_for_byte():
+    zero, negative_zero = (numpy_helper.from_array(np.array([v, 1.0], np.float32), "w") for v in (0.0, -0.0))
+    assert _same_tensor(zero, numpy_helper.from_array(np.array([0.0, 1.0], np.float32), "w"))
+    assert not _same_tensor(zero, negative_zero)  # equal as floats, not as bytes
+    typed = onnx.helper.make_tensor("w", onnx.TensorProto.FLOAT, [2], [-0.0, 1.0])  # float_data, no raw_data
+    assert not _same_tensor(zero, typed) and _same_tensor(typed, onnx.helper.make_tensor("w", 1, [2], [-0.0, 1.0]))

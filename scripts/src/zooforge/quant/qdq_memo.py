@@ -1,7 +1,8 @@
 """The method search builds one QDQ model per candidate from the same float weights; ONNX Runtime's writer
 quantizes every weight again each time (per channel, in Python: most of a build). Inside `reused_weight_quantization`
 its two pure weight functions remember their results by argument content, so the 2nd..12th build reuse them. The
-files written are byte for byte those of an uncached build (tested)."""
+files written are byte for byte those of an uncached build (tested). What is computed is computed for all channels of a
+weight at once (per_channel.py)."""
 
 import contextlib
 import copy
@@ -9,6 +10,23 @@ from typing import Any, Callable, Dict
 
 import onnx
 from onnxruntime.quantization import qdq_quantizer
+
+from .per_channel import all_channels_at_once, quantized_per_channel
+from .qdq_scans import patches as scan_patches
+
+
+def _copy(tensor: onnx.TensorProto) -> onnx.TensorProto:
+    kept = onnx.TensorProto()
+    kept.CopyFrom(tensor)
+    return kept
+
+
+def _same_tensor(a: onnx.TensorProto, b: onnx.TensorProto) -> bool:
+    """Whether two initializers hold the same bytes, compared inside protobuf (no copy of the data into Python) when
+    both keep them in raw_data, as exporters write them; else serialized (typed fields compare 0.0 == -0.0)."""
+    if a.HasField("raw_data") and b.HasField("raw_data"):
+        return a == b
+    return a.SerializeToString() == b.SerializeToString()
 
 
 def _remembered_initializer_params(calc: Callable) -> Callable:
@@ -34,10 +52,9 @@ def _remembered_initializer_params(calc: Callable) -> Callable:
         tensors = tuple(
             (n, info.tensor_type, info.axis, initializers[n].data_type, tuple(initializers[n].dims)) for n, info in read
         )
-        contents = [initializers[n].raw_data or initializers[n].SerializeToString() for n, _ in read]
         key = (settings, tensors)
-        if key not in seen or seen[key][0] != contents:
-            seen[key] = (contents, calc(self))
+        if key not in seen or not all(_same_tensor(initializers[n], t) for (n, _), t in zip(read, seen[key][0])):
+            seen[key] = ([_copy(initializers[n]) for n, _ in read], calc(self))
         return copy.deepcopy(seen[key][1])  # the writer adjusts some scales in place
 
     return call
@@ -49,7 +66,6 @@ def _remembered_weights(quantize: Callable) -> Callable:
     seen: Dict[Any, Any] = {}
 
     def call(weight, quant_type, zero_point, scale, axis=None, quant_weight_name=None, block_size=0):
-        content = weight.raw_data or weight.SerializeToString()  # exporters write raw_data; else the whole proto
         key = (
             weight.name,
             weight.data_type,
@@ -62,8 +78,9 @@ def _remembered_weights(quantize: Callable) -> Callable:
             quant_weight_name,
             block_size,
         )
-        if key not in seen or seen[key][0] != content:
-            seen[key] = (content, quantize(weight, quant_type, zero_point, scale, axis, quant_weight_name, block_size))
+        if key not in seen or not _same_tensor(weight, seen[key][0]):
+            quantized = quantize(weight, quant_type, zero_point, scale, axis, quant_weight_name, block_size)
+            seen[key] = (_copy(weight), quantized)
         fresh = onnx.TensorProto()
         fresh.CopyFrom(seen[key][1])
         return fresh
@@ -73,14 +90,22 @@ def _remembered_weights(quantize: Callable) -> Callable:
 
 @contextlib.contextmanager
 def reused_weight_quantization():
-    """Within the block, ORT's QDQ writer computes each weight's scale/zero point and quantized values once."""
-    patches = {
-        (qdq_quantizer.QDQQuantizer, "_calc_initializer_quant_params"): _remembered_initializer_params,
-        (qdq_quantizer, "quantize_onnx_initializer"): _remembered_weights,
+    """Within the block, ORT's QDQ writer computes each weight's scale/zero point and quantized values once, for all
+    channels at once, and scans its graph with less Python (qdq_scans.py)."""
+    wrappers = {
+        (qdq_quantizer.QDQQuantizer, "_calc_initializer_quant_params"): lambda calc: _remembered_initializer_params(
+            all_channels_at_once(calc)
+        ),
+        (qdq_quantizer, "quantize_onnx_initializer"): lambda quantize: _remembered_weights(
+            quantized_per_channel(quantize)
+        ),
     }
-    originals = {(owner, name): getattr(owner, name) for owner, name in patches}
-    for (owner, name), remembered in patches.items():
-        setattr(owner, name, remembered(originals[owner, name]))
+    replacements = scan_patches()
+    originals = {(owner, name): getattr(owner, name) for owner, name in [*wrappers, *replacements]}
+    for (owner, name), wrap in wrappers.items():
+        setattr(owner, name, wrap(originals[owner, name]))
+    for (owner, name), replacement in replacements.items():
+        setattr(owner, name, replacement)
     try:
         yield
     finally:

@@ -2,6 +2,7 @@
 ONNX Runtime's QDQ writer fed with the chosen ranges, in the scheme of quantize.emulate (calibration/scheme.py),
 and what the report shows of the result."""
 
+import contextlib
 import json
 import os
 import time
@@ -14,6 +15,7 @@ import onnx
 
 from zooforge.calibration.host_speed import build_placed, choose_float_types
 from zooforge.calibration.npy_rows import MappedRows, NpyRows
+from zooforge.calibration.race import RaceScorer
 from zooforge.calibration.scheme import bpu_kept_float, candidates, scheme_for
 from zooforge.calibration.search import calibrate, search
 from zooforge.data.hb_input import board_pixels
@@ -61,8 +63,10 @@ def worst_histograms(cal, nodes, ranges, count=6, bins=64):
     return out
 
 
-def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, scheme):
-    """What the report shows: calibration table, per-node table, worst histograms, output similarity, float ops."""
+def describe(work, model, best, cal, calib, exclude, scheme):
+    """What the report shows of the search's winner: calibration table, per-node table, worst histograms, output
+    similarity, float ops."""
+    qmodel, method, ranges = best["model"], best["method"], best["ranges"]
     params = quant_params(qmodel)
     table = {
         n: {
@@ -77,12 +81,12 @@ def describe(work, model, qmodel, cal, ranges, method, calib, exclude, fsess, sc
     }
     write_json(os.path.join(work, "calibration_table.json"), table)
     progress("per-node similarity")
-    first = [calib.row(i) for i in range(min(4, len(calib)))]
+    first = [calib.row(i) for i in summary_rows(len(calib))]
     nodes = node_table(model, qmodel, first, ranges, exclude, activation_type(scheme), set(scheme["int16_tensors"]))
     write_json(os.path.join(work, "nodes.json"), nodes)
     write_json(os.path.join(work, "histograms.json"), worst_histograms(cal, nodes, ranges))
     fused = session(qmodel, threads=2)
-    outs = [(run_one(fsess, x), run_one(fused, x)) for x in first]
+    outs = [(cal.outputs[i], run_one(fused, calib.row(i))) for i in summary_rows(len(calib))]
     output_sim = similarity(np.concatenate([a for a, _ in outs]), np.concatenate([b for _, b in outs]))
     kinds = {n.name: n.op_type for n in model.graph.node}
     unquantized = float_compute_ops(qmodel, dict(Counter(kinds.get(name, "?") for name in exclude)))
@@ -189,6 +193,11 @@ def board_view(calib, p):
     return MappedRows(calib, lambda x: normalize(board_pixels(denormalize(x, rec), rec, rt), rec))
 
 
+def summary_rows(count: int) -> range:
+    """The calibration rows the summary's per-node table and output similarity are measured on: the first four."""
+    return range(min(4, count))
+
+
 OUTPUTS = {
     "model": "model_int8.onnx",
     "calibration_table": "calibration_table.json",
@@ -211,35 +220,37 @@ class Searched:
     means: Optional[Dict]
     best: Dict
     results: List[Dict]
-    fsess: Any
     scored: int
     seconds: float
 
 
 def calibrate_and_search(q, model, prep, scheme, calib) -> Searched:
-    """One calibration pass over every image (ranges as hb_mapper's), the float placement, then the method search,
-    which scores its candidates on the last `search_samples` images."""
+    """One calibration pass over every image (ranges as hb_mapper's, and the float outputs the search and the summary
+    compare with), the float placement, then the method search, which scores its candidates on the last
+    `search_samples` images."""
     cands = candidates(q)
     scored = min(q["search_samples"], len(calib)) if len(cands) > 1 else 0
+    score_rows = range(len(calib) - scored, len(calib))
     bias_correction = "bias_correction" in q["optimization"]
     started = time.perf_counter()
-    cal = calibrate(
-        prep,
-        float_tensors(model),
-        calib,
-        need_hist=any(m != "max" for m, _, _ in cands),
-        mean_of=corrected_inputs(model) if bias_correction else (),
-    )
-    model, exclude, float_types, host_speed, warnings = float_placement(q, model, prep, scheme, cal, calib)
-    for w in warnings:
-        warn(w)
-    means = cal.channel_means if bias_correction else None
-    score_set = calib.subset(len(calib) - scored, len(calib))
-    best, results, fsess = search(q, model, prep, cal, score_set, exclude, scheme, means)
+    # the race's scoring process starts now: its imports overlap the calibration pass
+    with RaceScorer() if scored else contextlib.nullcontext() as scorer:
+        cal = calibrate(
+            prep,
+            float_tensors(model),
+            calib,
+            need_hist=any(m != "max" for m, _, _ in cands),
+            mean_of=corrected_inputs(model) if bias_correction else (),
+            keep_outputs=[*score_rows, *summary_rows(len(calib))],
+        )
+        model, exclude, float_types, host_speed, warnings = float_placement(q, model, prep, scheme, cal, calib)
+        for w in warnings:
+            warn(w)
+        means = cal.channel_means if bias_correction else None
+        inputs, reference = [calib.row(i) for i in score_rows], [cal.outputs[i] for i in score_rows]
+        best, results = search(q, model, cal, inputs, reference, exclude, scheme, means, scorer)
     seconds = round(time.perf_counter() - started, 3)
-    return Searched(
-        model, cal, exclude, float_types, host_speed, warnings, means, best, results, fsess, scored, seconds
-    )
+    return Searched(model, cal, exclude, float_types, host_speed, warnings, means, best, results, scored, seconds)
 
 
 def main(p):
@@ -262,9 +273,7 @@ def main(p):
         host_speed = host_model_beside(
             q, model, ranges, pc, calib.row(0), s.means, os.path.join(work, "model_int8_host.onnx")
         )
-    nodes, output_sim, unquantized = describe(
-        work, model, qmodel, s.cal, ranges, method, calib, s.exclude, s.fsess, scheme
-    )
+    nodes, output_sim, unquantized = describe(work, model, best, s.cal, calib, s.exclude, scheme)
     if unquantized and scheme["emulate"] == "host":  # under bpu the Q/DQ pairs still fix every value to the int8 grid
         warnings.append(
             f"kept float, ONNX Runtime cannot run them in int8: {', '.join(f'{k} ({v})' for k, v in unquantized.items())}"
