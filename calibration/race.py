@@ -214,6 +214,8 @@ def main(reads: int, writes: int) -> None:
     inbox, outbox = Connection(reads, writable=False), Connection(writes, readable=False)
     try:
         _score_in_child(inbox, outbox)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the worker says what stopped
+        sys.exit(130)
     except Exception:
         outbox.send(("error", traceback.format_exc()))
         sys.exit(1)
