@@ -118,11 +118,9 @@ class RaceScorer:
         self.from_child = Connection(reads, writable=False)
         self.sender = ThreadPoolExecutor(max_workers=1)  # writes to the child in order while the next model is built
         self.sent = []
-        self.race = None
 
     def start(self, candidates: int, inputs: List[np.ndarray], reference: List[np.ndarray]) -> None:
-        self.race = Race(candidates, len(inputs))
-        self.to_child.send(("images", inputs, reference))
+        self.to_child.send(("images", candidates, inputs, reference))
 
     def candidate(self, k: int, model_bytes: bytes) -> None:
         self.sent.append(self.sender.submit(self._send_model, k, model_bytes))
@@ -132,7 +130,7 @@ class RaceScorer:
         self.to_child.send_bytes(model_bytes)  # no pickled copy of a large model
 
     def result(self) -> Race:
-        """Every candidate's cosines after the race, and who is still in."""
+        """The race, run to its end in the child: every candidate's cosines, and who is still in."""
         for sending in self.sent:
             sending.result()  # a write that failed (the child died) says so here
         self.to_child.send(("race",))
@@ -142,8 +140,9 @@ class RaceScorer:
             raise RuntimeError(f"the method search's scoring process ended with exit code {self.process.wait()}")
         if kind == "error":
             raise RuntimeError(f"the method search's scoring process failed:\n{payload}")
-        self.race.cosines, self.race.active = payload["cosines"], payload["active"]
-        return self.race
+        race = Race(len(payload["cosines"]), payload["images"])
+        race.cosines, race.active = payload["cosines"], payload["active"]
+        return race
 
     def __enter__(self) -> "RaceScorer":
         return self
@@ -172,10 +171,13 @@ def _score_in_child(inbox: Connection, outbox: Connection) -> None:
     opening = messages.get()
     if opening[0] != "images":  # the parent stopped before the race began
         return
-    _, inputs, reference = opening
-    first = min(RACE_MIN_IMAGES, len(inputs))
+    _, candidates, inputs, reference = opening
+    race = Race(candidates, len(inputs))
     sessions: Dict[int, object] = {}
-    firsts: Dict[int, List[float]] = {}
+
+    def score(c: int, i: int) -> float:
+        return cosine(reference[i], run_one(sessions[c], inputs[i]))
+
     while True:
         message = messages.get()
         if message[0] == "end":  # the parent stopped (a failed build): nobody waits for a result
@@ -184,15 +186,13 @@ def _score_in_child(inbox: Connection, outbox: Connection) -> None:
             break
         k, model_bytes = message[1], message[2]
         sessions[k] = session(model_bytes, threads=1)
-        firsts[k] = [cosine(r, run_one(sessions[k], x)) for r, x in zip(reference[:first], inputs[:first])]
-    race = Race(len(firsts), len(inputs))
-    for k in range(len(firsts)):
-        for value in firsts[k]:
-            race.add(k, value)
+        for i in range(min(RACE_MIN_IMAGES, len(inputs))):
+            race.add(k, score(k, i))
     race.eliminate()
     sessions = {c: sessions[c] for c in race.active}  # the others' sessions are freed here
-    race_on(race, lambda c, i: cosine(reference[i], run_one(sessions[c], inputs[i])), workers=2)
-    outbox.send(("done", {"cosines": race.cosines, "active": race.active}))
+    race_on(race, score, workers=2)
+    # a dict, not the Race: this module runs as __main__ here, and a pickled Race would name that module
+    outbox.send(("done", {"cosines": race.cosines, "active": race.active, "images": race.images}))
 
 
 def _receive(inbox: Connection, messages: "queue.Queue") -> None:

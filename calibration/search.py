@@ -9,11 +9,10 @@ import onnx
 from zooforge.protocol.worker import progress
 from zooforge.quant.bias_correction import channel_mean
 from zooforge.quant.qdq import build_qdq, with_minmax_outputs, with_outputs
-from zooforge.quant.qdq_memo import reused_weight_quantization
+from zooforge.quant.qdq_memo import quick_qdq_writer
 from zooforge.runtime.ort_session import session
 
 from .calibrator import StreamingCalibrator
-from .race import RaceScorer
 from .scheme import SEARCH_PERCENTILE, candidates, hb_words, widen_int16
 
 
@@ -53,23 +52,19 @@ def calibrate(model_path, names, calib, need_hist, mean_of=(), keep_outputs=()):
 
 
 def search(q, model, cal, inputs, reference, exclude, scheme, means=None, scorer=None):
-    """Quantize with each candidate (method x per-channel [x asymmetric]) and race them (calibration/race.py) on
-    `inputs` by output cosine to the float model's outputs on them (`reference`), scored by `scorer` (a RaceScorer
-    started earlier; else one is started here). Returns the winner (its ranges, model and hb_mapper's words for it)
-    and every candidate's row (its mean cosine over the images it was scored on, and how many)."""
-    count = len(candidates(q))
-    if count == 1 or not inputs:
+    """Quantize with each candidate (method x per-channel [x asymmetric]) and, given a started RaceScorer (more than
+    one candidate), race them (calibration/race.py) on `inputs` by output cosine to the float model's outputs on them
+    (`reference`). Returns the winner (its ranges, model and hb_mapper's words for it) and every candidate's row (its
+    mean cosine over the images it was scored on, and how many)."""
+    if scorer is None:  # one candidate: nothing to race
         built = list(_candidate_builds(q, model, cal, exclude, scheme, means))
         return {**built[0], "score": 0.0}, [_row(b, None, 0) for b in built]
-    built, scorer = [], scorer or RaceScorer()
-    try:
-        scorer.start(count, inputs, reference)
-        for b in _candidate_builds(q, model, cal, exclude, scheme, means):
-            built.append(b)
-            scorer.candidate(len(built) - 1, b["model"].SerializeToString())
-        race = scorer.result()
-    finally:
-        scorer.close()
+    built = []
+    scorer.start(len(candidates(q)), inputs, reference)
+    for b in _candidate_builds(q, model, cal, exclude, scheme, means):
+        built.append(b)
+        scorer.candidate(len(built) - 1, b["model"].SerializeToString())
+    race = scorer.result()
     winner = race.leader()  # after the race, the leader of those scored on every image
     return {**built[winner], "score": race.mean(winner)}, [_row(b, race, k) for k, b in enumerate(built)]
 
@@ -91,7 +86,7 @@ def _candidate_builds(q, model, cal, exclude, scheme, means):
     inputs = {i.name for i in model.graph.input}
     full = cal.ranges("max", 1.0)
     by_method = {}  # ranges depend on (method, symmetric), not on per-channel weights: each computed once
-    with reused_weight_quantization():  # every candidate quantizes the same weights: once per layout, not 12 times
+    with quick_qdq_writer():  # every candidate quantizes the same weights: once per layout, not 12 times
         for k, (method, pc, asym) in enumerate(cands):
             percentile = (q.get("max_percentile") if q["calibration_type"] == "max" else SEARCH_PERCENTILE) or 1.0
             words = hb_words(method, pc, asym, percentile, scheme["emulate"])

@@ -6,10 +6,10 @@ import sys
 
 import numpy as np
 import onnx
+from conftest import PYTHON_ROOT
 from onnx import helper, numpy_helper
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-import zooforge
 from zooforge.quant.prepare import prepare
 
 
@@ -39,8 +39,7 @@ def test_the_prepared_model_is_ort_s_own_and_torch_is_never_imported(tmp_path):
         "import sys; from zooforge.quant.prepare import prepare; "
         f"prepare({source!r}, {str(tmp_path / 'ours.onnx')!r}); print('torch' in sys.modules)"
     )
-    root = os.path.dirname(os.path.dirname(zooforge.__file__))
-    env = {**os.environ, "PYTHONPATH": root}
+    env = {**os.environ, "PYTHONPATH": PYTHON_ROOT}
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
     assert ran.stdout.strip() == "False"
     quant_pre_process(source, str(tmp_path / "theirs.onnx"), skip_symbolic_shape=False)

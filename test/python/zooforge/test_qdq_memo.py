@@ -1,4 +1,4 @@
-"""zooforge/quant/qdq_memo.py: inside reused_weight_quantization the search's candidate builds write exactly the files an
+"""zooforge/quant/qdq_memo.py: inside quick_qdq_writer the search's candidate builds write exactly the files an
 uncached build writes, for every layout the bpu grid tries, and its weight functions really are reused."""
 
 import numpy as np
@@ -9,7 +9,7 @@ from onnxruntime.quantization import qdq_quantizer
 
 from zooforge.calibration.scheme import scheme_for
 from zooforge.quant.qdq import build_qdq
-from zooforge.quant.qdq_memo import _same_tensor, reused_weight_quantization
+from zooforge.quant.qdq_memo import _same_tensor, quick_qdq_writer
 
 
 def two_convs() -> onnx.ModelProto:
@@ -52,7 +52,7 @@ def test_builds_inside_the_block_are_byte_identical_to_uncached_builds(emulate):
     model = two_convs()
     scheme = scheme_for({"emulate": emulate, "node_info": {}, "optimization": []}, model)
     plain = candidate_builds(model, scheme)
-    with reused_weight_quantization():
+    with quick_qdq_writer():
         reused = candidate_builds(model, scheme)
     assert len(set(plain)) == len(plain)  # the eight candidates differ from each other
     assert reused == plain
@@ -64,7 +64,7 @@ def test_a_weight_with_other_bytes_under_the_same_name_is_quantized_again():
     w1.raw_data = (numpy_helper.to_array(w1) * 2).astype(np.float32).tobytes()
     scheme = scheme_for({"emulate": "bpu", "node_info": {}, "optimization": []}, model)
     ranges = {"x": (-1.0, 1.0), "a": (-6.0, 5.0), "r": (0.0, 5.0), "c": (-7.0, 7.0), "y": (-8.0, 8.0)}
-    with reused_weight_quantization():
+    with quick_qdq_writer():
         first = build_qdq(model, ranges, True, [], scheme=scheme).SerializeToString()
         second = build_qdq(other, ranges, True, [], scheme=scheme).SerializeToString()
     assert second == build_qdq(other, ranges, True, [], scheme=scheme).SerializeToString()
@@ -83,7 +83,7 @@ def test_the_weight_functions_are_reused_inside_the_block_and_restored_after_it(
 
     qdq_quantizer.quantize_onnx_initializer = counting
     try:
-        with reused_weight_quantization():
+        with quick_qdq_writer():
             candidate_builds(model, scheme)
         # 8 builds x 3 initializers, but each weight reaches ORT's function once, for the per-tensor layout (the
         # per-channel one is quantized by per_channel.py, once too), and the Add's constant once per activation symmetry

@@ -1,5 +1,5 @@
 """The method search builds one QDQ model per candidate from the same float weights; ONNX Runtime's writer
-quantizes every weight again each time (per channel, in Python: most of a build). Inside `reused_weight_quantization`
+quantizes every weight again each time (per channel, in Python: most of a build). Inside `quick_qdq_writer`
 its two pure weight functions remember their results by argument content, so the 2nd..12th build reuse them. The
 files written are byte for byte those of an uncached build (tested). What is computed is computed for all channels of a
 weight at once (per_channel.py)."""
@@ -89,7 +89,7 @@ def _remembered_weights(quantize: Callable) -> Callable:
 
 
 @contextlib.contextmanager
-def reused_weight_quantization():
+def quick_qdq_writer():
     """Within the block, ORT's QDQ writer computes each weight's scale/zero point and quantized values once, for all
     channels at once, and scans its graph with less Python (qdq_scans.py)."""
     wrappers = {

@@ -229,12 +229,13 @@ def calibrate_and_search(q, model, prep, scheme, calib) -> Searched:
     compare with), the float placement, then the method search, which scores its candidates on the last
     `search_samples` images."""
     cands = candidates(q)
-    scored = min(q["search_samples"], len(calib)) if len(cands) > 1 else 0
+    racing = len(cands) > 1
+    scored = min(q["search_samples"], len(calib)) if racing else 0
     score_rows = range(len(calib) - scored, len(calib))
     bias_correction = "bias_correction" in q["optimization"]
     started = time.perf_counter()
     # the race's scoring process starts now: its imports overlap the calibration pass
-    with RaceScorer() if scored else contextlib.nullcontext() as scorer:
+    with RaceScorer() if racing else contextlib.nullcontext() as scorer:
         cal = calibrate(
             prep,
             float_tensors(model),

@@ -8,7 +8,7 @@ import os
 
 from zooforge.calibration.quant_setup import QuantSetup
 from zooforge.protocol.worker import progress, quiet_onnxruntime, run_worker, write_json
-from zooforge.quant.qdq_memo import reused_weight_quantization
+from zooforge.quant.qdq_memo import quick_qdq_writer
 from zooforge.runtime.timing import latency
 
 
@@ -32,7 +32,7 @@ def main(p):
     kept, steps = [], []
     higher = q.higher_precision()
     limit = min(len(ranking), p["max_nodes"])
-    with reused_weight_quantization():  # every step rebuilds the model from the same weights
+    with quick_qdq_writer():  # every step rebuilds the model from the same weights
         while True:
             qmodel = q.build(extra_int16=kept) if higher == "int16" else q.build(extra_float=kept)
             steps.append(measured_step(q, qmodel, kept))
