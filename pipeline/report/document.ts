@@ -253,7 +253,7 @@ function keptFloat(d: ReportData): Block[] {
 function nodeNames(d: ReportData): Block[] {
   const n = d.node_names;
   if (!n) return [];
-  const total = n.count.exact + n.count.hb_mapper + n.count.translated + n.count.unresolved;
+  const total = Object.values(n.count).reduce((sum, k) => sum + k, 0);
   const how = [
     n.count.exact && `${n.count.exact} by the same name`,
     n.count.hb_mapper && `${n.count.hb_mapper} as the node hb_mapper makes it from`,
