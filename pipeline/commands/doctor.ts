@@ -17,12 +17,12 @@ interface Check {
   detail: string;
 }
 
-async function pythonCheck(): Promise<{ check: Check; executable?: string }> {
+async function pythonCheck(): Promise<{ check: Check; executable?: string; blas?: string | null }> {
   try {
     const py = await resolvePython();
     const v = py.versions;
     const detail = `${py.executable}: Python ${v.python}, torch ${v.torch}, onnxruntime ${v.onnxruntime}, onnx ${v.onnx}, onnxsim ${v.onnxsim}, timm ${v.timm}`;
-    return { check: { what: 'python', ok: true, needed: true, detail }, executable: py.executable };
+    return { check: { what: 'python', ok: true, needed: true, detail }, executable: py.executable, blas: v.blas };
   } catch (err) {
     const tried = (err as Error).message
       .split('\n')
@@ -31,6 +31,20 @@ async function pythonCheck(): Promise<{ check: Check; executable?: string }> {
     const detail = `none usable (needs torch, onnx, onnxruntime); tried ${tried.join('; ')}; run 'zooforge setup'`;
     return { check: { what: 'python', ok: false, needed: true, detail } };
   }
+}
+
+/** The BLAS Debian's torch and numpy call: any works, the reference one ~10x slower on torch's convolutions. */
+function blasCheck(python: { executable?: string; blas?: string | null }): Check {
+  const what = 'blas';
+  if (!python.executable) return { what, ok: false, needed: false, detail: 'no Python environment' };
+  if (python.blas?.startsWith('OpenBLAS'))
+    return { what, ok: true, needed: false, detail: `${python.blas} (the system BLAS torch and numpy call)` };
+  return {
+    what,
+    ok: false,
+    needed: false,
+    detail: `${python.blas ?? 'none found'}: torch's export check runs ~10x slower; install libopenblas0-openmp ('zooforge setup' does)`,
+  };
 }
 
 /** A Python module only some features need: its version, or what works without it. */
@@ -101,6 +115,7 @@ export async function doctorCommand(json: boolean, cacheFlag?: string): Promise<
   const python = await pythonCheck();
   const checks = [
     python.check,
+    blasCheck(python),
     await optionalModule(
       python.executable,
       'ray',

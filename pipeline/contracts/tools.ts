@@ -11,6 +11,7 @@ export const TOOL_NAMES = [
   'onnxsim',
   'onnxruntime',
   'numpy',
+  'blas',
   'pillow',
   'openvino',
 ] as const;

@@ -13,7 +13,7 @@ import { recipePath } from '../recipe/load.ts';
 import type { HostRuntime } from '../recipe/quantize-schema.ts';
 import type { Recipe } from '../recipe/schema.ts';
 
-/** Torch-side tools whose versions change exported bytes. */
+/** Torch-side tools whose versions change exported bytes (torch and numpy sum through the system BLAS). */
 export const TORCH_TOOLS: readonly ToolName[] = [
   'python',
   'torch',
@@ -22,8 +22,9 @@ export const TORCH_TOOLS: readonly ToolName[] = [
   'onnx',
   'onnxruntime',
   'numpy',
+  'blas',
 ];
-export const ORT_TOOLS: readonly ToolName[] = ['python', 'onnx', 'onnxruntime', 'numpy'];
+export const ORT_TOOLS: readonly ToolName[] = ['python', 'onnx', 'onnxruntime', 'numpy', 'blas'];
 
 /** The tools a stage that runs models in this runtime (quantize.host_runtime) calls. */
 export const runtimeTools = (runtime: HostRuntime): readonly ToolName[] =>

@@ -45,7 +45,7 @@ export const simplifyStage: Stage = {
         preprocess: PREPROCESS,
         ...checkDataset(loaded).files,
       },
-      tools: ['python', 'onnx', 'onnxsim', 'onnxruntime', 'numpy'],
+      tools: ['python', 'onnx', 'onnxsim', 'onnxruntime', 'numpy', 'blas'],
     };
   },
   async run(ctx) {

@@ -3,10 +3,13 @@ the generated protocol.json (pipeline/contracts/tools.ts).
 
 Reads package metadata instead of importing (importing torch costs seconds on every run)."""
 
+import ctypes
+import ctypes.util
 import json
 import os
 import platform
 from importlib import metadata
+from typing import Optional
 
 with open(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "protocol", "contracts", "protocol.json")
@@ -14,10 +17,32 @@ with open(
     TOOLS = json.load(f)["tools"]
 
 
+def blas() -> Optional[str]:
+    """The system BLAS (libblas.so.3) that Debian's torch and numpy call: update-alternatives picks it, and it
+    changes both their speed (the reference BLAS is ~10x slower) and the last bits of their sums. OpenBLAS says its
+    own version; any other library is named by its folder and file (the reference BLAS: blas/libblas.so.3.11.0). None when there is none."""
+    name = ctypes.util.find_library("blas")
+    if name is None:
+        return None
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError:
+        return None
+    config = getattr(lib, "openblas_get_config", None)
+    if config is not None:
+        config.restype = ctypes.c_char_p
+        return " ".join(config().decode().split()[:2])  # "OpenBLAS 0.3.21"; the rest names this machine's CPU
+    with open("/proc/self/maps") as maps:  # the kernel lists the real file: .../blas/libblas.so.3.11.0
+        paths = [line.split()[-1] for line in maps if os.path.basename(line.split()[-1]).startswith(name)]
+    if not paths:
+        return name
+    return os.path.relpath(paths[0], os.path.dirname(os.path.dirname(paths[0])))  # Debian's reference BLAS: blas/...
+
+
 def main() -> None:
-    versions = {"python": platform.python_version()}
+    versions = {"python": platform.python_version(), "blas": blas()}
     for name in TOOLS:
-        if name != "python":
+        if name not in versions:
             try:
                 versions[name] = metadata.version(name)
             except metadata.PackageNotFoundError:
