@@ -2,9 +2,42 @@
 sys.path, as the workers' PYTHONPATH does)."""
 
 import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON_ROOT = os.path.join(ROOT, "scripts", "src")  # what a test's child Python gets as PYTHONPATH
+
+
+def run_python(*args: str) -> str:
+    """A child Python with the package on its path (for what must start from fresh imports); its stdout."""
+    env = {**os.environ, "PYTHONPATH": PYTHON_ROOT}
+    return subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True, text=True).stdout
+
+
+def conv_bn(path) -> str:
+    """A Conv + BatchNormalization model (opset 13, input 1x3x8x8) saved at `path`: graph tools fold the BN."""
+    rng = np.random.default_rng(0)
+    inits = [
+        numpy_helper.from_array(rng.normal(0, 1, (4, 3, 3, 3)).astype(np.float32), "w"),
+        *(numpy_helper.from_array(rng.uniform(0.5, 1.5, 4).astype(np.float32), n) for n in ("g", "b", "m", "v")),
+    ]
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+            helper.make_node("BatchNormalization", ["c", "g", "b", "m", "v"], ["y"], name="bn"),
+        ],
+        "g",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 4, 8, 8])],
+        inits,
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), str(path))
+    return str(path)
 
 
 # The preprocessing record of the Python tests' small RGB images (8x8, no resize).

@@ -2,10 +2,8 @@
 
 import json
 import os
-import subprocess
-import sys
 
-from conftest import PYTHON_ROOT
+from conftest import run_python
 
 # What torch's process maps for libblas.so.3 once it has run a 1x1 convolution (the call that goes to BLAS).
 MAPPED_BLAS = """
@@ -16,18 +14,13 @@ with open("/proc/self/maps") as maps:
 """
 
 
-def child(*args: str) -> str:
-    env = {**os.environ, "PYTHONPATH": PYTHON_ROOT}
-    return subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True, text=True).stdout
-
-
 def test_the_report_names_openblas_and_every_tool():
-    versions = json.loads(child("-m", "zooforge.workers.versions"))
+    versions = json.loads(run_python("-m", "zooforge.workers.versions"))
     # setup.sh installs libopenblas0-openmp: without it this names Debian's reference BLAS and torch runs ~10x slower
     assert versions["blas"].startswith("OpenBLAS 0."), versions["blas"]
     assert {"python", "torch", "numpy", "onnxruntime", "blas"} <= set(versions)
 
 
 def test_the_named_blas_is_the_one_torch_runs_on():
-    (folder,) = json.loads(child("-c", MAPPED_BLAS))  # one libblas folder, e.g. .../openblas-openmp
+    (folder,) = json.loads(run_python("-c", MAPPED_BLAS))  # one libblas folder, e.g. .../openblas-openmp
     assert os.path.basename(folder).startswith("openblas"), folder

@@ -10,14 +10,15 @@ import onnx
 from zooforge.data.check_inputs import check_inputs
 from zooforge.evaluation.checks import compare_outputs
 from zooforge.model.graph_stats import op_histogram
+from zooforge.protocol.lean_import import import_skipping_init
 from zooforge.protocol.worker import ZfError, progress, quiet_onnxruntime, run_worker
 from zooforge.runtime.ort_session import run_one, session
 
 
 def main(p):
     quiet_onnxruntime()
-    try:
-        import onnxsim
+    try:  # onnxsim's __init__ imports torch and every quantizer it ships; its simplifier needs neither (nor sympy)
+        onnxsim = import_skipping_init("onnxsim", "onnx_simplifier", absent=("sympy",))
     except ImportError:
         raise ZfError(
             f"onnxsim is not importable by {sys.executable}: run scripts/setup.sh (it pip-installs the pinned onnxsim)"
