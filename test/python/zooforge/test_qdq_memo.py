@@ -8,6 +8,7 @@ from onnx import helper, numpy_helper
 from onnxruntime.quantization import qdq_quantizer
 
 from zooforge.calibration.scheme import scheme_for
+from zooforge.quant import initializer_index
 from zooforge.quant.qdq import build_qdq
 from zooforge.quant.qdq_memo import _same_tensor, quick_qdq_writer
 
@@ -48,7 +49,8 @@ def candidate_builds(model, scheme):
 
 
 @pytest.mark.parametrize("emulate", ["bpu", "host"])
-def test_builds_inside_the_block_are_byte_identical_to_uncached_builds(emulate):
+def test_builds_inside_the_block_are_byte_identical_to_uncached_builds(emulate, monkeypatch):
+    monkeypatch.setattr(initializer_index, "VERIFY", True)  # every indexed lookup is also walked for, and must agree
     model = two_convs()
     scheme = scheme_for({"emulate": emulate, "node_info": {}, "optimization": []}, model)
     plain = candidate_builds(model, scheme)

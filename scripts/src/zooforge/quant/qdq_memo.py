@@ -1,6 +1,7 @@
 """The method search builds one QDQ model per candidate from the same float weights; ONNX Runtime's writer
 quantizes every weight again each time (per channel, in Python: most of a build). Inside `quick_qdq_writer`
-its two pure weight functions remember their results by argument content, so the 2nd..12th build reuse them. The
+its two pure weight functions remember their results by argument content, so the 2nd..12th build reuse them, and
+initializers are found by name through an index (initializer_index.py). The
 files written are byte for byte those of an uncached build (tested). What is computed is computed for all channels of a
 weight at once (per_channel.py)."""
 
@@ -11,6 +12,7 @@ from typing import Any, Callable, Dict
 import onnx
 from onnxruntime.quantization import qdq_quantizer
 
+from . import initializer_index
 from .per_channel import all_channels_at_once, quantized_per_channel
 from .qdq_scans import patches as scan_patches
 
@@ -100,7 +102,7 @@ def quick_qdq_writer():
             quantized_per_channel(quantize)
         ),
     }
-    replacements = scan_patches()
+    replacements = {**scan_patches(), **initializer_index.patches()}
     originals = {(owner, name): getattr(owner, name) for owner, name in [*wrappers, *replacements]}
     for (owner, name), wrap in wrappers.items():
         setattr(owner, name, wrap(originals[owner, name]))
@@ -111,3 +113,4 @@ def quick_qdq_writer():
     finally:
         for (owner, name), fn in originals.items():
             setattr(owner, name, fn)
+        initializer_index.forget_all()

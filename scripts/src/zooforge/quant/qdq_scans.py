@@ -8,12 +8,17 @@ can refuse (float8 initializers) once per model unless a float8 one is added."""
 import onnx
 from onnxruntime.quantization import base_quantizer, onnx_model, qdq_quantizer
 
+from .initializer_index import index_of, indexed_find
+
 # modules that imported find_by_name by name: each calls its own reference
 FIND_BY_NAME_USERS = (qdq_quantizer, base_quantizer, onnx_model)
 
 
 def first_by_name(item_name, item_list):
-    """quant_utils.find_by_name: the first item called item_name, or None."""
+    """quant_utils.find_by_name: the first item called item_name, or None (from the index for a model's initializers)."""
+    indexed, found = indexed_find(item_name, item_list)
+    if indexed:
+        return found
     return next((item for item in item_list if item.name == item_name), None)
 
 
@@ -37,9 +42,11 @@ def initializer_extend(self, inits):
         self._zf_holds_float8 = _float8(self.initializer())
         for init in self.initializer():
             self._check_init(init, "gain")
+    index = index_of(self)
     for init in inits:
         self._check_init(init)
-        self.model.graph.initializer.append(init)
+        index.container.append(init)
+    index.appended(len(inits))
     if _float8(inits):
         self._zf_holds_float8 = True
 
