@@ -46,6 +46,7 @@ describe('installed from the packed tarball (npm pack, npm install -g --prefix)'
     const after = await zooforge(['doctor'], dir);
     expect(after.exitCode, after.stdout).toBe(0);
     expect(after.stdout).toMatch(new RegExp(`^ok\\s+python\\s+${venvPython}: Python 3`, 'm'));
+    expect(after.stdout).toMatch(/^ok\s+blas\s+OpenBLAS /m); // setup installs it: torch's convolutions ~10x faster
 
     // A user's own project folder: their model code and weights beside their recipe.
     const project = (name: string): string => {
