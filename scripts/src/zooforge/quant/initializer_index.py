@@ -6,7 +6,7 @@ answers what the walk answers. The one change it cannot see, an initializer rena
 (VERIFY checks every answer against the walk in the tests' builds)."""
 
 import weakref
-from typing import Dict, Optional
+from typing import Callable, Dict, Optional
 
 import onnx
 from onnxruntime.quantization import onnx_model
@@ -42,14 +42,15 @@ class InitializerIndex:
         """Something left the list: the next lookup rebuilds."""
         self.count = -1
 
-    def appended(self, count: int) -> None:
-        """The list's last `count` items were just appended (the list holds copies: index those)."""
-        if len(self.container) != self.count + count:
+    def add(self, tensor: onnx.TensorProto) -> None:
+        """Appends `tensor` to the list, which stores a copy: the copy is what the index holds."""
+        current = len(self.container) == self.count
+        self.container.append(tensor)
+        if current:
+            self.first.setdefault(tensor.name, self.container[-1])
+            self.count += 1
+        else:
             self.rebuild()
-            return
-        for item in self.container[len(self.container) - count :]:
-            self.first.setdefault(item.name, item)
-        self.count += count
 
 
 def index_of(model: onnx_model.ONNXModel) -> InitializerIndex:
@@ -91,30 +92,25 @@ def add_initializer(self, tensor):
     index = index_of(self)
     if index.find(tensor.name) is None:
         self._check_init(tensor)
-        index.container.extend([tensor])
-        index.appended(1)
+        index.add(tensor)
 
 
-def remove_initializer(self, tensor):
-    """ONNXModel.remove_initializer, after which the index is rebuilt (removals are few)."""
-    _ORIGINALS["remove_initializer"](self, tensor)
-    index_of(self).stale()
+def then_rebuilt(remove: Callable) -> Callable:
+    """ORT's remove_initializer or clean_initializers, after which the index rebuilds (removals are few)."""
+
+    def call(self, *args):
+        result = remove(self, *args)
+        index_of(self).stale()
+        return result
+
+    return call
 
 
-def clean_initializers(self):
-    """ONNXModel.clean_initializers (drops the unused ones), after which the index is rebuilt."""
-    cleaned = _ORIGINALS["clean_initializers"](self)
-    index_of(self).stale()
-    return cleaned
+def replacements() -> dict:
+    """(owner, attribute) -> replacement (qdq_scans' initializer_extend adds through the index too)."""
+    return {(onnx_model.ONNXModel, fn.__name__): fn for fn in (initializer, get_initializer, add_initializer)}
 
 
-_ORIGINALS = {
-    "remove_initializer": onnx_model.ONNXModel.remove_initializer,
-    "clean_initializers": onnx_model.ONNXModel.clean_initializers,
-}
-
-
-def patches() -> dict:
-    """(owner, attribute) -> replacement; initializer_extend (qdq_scans) calls appended() itself."""
-    replaced = (initializer, get_initializer, add_initializer, remove_initializer, clean_initializers)
-    return {(onnx_model.ONNXModel, fn.__name__): fn for fn in replaced}
+def wrappers() -> dict:
+    """(owner, attribute) -> function of ORT's original that returns its replacement."""
+    return {(onnx_model.ONNXModel, name): then_rebuilt for name in ("remove_initializer", "clean_initializers")}

@@ -101,8 +101,9 @@ def quick_qdq_writer():
         (qdq_quantizer, "quantize_onnx_initializer"): lambda quantize: _remembered_weights(
             quantized_per_channel(quantize)
         ),
+        **initializer_index.wrappers(),
     }
-    replacements = {**scan_patches(), **initializer_index.patches()}
+    replacements = {**scan_patches(), **initializer_index.replacements()}
     originals = {(owner, name): getattr(owner, name) for owner, name in [*wrappers, *replacements]}
     for (owner, name), wrap in wrappers.items():
         setattr(owner, name, wrap(originals[owner, name]))

@@ -1,9 +1,10 @@
-"""Three of ONNX Runtime's QDQ writer's scans, done with less Python. It finds an initializer by building the list
-of every initializer with that name and taking the first, renames a tensor by visiting every input of every node, and
-re-checks every initializer of the model each time it adds some; each build does all three hundreds of times over the
-whole graph (a third of a ResNeXt50 build once its weights are remembered, more on larger graphs). These find the same
-first match, rename the same inputs (skipping, in C, the nodes that do not read the tensor) and check what ORT's check
-can refuse (float8 initializers) once per model unless a float8 one is added."""
+"""Three of ONNX Runtime's QDQ writer's scans, done with less Python. It finds an item by building the list of every
+item with that name and taking the first (for a model's initializers the index of initializer_index.py answers),
+renames a tensor by visiting every input of every node, and re-checks every initializer of the model each time it adds
+some; each build does all three hundreds of times over the whole graph (a third of a ResNeXt50 build once its weights
+are remembered, more on larger graphs). These find the same first match, rename the same inputs (skipping, in C, the
+nodes that do not read the tensor) and check what ORT's check can refuse (float8 initializers) once per model unless a
+float8 one is added."""
 
 import onnx
 from onnxruntime.quantization import base_quantizer, onnx_model, qdq_quantizer
@@ -45,8 +46,7 @@ def initializer_extend(self, inits):
     index = index_of(self)
     for init in inits:
         self._check_init(init)
-        index.container.append(init)
-    index.appended(len(inits))
+        index.add(init)
     if _float8(inits):
         self._zf_holds_float8 = True
 
