@@ -33,17 +33,19 @@ async function pythonCheck(): Promise<{ check: Check; executable?: string; blas?
   }
 }
 
-/** The BLAS Debian's torch and numpy call: any works, the reference one ~10x slower on torch's convolutions. */
+/** The BLAS Debian's torch and numpy call: any optimized one works; Debian's reference one (blas/) is ~10x slower on
+ *  torch's convolutions. */
 function blasCheck(python: { executable?: string; blas?: string | null }): Check {
   const what = 'blas';
   if (!python.executable) return { what, ok: false, needed: false, detail: 'no Python environment' };
-  if (python.blas?.startsWith('OpenBLAS'))
+  if (python.blas && !python.blas.startsWith('blas/'))
     return { what, ok: true, needed: false, detail: `${python.blas} (the system BLAS torch and numpy call)` };
+  const found = python.blas ? `${python.blas}, the reference BLAS` : 'no libblas.so.3 found';
   return {
     what,
     ok: false,
     needed: false,
-    detail: `${python.blas ?? 'none found'}: torch's export check runs ~10x slower; install libopenblas0-openmp ('zooforge setup' does)`,
+    detail: `${found}: torch's export check runs ~10x slower; install libopenblas0-openmp ('zooforge setup' does)`,
   };
 }
 

@@ -13,9 +13,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON_ROOT = os.path.join(ROOT, "scripts", "src")  # what a test's child Python gets as PYTHONPATH
 
 
-def run_python(*args: str) -> str:
-    """A child Python with the package on its path (for what must start from fresh imports); its stdout."""
-    env = {**os.environ, "PYTHONPATH": PYTHON_ROOT}
+def run_python(*args: str, env: dict = None) -> str:
+    """A child Python with the package on its path (for what must start from fresh imports) and `env` added; its
+    stdout."""
+    env = {**os.environ, **(env or {}), "PYTHONPATH": PYTHON_ROOT}
     return subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True, text=True).stdout
 
 

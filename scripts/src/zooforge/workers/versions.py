@@ -33,7 +33,8 @@ def blas() -> Optional[str]:
         config.restype = ctypes.c_char_p
         return " ".join(config().decode().split()[:2])  # "OpenBLAS 0.3.21"; the rest names this machine's CPU
     with open("/proc/self/maps") as maps:  # the kernel lists the real file: .../blas/libblas.so.3.11.0
-        paths = [line.split()[-1] for line in maps if os.path.basename(line.split()[-1]).startswith(name)]
+        mapped = [line.rstrip("\n").split(maxsplit=5) for line in maps]  # the path, the 6th field, may hold spaces
+    paths = [fields[5] for fields in mapped if len(fields) == 6 and os.path.basename(fields[5]).startswith(name)]
     if not paths:
         return name
     return os.path.relpath(paths[0], os.path.dirname(os.path.dirname(paths[0])))  # Debian's reference BLAS: blas/...
