@@ -47,7 +47,9 @@ function whyRun(stage: Stage, material: KeyMaterial, previous?: Manifest): strin
   reasons.push(...changedPaths(before.recipe, material.recipe).map((p) => `${p} changed`));
   reasons.push(...changedPaths(before.files, material.files).map((p) => `input ${p} changed`));
   for (const p of changedPaths(before.tools, material.tools)) {
-    reasons.push(`${p} ${String((before.tools as Record<string, string>)[p])} -> ${String(material.tools[p])}`);
+    // a tool the stage keys now and the last run did not key (blas, since this round)
+    const was = (before.tools as Record<string, string | undefined>)[p] ?? '(not in the last key)';
+    reasons.push(`${p} ${was} -> ${String(material.tools[p])}`);
   }
   return reasons.length > 0 ? `runs because ${reasons.join(', ')}` : 'no cached result (cache entry removed)';
 }

@@ -122,6 +122,19 @@ describe('engine: cache keys, verification, failure and interruption', () => {
     );
   });
 
+  it('names a tool the last run did not key (a stage that keys one more tool since) without "undefined"', async () => {
+    await run();
+    const path = join(dir, 'run', 'manifest.json');
+    const last = JSON.parse(readFileSync(path, 'utf8'));
+    delete last.stages[1].inputs.tools.onnxruntime; // as an older zooforge wrote it
+    writeFileSync(path, JSON.stringify(last));
+    const again = await run({ versions: { ...versions, onnxruntime: '1.33' } });
+    const plan = again.events.find((e) => e.type === 'plan');
+    expect(plan && plan.type === 'plan' && plan.stages[1].reason).toBe(
+      'runs because onnxruntime (not in the last key) -> 1.33',
+    );
+  });
+
   it('a failed stage caches nothing and its dependents are skipped and named', async () => {
     const r = await run({ failB: true });
     expect(r.manifest.status).toBe('failed');
